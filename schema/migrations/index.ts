@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_accounts.ts';
+
+/** Every migration, in order. Migrations are frozen: add a new file, never edit one that shipped. */
+export const migrations: Record<string, Migration> = {
+  '0001_accounts': m0001,
+};

@@ -1,0 +1,69 @@
+/** The composition root of the HTTP API: middleware and routes, nothing else. */
+import { existsSync } from 'node:fs';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { sql } from 'kysely';
+import { sessionMiddleware } from './auth/auth.middleware.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import type { AppContext } from './context.ts';
+import { AppError } from './http/app-error.ts';
+import type { HonoEnv } from './http/env.ts';
+import { originCheck } from './http/origin-check.ts';
+import { requestLogger } from './http/request-logger.ts';
+import { meRoutes, userRoutes } from './users/user.routes.ts';
+
+export const CLIENT_DIST = 'dist/client';
+
+export function createApp(ctx: AppContext) {
+  const app = new Hono<HonoEnv>();
+
+  app.onError((err, c) => {
+    if (err instanceof AppError) {
+      for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
+      return c.json(err.toBody(), err.status);
+    }
+    ctx.log.error({ err }, 'unhandled error');
+    return c.json({ error: { code: 'internal', message: 'Something went wrong on our side' } }, 500);
+  });
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.get('/readyz', async (c) => {
+    try {
+      await sql`select 1`.execute(ctx.db);
+      return c.json({ ok: true });
+    } catch {
+      return c.json({ ok: false }, 503);
+    }
+  });
+
+  const api = new Hono<HonoEnv>();
+  api.use(requestLogger(ctx.log));
+  api.use(
+    bodyLimit({
+      maxSize: ctx.config.maxBodyBytes,
+      onError: () => {
+        throw new AppError('payload_too_large', 413, `The body is larger than ${ctx.config.maxBodyBytes} bytes`);
+      },
+    }),
+  );
+  api.use(originCheck(ctx.config.allowedOrigins));
+  api.use(sessionMiddleware(ctx));
+  api.route('/auth', authRoutes(ctx));
+  api.route('/me', meRoutes(ctx));
+  api.route('/', userRoutes(ctx));
+  api.all('*', () => {
+    throw new AppError('not_found', 404, 'No such API route');
+  });
+  app.route('/api', api);
+
+  // The built client, with index.html for every other path (client-side routing).
+  if (existsSync(CLIENT_DIST)) {
+    app.use('/*', serveStatic({ root: CLIENT_DIST }));
+    app.get('*', serveStatic({ path: `${CLIENT_DIST}/index.html` }));
+  }
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,22 @@
+/** Opens the database, migrates it and builds the AppContext. Shared by main, demo and tests. */
+import type { Logger } from 'pino';
+import { SessionEvents } from './auth/session-events.ts';
+import type { Config } from './config.ts';
+import type { AppContext } from './context.ts';
+import { openDatabase } from './db/database.ts';
+import { migrateToLatest } from './db/migrator.ts';
+
+export async function bootstrap(config: Config, log: Logger): Promise<{ ctx: AppContext; close(): Promise<void> }> {
+  const handle = await openDatabase(config.databaseUrl, config.dataDir);
+  const applied = await migrateToLatest(handle.db);
+  if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
+  const ctx: AppContext = {
+    db: handle.db,
+    engine: handle.engine,
+    config,
+    log,
+    now: () => new Date(),
+    sessionEvents: new SessionEvents(),
+  };
+  return { ctx, close: () => handle.close() };
+}

@@ -1,0 +1,49 @@
+/**
+ * Configuration, parsed from an environment record. Only `main.ts` passes
+ * `process.env` in; everything else receives a `Config`.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  /** undefined → PGlite on disk in dataDir; 'memory://' → in-memory PGlite; postgres://… → pg pool */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  redisUrl: string | undefined;
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  logLevel: string;
+  /** Set the Secure flag on the session cookie (serve behind https). */
+  secureCookies: boolean;
+  /** Origins allowed for state-changing requests and upgrades, besides the request's own host. */
+  allowedOrigins: string[];
+  /** Take the client address from X-Forwarded-For (behind a reverse proxy). */
+  trustProxy: boolean;
+  /** Largest accepted HTTP request body, bytes. */
+  maxBodyBytes: number;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
+  const maxBodyBytes = Number(env.MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES);
+  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) throw new Error('MAX_BODY_BYTES must be a positive integer');
+  return {
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: env.DATA_DIR ?? './data',
+    redisUrl: env.REDIS_URL || undefined,
+    adminEmail: env.ADMIN_EMAIL || undefined,
+    adminPassword: env.ADMIN_PASSWORD || undefined,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    secureCookies: env.SECURE_COOKIES === '1' || env.SECURE_COOKIES === 'true',
+    allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    maxBodyBytes,
+  };
+}

@@ -1,0 +1,15 @@
+import type { Logger } from 'pino';
+import type { SessionEvents } from './auth/session-events.ts';
+import type { Config } from './config.ts';
+import type { DB, Engine } from './db/database.ts';
+
+/** What the composition root hands to routes and services. */
+export interface AppContext {
+  db: DB;
+  engine: Engine;
+  config: Config;
+  log: Logger;
+  /** The clock; tests may replace it. Domain rules take `now` from here, never from Date.now(). */
+  now: () => Date;
+  sessionEvents: SessionEvents;
+}

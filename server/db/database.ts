@@ -1,0 +1,53 @@
+/**
+ * The one Kysely instance, its dialect chosen by DATABASE_URL:
+ * unset → PGlite on disk in dataDir; `memory://` → in-memory PGlite;
+ * `postgres://…` / `postgresql://…` → a `pg` pool.
+ */
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import { PGliteDialect } from './pglite-dialect.ts';
+import pg from 'pg';
+import type { Database } from '../../schema/types.ts';
+
+export type DB = Kysely<Database>;
+export type Engine = 'pglite' | 'postgres';
+
+export interface DatabaseHandle {
+  db: DB;
+  engine: Engine;
+  close(): Promise<void>;
+}
+
+const PG_POOL_SIZE = 10;
+
+// pg returns BIGINT (int8) as string by default; our int8 columns are counters
+// and sequence numbers well inside Number.MAX_SAFE_INTEGER.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export async function openDatabase(url: string | undefined, dataDir: string): Promise<DatabaseHandle> {
+  if (url?.startsWith('postgres://') || url?.startsWith('postgresql://')) {
+    const pool = new pg.Pool({ connectionString: url, max: PG_POOL_SIZE });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, engine: 'postgres', close: () => db.destroy() };
+  }
+  let pglite: PGlite;
+  if (url === 'memory://') {
+    pglite = new PGlite({ parsers: { 20: (v: string) => Number(v) } });
+  } else if (url === undefined) {
+    mkdirSync(dataDir, { recursive: true });
+    pglite = new PGlite(dataDir, { parsers: { 20: (v: string) => Number(v) } });
+  } else {
+    throw new Error('DATABASE_URL must be unset, memory://, or a postgres:// URL');
+  }
+  await pglite.waitReady;
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    engine: 'pglite',
+    async close() {
+      await db.destroy();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ErrorBody, ErrorCode } from '../../schema/wire/error.ts';
+
+/**
+ * The one error type of the application. Domain code throws it; `onError`
+ * maps it to HTTP once, the document hub maps it to a WebSocket close once.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly status: ContentfulStatusCode,
+    message: string,
+    readonly field?: string,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  toBody(): ErrorBody {
+    return { error: { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) } };
+  }
+}
+
+export const badRequest = (message: string, field?: string) => new AppError('validation', 400, message, field);
+export const notFound = (what = 'Not found') => new AppError('not_found', 404, what);
+export const forbidden = (message = 'You are not allowed to do this') => new AppError('forbidden', 403, message);
+export const unauthenticated = (message = 'Sign in first') => new AppError('unauthenticated', 401, message);
+export const conflict = (message: string, field?: string) => new AppError('conflict', 409, message, field);

@@ -1,0 +1,26 @@
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { AppError, badRequest } from './app-error.ts';
+
+/** Reads a JSON body and validates it; a bad body is a 400 naming the field at fault. */
+export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  const type = c.req.header('content-type') ?? '';
+  if (!type.toLowerCase().startsWith('application/json')) {
+    throw new AppError('bad_request', 415, 'Send a JSON body (Content-Type: application/json)');
+  }
+  let raw: unknown;
+  try {
+    raw = await c.req.json();
+  } catch {
+    throw new AppError('bad_request', 400, 'The body is not valid JSON');
+  }
+  return parseWith(schema, raw);
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue?.path.join('.') || undefined;
+  throw badRequest(field ? `${field}: ${issue?.message}` : (issue?.message ?? 'Invalid input'), field);
+}

@@ -1,0 +1,39 @@
+/**
+ * The running server: Hono on node:http, plus the live-document and
+ * Socket.IO endpoints on the same HTTP server. `main.ts` starts it with the
+ * environment's configuration; tests start it on an ephemeral port.
+ */
+import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+import type { AppContext } from './context.ts';
+
+export interface RunningServer {
+  server: ServerType;
+  /** http://host:port */
+  url: string;
+  port: number;
+  /** Stops accepting, flushes live state, closes connections. Does not close the database. */
+  close(): Promise<void>;
+}
+
+export async function startServer(ctx: AppContext, opts: { port: number; host: string }): Promise<RunningServer> {
+  const app = createApp(ctx);
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: opts.port, hostname: opts.host }, () => resolve(s));
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shutdownHooks: Array<() => Promise<void>> = [];
+  return {
+    server,
+    port,
+    url: `http://${opts.host}:${port}`,
+    async close() {
+      for (const hook of shutdownHooks) await hook();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { NewUserRow, UserUpdate } from '../../schema/tables/user.table.ts';
+import type { Database } from '../../schema/types.ts';
+import { type User, userFromRow } from './user.ts';
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+export async function findUserById(db: Q, id: string): Promise<User | null> {
+  const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? userFromRow(row) : null;
+}
+
+export async function findUserByLogin(db: Q, login: string): Promise<{ user: User; passwordHash: string } | null> {
+  const row = await db.selectFrom('users').selectAll().where('email', '=', login.toLowerCase()).executeTakeFirst();
+  return row ? { user: userFromRow(row), passwordHash: row.password_hash } : null;
+}
+
+export async function findPasswordHash(db: Q, userId: string): Promise<string | null> {
+  const row = await db.selectFrom('users').select('password_hash').where('id', '=', userId).executeTakeFirst();
+  return row?.password_hash ?? null;
+}
+
+export async function listUsers(db: Q, filter: { teamId?: string | null }): Promise<User[]> {
+  let q = db.selectFrom('users').selectAll().orderBy('name').orderBy('id');
+  if (filter.teamId !== undefined) q = q.where('team_id', filter.teamId === null ? 'is' : '=', filter.teamId);
+  return (await q.execute()).map(userFromRow);
+}
+
+export async function insertUser(db: Q, row: NewUserRow): Promise<User> {
+  return userFromRow(await db.insertInto('users').values(row).returningAll().executeTakeFirstOrThrow());
+}
+
+export async function updateUserRow(db: Q, id: string, patch: UserUpdate): Promise<User | null> {
+  const row = await db
+    .updateTable('users')
+    .set({ ...patch, updated_at: new Date() })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+  return row ? userFromRow(row) : null;
+}
+
+export async function countUsers(db: Q): Promise<number> {
+  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}

@@ -1,0 +1,85 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import {
+  changePasswordBody,
+  createTeamBody,
+  createUserBody,
+  updateProfileBody,
+  updateUserBody,
+} from '../../schema/wire/user.ts';
+import { requireUser } from '../auth/auth.middleware.ts';
+import type { AppContext } from '../context.ts';
+import { conflict, forbidden, notFound } from '../http/app-error.ts';
+import type { HonoEnv } from '../http/env.ts';
+import { jsonBody, parseWith } from '../http/validate.ts';
+import { insertTeam, listTeams, toTeamDto } from '../teams/team.repository.ts';
+import { canSeeUser, toUserDto } from './user.ts';
+import { findUserById, listUsers } from './user.repository.ts';
+import { changePassword, createUser, updateProfile, updateUser } from './user.service.ts';
+
+const idParam = z.string().uuid();
+
+/** `/api/me…`: the signed-in user's own account. */
+export function meRoutes(ctx: AppContext) {
+  return new Hono<HonoEnv>()
+    .get('/', (c) => {
+      const { user } = requireUser(c, { allowPendingPasswordChange: true });
+      return c.json({ user: toUserDto(user) });
+    })
+    .patch('/', async (c) => {
+      const { user } = requireUser(c, { allowPendingPasswordChange: true });
+      const body = await jsonBody(c, updateProfileBody);
+      return c.json({ user: toUserDto(await updateProfile(ctx, user, body)) });
+    })
+    .post('/password', async (c) => {
+      const { user, session } = requireUser(c, { allowPendingPasswordChange: true });
+      const body = await jsonBody(c, changePasswordBody);
+      await changePassword(ctx, user, session.id, body.currentPassword, body.newPassword);
+      return c.body(null, 204);
+    });
+}
+
+/** `/api/users` and `/api/teams`: administration. */
+export function userRoutes(ctx: AppContext) {
+  return new Hono<HonoEnv>()
+    .get('/users', async (c) => {
+      const { user } = requireUser(c);
+      if (user.role === 'admin') return c.json({ items: (await listUsers(ctx.db, {})).map(toUserDto) });
+      return c.json({ items: (await listUsers(ctx.db, { teamId: user.teamId })).map(toUserDto) });
+    })
+    .get('/users/:id', async (c) => {
+      const { user } = requireUser(c);
+      const target = await findUserById(ctx.db, parseWith(idParam, c.req.param('id')));
+      if (!target || !canSeeUser(user, target)) throw notFound('No such user');
+      return c.json({ user: toUserDto(target) });
+    })
+    .post('/users', async (c) => {
+      const { user } = requireUser(c);
+      if (user.role !== 'admin') throw forbidden('Only admins create users');
+      const body = await jsonBody(c, createUserBody);
+      return c.json({ user: toUserDto(await createUser(ctx, user, body)) }, 201);
+    })
+    .patch('/users/:id', async (c) => {
+      const { user } = requireUser(c);
+      if (user.role !== 'admin') throw forbidden('Only admins change users');
+      const id = parseWith(idParam, c.req.param('id'));
+      const body = await jsonBody(c, updateUserBody);
+      return c.json({ user: toUserDto(await updateUser(ctx, user, id, body)) });
+    })
+    .get('/teams', async (c) => {
+      const { user } = requireUser(c);
+      const teams = (await listTeams(ctx.db)).filter((t) => user.role === 'admin' || t.id === user.teamId);
+      return c.json({ items: teams.map(toTeamDto) });
+    })
+    .post('/teams', async (c) => {
+      const { user } = requireUser(c);
+      if (user.role !== 'admin') throw forbidden('Only admins create teams');
+      const body = await jsonBody(c, createTeamBody);
+      try {
+        return c.json({ team: toTeamDto(await insertTeam(ctx.db, body.name)) }, 201);
+      } catch (e) {
+        if ((e as { code?: string }).code === '23505') throw conflict('A team with this name exists', 'name');
+        throw e;
+      }
+    });
+}

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vite';
+
+const API = 'http://127.0.0.1:3000';
+
+export default defineConfig({
+  root: 'client',
+  build: { outDir: '../dist/client', emptyOutDir: true, target: 'es2022' },
+  server: {
+    port: 5173,
+    proxy: {
+      '/api': API,
+      '/yjs': { target: API, ws: true },
+      '/socket.io': { target: API, ws: true },
+    },
+  },
+});
