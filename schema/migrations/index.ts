@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_accounts.ts';
+import * as m0002 from './0002_customers.ts';
 
 /** Every migration, in order. Migrations are frozen: add a new file, never edit one that shipped. */
 export const migrations: Record<string, Migration> = {
   '0001_accounts': m0001,
+  '0002_customers': m0002,
 };
