@@ -1,7 +1,12 @@
 /** The `Database` interface: an index of tables, nothing else. */
 import type { AuditLogTable } from './tables/audit-log.table.ts';
+import type { CustomerCategoryTable } from './tables/customer-category.table.ts';
+import type { CustomerImportTable } from './tables/customer-import.table.ts';
 import type { ContactTable, CustomerTable } from './tables/customer.table.ts';
+import type { FollowupReminderTable, NotificationTable } from './tables/notification.table.ts';
+import type { SavedFilterTable } from './tables/saved-filter.table.ts';
 import type { SessionTable } from './tables/session.table.ts';
+import type { TaskTable } from './tables/task.table.ts';
 import type { TeamTable } from './tables/team.table.ts';
 import type { UserTable } from './tables/user.table.ts';
 
@@ -12,4 +17,10 @@ export interface Database {
   audit_log: AuditLogTable;
   customers: CustomerTable;
   contacts: ContactTable;
+  customer_imports: CustomerImportTable;
+  customer_categories: CustomerCategoryTable;
+  saved_filters: SavedFilterTable;
+  tasks: TaskTable;
+  notifications: NotificationTable;
+  followup_reminders: FollowupReminderTable;
 }

@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrator.ts';
+import { Notifier } from './notifications/notifier.ts';
 
 export async function bootstrap(config: Config, log: Logger): Promise<{ ctx: AppContext; close(): Promise<void> }> {
   const handle = await openDatabase(config.databaseUrl, config.dataDir);
@@ -17,6 +18,7 @@ export async function bootstrap(config: Config, log: Logger): Promise<{ ctx: App
     log,
     now: () => new Date(),
     sessionEvents: new SessionEvents(),
+    notifier: new Notifier(log),
   };
   return { ctx, close: () => handle.close() };
 }

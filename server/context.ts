@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { SessionEvents } from './auth/session-events.ts';
 import type { Config } from './config.ts';
 import type { DB, Engine } from './db/database.ts';
+import type { Notifier } from './notifications/notifier.ts';
 
 /** What the composition root hands to routes and services. */
 export interface AppContext {
@@ -12,4 +13,6 @@ export interface AppContext {
   /** The clock; tests may replace it. Domain rules take `now` from here, never from Date.now(). */
   now: () => Date;
   sessionEvents: SessionEvents;
+  /** Stores notifications in the caller's transaction and delivers them live after commit. */
+  notifier: Notifier;
 }

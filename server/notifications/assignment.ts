@@ -1,0 +1,65 @@
+/**
+ * The `assignment` notification: a customer, opportunity or task was given
+ * to someone other than the person who made the change. Every write path that
+ * changes an owner or assignee (REST, import, document projection) calls
+ * this in its transaction and delivers the result after commit.
+ */
+import type { NotificationEntityType } from '../../schema/wire/notifications.ts';
+import type { AppContext } from '../context.ts';
+import { linkTo } from './notification.ts';
+import { assignmentText } from './notification-text.ts';
+import type { PendingDelivery, Trx } from './notifier.ts';
+
+export interface AssignmentInput {
+  /** Who made the change; null for changes made by the system. */
+  actorId: string | null;
+  /** The new owner or assignee; null (unassigned) notifies nobody. */
+  recipientId: string | null;
+  /** The previous owner, when known: re-saving the same owner notifies nobody. */
+  previousRecipientId?: string | null;
+  entity: { type: NotificationEntityType; id: string; name: string };
+  /** Defaults to the entity's own page. */
+  link?: string;
+}
+
+/** Whether a change of owner deserves an assignment notification. Pure. */
+export function assignmentRecipient(input: Pick<AssignmentInput, 'actorId' | 'recipientId' | 'previousRecipientId'>): string | null {
+  const { actorId, recipientId, previousRecipientId } = input;
+  if (!recipientId) return null;
+  if (recipientId === actorId) return null;
+  if (previousRecipientId !== undefined && previousRecipientId === recipientId) return null;
+  return recipientId;
+}
+
+/**
+ * Stores the notification in `trx` and returns its pending delivery, or null
+ * when nobody is to be told (self-assignment, no change, inactive recipient).
+ * Call `deliver()` on the result after the transaction commits.
+ */
+export async function notifyAssignment(
+  ctx: Pick<AppContext, 'notifier'>,
+  trx: Trx,
+  input: AssignmentInput,
+): Promise<PendingDelivery | null> {
+  const recipientId = assignmentRecipient(input);
+  if (!recipientId) return null;
+  const recipient = await trx
+    .selectFrom('users')
+    .select(['locale', 'active'])
+    .where('id', '=', recipientId)
+    .executeTakeFirst();
+  if (!recipient?.active) return null;
+  const actor = input.actorId
+    ? await trx.selectFrom('users').select('name').where('id', '=', input.actorId).executeTakeFirst()
+    : undefined;
+  const text = assignmentText(recipient.locale, input.entity, actor?.name ?? null);
+  return ctx.notifier.notify(trx, {
+    recipientId,
+    type: 'assignment',
+    title: text.title,
+    body: text.body,
+    link: input.link ?? linkTo(input.entity),
+    entity: { type: input.entity.type, id: input.entity.id },
+    actorId: input.actorId,
+  });
+}

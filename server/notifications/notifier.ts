@@ -1,0 +1,145 @@
+/**
+ * The notifier: stores a notification in the caller's transaction and
+ * delivers it live only after that transaction commits.
+ *
+ * Contract: `notify(trx, input)` inserts the row with `trx` and returns a
+ * `PendingDelivery`; nothing is sent yet. The caller calls `deliver()` on it
+ * (or `notifier.deliver(pendings)`) after its transaction committed. If the
+ * transaction rolls back, the row is gone and, because `deliver()` is never
+ * reached, nothing was sent. `withNotifications()` wraps that pattern.
+ *
+ * Live delivery goes through a transport (the Socket.IO server registers
+ * itself when it starts). Without one, e.g. in `app.request()` tests, rows
+ * are still stored and users find them with `GET /api/notifications`.
+ */
+import type { Logger } from 'pino';
+import type { Transaction } from 'kysely';
+import type { NotificationEventDto, NotificationsReadEventDto } from '../../schema/wire/notifications.ts';
+import type { Database } from '../../schema/types.ts';
+import type { DB } from '../db/database.ts';
+import {
+  clip,
+  NOTIFICATION_BODY_MAX,
+  NOTIFICATION_LINK_MAX,
+  NOTIFICATION_TITLE_MAX,
+  type NotificationInput,
+  toNotificationEvent,
+} from './notification.ts';
+import { insertNotification } from './notification.repository.ts';
+
+export type Trx = Transaction<Database>;
+
+/** Where live events go: every open tab of one user. */
+export interface NotificationTransport {
+  sendNotification(recipientId: string, n: NotificationEventDto): void;
+  sendRead(userId: string, e: NotificationsReadEventDto): void;
+}
+
+export interface PendingDelivery {
+  readonly recipientId: string;
+  readonly notification: NotificationEventDto;
+  /** Sends it to the recipient's open tabs. Call only after the transaction committed; a second call does nothing. */
+  deliver(): void;
+}
+
+/** Collects pending deliveries during a transaction. */
+export class DeliveryQueue {
+  private readonly pending: PendingDelivery[] = [];
+
+  add(p: PendingDelivery | null | undefined | Iterable<PendingDelivery>): void {
+    if (!p) return;
+    if (Symbol.iterator in p) for (const one of p) this.pending.push(one);
+    else this.pending.push(p as PendingDelivery);
+  }
+
+  get size(): number {
+    return this.pending.length;
+  }
+
+  /** Delivers everything collected, once. */
+  flush(): void {
+    for (const p of this.pending.splice(0)) p.deliver();
+  }
+}
+
+export class Notifier {
+  private transport: NotificationTransport | null = null;
+
+  constructor(private readonly log: Logger) {}
+
+  /** Registers the live transport; returns the function that unregisters it. */
+  setTransport(transport: NotificationTransport): () => void {
+    this.transport = transport;
+    return () => {
+      if (this.transport === transport) this.transport = null;
+    };
+  }
+
+  get hasTransport(): boolean {
+    return this.transport !== null;
+  }
+
+  /** Stores a notification with `trx`. Deliver the result after commit. */
+  async notify(trx: Trx, input: NotificationInput): Promise<PendingDelivery> {
+    const recipient = await trx
+      .selectFrom('users')
+      .select(['team_id'])
+      .where('id', '=', input.recipientId)
+      .executeTakeFirst();
+    if (!recipient) throw new Error(`notify: no user ${input.recipientId}`);
+    const row = await insertNotification(trx, {
+      recipient_id: input.recipientId,
+      team_id: recipient.team_id,
+      type: input.type,
+      title: clip(input.title, NOTIFICATION_TITLE_MAX),
+      body: clip(input.body ?? '', NOTIFICATION_BODY_MAX),
+      link: clip(input.link ?? '', NOTIFICATION_LINK_MAX),
+      entity_type: input.entity?.type ?? null,
+      entity_id: input.entity?.id ?? null,
+      actor_id: input.actorId ?? null,
+    });
+    const notification = toNotificationEvent(row);
+    let delivered = false;
+    return {
+      recipientId: input.recipientId,
+      notification,
+      deliver: () => {
+        if (delivered) return;
+        delivered = true;
+        this.send((t) => t.sendNotification(input.recipientId, notification));
+      },
+    };
+  }
+
+  /** Delivers pending notifications (after commit). */
+  deliver(pendings: Iterable<PendingDelivery | null | undefined>): void {
+    for (const p of pendings) p?.deliver();
+  }
+
+  /** Tells the user's other tabs that notifications were read (after commit). */
+  readChanged(userId: string, e: NotificationsReadEventDto): void {
+    this.send((t) => t.sendRead(userId, e));
+  }
+
+  private send(fn: (t: NotificationTransport) => void): void {
+    const t = this.transport;
+    if (!t) return;
+    try {
+      fn(t);
+    } catch (err) {
+      // Delivery is best effort: the row is stored and the list shows it.
+      this.log.warn({ err }, 'live notification delivery failed');
+    }
+  }
+}
+
+/**
+ * Runs `fn` in a transaction and delivers what it queued once the
+ * transaction committed; a rollback (a thrown error) delivers nothing.
+ */
+export async function withNotifications<T>(db: DB, fn: (trx: Trx, queue: DeliveryQueue) => Promise<T>): Promise<T> {
+  const queue = new DeliveryQueue();
+  const result = await db.transaction().execute((trx) => fn(trx, queue));
+  queue.flush();
+  return result;
+}
