@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { bootstrap } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
-import { startServer } from './server.ts';
+import { type RunningServer, startServer } from './server.ts';
 import { ensureFirstAdmin } from './users/user.service.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -22,9 +22,7 @@ if (admin?.password) {
   log.info({ email: admin.email }, 'admin account created from ADMIN_EMAIL / ADMIN_PASSWORD');
 }
 
-const running = await startServer(ctx, { port: config.port, host: config.host });
-log.info({ url: running.url, database: ctx.engine }, 'Tandem is listening');
-
+let running: RunningServer | null = null;
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
@@ -36,7 +34,7 @@ async function shutdown(signal: string) {
   }, SHUTDOWN_GRACE_MS);
   timer.unref();
   try {
-    await running.close();
+    await running?.close();
     await closeDb();
     process.exit(0);
   } catch (err) {
@@ -46,3 +44,6 @@ async function shutdown(signal: string) {
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+
+running = await startServer(ctx, { port: config.port, host: config.host });
+log.info({ url: running.url, database: ctx.engine }, 'Tandem is listening');
