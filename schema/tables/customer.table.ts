@@ -29,6 +29,16 @@ export interface CustomerTable {
   created_by: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** Contact names, e-mails and phone digits, kept by the contacts service for search (0004). */
+  contact_search: Generated<string>;
+  /** Generated: lower-cased searchable text, the exact recheck of a keyword search. */
+  search_text: ColumnType<string, never, never>;
+  /** Generated: tandem_search_tokens() of the searchable text, GIN-indexed. */
+  search_tokens: ColumnType<string[], never, never>;
+  /** Generated: tandem_name_key(name), the duplicate key of the name. */
+  name_key: ColumnType<string, never, never>;
+  /** The import that created this customer, for undoing an import. */
+  import_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export type CustomerRow = Selectable<CustomerTable>;
 export type NewCustomerRow = Insertable<CustomerTable>;

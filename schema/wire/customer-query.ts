@@ -1,0 +1,73 @@
+/**
+ * The customer list query: search, filters and sort, as URL parameters of
+ * `GET /api/customers` and `GET /api/customers/export.csv`, and as the body of a saved filter.
+ */
+import { z } from 'zod';
+import { CATEGORY_KEY_MAX, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, SEARCH_MAX, SHORT_TEXT_MAX, TAG_MAX } from './customer.ts';
+
+export const SORTS = ['name', '-name', 'created', '-created', 'updated', '-updated'] as const;
+export type CustomerSort = (typeof SORTS)[number];
+
+export const FOLLOWUP_STATUSES = ['overdue', 'dueSoon', 'scheduled', 'none'] as const;
+export type FollowupStatus = (typeof FOLLOWUP_STATUSES)[number];
+
+export const ARCHIVED_MODES = ['exclude', 'include', 'only'] as const;
+export type ArchivedMode = (typeof ARCHIVED_MODES)[number];
+
+export const LIST_VALUES_MAX = 20;
+
+/** "a,b,c" (or an array, for saved filters) → trimmed, non-empty, de-duplicated values. */
+const list = (item: z.ZodString) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => [...new Set((Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))])
+    .pipe(z.array(item).max(LIST_VALUES_MAX, `at most ${LIST_VALUES_MAX} values`));
+
+const instant = z.iso.datetime({ offset: true }).or(z.iso.date());
+
+export const customerFilterSchema = z
+  .object({
+    q: z.string().trim().max(SEARCH_MAX, `must be at most ${SEARCH_MAX} characters`).optional(),
+    category: list(z.string().max(CATEGORY_KEY_MAX)).optional(),
+    industry: list(z.string().max(SHORT_TEXT_MAX)).optional(),
+    /** User ids, or `none` for customers without an owner, or `me`. */
+    ownerId: list(z.string().regex(/^(none|me|[0-9a-f-]{36})$/i, 'must be user ids, "me" or "none"')).optional(),
+    tags: list(z.string().max(TAG_MAX)).optional(),
+    tagMode: z.enum(['any', 'all']).optional(),
+    followup: z.enum(FOLLOWUP_STATUSES).optional(),
+    createdFrom: instant.optional(),
+    createdTo: instant.optional(),
+    updatedFrom: instant.optional(),
+    updatedTo: instant.optional(),
+    archived: z.enum(ARCHIVED_MODES).optional(),
+    sort: z.enum(SORTS).optional(),
+    /** Admins: one team's customers only. */
+    teamId: z.string().uuid().optional(),
+  })
+  .strict();
+export type CustomerFilter = z.infer<typeof customerFilterSchema>;
+
+export const customerListSchema = customerFilterSchema.extend({
+  limit: z.coerce.number().int().min(1).max(LIST_LIMIT_MAX).optional(),
+  cursor: z.string().max(500).optional(),
+});
+export type CustomerListQuery = z.infer<typeof customerListSchema>;
+
+export { LIST_LIMIT_DEFAULT };
+
+export const SAVED_FILTER_NAME_MAX = 80;
+export const SAVED_FILTERS_PER_USER_MAX = 50;
+
+export const savedFilterBody = z
+  .object({
+    name: z.string().trim().min(1, 'is required').max(SAVED_FILTER_NAME_MAX),
+    query: customerFilterSchema,
+  })
+  .strict();
+
+export interface SavedFilterDto {
+  id: string;
+  name: string;
+  query: CustomerFilter;
+  createdAt: string;
+}

@@ -1,0 +1,254 @@
+/** Customers and contacts as the HTTP API shows them (docs/customers.md gives the routes). */
+import { z } from 'zod';
+
+export const CUSTOMER_KINDS = ['company', 'person'] as const;
+export type CustomerKindDto = (typeof CUSTOMER_KINDS)[number];
+
+/** The categories a team starts with; admins may replace a team's list. */
+export const DEFAULT_CATEGORIES: readonly CategoryDto[] = [
+  { key: 'potential', label: 'Potential' },
+  { key: 'intent', label: 'Intent' },
+  { key: 'closed-won', label: 'Closed won' },
+  { key: 'vip', label: 'VIP' },
+];
+
+export const CUSTOMER_NAME_MAX = 200;
+export const SHORT_TEXT_MAX = 200;
+export const LONG_TEXT_MAX = 4000;
+export const EMAIL_MAX = 254;
+export const PHONE_MAX = 40;
+export const URL_MAX = 500;
+export const TAG_MAX = 40;
+export const TAGS_PER_CUSTOMER_MAX = 30;
+export const CATEGORY_KEY_MAX = 40;
+export const CATEGORIES_MAX = 30;
+export const SEARCH_MAX = 100;
+export const LIST_LIMIT_MAX = 200;
+export const LIST_LIMIT_DEFAULT = 50;
+
+/** The document's scalar fields (DESIGN.md: getMap('fields')), in form order. */
+export const CUSTOMER_FIELDS = [
+  'name',
+  'kind',
+  'industry',
+  'size',
+  'phone',
+  'email',
+  'address',
+  'website',
+  'source',
+  'decisionMakers',
+  'needs',
+  'category',
+  'ownerId',
+] as const;
+export type CustomerField = (typeof CUSTOMER_FIELDS)[number];
+
+export interface CategoryDto {
+  key: string;
+  label: string;
+}
+
+export interface CustomerDto {
+  id: string;
+  teamId: string;
+  kind: CustomerKindDto;
+  name: string;
+  industry: string;
+  size: string;
+  phone: string;
+  email: string;
+  address: string;
+  website: string;
+  source: string;
+  decisionMakers: string;
+  needs: string;
+  category: string;
+  ownerId: string | null;
+  tags: string[];
+  nextFollowupAt: string | null;
+  archivedAt: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+  importId: string | null;
+}
+
+export interface ContactDto {
+  id: string;
+  customerId: string;
+  name: string;
+  title: string;
+  phone: string;
+  email: string;
+  decisionMaker: boolean;
+  archivedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DuplicateCandidateDto {
+  id: string;
+  name: string;
+  phone: string;
+  email: string;
+  ownerId: string | null;
+  archived: boolean;
+  /** Why it looks like the same customer. */
+  reasons: ('phone' | 'email' | 'name')[];
+}
+
+export interface HistoryEntryDto {
+  id: number;
+  at: string;
+  actorId: string | null;
+  actorName: string | null;
+  action: string;
+  /** field → [old, new]; other actions carry their own details. */
+  changes: Record<string, unknown>;
+}
+
+export interface CustomerListDto {
+  items: CustomerDto[];
+  nextCursor: string | null;
+}
+
+// ---- validation ----------------------------------------------------------------
+
+/** A phone number: digits with the usual separators, 3–20 digits. */
+export const PHONE_PATTERN = /^\+?[0-9][0-9 ()./-]*$/;
+export const PHONE_DIGITS_MIN = 3;
+export const PHONE_DIGITS_MAX = 20;
+
+const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
+
+export const phoneSchema = text(PHONE_MAX).refine(
+  (s) => {
+    if (s === '') return true;
+    const digits = s.replace(/\D/g, '').length;
+    return PHONE_PATTERN.test(s) && digits >= PHONE_DIGITS_MIN && digits <= PHONE_DIGITS_MAX;
+  },
+  { message: 'must be a phone number (digits, spaces, + ( ) - . /)' },
+);
+
+export const emailSchema = text(EMAIL_MAX).refine((s) => s === '' || /^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;.]+$/.test(s), {
+  message: 'must be an e-mail address',
+});
+
+export const websiteSchema = text(URL_MAX).refine((s) => s === '' || /^(https?:\/\/)?[^\s<>"]+\.[^\s<>"]+$/i.test(s), {
+  message: 'must be a web address',
+});
+
+export const tagSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(TAG_MAX, `must be at most ${TAG_MAX} characters`)
+  .refine((s) => !/[,\n\r\t]/.test(s), { message: 'must not contain commas or line breaks' });
+
+export const tagsSchema = z
+  .array(tagSchema)
+  .max(TAGS_PER_CUSTOMER_MAX, `at most ${TAGS_PER_CUSTOMER_MAX} tags`)
+  .transform((tags) => [...new Set(tags)]);
+
+export const categoryKeySchema = z.string().trim().min(1).max(CATEGORY_KEY_MAX);
+
+/** Fields a create or a patch may carry (all optional here; create requires name). */
+const fieldShape = {
+  kind: z.enum(CUSTOMER_KINDS),
+  industry: text(SHORT_TEXT_MAX),
+  size: text(SHORT_TEXT_MAX),
+  phone: phoneSchema,
+  email: emailSchema,
+  address: text(LONG_TEXT_MAX),
+  website: websiteSchema,
+  source: text(SHORT_TEXT_MAX),
+  decisionMakers: text(LONG_TEXT_MAX),
+  needs: text(LONG_TEXT_MAX),
+  category: categoryKeySchema,
+  ownerId: z.string().uuid().nullable(),
+  tags: tagsSchema,
+};
+
+const nameSchema = z
+  .string({ error: 'is required' })
+  .trim()
+  .min(1, 'is required')
+  .max(CUSTOMER_NAME_MAX, `must be at most ${CUSTOMER_NAME_MAX} characters`);
+
+export const createCustomerBody = z
+  .object({
+    name: nameSchema,
+    ...Object.fromEntries(Object.entries(fieldShape).map(([k, v]) => [k, v.optional()])),
+    /** Admins only: the team the customer belongs to. */
+    teamId: z.string().uuid().optional(),
+    /** Create although likely duplicates exist. */
+    confirm: z.boolean().optional(),
+  })
+  .strict() as z.ZodType<CreateCustomerBody>;
+
+export interface CustomerFieldValues {
+  kind?: CustomerKindDto;
+  industry?: string;
+  size?: string;
+  phone?: string;
+  email?: string;
+  address?: string;
+  website?: string;
+  source?: string;
+  decisionMakers?: string;
+  needs?: string;
+  category?: string;
+  ownerId?: string | null;
+  tags?: string[];
+}
+
+export interface CreateCustomerBody extends CustomerFieldValues {
+  name: string;
+  teamId?: string;
+  confirm?: boolean;
+}
+
+export interface UpdateCustomerBody extends CustomerFieldValues {
+  name?: string;
+}
+
+export const updateCustomerBody = z
+  .object({
+    name: nameSchema.optional(),
+    ...Object.fromEntries(Object.entries(fieldShape).map(([k, v]) => [k, v.optional()])),
+  })
+  .strict() as z.ZodType<UpdateCustomerBody>;
+
+export const createContactBody = z
+  .object({
+    name: z.string({ error: 'is required' }).trim().min(1, 'is required').max(SHORT_TEXT_MAX),
+    title: text(SHORT_TEXT_MAX).optional(),
+    phone: phoneSchema.optional(),
+    email: emailSchema.optional(),
+    decisionMaker: z.boolean().optional(),
+  })
+  .strict();
+export type CreateContactBody = z.infer<typeof createContactBody>;
+
+export const updateContactBody = createContactBody.partial().strict();
+export type UpdateContactBody = z.infer<typeof updateContactBody>;
+
+export const mergeBody = z
+  .object({
+    sourceId: z.string().uuid(),
+    /** For each field, which record's value survives (default: the target's). */
+    fields: z.partialRecord(z.enum(CUSTOMER_FIELDS), z.enum(['target', 'source'])).optional(),
+  })
+  .strict();
+export type MergeBody = z.infer<typeof mergeBody>;
+
+export const categoriesBody = z
+  .object({
+    teamId: z.string().uuid().optional(),
+    categories: z
+      .array(z.object({ key: categoryKeySchema.regex(/^[a-z0-9-]+$/, 'use a-z, 0-9 and -'), label: text(SHORT_TEXT_MAX).min(1) }).strict())
+      .min(1)
+      .max(CATEGORIES_MAX),
+  })
+  .strict();
