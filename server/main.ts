@@ -1,7 +1,8 @@
-/** The process: reads the environment, starts Tandem, stops on SIGTERM/SIGINT. */
+/** The process: reads the environment, starts Tandem (`--demo`: after loading the demo workspace), stops on SIGTERM/SIGINT. */
 import { randomBytes } from 'node:crypto';
 import { bootstrap } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
+import { demoLogins, seedDemoWorkspace } from './demo/demo.ts';
 import { createLogger } from './logger.ts';
 import { type RunningServer, startServer } from './server.ts';
 import { ensureFirstAdmin } from './users/user.service.ts';
@@ -11,6 +12,12 @@ const SHUTDOWN_GRACE_MS = 10_000;
 const config = loadConfig(process.env);
 const log = createLogger(config.logLevel);
 const { ctx, close: closeDb } = await bootstrap(config, log);
+
+if (process.argv.includes('--demo')) {
+  const progress = (message: string) => process.stdout.write(`  demo: ${message}\n`);
+  await seedDemoWorkspace(ctx, progress);
+  process.stdout.write(`\n${demoLogins()}\n\n`);
+}
 
 const admin = await ensureFirstAdmin(ctx, () => randomBytes(12).toString('base64url'));
 if (admin?.password) {
