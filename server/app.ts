@@ -7,10 +7,14 @@ import { sql } from 'kysely';
 import { sessionMiddleware } from './auth/auth.middleware.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import type { AppContext } from './context.ts';
+import { contactRoutes, customerRoutes, customerSettingsRoutes } from './customers/customer.routes.ts';
+import { savedFilterRoutes } from './customers/saved-filter.routes.ts';
 import { AppError } from './http/app-error.ts';
 import type { HonoEnv } from './http/env.ts';
 import { originCheck } from './http/origin-check.ts';
 import { requestLogger } from './http/request-logger.ts';
+import { notificationRoutes } from './notifications/notification.routes.ts';
+import { taskRoutes } from './tasks/task.routes.ts';
 import { meRoutes, userRoutes } from './users/user.routes.ts';
 
 export const CLIENT_DIST = 'dist/client';
@@ -53,6 +57,12 @@ export function createApp(ctx: AppContext) {
   api.route('/auth', authRoutes(ctx));
   api.route('/me', meRoutes(ctx));
   api.route('/', userRoutes(ctx));
+  api.route('/customers', customerRoutes(ctx));
+  api.route('/contacts', contactRoutes(ctx));
+  api.route('/saved-filters', savedFilterRoutes(ctx));
+  api.route('/', customerSettingsRoutes(ctx));
+  api.route('/notifications', notificationRoutes(ctx));
+  api.route('/tasks', taskRoutes(ctx));
   api.all('*', () => {
     throw new AppError('not_found', 404, 'No such API route');
   });

@@ -3,10 +3,14 @@
  * Socket.IO endpoints on the same HTTP server. `main.ts` starts it with the
  * environment's configuration; tests start it on an ephemeral port.
  */
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import type { AppContext } from './context.ts';
+import { type ReminderSchedulerOptions, startReminderScheduler } from './notifications/reminder-scheduler.ts';
+import { attachDocUpgrade } from './realtime/upgrade.ts';
+import { attachSocketServer, type SocketServerOptions } from './socket/socket-server.ts';
 
 export interface RunningServer {
   server: ServerType;
@@ -17,13 +21,32 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(ctx: AppContext, opts: { port: number; host: string }): Promise<RunningServer> {
+export interface StartOptions {
+  port: number;
+  host: string;
+  /** Socket.IO tuning (tests shorten the session re-check). */
+  socket?: SocketServerOptions;
+  /** Reminder scheduler tuning (tests shorten the interval). */
+  reminders?: ReminderSchedulerOptions;
+}
+
+export async function startServer(ctx: AppContext, opts: StartOptions): Promise<RunningServer> {
   const app = createApp(ctx);
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: opts.port, hostname: opts.host }, () => resolve(s));
   });
   const port = (server.address() as AddressInfo).port;
   const shutdownHooks: Array<() => Promise<void>> = [];
+  const reminders = startReminderScheduler(ctx, opts.reminders);
+  shutdownHooks.push(() => reminders.stop());
+  const events = attachSocketServer(ctx, server as HttpServer, opts.socket);
+  shutdownHooks.push(() => events.close());
+  const docs = attachDocUpgrade(server as HttpServer, ctx);
+  shutdownHooks.push(async () => {
+    await docs.close();
+    ctx.hub.disconnectAll();
+    await ctx.hub.flush();
+  });
   return {
     server,
     port,

@@ -1,0 +1,148 @@
+/**
+ * The reminder scheduler: every REMINDER_SCAN_INTERVAL_MS it fires the
+ * reminders that came due — a task due within TASK_DUE_SOON_WINDOW_MS, a task
+ * overdue, a customer's follow-up date reached — each once (state in the
+ * database, see reminder.repository.ts). Started and stopped with the server.
+ */
+import type { Locale } from '../../schema/wire/user.ts';
+import type { AppContext } from '../context.ts';
+import { linkTo } from './notification.ts';
+import { type ReminderKind, reminderText } from './notification-text.ts';
+import { DeliveryQueue, type Trx } from './notifier.ts';
+import { claimDueFollowups, claimDueTasks, markFollowupReminded, markTaskReminded } from './reminder.repository.ts';
+
+export const REMINDER_SCAN_INTERVAL_MS = 30_000;
+/** A task's "due soon" reminder fires this long before its due time. */
+export const TASK_DUE_SOON_WINDOW_MS = 15 * 60_000;
+/** Follow-up dates older than this when first seen (e.g. after a long outage, or imported history) are not reminded. */
+export const FOLLOWUP_REMINDER_LOOKBACK_MS = 7 * 24 * 60 * 60_000;
+/** Rows claimed per transaction. */
+export const REMINDER_BATCH_SIZE = 100;
+/** Upper bound of batches per pass, so one pass cannot run unbounded. */
+export const REMINDER_MAX_BATCHES_PER_PASS = 50;
+
+export interface ReminderSchedulerOptions {
+  intervalMs?: number;
+  /** Set false to not start it (e.g. a test that runs passes by hand). */
+  enabled?: boolean;
+}
+
+export interface ReminderScheduler {
+  /** Runs one pass now (waits for a running one first); returns how many reminders fired. */
+  runOnce(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+async function recipientLocale(trx: Trx, userId: string): Promise<{ locale: Locale; active: boolean } | undefined> {
+  return trx.selectFrom('users').select(['locale', 'active']).where('id', '=', userId).executeTakeFirst();
+}
+
+async function fireTaskBatch(ctx: AppContext, now: Date): Promise<number> {
+  const queue = new DeliveryQueue();
+  const claimed = await ctx.db.transaction().execute(async (trx) => {
+    const due = await claimDueTasks(trx, now, new Date(now.getTime() + TASK_DUE_SOON_WINDOW_MS), REMINDER_BATCH_SIZE);
+    for (const task of due) {
+      const overdue = task.dueAt.getTime() <= now.getTime();
+      await markTaskReminded(trx, task.id, overdue ? 'overdue' : 'due_soon', now);
+      const recipient = await recipientLocale(trx, task.assigneeId);
+      if (!recipient?.active) continue;
+      const kind: ReminderKind = overdue ? 'task_overdue' : 'task_due_soon';
+      const text = reminderText(recipient.locale, kind, task.title, task.dueAt);
+      const entity = { type: 'task' as const, id: task.id };
+      queue.add(
+        await ctx.notifier.notify(trx, {
+          recipientId: task.assigneeId,
+          type: 'reminder',
+          title: text.title,
+          body: text.body,
+          link: linkTo(entity),
+          entity,
+        }),
+      );
+    }
+    return due.length;
+  });
+  queue.flush();
+  return claimed;
+}
+
+async function fireFollowupBatch(ctx: AppContext, now: Date): Promise<number> {
+  const queue = new DeliveryQueue();
+  const claimed = await ctx.db.transaction().execute(async (trx) => {
+    const due = await claimDueFollowups(trx, now, new Date(now.getTime() - FOLLOWUP_REMINDER_LOOKBACK_MS), REMINDER_BATCH_SIZE);
+    for (const f of due) {
+      if (!(await markFollowupReminded(trx, f.customerId, f.dueAt, now))) continue;
+      const recipient = await recipientLocale(trx, f.ownerId);
+      if (!recipient?.active) continue;
+      const text = reminderText(recipient.locale, 'followup_due', f.name, f.dueAt);
+      const entity = { type: 'customer' as const, id: f.customerId };
+      queue.add(
+        await ctx.notifier.notify(trx, {
+          recipientId: f.ownerId,
+          type: 'reminder',
+          title: text.title,
+          body: text.body,
+          link: linkTo(entity),
+          entity,
+        }),
+      );
+    }
+    return due.length;
+  });
+  queue.flush();
+  return claimed;
+}
+
+/** One pass over everything due at `ctx.now()`. */
+export async function runReminderPass(ctx: AppContext): Promise<number> {
+  const now = ctx.now();
+  let fired = 0;
+  for (const batch of [fireTaskBatch, fireFollowupBatch]) {
+    for (let i = 0; i < REMINDER_MAX_BATCHES_PER_PASS; i++) {
+      const n = await batch(ctx, now);
+      fired += n;
+      if (n < REMINDER_BATCH_SIZE) break;
+    }
+  }
+  return fired;
+}
+
+export function startReminderScheduler(ctx: AppContext, opts: ReminderSchedulerOptions = {}): ReminderScheduler {
+  const intervalMs = opts.intervalMs ?? REMINDER_SCAN_INTERVAL_MS;
+  let running: Promise<number> | null = null;
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+
+  const runOnce = async (): Promise<number> => {
+    while (running) await running.catch(() => 0);
+    running = runReminderPass(ctx);
+    try {
+      return await running;
+    } finally {
+      running = null;
+    }
+  };
+
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(async () => {
+      try {
+        await runOnce();
+      } catch (err) {
+        ctx.log.warn({ err }, 'reminder pass failed');
+      }
+      schedule();
+    }, intervalMs);
+    timer.unref();
+  };
+  if (opts.enabled !== false) schedule();
+
+  return {
+    runOnce,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      if (running) await running.catch(() => 0);
+    },
+  };
+}

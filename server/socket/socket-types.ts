@@ -1,0 +1,29 @@
+import type { Server, Socket } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../schema/wire/socket-events.ts';
+import type { Role } from '../../schema/wire/user.ts';
+import type { TokenBucket } from './socket-rate-limit.ts';
+
+/** What the handshake establishes about a socket. */
+export interface SocketData {
+  userId: string;
+  name: string;
+  role: Role;
+  teamId: string | null;
+  sessionId: string;
+  /** The session token, kept to re-check the session periodically. */
+  token: string;
+  /** Presence room key → public resource name, for the rooms this socket joined. */
+  presence: Map<string, string>;
+  bucket: TokenBucket;
+  /** Events refused by the rate limit so far. */
+  refusals: number;
+}
+
+// biome-ignore lint/complexity/noBannedTypes: Socket.IO's slot for server-to-server events; we have none.
+type InterServerEvents = {};
+
+export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+export const userRoom = (userId: string) => `user:${userId}`;
+export const teamRoom = (teamId: string) => `team:${teamId}`;
