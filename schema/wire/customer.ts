@@ -1,5 +1,6 @@
 /** Customers and contacts as the HTTP API shows them (docs/customers.md gives the routes). */
 import { z } from 'zod';
+import { CUSTOMER_FIELD_MAX, TAGS_MAX, TAG_MAX_CHARS } from './docs.ts';
 
 export const CUSTOMER_KINDS = ['company', 'person'] as const;
 export type CustomerKindDto = (typeof CUSTOMER_KINDS)[number];
@@ -12,15 +13,14 @@ export const DEFAULT_CATEGORIES: readonly CategoryDto[] = [
   { key: 'vip', label: 'VIP' },
 ];
 
-export const CUSTOMER_NAME_MAX = 200;
+/** Field lengths are the live document's (schema/wire/docs.ts), so REST and documents agree. */
+export const CUSTOMER_NAME_MAX = CUSTOMER_FIELD_MAX.name;
 export const SHORT_TEXT_MAX = 200;
-export const LONG_TEXT_MAX = 4000;
-export const EMAIL_MAX = 254;
-export const PHONE_MAX = 40;
-export const URL_MAX = 500;
-export const TAG_MAX = 40;
-export const TAGS_PER_CUSTOMER_MAX = 30;
-export const CATEGORY_KEY_MAX = 40;
+export const EMAIL_MAX = CUSTOMER_FIELD_MAX.email;
+export const PHONE_MAX = CUSTOMER_FIELD_MAX.phone;
+export const TAG_MAX = TAG_MAX_CHARS;
+export const TAGS_PER_CUSTOMER_MAX = TAGS_MAX;
+export const CATEGORY_KEY_MAX = CUSTOMER_FIELD_MAX.category;
 export const CATEGORIES_MAX = 30;
 export const SEARCH_MAX = 100;
 export const LIST_LIMIT_MAX = 200;
@@ -116,7 +116,7 @@ export interface CustomerListDto {
 // ---- validation ----------------------------------------------------------------
 
 /** A phone number: digits with the usual separators, 3–20 digits. */
-export const PHONE_PATTERN = /^\+?[0-9][0-9 ()./-]*$/;
+export const PHONE_PATTERN = /^\+?[0-9(][0-9 ()./-]*$/;
 export const PHONE_DIGITS_MIN = 3;
 export const PHONE_DIGITS_MAX = 20;
 
@@ -135,7 +135,7 @@ export const emailSchema = text(EMAIL_MAX).refine((s) => s === '' || /^[^\s@<>()
   message: 'must be an e-mail address',
 });
 
-export const websiteSchema = text(URL_MAX).refine((s) => s === '' || /^(https?:\/\/)?[^\s<>"]+\.[^\s<>"]+$/i.test(s), {
+export const websiteSchema = text(CUSTOMER_FIELD_MAX.website).refine((s) => s === '' || /^(https?:\/\/)?[^\s<>"]+\.[^\s<>"]+$/i.test(s), {
   message: 'must be a web address',
 });
 
@@ -156,15 +156,15 @@ export const categoryKeySchema = z.string().trim().min(1).max(CATEGORY_KEY_MAX);
 /** Fields a create or a patch may carry (all optional here; create requires name). */
 const fieldShape = {
   kind: z.enum(CUSTOMER_KINDS),
-  industry: text(SHORT_TEXT_MAX),
-  size: text(SHORT_TEXT_MAX),
+  industry: text(CUSTOMER_FIELD_MAX.industry),
+  size: text(CUSTOMER_FIELD_MAX.size),
   phone: phoneSchema,
   email: emailSchema,
-  address: text(LONG_TEXT_MAX),
+  address: text(CUSTOMER_FIELD_MAX.address),
   website: websiteSchema,
-  source: text(SHORT_TEXT_MAX),
-  decisionMakers: text(LONG_TEXT_MAX),
-  needs: text(LONG_TEXT_MAX),
+  source: text(CUSTOMER_FIELD_MAX.source),
+  decisionMakers: text(CUSTOMER_FIELD_MAX.decisionMakers),
+  needs: text(CUSTOMER_FIELD_MAX.needs),
   category: categoryKeySchema,
   ownerId: z.string().uuid().nullable(),
   tags: tagsSchema,

@@ -1,0 +1,56 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { ContactRow, NewContactRow } from '../../schema/tables/customer.table.ts';
+import type { ContactDto } from '../../schema/wire/customer.ts';
+import type { Database } from '../../schema/types.ts';
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+export const CONTACTS_PER_CUSTOMER_MAX = 500;
+
+export function toContactDto(r: ContactRow): ContactDto {
+  return {
+    id: r.id,
+    customerId: r.customer_id,
+    name: r.name,
+    title: r.title,
+    phone: r.phone,
+    email: r.email,
+    decisionMaker: r.decision_maker,
+    archivedAt: r.archived_at?.toISOString() ?? null,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  };
+}
+
+export function listContacts(db: Q, customerId: string, includeArchived: boolean): Promise<ContactRow[]> {
+  let q = db.selectFrom('contacts').selectAll().where('customer_id', '=', customerId);
+  if (!includeArchived) q = q.where('archived_at', 'is', null);
+  return q.orderBy('decision_maker', 'desc').orderBy('created_at').orderBy('id').limit(CONTACTS_PER_CUSTOMER_MAX).execute();
+}
+
+export async function countContacts(db: Q, customerId: string): Promise<number> {
+  const r = await db
+    .selectFrom('contacts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('customer_id', '=', customerId)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export function findContact(db: Q, id: string): Promise<ContactRow | undefined> {
+  return db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function insertContact(db: Q, row: NewContactRow): Promise<ContactRow> {
+  return db.insertInto('contacts').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function updateContactRow(db: Q, id: string, patch: Partial<Omit<ContactRow, 'id'>>): Promise<ContactRow> {
+  return db.updateTable('contacts').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Moves every contact of one customer to another (merge). */
+export async function moveContacts(db: Q, fromCustomerId: string, toCustomerId: string): Promise<number> {
+  const r = await db.updateTable('contacts').set({ customer_id: toCustomerId }).where('customer_id', '=', fromCustomerId).executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}

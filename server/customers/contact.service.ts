@@ -1,0 +1,122 @@
+/** Contacts of a customer: relational rows (not part of the live document), audited on the customer. */
+import type { ContactRow } from '../../schema/tables/customer.table.ts';
+import type { ContactDto, CreateContactBody, UpdateContactBody } from '../../schema/wire/customer.ts';
+import type { AppContext } from '../context.ts';
+import { conflict, notFound } from '../http/app-error.ts';
+import type { User } from '../users/user.ts';
+import { recordCustomerAudit } from './customer-audit.ts';
+import { refreshContactSearch } from './customer.repository.ts';
+import { loadVisibleCustomer } from './customer.service.ts';
+import {
+  CONTACTS_PER_CUSTOMER_MAX,
+  countContacts,
+  findContact,
+  insertContact,
+  listContacts,
+  toContactDto,
+  updateContactRow,
+} from './contact.repository.ts';
+
+const CONTACT_FIELDS = ['name', 'title', 'phone', 'email', 'decisionMaker'] as const;
+
+function contactValue(r: ContactRow, f: (typeof CONTACT_FIELDS)[number]): unknown {
+  return f === 'decisionMaker' ? r.decision_maker : r[f];
+}
+
+export async function getContacts(ctx: AppContext, user: User, customerId: string, includeArchived: boolean): Promise<ContactDto[]> {
+  await loadVisibleCustomer(ctx, user, customerId);
+  return (await listContacts(ctx.db, customerId, includeArchived)).map(toContactDto);
+}
+
+export async function createContact(ctx: AppContext, user: User, customerId: string, body: CreateContactBody): Promise<ContactDto> {
+  const customer = await loadVisibleCustomer(ctx, user, customerId);
+  if (customer.archived_at) throw conflict('The customer is archived; restore it first');
+  if ((await countContacts(ctx.db, customerId)) >= CONTACTS_PER_CUSTOMER_MAX) {
+    throw conflict(`A customer holds at most ${CONTACTS_PER_CUSTOMER_MAX} contacts`);
+  }
+  const row = await ctx.db.transaction().execute(async (trx) => {
+    const contact = await insertContact(trx, {
+      customer_id: customerId,
+      team_id: customer.team_id,
+      name: body.name,
+      title: body.title ?? '',
+      phone: body.phone ?? '',
+      email: body.email ?? '',
+      decision_maker: body.decisionMaker ?? false,
+      created_at: ctx.now(),
+      updated_at: ctx.now(),
+    });
+    await refreshContactSearch(trx, customerId);
+    await recordCustomerAudit(trx, {
+      actorId: user.id,
+      teamId: customer.team_id,
+      customerId,
+      action: 'contact-create',
+      changes: { contactId: contact.id, name: [null, contact.name] },
+    });
+    return contact;
+  });
+  return toContactDto(row);
+}
+
+/** The contact and its customer, both visible to the user, or 404. */
+async function loadVisibleContact(ctx: AppContext, user: User, id: string) {
+  const contact = await findContact(ctx.db, id);
+  if (!contact) throw notFound('No such contact');
+  try {
+    return { contact, customer: await loadVisibleCustomer(ctx, user, contact.customer_id) };
+  } catch {
+    throw notFound('No such contact');
+  }
+}
+
+export async function updateContact(ctx: AppContext, user: User, id: string, body: UpdateContactBody): Promise<ContactDto> {
+  const { contact, customer } = await loadVisibleContact(ctx, user, id);
+  if (customer.archived_at) throw conflict('The customer is archived; restore it first');
+  if (contact.archived_at) throw conflict('The contact is archived');
+  const after = await ctx.db.transaction().execute(async (trx) => {
+    const row = await updateContactRow(trx, id, {
+      name: body.name,
+      title: body.title,
+      phone: body.phone,
+      email: body.email,
+      decision_maker: body.decisionMaker,
+      updated_at: ctx.now(),
+    });
+    const changes: Record<string, unknown> = {};
+    for (const f of CONTACT_FIELDS) {
+      if (contactValue(contact, f) !== contactValue(row, f)) changes[f] = [contactValue(contact, f), contactValue(row, f)];
+    }
+    if (Object.keys(changes).length > 0) {
+      await refreshContactSearch(trx, contact.customer_id);
+      await recordCustomerAudit(trx, {
+        actorId: user.id,
+        teamId: customer.team_id,
+        customerId: contact.customer_id,
+        action: 'contact-update',
+        changes: { contactId: id, ...changes },
+      });
+    }
+    return row;
+  });
+  return toContactDto(after);
+}
+
+/** Contacts are archived, never deleted (reps may archive their team's contacts). */
+export async function archiveContact(ctx: AppContext, user: User, id: string): Promise<ContactDto> {
+  const { contact, customer } = await loadVisibleContact(ctx, user, id);
+  if (contact.archived_at) return toContactDto(contact);
+  const after = await ctx.db.transaction().execute(async (trx) => {
+    const row = await updateContactRow(trx, id, { archived_at: ctx.now(), updated_at: ctx.now() });
+    await refreshContactSearch(trx, contact.customer_id);
+    await recordCustomerAudit(trx, {
+      actorId: user.id,
+      teamId: customer.team_id,
+      customerId: contact.customer_id,
+      action: 'contact-archive',
+      changes: { contactId: id, name: [contact.name, null] },
+    });
+    return row;
+  });
+  return toContactDto(after);
+}

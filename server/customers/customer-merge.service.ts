@@ -1,0 +1,94 @@
+/**
+ * Merging two customers of a team: the target survives. Picked field values go through the
+ * document write path; every row that references the source (contacts, tasks, follow-up
+ * reminders, opportunities, … found through the foreign keys to customers.id) moves to the
+ * target; the source's history moves too; the source is archived.
+ */
+import { type Transaction, sql } from 'kysely';
+import { CUSTOMER_FIELDS, type CustomerDto, type MergeBody } from '../../schema/wire/customer.ts';
+import type { Database } from '../../schema/types.ts';
+import type { AppContext } from '../context.ts';
+import { badRequest, conflict } from '../http/app-error.ts';
+import type { User } from '../users/user.ts';
+import { type CustomerChange, assertManager, diffRows, rowFieldValue, toCustomerDto } from './customer.ts';
+import { CUSTOMER_ENTITY, recordCustomerAudit } from './customer-audit.ts';
+import { findCustomer, refreshContactSearch } from './customer.repository.ts';
+import { loadVisibleCustomer } from './customer.service.ts';
+import { writeCustomerChange } from './customer-writer.ts';
+
+/** Referencing columns whose rows belong to the live document's storage, not to the record. */
+const NOT_MOVED = new Set(['customers.id']);
+
+/** Every (table, column) with a foreign key to customers.id. */
+async function referencingColumns(trx: Transaction<Database>): Promise<{ table: string; column: string }[]> {
+  const r = await sql<{ table: string; column: string }>`
+    select cl.relname as table, a.attname as column
+    from pg_constraint c
+    join pg_class cl on cl.oid = c.conrelid
+    join pg_attribute a on a.attrelid = c.conrelid and a.attnum = any(c.conkey)
+    where c.contype = 'f' and c.confrelid = 'customers'::regclass
+    order by 1, 2`.execute(trx);
+  return r.rows.filter((x) => !NOT_MOVED.has(`${x.table}.${x.column}`) && x.table !== 'customers');
+}
+
+export async function mergeCustomers(ctx: AppContext, user: User, targetId: string, body: MergeBody): Promise<CustomerDto> {
+  assertManager(user, 'merge customers');
+  if (body.sourceId === targetId) throw badRequest('sourceId: a customer cannot be merged into itself', 'sourceId');
+  const target = await loadVisibleCustomer(ctx, user, targetId);
+  const source = await loadVisibleCustomer(ctx, user, body.sourceId);
+  if (source.team_id !== target.team_id) throw badRequest('sourceId: both customers must belong to the same team', 'sourceId');
+  if (target.archived_at) throw conflict('The customer to keep is archived; restore it first');
+  if (source.archived_at) throw conflict('The customer to merge is archived; restore it first', 'sourceId');
+
+  const change: CustomerChange = { fields: {}, tags: [...new Set([...target.tags, ...source.tags])] };
+  for (const field of CUSTOMER_FIELDS) {
+    if (body.fields?.[field] === 'source') change.fields[field] = rowFieldValue(source, field);
+  }
+  await writeCustomerChange(ctx, user, targetId, change);
+
+  const moved: Record<string, number> = {};
+  await ctx.db.transaction().execute(async (trx) => {
+    for (const { table, column } of await referencingColumns(trx)) {
+      // A row that cannot move (a unique key already held by the target) stays with the archived source.
+      await sql`savepoint merge_move`.execute(trx);
+      try {
+        const r = await sql`update ${sql.table(table)} set ${sql.ref(column)} = ${targetId} where ${sql.ref(column)} = ${source.id}`.execute(
+          trx,
+        );
+        moved[table] = Number(r.numAffectedRows ?? 0);
+        await sql`release savepoint merge_move`.execute(trx);
+      } catch {
+        await sql`rollback to savepoint merge_move`.execute(trx);
+        moved[table] = 0;
+      }
+    }
+    await trx
+      .updateTable('audit_log')
+      .set({ entity_id: targetId })
+      .where('entity_type', '=', CUSTOMER_ENTITY)
+      .where('entity_id', '=', source.id)
+      .execute();
+    await trx.updateTable('customers').set({ archived_at: ctx.now(), updated_at: ctx.now() }).where('id', '=', source.id).execute();
+    await refreshContactSearch(trx, targetId);
+    await refreshContactSearch(trx, source.id);
+  });
+
+  const after = (await findCustomer(ctx.db, targetId))!;
+  await ctx.db.transaction().execute(async (trx) => {
+    await recordCustomerAudit(trx, {
+      actorId: user.id,
+      teamId: target.team_id,
+      customerId: targetId,
+      action: 'merge',
+      changes: { sourceId: source.id, sourceName: source.name, moved, ...diffRows(target, after, CUSTOMER_FIELDS) },
+    });
+    await recordCustomerAudit(trx, {
+      actorId: user.id,
+      teamId: target.team_id,
+      customerId: source.id,
+      action: 'merged-into',
+      changes: { targetId, targetName: after.name },
+    });
+  });
+  return toCustomerDto(after);
+}

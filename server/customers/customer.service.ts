@@ -1,0 +1,235 @@
+/** Customer use cases: create, read, list, change, archive, restore, duplicates, history. */
+import type { CustomerRow } from '../../schema/tables/customer.table.ts';
+import {
+  CUSTOMER_FIELDS,
+  type CreateCustomerBody,
+  type CustomerDto,
+  type DuplicateCandidateDto,
+  LIST_LIMIT_DEFAULT,
+  type UpdateCustomerBody,
+} from '../../schema/wire/customer.ts';
+import type { CustomerFilter, CustomerListQuery } from '../../schema/wire/customer-query.ts';
+import type { AppContext } from '../context.ts';
+import { badRequest, conflict, notFound } from '../http/app-error.ts';
+import { findTeamById } from '../teams/team.repository.ts';
+import { findUserById } from '../users/user.repository.ts';
+import type { User } from '../users/user.ts';
+import {
+  type CustomerChange,
+  assertManager,
+  assertOwnerChangeAllowed,
+  changeFromBody,
+  diffRows,
+  teamForNewCustomer,
+  toCustomerDto,
+} from './customer.ts';
+import { recordCustomerAudit } from './customer-audit.ts';
+import { listCategories } from './customer-category.repository.ts';
+import { decodeCursor, encodeCursor } from './customer-cursor.ts';
+import { duplicateKeys, duplicateReasons, type DuplicateProbe } from './customer-duplicates.ts';
+import {
+  type CustomerScope,
+  findCustomer,
+  findCustomerInScope,
+  findDuplicateRows,
+  insertCustomerRow,
+  listCustomerPage,
+  setArchived,
+} from './customer.repository.ts';
+import { writeCustomerChange } from './customer-writer.ts';
+
+/** The customers a user may see; a non-admin without a team sees none (every id is a 404). */
+export function scopeFor(user: User): CustomerScope | null {
+  if (user.role === 'admin') return { kind: 'all' };
+  return user.teamId ? { kind: 'team', teamId: user.teamId } : null;
+}
+
+/** A customer the user may see, or 404 (another team's id looks exactly like a missing one). */
+export async function loadVisibleCustomer(ctx: AppContext, user: User, id: string): Promise<CustomerRow> {
+  const scope = scopeFor(user);
+  const row = scope ? await findCustomerInScope(ctx.db, scope, id) : undefined;
+  if (!row) throw notFound('No such customer');
+  return row;
+}
+
+export async function getCustomer(ctx: AppContext, user: User, id: string): Promise<CustomerDto> {
+  return toCustomerDto(await loadVisibleCustomer(ctx, user, id));
+}
+
+export async function listCustomers(
+  ctx: AppContext,
+  user: User,
+  query: CustomerListQuery,
+): Promise<{ items: CustomerDto[]; nextCursor: string | null }> {
+  const scope = scopeFor(user);
+  if (!scope) return { items: [], nextCursor: null };
+  const sort = query.sort ?? '-updated';
+  const limit = query.limit ?? LIST_LIMIT_DEFAULT;
+  const after = query.cursor ? decodeCursor(query.cursor, sort) : undefined;
+  const { rows, more } = await listCustomerPage(ctx.db, scope, query, { now: ctx.now(), userId: user.id, sort, limit, after });
+  const last = rows[rows.length - 1];
+  return {
+    items: rows.map(toCustomerDto),
+    nextCursor: more && last ? encodeCursor({ sort, value: last.cursor_value, id: last.id }) : null,
+  };
+}
+
+/** Checks values that depend on the team: the category exists, the owner is an active member. */
+export async function assertTeamValues(ctx: AppContext, teamId: string, change: CustomerChange): Promise<void> {
+  const category = change.fields.category;
+  if (category !== undefined && category !== null) {
+    const categories = await listCategories(ctx.db, teamId);
+    if (!categories.some((c) => c.key === category)) {
+      throw badRequest(`category: unknown category; use one of ${categories.map((c) => c.key).join(', ')}`, 'category');
+    }
+  }
+  const ownerId = change.fields.ownerId;
+  if (ownerId) {
+    const owner = await findUserById(ctx.db, ownerId);
+    if (!owner?.active || owner.teamId !== teamId) throw badRequest('ownerId: no such user in this team', 'ownerId');
+  }
+}
+
+export async function findDuplicateCandidates(
+  ctx: AppContext,
+  teamId: string,
+  probe: DuplicateProbe,
+  excludeId?: string,
+): Promise<DuplicateCandidateDto[]> {
+  const keys = duplicateKeys(probe);
+  const rows = await findDuplicateRows(ctx.db, teamId, keys, excludeId);
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    phone: r.phone,
+    email: r.email,
+    ownerId: r.owner_id,
+    archived: r.archived_at !== null,
+    reasons: duplicateReasons(keys, r),
+  }));
+}
+
+/** For the create form's live warning: the likely duplicates of what is typed so far. */
+export async function checkDuplicates(
+  ctx: AppContext,
+  user: User,
+  probe: DuplicateProbe & { teamId?: string },
+): Promise<DuplicateCandidateDto[]> {
+  const teamId = user.role === 'admin' ? probe.teamId : user.teamId;
+  if (!teamId) {
+    if (user.role === 'admin') throw badRequest('teamId: say which team to check', 'teamId');
+    return [];
+  }
+  return findDuplicateCandidates(ctx, teamId, probe);
+}
+
+export type CreateResult = { kind: 'created'; customer: CustomerDto } | { kind: 'duplicates'; candidates: DuplicateCandidateDto[] };
+
+/**
+ * Creates a customer: the row (team, creator, name) first, then its fields through the
+ * document write path. Likely duplicates answer `duplicates` unless the body confirms.
+ */
+export async function createCustomer(
+  ctx: AppContext,
+  user: User,
+  body: CreateCustomerBody,
+  opts: { importId?: string } = {},
+): Promise<CreateResult> {
+  const teamId = teamForNewCustomer(user, body.teamId);
+  if (user.role === 'admin' && !(await findTeamById(ctx.db, teamId))) throw badRequest('teamId: no such team', 'teamId');
+  const change = changeFromBody(body);
+  if (change.fields.ownerId === undefined && user.teamId === teamId) change.fields.ownerId = user.id;
+  assertOwnerChangeAllowed(user, undefined, change.fields.ownerId);
+  await assertTeamValues(ctx, teamId, change);
+  if (!body.confirm) {
+    const candidates = await findDuplicateCandidates(ctx, teamId, body);
+    if (candidates.length > 0) return { kind: 'duplicates', candidates };
+  }
+  const row = await insertCustomerRow(ctx.db, {
+    team_id: teamId,
+    name: body.name,
+    created_by: user.id,
+    import_id: opts.importId ?? null,
+    created_at: ctx.now(),
+    updated_at: ctx.now(),
+  });
+  try {
+    await writeCustomerChange(ctx, user, row.id, change);
+  } catch (e) {
+    // The fields were refused: the customer must not exist half-made.
+    await ctx.db.deleteFrom('customers').where('id', '=', row.id).execute();
+    throw e;
+  }
+  const after = (await findCustomer(ctx.db, row.id))!;
+  const changes: Record<string, [unknown, unknown]> = {};
+  for (const [field, [, value]] of Object.entries(diffRows(emptyLike(after), after, CUSTOMER_FIELDS))) {
+    changes[field] = [null, value];
+  }
+  await recordCustomerAudit(ctx.db, {
+    actorId: user.id,
+    teamId,
+    customerId: row.id,
+    action: opts.importId ? 'import' : 'create',
+    changes: opts.importId ? { ...changes, importId: opts.importId } : changes,
+  });
+  return { kind: 'created', customer: toCustomerDto(after) };
+}
+
+/** A row with every field empty, to express a creation as field changes. */
+function emptyLike(r: CustomerRow): CustomerRow {
+  return {
+    ...r,
+    name: '',
+    industry: '',
+    size: '',
+    phone: '',
+    email: '',
+    address: '',
+    website: '',
+    source: '',
+    decision_makers: '',
+    needs: '',
+    category: '',
+    kind: r.kind,
+    owner_id: null,
+    tags: [],
+  };
+}
+
+export async function updateCustomer(ctx: AppContext, user: User, id: string, body: UpdateCustomerBody): Promise<CustomerDto> {
+  const before = await loadVisibleCustomer(ctx, user, id);
+  if (before.archived_at) throw conflict('The customer is archived; restore it first');
+  const change = changeFromBody(body);
+  assertOwnerChangeAllowed(user, before.owner_id, change.fields.ownerId);
+  await assertTeamValues(ctx, before.team_id, change);
+  await writeCustomerChange(ctx, user, id, change);
+  const after = (await findCustomer(ctx.db, id))!;
+  const changes = diffRows(before, after, CUSTOMER_FIELDS);
+  if (Object.keys(changes).length > 0) {
+    await recordCustomerAudit(ctx.db, { actorId: user.id, teamId: before.team_id, customerId: id, action: 'update', changes });
+  }
+  return toCustomerDto(after);
+}
+
+export async function setCustomerArchived(ctx: AppContext, user: User, id: string, archived: boolean): Promise<CustomerDto> {
+  assertManager(user, archived ? 'archive customers' : 'restore customers');
+  const before = await loadVisibleCustomer(ctx, user, id);
+  if ((before.archived_at !== null) === archived) return toCustomerDto(before);
+  const after = await ctx.db.transaction().execute(async (trx) => {
+    const row = await setArchived(trx, id, archived ? ctx.now() : null);
+    await recordCustomerAudit(trx, {
+      actorId: user.id,
+      teamId: before.team_id,
+      customerId: id,
+      action: archived ? 'archive' : 'restore',
+      changes: { archivedAt: [before.archived_at?.toISOString() ?? null, row?.archived_at?.toISOString() ?? null] },
+    });
+    return row!;
+  });
+  return toCustomerDto(after);
+}
+
+/** The filter a user may run: only admins pick a team. */
+export function effectiveFilter(user: User, filter: CustomerFilter): CustomerFilter {
+  return user.role === 'admin' ? filter : { ...filter, teamId: undefined };
+}
