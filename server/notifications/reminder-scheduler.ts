@@ -127,7 +127,8 @@ export function startReminderScheduler(ctx: AppContext, opts: ReminderSchedulerO
     if (stopped) return;
     timer = setTimeout(async () => {
       try {
-        await runOnce();
+        const fired = await runOnce();
+        ctx.log.debug({ fired }, 'reminder pass');
       } catch (err) {
         ctx.log.warn({ err }, 'reminder pass failed');
       }

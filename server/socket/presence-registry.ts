@@ -33,7 +33,7 @@ export class PresenceRegistry {
   leave(room: string, userId: string, socketId: string): boolean {
     const members = this.rooms.get(room);
     const member = members?.get(userId);
-    if (!members || !member || !member.sockets.delete(socketId)) return false;
+    if (!members || !member?.sockets.delete(socketId)) return false;
     if (member.sockets.size > 0) return false;
     members.delete(userId);
     if (members.size === 0) this.rooms.delete(room);

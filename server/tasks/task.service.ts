@@ -16,7 +16,7 @@ import { findTaskById, insertTask, updateTaskRow } from './task.repository.ts';
 /** The assignee must be an active member of the task's team. */
 async function checkAssignee(trx: Trx, teamId: string, assigneeId: string): Promise<void> {
   const u = await trx.selectFrom('users').select(['team_id', 'active']).where('id', '=', assigneeId).executeTakeFirst();
-  if (!u || !u.active || u.team_id !== teamId) throw badRequest('assigneeId: no active member of this team has that id', 'assigneeId');
+  if (!u?.active || u.team_id !== teamId) throw badRequest('assigneeId: no active member of this team has that id', 'assigneeId');
 }
 
 /** A linked customer must belong to the task's team. */
