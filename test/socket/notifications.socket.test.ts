@@ -33,7 +33,8 @@ beforeAll(async () => {
   rep = await seedUser(s.ctx, { teamId: teamA, name: 'Rex Rep' });
   other = await seedUser(s.ctx, { teamId: teamA, name: 'Olga Other' });
   outsider = await seedUser(s.ctx, { teamId: teamB, name: 'Oscar Outsider' });
-  [cManager, cRep, cOther, cOutsider] = await Promise.all([manager, rep, other, outsider].map((u) => login(s.app, u.email)));
+  const cookies = await Promise.all([manager, rep, other, outsider].map((u) => login(s.app, u.email)));
+  [cManager, cRep, cOther, cOutsider] = cookies as [string, string, string, string];
 });
 afterAll(async () => {
   for (const socket of sockets) socket.close();
