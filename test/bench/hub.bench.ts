@@ -1,0 +1,490 @@
+/**
+ * The live-document hub benchmark: the same workloads against Tandem's hub
+ * (on PostgreSQL and on PGlite) and against two peers in memory, Hocuspocus 4
+ * and @y/websocket-server 0.1.1. Each server runs in a child process of its
+ * own, started fresh per scenario; the load generator runs in another. The
+ * orchestrator samples the server's CPU at the load generator's phase marks
+ * and prints one table per scenario, then Tandem's ratios to each peer.
+ *
+ *   tsx test/bench/hub.bench.ts [--quick] [--servers=tandem-pglite,hocuspocus] [--scenarios=a,d]
+ *                               [--cpu-prof=<dir>] [--json=<file>] [--markdown]
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import type {
+  HistoryResult,
+  LoadResult,
+  LoadToParent,
+  ParentToLoad,
+  ResourceSample,
+  Scenario,
+  ServerKind,
+  ServerReady,
+  ServerToParent,
+  TrafficResult,
+} from './hub/ipc.ts';
+import { SERVER_KINDS } from './hub/ipc.ts';
+import { docsNeeded, scenarios } from './hub/scenarios.ts';
+import { fixed, formatMarkdownTable, formatTable, median, percentile, ratio, sortedCopy } from './hub/stats.ts';
+import { DEFAULT_BENCH_DATABASE_URL } from './hub/tandem-defaults.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const READY_TIMEOUT_MS = 180_000;
+const STOP_TIMEOUT_MS = 30_000;
+/** The whole load run of one scenario against one server, at most. */
+const RUN_TIMEOUT_MS = 900_000;
+const SAMPLE_TIMEOUT_MS = 10_000;
+/** Accounts Tandem signs in; clients use them round-robin (several tabs per person). */
+const TANDEM_USERS = 4;
+const MB = 1024 * 1024;
+
+const SERVER_LABEL: Record<ServerKind, string> = {
+  'tandem-postgres': 'Tandem (PostgreSQL)',
+  'tandem-pglite': 'Tandem (PGlite)',
+  hocuspocus: 'Hocuspocus 4',
+  'y-websocket-server': '@y/websocket-server 0.1.1',
+};
+const TANDEM: ServerKind[] = ['tandem-postgres', 'tandem-pglite'];
+const PEERS: ServerKind[] = ['hocuspocus', 'y-websocket-server'];
+
+interface Options {
+  quick: boolean;
+  servers: ServerKind[];
+  scenarioIds: string[] | null;
+  cpuProfDir: string | null;
+  jsonFile: string | null;
+  markdown: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const opts: Options = { quick: false, servers: [...SERVER_KINDS], scenarioIds: null, cpuProfDir: null, jsonFile: null, markdown: false };
+  for (const arg of argv) {
+    const [key, value] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, ''];
+    switch (key) {
+      case '--quick':
+        opts.quick = true;
+        break;
+      case '--servers': {
+        const names = value.split(',').filter(Boolean);
+        for (const n of names) if (!(SERVER_KINDS as readonly string[]).includes(n)) throw new Error(`unknown server ${n}; one of ${SERVER_KINDS.join(', ')}`);
+        opts.servers = names as ServerKind[];
+        break;
+      }
+      case '--scenarios':
+        opts.scenarioIds = value.split(',').filter(Boolean);
+        break;
+      case '--cpu-prof':
+        opts.cpuProfDir = resolve(value || 'bench-profiles');
+        break;
+      case '--json':
+        opts.jsonFile = resolve(value || 'bench-hub.json');
+        break;
+      case '--markdown':
+        opts.markdown = true;
+        break;
+      default:
+        throw new Error(`unknown argument ${arg}`);
+    }
+  }
+  return opts;
+}
+
+interface TimedSample extends ResourceSample {
+  /** performance.now() in the orchestrator when the sample arrived. */
+  at: number;
+}
+
+interface RunRecord {
+  scenario: Scenario;
+  server: ServerKind;
+  marks: Record<string, TimedSample>;
+  final: TimedSample | null;
+  result: LoadResult | null;
+  error: string | null;
+}
+
+/** A server child: started, sampled on demand, stopped. */
+class ServerProcess {
+  private readonly waiters: Array<(m: ServerToParent) => void> = [];
+  private exited = false;
+  private readonly exit: Promise<void>;
+
+  constructor(private readonly child: ChildProcess) {
+    child.on('message', (m: ServerToParent) => {
+      const waiter = this.waiters.shift();
+      if (waiter) waiter(m);
+    });
+    this.exit = new Promise((resolveExit) =>
+      child.on('exit', () => {
+        this.exited = true;
+        resolveExit();
+      }),
+    );
+  }
+
+  private next(timeoutMs: number): Promise<ServerToParent> {
+    return new Promise((resolveNext, reject) => {
+      const timer = setTimeout(() => reject(new Error('the server did not answer in time')), timeoutMs);
+      const waiter = (m: ServerToParent) => {
+        clearTimeout(timer);
+        resolveNext(m);
+      };
+      this.waiters.push(waiter);
+      void this.exit.then(() => {
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) {
+          this.waiters.splice(i, 1);
+          clearTimeout(timer);
+          reject(new Error('the server exited'));
+        }
+      });
+    });
+  }
+
+  async ready(): Promise<ServerReady> {
+    const m = await this.next(READY_TIMEOUT_MS);
+    if (m.type === 'ready') return m;
+    throw new Error(m.type === 'error' ? m.message : `unexpected ${m.type}`);
+  }
+
+  async sample(): Promise<TimedSample> {
+    this.child.send({ type: 'sample' });
+    const m = await this.next(SAMPLE_TIMEOUT_MS);
+    if (m.type !== 'sample') throw new Error(`expected a sample, got ${m.type}`);
+    return { ...m, at: performance.now() };
+  }
+
+  async stop(): Promise<void> {
+    if (this.exited) return;
+    if (this.child.connected) this.child.send({ type: 'stop' });
+    const timer = setTimeout(() => {
+      if (!this.exited && this.child.pid) process.kill(this.child.pid, 'SIGKILL');
+    }, STOP_TIMEOUT_MS);
+    await this.exit;
+    clearTimeout(timer);
+  }
+}
+
+function startServer(kind: ServerKind, docs: number, opts: Options): ServerProcess {
+  const setup = JSON.stringify({ docs, users: TANDEM.includes(kind) ? TANDEM_USERS : 1 });
+  const execArgv = ['--import', 'tsx'];
+  if (opts.cpuProfDir && TANDEM.includes(kind)) execArgv.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);
+  const [file, args] = ((): [string, string[]] => {
+    switch (kind) {
+      case 'tandem-postgres':
+        return ['server-tandem.ts', [setup, 'postgres']];
+      case 'tandem-pglite':
+        return ['server-tandem.ts', [setup, 'pglite']];
+      case 'hocuspocus':
+        return ['server-hocuspocus.ts', [setup]];
+      case 'y-websocket-server':
+        return ['server-y-websocket.ts', [setup]];
+      default: {
+        const never: never = kind;
+        throw new Error(`unknown server ${String(never)}`);
+      }
+    }
+  })();
+  return new ServerProcess(fork(resolve(HERE, 'hub', file), args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+}
+
+async function runOne(scenario: Scenario, kind: ServerKind, opts: Options): Promise<RunRecord> {
+  const record: RunRecord = { scenario, server: kind, marks: {}, final: null, result: null, error: null };
+  const server = startServer(kind, docsNeeded(scenario), opts);
+  let load: ChildProcess | null = null;
+  try {
+    const ready = await server.ready();
+    const loadChild = fork(resolve(HERE, 'hub', 'load-generator.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    load = loadChild;
+    const loadExit = new Promise<void>((r) => loadChild.on('exit', () => r()));
+    const result = await new Promise<LoadResult>((resolveRun, reject) => {
+      const timer = setTimeout(() => reject(new Error('the load run took too long')), RUN_TIMEOUT_MS);
+      loadChild.on('message', (m: LoadToParent) => {
+        switch (m.type) {
+          case 'mark':
+            server.sample().then(
+              (s) => {
+                record.marks[m.name] = s;
+                loadChild.send({ type: 'ack', name: m.name } satisfies ParentToLoad);
+              },
+              (err: unknown) => reject(err),
+            );
+            break;
+          case 'result':
+            clearTimeout(timer);
+            resolveRun(m.result);
+            break;
+          case 'error':
+            clearTimeout(timer);
+            reject(new Error(m.message));
+            break;
+          default: {
+            const never: never = m;
+            reject(new Error(`unknown message ${JSON.stringify(never)}`));
+          }
+        }
+      });
+      loadChild.on('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`the load generator exited with ${code}`));
+      });
+      loadChild.send({
+        type: 'run',
+        scenario,
+        target: { protocol: ready.protocol, wsUrl: ready.wsUrl, docs: ready.docs, headers: ready.headers },
+      } satisfies ParentToLoad);
+    });
+    record.result = result;
+    await loadExit;
+    record.final = await server.sample();
+  } catch (err) {
+    record.error = err instanceof Error ? err.message : String(err);
+  } finally {
+    if (load && load.exitCode === null && load.pid) {
+      await new Promise<void>((r) => {
+        const timer = setTimeout(() => {
+          if (load?.exitCode === null && load.pid) process.kill(load.pid, 'SIGKILL');
+          r();
+        }, STOP_TIMEOUT_MS);
+        load?.on('exit', () => {
+          clearTimeout(timer);
+          r();
+        });
+      });
+    }
+    await server.stop();
+  }
+  return record;
+}
+
+// ---------------------------------------------------------------------------
+// Figures
+
+interface TrafficFigures {
+  allSyncedMs: number | null;
+  cpuCores: number | null;
+  peakRssMb: number | null;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  lost: number;
+  expected: number;
+  converged: string;
+  loadCpu: number;
+  loadLagP99: number;
+  disconnects: number;
+}
+
+interface HistoryFigures {
+  ingestCpuMsPerUpdate: number | null;
+  ingestS: number;
+  joinP50: number | null;
+  joinMax: number | null;
+  cpuMsPerJoin: number | null;
+  peakRssMb: number | null;
+  complete: string;
+  converged: boolean;
+  loadCpu: number;
+  loadLagP99: number;
+}
+
+function cpuBetween(a: TimedSample | undefined, b: TimedSample | undefined): { cpuMs: number; wallMs: number } | null {
+  if (!a || !b) return null;
+  return { cpuMs: (b.cpuMicros - a.cpuMicros) / 1000, wallMs: b.at - a.at };
+}
+
+function trafficFigures(r: RunRecord, res: TrafficResult): TrafficFigures {
+  const edits = cpuBetween(r.marks['edits-start'], r.marks['edits-end']);
+  return {
+    allSyncedMs: res.allSyncedMs,
+    cpuCores: edits ? edits.cpuMs / edits.wallMs : null,
+    peakRssMb: r.final ? r.final.maxRssBytes / MB : null,
+    p50: res.latencyMs?.p50 ?? null,
+    p95: res.latencyMs?.p95 ?? null,
+    p99: res.latencyMs?.p99 ?? null,
+    lost: res.expectedDeliveries - Math.min(res.deliveries, res.expectedDeliveries),
+    expected: res.expectedDeliveries,
+    converged: `${res.docsConverged}/${res.docsChecked}`,
+    loadCpu: res.loadCpuCores,
+    loadLagP99: res.loopLagMs.p99,
+    disconnects: res.disconnects,
+  };
+}
+
+function historyFigures(r: RunRecord, res: HistoryResult): HistoryFigures {
+  const ingest = cpuBetween(r.marks['ingest-start'], r.marks['ingest-end']);
+  const joins = cpuBetween(r.marks['joins-start'], r.marks['joins-end']);
+  const sorted = sortedCopy(res.joinMs);
+  return {
+    ingestCpuMsPerUpdate: ingest ? ingest.cpuMs / res.edits : null,
+    ingestS: res.ingestMs / 1000,
+    joinP50: median(res.joinMs),
+    joinMax: percentile(sorted, 100),
+    cpuMsPerJoin: joins && res.joinMs.length > 0 ? joins.cpuMs / res.joinMs.length : null,
+    peakRssMb: r.final ? r.final.maxRssBytes / MB : null,
+    complete: `${res.ingestComplete ? 'yes' : 'NO'}, ${res.joinsComplete} joins`,
+    converged: res.converged,
+    loadCpu: res.loadCpuCores,
+    loadLagP99: res.loopLagMs.p99,
+  };
+}
+
+const TRAFFIC_HEADER = [
+  'server',
+  'all synced ms',
+  'server CPU cores',
+  'peak RSS MB',
+  'p50 ms',
+  'p95 ms',
+  'p99 ms',
+  'lost / expected',
+  'converged docs',
+  'disconnects',
+  'load CPU cores',
+  'load lag p99 ms',
+];
+const HISTORY_HEADER = [
+  'server',
+  'ingest CPU ms/update',
+  'ingest wall s',
+  'full state on join p50 ms',
+  'max ms',
+  'server CPU ms/join',
+  'peak RSS MB',
+  'complete',
+  'converged',
+  'load CPU cores',
+  'load lag p99 ms',
+];
+
+function scenarioTable(records: RunRecord[]): { header: string[]; rows: string[][] } {
+  const scenario = records[0]?.scenario;
+  if (!scenario) return { header: [], rows: [] };
+  const rows: string[][] = [];
+  for (const r of records) {
+    const label = SERVER_LABEL[r.server];
+    if (!r.result) {
+      rows.push([label, `failed: ${r.error ?? 'no result'}`]);
+      continue;
+    }
+    if (r.result.kind === 'traffic') {
+      const f = trafficFigures(r, r.result);
+      const synced = f.allSyncedMs === null ? `${r.result.synced}/${r.result.clients} synced` : fixed(f.allSyncedMs, 0);
+      rows.push([
+        label,
+        synced,
+        fixed(f.cpuCores, 3),
+        fixed(f.peakRssMb, 0),
+        fixed(f.p50, 2),
+        fixed(f.p95, 2),
+        fixed(f.p99, 2),
+        `${f.lost} / ${f.expected}`,
+        f.converged,
+        String(f.disconnects),
+        fixed(f.loadCpu, 2),
+        fixed(f.loadLagP99, 1),
+      ]);
+    } else {
+      const f = historyFigures(r, r.result);
+      rows.push([
+        label,
+        fixed(f.ingestCpuMsPerUpdate, 3),
+        fixed(f.ingestS, 2),
+        fixed(f.joinP50, 1),
+        fixed(f.joinMax, 1),
+        fixed(f.cpuMsPerJoin, 2),
+        fixed(f.peakRssMb, 0),
+        f.complete,
+        f.converged ? 'yes' : 'NO',
+        fixed(f.loadCpu, 2),
+        fixed(f.loadLagP99, 1),
+      ]);
+    }
+  }
+  return { header: scenario.kind === 'traffic' ? TRAFFIC_HEADER : HISTORY_HEADER, rows };
+}
+
+function ratioTable(all: RunRecord[]): { header: string[]; rows: string[][] } {
+  const header = ['scenario', 'Tandem / peer', 'server CPU', 'p95', 'peak RSS', 'all synced / join', 'ingest per update'];
+  const rows: string[][] = [];
+  const byScenario = new Map<string, RunRecord[]>();
+  for (const r of all) byScenario.set(r.scenario.id, [...(byScenario.get(r.scenario.id) ?? []), r]);
+  for (const [id, records] of byScenario) {
+    for (const t of TANDEM) {
+      const ours = records.find((r) => r.server === t && r.result);
+      if (!ours?.result) continue;
+      for (const p of PEERS) {
+        const theirs = records.find((r) => r.server === p && r.result);
+        if (!theirs?.result) continue;
+        const name = `${SERVER_LABEL[t]} / ${SERVER_LABEL[p]}`;
+        if (ours.result.kind === 'traffic' && theirs.result.kind === 'traffic') {
+          const a = trafficFigures(ours, ours.result);
+          const b = trafficFigures(theirs, theirs.result);
+          rows.push([id, name, ratio(a.cpuCores, b.cpuCores), ratio(a.p95, b.p95), ratio(a.peakRssMb, b.peakRssMb), ratio(a.allSyncedMs, b.allSyncedMs), '']);
+        } else if (ours.result.kind === 'history' && theirs.result.kind === 'history') {
+          const a = historyFigures(ours, ours.result);
+          const b = historyFigures(theirs, theirs.result);
+          rows.push([id, name, ratio(a.cpuMsPerJoin, b.cpuMsPerJoin), '', ratio(a.peakRssMb, b.peakRssMb), ratio(a.joinP50, b.joinP50), ratio(a.ingestCpuMsPerUpdate, b.ingestCpuMsPerUpdate)]);
+        }
+      }
+    }
+  }
+  return { header, rows };
+}
+
+async function postgresReachable(): Promise<boolean> {
+  const c = new pg.Client({
+    connectionString: process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || DEFAULT_BENCH_DATABASE_URL,
+    connectionTimeoutMillis: 3000,
+  });
+  try {
+    await c.connect();
+    await c.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  let servers = opts.servers;
+  if (servers.includes('tandem-postgres') && !(await postgresReachable())) {
+    process.stdout.write('PostgreSQL is not reachable (BENCH_DATABASE_URL / TEST_DATABASE_URL): Tandem on PostgreSQL is skipped.\n');
+    servers = servers.filter((s) => s !== 'tandem-postgres');
+  }
+  if (opts.cpuProfDir) await mkdir(opts.cpuProfDir, { recursive: true });
+  const list = scenarios(opts.quick).filter((s) => !opts.scenarioIds || opts.scenarioIds.includes(s.id));
+  const all: RunRecord[] = [];
+  const markdown: string[] = [];
+  for (const scenario of list) {
+    const records: RunRecord[] = [];
+    for (const kind of servers) {
+      process.stderr.write(`  hub bench: ${scenario.title} — ${SERVER_LABEL[kind]}\n`);
+      const record = await runOne(scenario, kind, opts);
+      if (record.error) process.stderr.write(`    failed: ${record.error}\n`);
+      records.push(record);
+      all.push(record);
+    }
+    const { header, rows } = scenarioTable(records);
+    process.stdout.write(`\nHub: ${scenario.title}\n${formatTable(header, rows)}\n`);
+    markdown.push(`#### ${scenario.title}\n\n${formatMarkdownTable(header, rows)}\n`);
+  }
+  const ratios = ratioTable(all);
+  if (ratios.rows.length > 0) {
+    process.stdout.write(`\nHub: Tandem's ratio to each peer (below 1 = Tandem uses less / is faster)\n${formatTable(ratios.header, ratios.rows)}\n`);
+    markdown.push(`#### Tandem's ratio to each peer\n\n${formatMarkdownTable(ratios.header, ratios.rows)}\n`);
+  }
+  if (opts.markdown) process.stdout.write(`\n${markdown.join('\n')}\n`);
+  if (opts.jsonFile) await writeFile(opts.jsonFile, JSON.stringify(all, null, 2));
+  if (all.some((r) => r.error)) process.exitCode = 1;
+}
+
+await main();

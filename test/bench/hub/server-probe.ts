@@ -1,0 +1,86 @@
+/**
+ * The server side of the benchmark's IPC: answers resource samples and stops
+ * the server on request. Every server process under test runs this, so the
+ * three servers are measured the same way.
+ */
+import type { ParentToServer, ResourceSample, ServerReady, ServerToParent } from './ipc.ts';
+
+/** If the orchestrator disappears, the server process must not outlive it. */
+const ORPHAN_CHECK_MS = 1_000;
+
+function send(message: ServerToParent): void {
+  process.send?.(message);
+}
+
+export function resourceSample(): ResourceSample {
+  const cpu = process.cpuUsage();
+  return {
+    type: 'sample',
+    cpuMicros: cpu.user + cpu.system,
+    rssBytes: process.memoryUsage.rss(),
+    // getrusage reports maxrss in kilobytes on Linux.
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+  };
+}
+
+/** Reports readiness and serves samples until the orchestrator says stop; then runs `stop` and exits. */
+export function serveProbe(ready: ServerReady, stop: () => Promise<void>): void {
+  if (!process.send) throw new Error('the benchmark servers run as child processes with an IPC channel');
+  let stopping = false;
+  const finish = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    try {
+      await stop();
+    } catch (err) {
+      process.stderr.write(`server stop failed: ${String(err)}\n`);
+      code = 1;
+    }
+    send({ type: 'stopped' });
+    process.disconnect?.();
+    process.exit(code);
+  };
+  process.on('message', (raw: ParentToServer) => {
+    switch (raw.type) {
+      case 'sample':
+        send(resourceSample());
+        break;
+      case 'stop':
+        void finish(0);
+        break;
+      default: {
+        const never: never = raw;
+        throw new Error(`unknown message ${JSON.stringify(never)}`);
+      }
+    }
+  });
+  process.on('disconnect', () => void finish(1));
+  const orphan = setInterval(() => {
+    if (!process.connected) void finish(1);
+  }, ORPHAN_CHECK_MS);
+  orphan.unref();
+  send(ready);
+}
+
+export function failStartup(err: unknown): never {
+  const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  send({ type: 'error', message });
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+/** `customer:<uuid>` names for the peers, which accept any name. */
+export function peerDocNames(count: number): string[] {
+  return Array.from({ length: count }, () => `customer:${crypto.randomUUID()}`);
+}
+
+export function readSetup(): { docs: number; users: number } {
+  const raw = process.argv[2];
+  if (!raw) throw new Error('missing setup argument');
+  const parsed = JSON.parse(raw) as { docs?: unknown; users?: unknown };
+  const docs = Number(parsed.docs);
+  const users = Number(parsed.users);
+  if (!Number.isInteger(docs) || docs < 1 || docs > 10_000) throw new Error('docs must be 1..10000');
+  if (!Number.isInteger(users) || users < 1 || users > 100) throw new Error('users must be 1..100');
+  return { docs, users };
+}

@@ -1,0 +1,129 @@
+/**
+ * Tandem as it runs in production: bootstrap (open, migrate) and startServer,
+ * on a fresh PostgreSQL database (argv[3] = 'postgres', dropped afterwards) or
+ * on PGlite on disk in a temporary directory (argv[3] = 'pglite', the
+ * default deployment). Seeds one team, its reps and one customers row per
+ * document, signs the reps in through the API and hands their cookies over.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { hashPassword } from '../../../server/auth/password.ts';
+import { bootstrap } from '../../../server/bootstrap.ts';
+import { loadConfig } from '../../../server/config.ts';
+import { createLogger } from '../../../server/logger.ts';
+import { startServer } from '../../../server/server.ts';
+import { insertTeam } from '../../../server/teams/team.repository.ts';
+import { insertUser } from '../../../server/users/user.repository.ts';
+import { customerDocName } from '../../../schema/wire/docs.ts';
+import { failStartup, readSetup, serveProbe } from './server-probe.ts';
+import { DEFAULT_BENCH_DATABASE_URL } from './tandem-defaults.ts';
+
+const BENCH_PASSWORD = `Bench-${randomBytes(9).toString('base64url')}`;
+const CUSTOMER_INSERT_BATCH = 500;
+
+interface Storage {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  dispose(): Promise<void>;
+}
+
+async function postgresStorage(base: string): Promise<Storage> {
+  const name = `tandem_bench_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    databaseUrl: url.toString(),
+    dataDir: tmpdir(),
+    async dispose() {
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+async function pgliteStorage(): Promise<Storage> {
+  const dir = await mkdtemp(join(tmpdir(), 'tandem-bench-'));
+  return { databaseUrl: undefined, dataDir: dir, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+try {
+  const setup = readSetup();
+  const engine = process.argv[3];
+  if (engine !== 'postgres' && engine !== 'pglite') throw new Error(`unknown engine ${engine}`);
+  const storage =
+    engine === 'postgres'
+      ? await postgresStorage(process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || DEFAULT_BENCH_DATABASE_URL)
+      : await pgliteStorage();
+  try {
+    const config = {
+      ...loadConfig({ LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent', HOST: '127.0.0.1', PORT: '0' }),
+      databaseUrl: storage.databaseUrl,
+      dataDir: storage.dataDir,
+    };
+    const { ctx, close: closeDb } = await bootstrap(config, createLogger(config.logLevel));
+    const team = await insertTeam(ctx.db, 'Benchmark team');
+    const passwordHash = await hashPassword(BENCH_PASSWORD);
+    const emails: string[] = [];
+    for (let i = 0; i < setup.users; i++) {
+      const email = `bench-rep-${i}@example.com`;
+      await insertUser(ctx.db, {
+        email,
+        name: `Bench rep ${i}`,
+        role: 'rep',
+        team_id: team.id,
+        password_hash: passwordHash,
+        must_change_password: false,
+      });
+      emails.push(email);
+    }
+    const ids: string[] = [];
+    for (let start = 0; start < setup.docs; start += CUSTOMER_INSERT_BATCH) {
+      const count = Math.min(CUSTOMER_INSERT_BATCH, setup.docs - start);
+      const rows = await ctx.db
+        .insertInto('customers')
+        .values(Array.from({ length: count }, (_, i) => ({ team_id: team.id, name: `Bench customer ${start + i}` })))
+        .returning('id')
+        .execute();
+      ids.push(...rows.map((r) => r.id));
+    }
+    const running = await startServer(ctx, { port: 0, host: '127.0.0.1' });
+    const origin = running.url;
+    const headers: Record<string, string>[] = [];
+    for (const email of emails) {
+      const res = await fetch(`${origin}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin },
+        body: JSON.stringify({ email, password: BENCH_PASSWORD }),
+      });
+      if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+      const cookie = res.headers.get('set-cookie')?.match(/session=[^;]+/)?.[0];
+      if (!cookie) throw new Error('sign-in set no session cookie');
+      headers.push({ cookie, origin });
+    }
+    serveProbe(
+      { type: 'ready', protocol: 'y-websocket', wsUrl: `ws://127.0.0.1:${running.port}/yjs`, docs: ids.map(customerDocName), headers },
+      async () => {
+        try {
+          await running.close();
+          await closeDb();
+        } finally {
+          await storage.dispose();
+        }
+      },
+    );
+  } catch (err) {
+    await storage.dispose().catch(() => {});
+    throw err;
+  }
+} catch (err) {
+  failStartup(err);
+}

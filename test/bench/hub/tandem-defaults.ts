@@ -1,0 +1,2 @@
+/** Where the benchmark creates (and drops) Tandem's PostgreSQL databases unless BENCH_DATABASE_URL or TEST_DATABASE_URL says otherwise. */
+export const DEFAULT_BENCH_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
