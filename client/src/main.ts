@@ -1,1 +1,3 @@
-console.log('tandem');
+/** The client's entry point: the theme, then the root element. */
+import './ui/theme.css';
+import './app/tandem-app.ts';

@@ -1,0 +1,63 @@
+/**
+ * The route table. Adding a screen: write its element in `src/<domain>/`,
+ * then add one entry here. Entries with `nav` appear in the navigation in
+ * this order; `roles` restricts who may open a screen.
+ */
+import { msg } from '@lit/localize';
+import { html } from 'lit';
+import type { RouteDef } from './route.ts';
+
+/** Where `/` and a fresh sign-in lead. */
+export const HOME_PATH = '/customers';
+
+export const ROUTES: readonly RouteDef[] = [
+  {
+    id: 'customers',
+    path: '/customers',
+    title: () => msg('Customers', { id: 'nav.customers' }),
+    load: () => import('../customers/tandem-customers-page.ts'),
+    render: () => html`<tandem-customers-page></tandem-customers-page>`,
+    nav: { icon: 'customers' },
+  },
+  {
+    id: 'pipeline',
+    path: '/pipeline',
+    title: () => msg('Pipeline', { id: 'nav.pipeline' }),
+    load: () => import('../pipeline/tandem-pipeline-page.ts'),
+    render: () => html`<tandem-pipeline-page></tandem-pipeline-page>`,
+    nav: { icon: 'pipeline' },
+  },
+  {
+    id: 'tasks',
+    path: '/tasks',
+    title: () => msg('Tasks', { id: 'nav.tasks' }),
+    load: () => import('../tasks/tandem-tasks-page.ts'),
+    render: () => html`<tandem-tasks-page></tandem-tasks-page>`,
+    nav: { icon: 'tasks' },
+  },
+  {
+    id: 'reports',
+    path: '/reports',
+    title: () => msg('Reports', { id: 'nav.reports' }),
+    load: () => import('../reports/tandem-reports-page.ts'),
+    render: () => html`<tandem-reports-page></tandem-reports-page>`,
+    nav: { icon: 'reports' },
+  },
+  {
+    id: 'admin-users',
+    path: '/admin/users',
+    title: () => msg('Users and teams', { id: 'admin.title' }),
+    load: () => import('../admin/tandem-users-page.ts'),
+    render: () => html`<tandem-users-page></tandem-users-page>`,
+    roles: ['admin'],
+    nav: { icon: 'users', label: () => msg('Users', { id: 'nav.users' }) },
+  },
+  {
+    id: 'settings',
+    path: '/settings',
+    title: () => msg('Settings', { id: 'nav.settings' }),
+    load: () => import('../settings/tandem-settings-page.ts'),
+    render: () => html`<tandem-settings-page></tandem-settings-page>`,
+    nav: { icon: 'settings' },
+  },
+];

@@ -1,0 +1,203 @@
+/**
+ * The root element. It owns the session (who is signed in, in which language
+ * and density), provides it to the app through `sessionContext`, and shows
+ * the screen the session allows: sign-in, the forced password change, or the
+ * app frame for the current path.
+ */
+import { ContextProvider } from '@lit/context';
+import { msg, updateWhenLocaleChanges } from '@lit/localize';
+import { css, html, LitElement } from 'lit';
+import type { Locale, UserDto } from '../../../schema/wire/user.ts';
+import { signOut, signOutEverywhere } from '../api/auth.ts';
+import { AUTH_PROBLEM_EVENT, type AuthProblem, apiEvents } from '../api/http.ts';
+import { fetchMe, updateMe } from '../api/me.ts';
+import '../auth/tandem-password-change-page.ts';
+import '../auth/tandem-sign-in.ts';
+import { errorMessage } from '../ui/error-message.ts';
+import { base, buttons } from '../ui/styles.ts';
+import '../ui/tandem-alert.ts';
+import '../ui/tandem-empty-state.ts';
+import '../ui/tandem-loading.ts';
+import { type SessionApi, sessionContext } from './contexts.ts';
+import { applyLocale, rememberLocale, signedOutLocale } from './localization.ts';
+import { navigate, RouterController } from './router.ts';
+import { HOME_PATH } from './routes.ts';
+import './tandem-frame.ts';
+
+export type AppState =
+  | { kind: 'starting' }
+  | { kind: 'unreachable'; error: unknown }
+  | { kind: 'signed-out'; notice: string }
+  | { kind: 'password-change'; user: UserDto }
+  | { kind: 'signed-in'; user: UserDto };
+
+export class TandemApp extends LitElement {
+  static override properties = { state: { state: true } };
+  static override styles = [
+    base,
+    buttons,
+    css`
+      .centre {
+        min-height: 100vh;
+        display: grid;
+        place-items: center;
+        padding: var(--t-space-5);
+      }
+      .centre > * {
+        width: min(480px, 100%);
+      }
+    `,
+  ];
+  declare state: AppState;
+  private readonly router = new RouterController(this);
+  private readonly provider = new ContextProvider(this, { context: sessionContext });
+
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+    this.state = { kind: 'starting' };
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    apiEvents.addEventListener(AUTH_PROBLEM_EVENT, this.onAuthProblem);
+    void this.start();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    apiEvents.removeEventListener(AUTH_PROBLEM_EVENT, this.onAuthProblem);
+  }
+
+  private async start(): Promise<void> {
+    this.state = { kind: 'starting' };
+    try {
+      await applyLocale(signedOutLocale());
+      const user = await fetchMe();
+      if (user) await this.enter(user);
+      else this.state = { kind: 'signed-out', notice: '' };
+    } catch (error) {
+      this.state = { kind: 'unreachable', error };
+    }
+  }
+
+  /** Applies a user's preferences and shows what their account allows. */
+  private async enter(user: UserDto): Promise<void> {
+    await this.applyPreferences(user);
+    if (user.mustChangePassword) {
+      this.state = { kind: 'password-change', user };
+      return;
+    }
+    this.state = { kind: 'signed-in', user };
+    this.provider.setValue(this.sessionApi(user));
+    if (this.router.path === '/') navigate(HOME_PATH, { replace: true });
+  }
+
+  private async applyPreferences(user: UserDto): Promise<void> {
+    document.documentElement.dataset.density = user.density;
+    rememberLocale(user.locale);
+    await applyLocale(user.locale);
+  }
+
+  private sessionApi(user: UserDto): SessionApi {
+    return {
+      user,
+      userChanged: (next) => void this.enter(next),
+      signOut: (opts) => this.signOut(opts),
+    };
+  }
+
+  private async signOut(opts: { everywhere: boolean }): Promise<void> {
+    if (opts.everywhere) await signOutEverywhere();
+    else await signOut().catch(() => undefined); // Signed out locally either way.
+    this.leave('');
+  }
+
+  private leave(notice: string): void {
+    delete document.documentElement.dataset.density;
+    this.state = { kind: 'signed-out', notice };
+  }
+
+  private onAuthProblem = (e: Event) => {
+    const problem = (e as CustomEvent<AuthProblem>).detail;
+    switch (problem) {
+      case 'signed-out':
+        if (this.state.kind !== 'signed-out') this.leave(msg('Your session has ended. Please sign in again.', { id: 'error.unauthenticated' }));
+        return;
+      case 'password-change-required':
+        if (this.state.kind === 'signed-in') this.state = { kind: 'password-change', user: { ...this.state.user, mustChangePassword: true } };
+        return;
+      default:
+        return problem satisfies never;
+    }
+  };
+
+  private async onLocaleChange(e: CustomEvent<Locale>): Promise<void> {
+    const locale = e.detail;
+    const state = this.state;
+    if (state.kind === 'signed-in' || state.kind === 'password-change') {
+      try {
+        const user = await updateMe({ locale });
+        if (state.kind === 'password-change') {
+          this.state = { kind: 'password-change', user };
+          await this.applyPreferences(user);
+        } else await this.enter(user);
+      } catch {
+        // The preference was not saved; still honour the choice on this page.
+        await applyLocale(locale);
+      }
+      return;
+    }
+    rememberLocale(locale);
+    await applyLocale(locale);
+  }
+
+  private async onPasswordChanged(): Promise<void> {
+    try {
+      const user = await fetchMe();
+      if (user) await this.enter(user);
+      else this.leave('');
+    } catch (error) {
+      this.state = { kind: 'unreachable', error };
+    }
+  }
+
+  override render() {
+    const state = this.state;
+    switch (state.kind) {
+      case 'starting':
+        return html`<div class="centre"><tandem-loading></tandem-loading></div>`;
+      case 'unreachable':
+        return html`<div class="centre">
+          <tandem-empty-state icon="alert" heading=${msg('Tandem is not available right now', { id: 'app.unreachable' })}>
+            ${errorMessage(state.error)}
+            <button slot="actions" class="primary" type="button" @click=${() => this.start()}>${msg('Try again', { id: 'common.retry' })}</button>
+          </tandem-empty-state>
+        </div>`;
+      case 'signed-out':
+        return html`<tandem-sign-in
+          .notice=${state.notice}
+          @signed-in=${(e: CustomEvent<UserDto>) => this.enter(e.detail)}
+          @locale-change=${this.onLocaleChange}
+        ></tandem-sign-in>`;
+      case 'password-change':
+        return html`<tandem-password-change-page
+          .login=${state.user.email}
+          @password-changed=${this.onPasswordChanged}
+          @sign-out=${() => this.signOut({ everywhere: false })}
+          @locale-change=${this.onLocaleChange}
+        ></tandem-password-change-page>`;
+      case 'signed-in':
+        return html`<tandem-frame .path=${this.router.path}></tandem-frame>`;
+      default:
+        return state satisfies never;
+    }
+  }
+}
+
+customElements.define('tandem-app', TandemApp);
+declare global {
+  interface HTMLElementTagNameMap {
+    'tandem-app': TandemApp;
+  }
+}

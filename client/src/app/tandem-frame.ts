@@ -1,0 +1,296 @@
+/**
+ * The signed-in app frame: the navigation, the page heading, and the screen
+ * for the current path. On every route change the heading takes focus, so
+ * keyboard and screen-reader users start at the new page.
+ */
+import { ContextConsumer } from '@lit/context';
+import { msg, updateWhenLocaleChanges } from '@lit/localize';
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { icons, logo } from '../ui/icons.ts';
+import { base, buttons } from '../ui/styles.ts';
+import '../ui/tandem-empty-state.ts';
+import '../ui/tandem-loading.ts';
+import { sessionContext } from './contexts.ts';
+import { roleLabel } from './role-label.ts';
+import { canOpen, matchRoute, type RouteDef } from './route.ts';
+import { HOME_PATH, ROUTES } from './routes.ts';
+
+type LoadState = 'loading' | 'loaded' | 'failed';
+
+export class TandemFrame extends LitElement {
+  static override properties = { path: { type: String }, loads: { state: true } };
+  static override styles = [
+    base,
+    buttons,
+    css`
+      :host {
+        display: grid;
+        grid-template-columns: var(--t-sidebar-width) 1fr;
+        min-height: 100vh;
+      }
+      .skip {
+        position: absolute;
+        left: var(--t-space-3);
+        top: -100px;
+        z-index: 10;
+        padding: var(--t-space-2) var(--t-space-3);
+        background: var(--t-surface);
+        border-radius: var(--t-radius-sm);
+        box-shadow: var(--t-shadow-lg);
+      }
+      .skip:focus {
+        top: var(--t-space-3);
+      }
+      .side {
+        background: var(--t-sidebar-bg);
+      }
+      aside {
+        position: sticky;
+        top: 0;
+        height: 100vh;
+        display: flex;
+        flex-direction: column;
+        gap: var(--t-space-4);
+        padding: var(--t-space-4) var(--t-space-3);
+        background: var(--t-sidebar-bg);
+        color: var(--t-sidebar-text);
+      }
+      .brand {
+        display: flex;
+        align-items: center;
+        gap: var(--t-space-2);
+        padding: var(--t-space-2) var(--t-space-2) var(--t-space-3);
+        color: #fff;
+        font-weight: 700;
+        font-size: 18px;
+        letter-spacing: -0.01em;
+        text-decoration: none;
+      }
+      nav {
+        flex: 1;
+      }
+      ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        display: grid;
+        gap: 2px;
+      }
+      nav a {
+        display: flex;
+        align-items: center;
+        gap: var(--t-space-3);
+        padding: var(--t-space-2) var(--t-space-3);
+        border-radius: var(--t-radius-sm);
+        color: inherit;
+        text-decoration: none;
+        font-weight: 500;
+      }
+      nav a:hover {
+        background: rgba(255, 255, 255, 0.06);
+        color: #fff;
+      }
+      nav a[aria-current='page'] {
+        background: var(--t-sidebar-active-bg);
+        color: var(--t-sidebar-active);
+      }
+      nav a:focus-visible,
+      aside button:focus-visible {
+        outline: 2px solid #8fb0ff;
+        outline-offset: 1px;
+        box-shadow: none;
+      }
+      .me {
+        display: grid;
+        gap: var(--t-space-2);
+        padding: var(--t-space-3);
+        border-top: 1px solid rgba(255, 255, 255, 0.1);
+      }
+      .me .name {
+        color: #fff;
+        font-weight: 600;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .me .role {
+        font-size: var(--t-font-size-sm);
+      }
+      aside button {
+        justify-content: flex-start;
+        background: transparent;
+        border-color: rgba(255, 255, 255, 0.18);
+        color: var(--t-sidebar-text);
+      }
+      aside button:hover:not(:disabled) {
+        background: rgba(255, 255, 255, 0.08);
+        border-color: rgba(255, 255, 255, 0.3);
+        color: #fff;
+      }
+      main {
+        min-width: 0;
+        padding: var(--t-space-6) clamp(var(--t-space-4), 4vw, calc(var(--t-space-6) * 1.5));
+        display: grid;
+        gap: var(--t-space-5);
+        align-content: start;
+        max-width: 1280px;
+        width: 100%;
+      }
+      main h1:focus {
+        outline: none;
+      }
+      main h1:focus-visible {
+        outline: 2px solid var(--t-primary);
+      }
+      @media (max-width: 760px) {
+        :host {
+          grid-template-columns: 1fr;
+        }
+        aside {
+          position: static;
+          height: auto;
+          flex-direction: row;
+          flex-wrap: wrap;
+          align-items: center;
+        }
+        nav {
+          flex-basis: 100%;
+          order: 3;
+          overflow-x: auto;
+        }
+        ul {
+          display: flex;
+        }
+        .me {
+          margin-left: auto;
+          border: none;
+          padding: 0;
+          display: flex;
+          align-items: center;
+        }
+        .me .role {
+          display: none;
+        }
+      }
+    `,
+  ];
+  declare path: string;
+  declare loads: ReadonlyMap<RouteDef, LoadState>;
+  private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
+
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+    this.path = HOME_PATH;
+    this.loads = new Map();
+  }
+
+  /** Starts loading the current screen's module; render() shows its state. */
+  protected override willUpdate(): void {
+    const user = this.session.value?.user;
+    const route = matchRoute(ROUTES, this.path)?.route;
+    if (!user || !route || !canOpen(route, user.role) || this.loads.has(route)) return;
+    this.loads = new Map(this.loads).set(route, 'loading');
+    route.load().then(
+      () => (this.loads = new Map(this.loads).set(route, 'loaded')),
+      () => (this.loads = new Map(this.loads).set(route, 'failed')),
+    );
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    document.title = `${this.heading()} · Tandem`;
+    // Not on the first render: the page was just opened, and the browser starts at the top.
+    if (changed.has('path') && changed.get('path') !== undefined) this.focusHeading();
+  }
+
+  private focusHeading(): void {
+    this.renderRoot.querySelector<HTMLElement>('main h1')?.focus();
+  }
+
+  private heading(): string {
+    const match = matchRoute(ROUTES, this.path);
+    return match ? match.route.title() : msg('Page not found', { id: 'frame.notFound' });
+  }
+
+  private renderScreen() {
+    const user = this.session.value?.user;
+    const match = matchRoute(ROUTES, this.path);
+    if (!user) return nothing;
+    if (!match) {
+      return html`<tandem-empty-state icon="compass" heading=${msg('There is nothing at this address', { id: 'frame.notFoundHeading' })}>
+        ${msg('The link may be mistyped, or the page has moved.', { id: 'frame.notFoundText' })}
+        <a slot="actions" href=${HOME_PATH}>${msg('Go to Customers', { id: 'frame.goHome' })}</a>
+      </tandem-empty-state>`;
+    }
+    if (!canOpen(match.route, user.role)) {
+      return html`<tandem-empty-state icon="lock" heading=${msg('You do not have access to this page', { id: 'frame.forbiddenHeading' })}>
+        ${msg('Only administrators can open this page. Ask an administrator if you need it.', { id: 'frame.forbiddenText' })}
+        <a slot="actions" href=${HOME_PATH}>${msg('Go to Customers', { id: 'frame.goHome' })}</a>
+      </tandem-empty-state>`;
+    }
+    const state = this.loads.get(match.route) ?? 'loading';
+    switch (state) {
+      case 'loading':
+        return html`<tandem-loading></tandem-loading>`;
+      case 'failed':
+        return html`<tandem-empty-state icon="alert" heading=${msg('This page could not be loaded', { id: 'frame.loadFailedHeading' })}>
+          ${msg('Tandem may have been updated. Reload to get the latest version.', { id: 'frame.loadFailedText' })}
+          <button slot="actions" class="primary" type="button" @click=${() => location.reload()}>
+            ${msg('Reload', { id: 'common.reload' })}
+          </button>
+        </tandem-empty-state>`;
+      case 'loaded':
+        return match.route.render(match.params);
+      default:
+        return state satisfies never;
+    }
+  }
+
+  private signOut(): void {
+    void this.session.value?.signOut({ everywhere: false });
+  }
+
+  override render() {
+    const session = this.session.value;
+    if (!session) return nothing;
+    const { user } = session;
+    const active = matchRoute(ROUTES, this.path)?.route;
+    const entries = ROUTES.filter((r) => r.nav && canOpen(r, user.role));
+    return html`<a class="skip" href="#main" @click=${(e: Event) => {
+        e.preventDefault();
+        this.focusHeading();
+      }}>${msg('Skip to content', { id: 'frame.skip' })}</a>
+      <div class="side"><aside>
+        <a class="brand" href=${HOME_PATH}>${logo}<span>Tandem</span></a>
+        <nav aria-label=${msg('Main navigation', { id: 'frame.nav' })}>
+          <ul>
+            ${entries.map(
+              (r) => html`<li>
+                <a href=${r.path} data-route=${r.id} aria-current=${r === active ? 'page' : nothing}>
+                  ${r.nav ? icons[r.nav.icon] : nothing}<span>${r.nav?.label?.() ?? r.title()}</span>
+                </a>
+              </li>`,
+            )}
+          </ul>
+        </nav>
+        <div class="me">
+          <div>
+            <div class="name">${user.name}</div>
+            <div class="role">${roleLabel(user.role)}</div>
+          </div>
+          <button type="button" @click=${this.signOut}>${icons.signOut}${msg('Sign out', { id: 'nav.signOut' })}</button>
+        </div>
+      </aside></div>
+      <main id="main">
+        <h1 tabindex="-1">${this.heading()}</h1>
+        ${this.renderScreen()}
+      </main>`;
+  }
+}
+
+customElements.define('tandem-frame', TandemFrame);
+declare global {
+  interface HTMLElementTagNameMap {
+    'tandem-frame': TandemFrame;
+  }
+}

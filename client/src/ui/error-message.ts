@@ -1,0 +1,53 @@
+/** Localized, human wording for API errors: one exhaustive switch over the error codes. */
+import { msg, str } from '@lit/localize';
+import { ApiError } from '../api/http.ts';
+
+/** "2 minutes" or "45 seconds", for rate-limit messages. */
+function waitText(seconds: number): string {
+  if (seconds >= 90) {
+    const minutes = Math.ceil(seconds / 60);
+    return msg(str`${minutes} minutes`, { id: 'error.wait.minutes' });
+  }
+  return msg(str`${seconds} seconds`, { id: 'error.wait.seconds' });
+}
+
+export function errorMessage(error: unknown): string {
+  if (!(error instanceof ApiError)) return msg('Something went wrong. Please try again.', { id: 'error.unknown' });
+  switch (error.code) {
+    case 'network':
+      return msg('Cannot reach Tandem. Check your connection and try again.', { id: 'error.network' });
+    case 'invalid_credentials':
+      return msg('The sign-in name or password is wrong.', { id: 'error.invalidCredentials' });
+    case 'rate_limited':
+      return error.retryAfter
+        ? msg(str`Too many attempts. Try again in ${waitText(error.retryAfter)}.`, { id: 'error.rateLimitedWait' })
+        : msg('Too many attempts. Try again later.', { id: 'error.rateLimited' });
+    case 'unauthenticated':
+      return msg('Your session has ended. Please sign in again.', { id: 'error.unauthenticated' });
+    case 'password_change_required':
+      return msg('Change your password to continue.', { id: 'error.passwordChangeRequired' });
+    case 'forbidden':
+      return msg('You do not have permission to do this.', { id: 'error.forbidden' });
+    case 'bad_origin':
+      return msg('The request was refused because it came from another site.', { id: 'error.badOrigin' });
+    case 'not_found':
+      return msg('It no longer exists, or you cannot see it.', { id: 'error.notFound' });
+    case 'conflict':
+      return msg('This already exists.', { id: 'error.conflict' });
+    case 'payload_too_large':
+      return msg('That is too much data to send at once.', { id: 'error.payloadTooLarge' });
+    case 'weak_password':
+      return msg('This password is too weak.', { id: 'error.weakPassword' });
+    case 'bad_request':
+    case 'validation':
+      return msg('Please check the highlighted information.', { id: 'error.validation' });
+    case 'internal':
+      return msg('Something went wrong on our side. Please try again.', { id: 'error.internal' });
+    default:
+      return exhaustive(error.code);
+  }
+}
+
+function exhaustive(code: never): string {
+  return String(code);
+}
