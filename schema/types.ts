@@ -3,6 +3,7 @@ import type { AuditLogTable } from './tables/audit-log.table.ts';
 import type { CustomerCategoryTable } from './tables/customer-category.table.ts';
 import type { CustomerImportTable } from './tables/customer-import.table.ts';
 import type { ContactTable, CustomerTable } from './tables/customer.table.ts';
+import type { DocSnapshotTable, DocUpdateTable } from './tables/doc.table.ts';
 import type { FollowupReminderTable, NotificationTable } from './tables/notification.table.ts';
 import type { SavedFilterTable } from './tables/saved-filter.table.ts';
 import type { SessionTable } from './tables/session.table.ts';
@@ -17,6 +18,8 @@ export interface Database {
   audit_log: AuditLogTable;
   customers: CustomerTable;
   contacts: ContactTable;
+  doc_updates: DocUpdateTable;
+  doc_snapshots: DocSnapshotTable;
   customer_imports: CustomerImportTable;
   customer_categories: CustomerCategoryTable;
   saved_filters: SavedFilterTable;

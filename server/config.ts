@@ -1,3 +1,5 @@
+import { loadRealtimeConfig, type RealtimeConfig } from './realtime/realtime-config.ts';
+
 /**
  * Configuration, parsed from an environment record. Only `main.ts` passes
  * `process.env` in; everything else receives a `Config`.
@@ -20,6 +22,8 @@ export interface Config {
   trustProxy: boolean;
   /** Largest accepted HTTP request body, bytes. */
   maxBodyBytes: number;
+  /** Live-document hub limits and timings (server/realtime/realtime-config.ts). */
+  realtime: RealtimeConfig;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -45,5 +49,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       .filter(Boolean),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     maxBodyBytes,
+    realtime: loadRealtimeConfig(env),
   };
 }

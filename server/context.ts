@@ -3,6 +3,7 @@ import type { SessionEvents } from './auth/session-events.ts';
 import type { Config } from './config.ts';
 import type { DB, Engine } from './db/database.ts';
 import type { Notifier } from './notifications/notifier.ts';
+import type { DocHub } from './realtime/hub.ts';
 
 /** What the composition root hands to routes and services. */
 export interface AppContext {
@@ -15,4 +16,6 @@ export interface AppContext {
   sessionEvents: SessionEvents;
   /** Stores notifications in the caller's transaction and delivers them live after commit. */
   notifier: Notifier;
+  /** The live-document hub: server-side edits (`hub.edit`) and the /yjs endpoint. */
+  hub: DocHub;
 }

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_accounts.ts';
 import * as m0002 from './0002_customers.ts';
+import * as m0003 from './0003_documents.ts';
 import * as m0004 from './0004_customer_search.ts';
 import * as m0005 from './0005_notifications_tasks.ts';
 
@@ -8,6 +9,7 @@ import * as m0005 from './0005_notifications_tasks.ts';
 export const migrations: Record<string, Migration> = {
   '0001_accounts': m0001,
   '0002_customers': m0002,
+  '0003_documents': m0003,
   '0004_customer_search': m0004,
   '0005_notifications_tasks': m0005,
 };

@@ -1,0 +1,145 @@
+/**
+ * Live documents: the document-name grammar, the shapes of each document kind,
+ * their limits, and the hub's close codes. Shared by server, client and tests
+ * (DESIGN.md, "Live documents").
+ */
+
+export const DOC_KINDS = ['customer', 'board'] as const;
+export type DocKindName = (typeof DOC_KINDS)[number];
+
+/** The WebSocket path prefix: `/yjs/<docName>`. */
+export const DOC_PATH_PREFIX = '/yjs/';
+
+/** A document name: `<kind>:<uuid>`, lower-case, e.g. `customer:0b5e…`. */
+export interface DocName {
+  kind: DocKindName;
+  id: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const DOC_NAME_MAX = 64;
+
+/** The kind and record id a document name stands for, or null when it is not of the grammar. */
+export function parseDocName(name: string): DocName | null {
+  if (name.length > DOC_NAME_MAX) return null;
+  const colon = name.indexOf(':');
+  if (colon < 0) return null;
+  const kind = name.slice(0, colon);
+  const id = name.slice(colon + 1);
+  if (!(DOC_KINDS as readonly string[]).includes(kind) || !UUID.test(id)) return null;
+  return { kind: kind as DocKindName, id };
+}
+
+export function docName(kind: DocKindName, id: string): string {
+  return `${kind}:${id}`;
+}
+
+export const customerDocName = (customerId: string) => docName('customer', customerId);
+export const boardDocName = (pipelineId: string) => docName('board', pipelineId);
+
+// ---------------------------------------------------------------------------
+// customer:<id>
+
+/** Root types of a customer document. */
+export const CUSTOMER_ROOTS = {
+  /** Y.Map: scalar fields by name (strings; `ownerId` a user id or absent). */
+  fields: 'fields',
+  /** Y.Map: tag → true. */
+  tags: 'tags',
+  /** Y.XmlFragment: the shared rich-text account notes. */
+  notes: 'notes',
+  /** Y.Array of Y.Map: follow-up entries. */
+  followups: 'followups',
+} as const;
+
+export const CUSTOMER_KINDS = ['company', 'person'] as const;
+export type CustomerKindValue = (typeof CUSTOMER_KINDS)[number];
+
+/** The scalar fields of `getMap('fields')`, with the longest string each may hold. */
+export const CUSTOMER_FIELD_MAX = {
+  name: 200,
+  kind: 16,
+  industry: 100,
+  size: 50,
+  phone: 40,
+  email: 254,
+  address: 500,
+  website: 300,
+  source: 100,
+  decisionMakers: 1000,
+  needs: 4000,
+  category: 50,
+  ownerId: 36,
+} as const;
+export type CustomerFieldName = keyof typeof CUSTOMER_FIELD_MAX;
+export const CUSTOMER_FIELDS = Object.keys(CUSTOMER_FIELD_MAX) as CustomerFieldName[];
+
+export const DEFAULT_CUSTOMER_CATEGORY = 'potential';
+
+export const TAG_MAX_CHARS = 40;
+export const TAGS_MAX = 50;
+/** Characters of text in the account notes (elements and attributes count too). */
+export const NOTES_MAX_CHARS = 100_000;
+export const NOTES_ELEMENT_NAME_MAX = 40;
+export const FOLLOWUPS_MAX = 1000;
+export const FOLLOWUP_TEXT_MAX_CHARS = 20_000;
+export const FOLLOWUP_ID_MAX = 64;
+export const FOLLOWUP_TYPES = ['call', 'email', 'meeting', 'visit', 'other'] as const;
+export type FollowupType = (typeof FOLLOWUP_TYPES)[number];
+
+/**
+ * The keys of a follow-up entry (a Y.Map in `getArray('followups')`).
+ * `at` and `nextAt` are ISO 8601 date-times (`nextAt` optional or null);
+ * `text` is a Y.Text; `id` and `authorId` never change once written, and a
+ * new entry's `authorId` is the user who adds it.
+ */
+export const FOLLOWUP_KEYS = ['id', 'type', 'authorId', 'at', 'nextAt', 'text'] as const;
+export type FollowupKey = (typeof FOLLOWUP_KEYS)[number];
+
+// ---------------------------------------------------------------------------
+// board:<pipelineId>
+
+export const BOARD_ROOTS = {
+  /** Y.Map: opportunity id → Y.Map with BOARD_CARD_KEYS. */
+  cards: 'cards',
+} as const;
+export const BOARD_CARD_KEYS = ['name', 'amount', 'customerId', 'ownerId', 'stageId', 'rank'] as const;
+
+// ---------------------------------------------------------------------------
+// The hub's WebSocket close codes. 4400–4499 are final (the stock
+// y-websocket provider does not reconnect); the others are transient.
+
+export const DOC_CLOSE = {
+  /** The server is shutting down or restarting; reconnect. */
+  goingAway: 1001,
+  /** A message larger than the hub's cap (the `ws` library's own close code). */
+  tooLarge: 1009,
+  /** The connection's access may have changed (role or team); reconnect to be checked again. */
+  recheck: 4001,
+  /** Malformed bytes, an unknown message type, or an update that failed to decode in bounds. */
+  badMessage: 4400,
+  /** The session ended (sign-out, expiry, deactivation, password change). */
+  unauthenticated: 4401,
+  /** Access to the document was lost. */
+  forbidden: 4403,
+  /** The document's record no longer exists. */
+  notFound: 4404,
+  /** An update was refused (shape or permission); the reason came in a refusal message first. */
+  updateRefused: 4422,
+  /** Storage failed; reconnect, and the client re-sends what the server lacks. */
+  internal: 4500,
+} as const;
+export type DocCloseCode = (typeof DOC_CLOSE)[keyof typeof DOC_CLOSE];
+
+/**
+ * Why an update was refused, sent as the reason of a y-protocols "permission
+ * denied" auth message (message type 2) as JSON, just before the close.
+ */
+export interface DocRefusalReason {
+  code: string;
+  message: string;
+  field?: string;
+}
+
+/** True for close codes after which reconnecting cannot help. */
+export const isFinalDocClose = (code: number) => (code >= 4400 && code < 4500) || code === DOC_CLOSE.tooLarge;

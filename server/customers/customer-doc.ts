@@ -1,0 +1,275 @@
+/**
+ * The rules of a `customer:<id>` document (DESIGN.md; shapes and limits in
+ * schema/wire/docs.ts): who may open it, which changes keep its shape, and
+ * the values its relational projection takes. Pure: no IO, `now` given.
+ */
+import * as Y from 'yjs';
+import {
+  CUSTOMER_FIELD_MAX,
+  CUSTOMER_FIELDS,
+  CUSTOMER_KINDS,
+  CUSTOMER_ROOTS,
+  type CustomerFieldName,
+  FOLLOWUP_ID_MAX,
+  FOLLOWUP_KEYS,
+  FOLLOWUP_TEXT_MAX_CHARS,
+  FOLLOWUP_TYPES,
+  FOLLOWUPS_MAX,
+  NOTES_ELEMENT_NAME_MAX,
+  NOTES_MAX_CHARS,
+  TAG_MAX_CHARS,
+  TAGS_MAX,
+} from '../../schema/wire/docs.ts';
+import type { DocAccess, TypeChange } from '../realtime/doc-kind.ts';
+import type { User } from '../users/user.ts';
+
+export interface CustomerAccessRow {
+  teamId: string;
+  archivedAt: Date | null;
+}
+
+/** Same team (admins: every team) may write; other teams do not see it; archived records are read-only for reps. */
+export function customerAccess(user: Pick<User, 'role' | 'teamId'>, row: CustomerAccessRow | null): DocAccess {
+  if (!row) return 'hidden';
+  if (user.role !== 'admin' && (user.teamId === null || user.teamId !== row.teamId)) return 'hidden';
+  if (row.archivedAt && user.role === 'rep') return 'read';
+  return 'write';
+}
+
+/** A refused change: 400 (shape) or 403 (permission), with the field concerned. */
+export interface ShapeProblem {
+  status: 400 | 403;
+  field: string;
+  message: string;
+}
+
+export interface CustomerChangeVerdict {
+  problem: ShapeProblem | null;
+  /** The new owner when the update changes `ownerId` to a user (to be checked against the team). */
+  newOwnerId: string | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+const ELEMENT_NAME = new RegExp(`^[A-Za-z][A-Za-z0-9_-]{0,${NOTES_ELEMENT_NAME_MAX - 1}}$`);
+
+const bad = (field: string, message: string): ShapeProblem => ({ status: 400, field, message });
+
+export function isIsoDateTime(v: unknown): v is string {
+  return typeof v === 'string' && v.length <= 40 && ISO_DATE_TIME.test(v) && !Number.isNaN(Date.parse(v));
+}
+
+/** Checks one value of `fields`; undefined means the key was removed. */
+export function fieldProblem(key: string, value: unknown): ShapeProblem | null {
+  if (!(CUSTOMER_FIELDS as string[]).includes(key)) return bad(`fields.${key}`, `Unknown field ${key}`);
+  const field = key as CustomerFieldName;
+  if (value === undefined || (value === null && field === 'ownerId')) {
+    return field === 'name' ? bad('name', 'The name is required') : null;
+  }
+  if (typeof value !== 'string') return bad(field, `${field} must be text`);
+  if (value.length > CUSTOMER_FIELD_MAX[field]) return bad(field, `${field} is longer than ${CUSTOMER_FIELD_MAX[field]} characters`);
+  if (field === 'name' && value.trim() === '') return bad('name', 'The name is required');
+  if (field === 'kind' && !(CUSTOMER_KINDS as readonly string[]).includes(value)) return bad('kind', 'kind must be company or person');
+  if (field === 'ownerId' && value !== '' && !UUID.test(value)) return bad('ownerId', 'ownerId must be a user id');
+  return null;
+}
+
+export function tagProblem(tag: string, value: unknown): ShapeProblem | null {
+  if (tag.trim() === '' || tag !== tag.trim()) return bad('tags', 'A tag must be non-empty text without surrounding spaces');
+  if (tag.length > TAG_MAX_CHARS) return bad('tags', `A tag is at most ${TAG_MAX_CHARS} characters`);
+  if (value !== undefined && value !== true) return bad('tags', 'A tag maps to true');
+  return null;
+}
+
+/** A follow-up entry added whole: every key known and well-typed, written by its author. */
+export function newFollowupProblem(value: unknown, user: Pick<User, 'id'>): ShapeProblem | null {
+  if (!(value instanceof Y.Map)) return bad('followups', 'A follow-up is a map');
+  for (const key of value.keys()) {
+    if (!(FOLLOWUP_KEYS as readonly string[]).includes(key)) return bad(`followups.${key}`, `Unknown follow-up key ${key}`);
+  }
+  const id = value.get('id');
+  if (typeof id !== 'string' || id.length === 0 || id.length > FOLLOWUP_ID_MAX) return bad('followups.id', 'A follow-up needs an id');
+  if (value.get('authorId') !== user.id) return bad('followups.authorId', 'A follow-up is written by its author');
+  for (const key of ['type', 'at', 'nextAt', 'text'] as const) {
+    const p = followupValueProblem(key, value.get(key));
+    if (p) return p;
+  }
+  if (value.get('text') === undefined) return bad('followups.text', 'A follow-up needs its text');
+  return null;
+}
+
+function followupValueProblem(key: string, value: unknown): ShapeProblem | null {
+  switch (key) {
+    case 'type':
+      return (FOLLOWUP_TYPES as readonly unknown[]).includes(value) ? null : bad('followups.type', 'Unknown follow-up type');
+    case 'at':
+      return isIsoDateTime(value) ? null : bad('followups.at', 'at must be an ISO date-time');
+    case 'nextAt':
+      return value === undefined || value === null || isIsoDateTime(value) ? null : bad('followups.nextAt', 'nextAt must be an ISO date-time');
+    case 'text':
+      if (value === undefined) return null;
+      if (!(value instanceof Y.Text)) return bad('followups.text', 'The follow-up text is rich text');
+      return value.length > FOLLOWUP_TEXT_MAX_CHARS ? bad('followups.text', `The follow-up text is at most ${FOLLOWUP_TEXT_MAX_CHARS} characters`) : null;
+    case 'id':
+    case 'authorId':
+      return bad(`followups.${key}`, `A follow-up's ${key} does not change`);
+    default:
+      return bad(`followups.${key}`, `Unknown follow-up key ${key}`);
+  }
+}
+
+/**
+ * Size of the account notes, walking at most NOTES_MAX_CHARS worth of nodes:
+ * text counts its characters, an element its name and attributes. Returns a
+ * problem for foreign node types or a size over the cap.
+ */
+export function notesProblem(notes: Y.XmlFragment): ShapeProblem | null {
+  let size = 0;
+  const stack: unknown[] = [...notes.toArray()];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node instanceof Y.XmlText) {
+      size += node.length;
+    } else if (node instanceof Y.XmlElement && !(node instanceof Y.XmlHook)) {
+      if (!ELEMENT_NAME.test(node.nodeName)) return bad('notes', 'Unknown element in the notes');
+      size += 1 + node.nodeName.length;
+      for (const [k, v] of Object.entries(node.getAttributes() as Record<string, unknown>)) {
+        if (v !== null && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+          return bad('notes', 'Element attributes are plain values');
+        }
+        size += k.length + String(v).length;
+      }
+      stack.push(...node.toArray());
+    } else {
+      return bad('notes', 'The notes hold only rich-text elements and text');
+    }
+    if (size > NOTES_MAX_CHARS) return bad('notes', `The notes are at most ${NOTES_MAX_CHARS} characters`);
+  }
+  return null;
+}
+
+/** Checks what an update changed in a customer document (the document given is the state after it). */
+export function checkCustomerChanges(
+  doc: Y.Doc,
+  changes: readonly TypeChange[],
+  unknownRoots: readonly string[],
+  user: Pick<User, 'id' | 'role'>,
+): CustomerChangeVerdict {
+  const verdict = (problem: ShapeProblem | null, newOwnerId: string | null = null) => ({ problem, newOwnerId });
+  if (unknownRoots.length > 0) return verdict(bad(unknownRoots[0]!, `Unknown part ${unknownRoots[0]}`));
+  const fields = doc.getMap(CUSTOMER_ROOTS.fields);
+  const tags = doc.getMap(CUSTOMER_ROOTS.tags);
+  const followups = doc.getArray(CUSTOMER_ROOTS.followups);
+  let notesChanged = false;
+  let newOwnerId: string | null = null;
+
+  for (const ch of changes) {
+    switch (ch.root) {
+      case CUSTOMER_ROOTS.fields: {
+        if (ch.target !== fields || ch.listChanged) return verdict(bad('fields', 'Fields hold plain values by name'));
+        for (const [key, kc] of ch.keys) {
+          const value = fields.get(key);
+          const p = fieldProblem(key, value);
+          if (p) return verdict(p);
+          if (key === 'ownerId' && (kc.oldValue ?? null) !== (value ?? null)) {
+            if (user.role === 'rep') return verdict({ status: 403, field: 'ownerId', message: 'Only managers reassign customers' });
+            newOwnerId = typeof value === 'string' && value !== '' ? value : null;
+          }
+        }
+        break;
+      }
+      case CUSTOMER_ROOTS.tags: {
+        if (ch.target !== tags || ch.listChanged) return verdict(bad('tags', 'Tags map a tag to true'));
+        for (const key of ch.keys.keys()) {
+          const p = tagProblem(key, tags.get(key));
+          if (p) return verdict(p);
+        }
+        if (tags.size > TAGS_MAX) return verdict(bad('tags', `At most ${TAGS_MAX} tags`));
+        break;
+      }
+      case CUSTOMER_ROOTS.notes:
+        notesChanged = true;
+        break;
+      case CUSTOMER_ROOTS.followups: {
+        const p = followupChangeProblem(ch, followups, user);
+        if (p) return verdict(p);
+        break;
+      }
+      default:
+        return verdict(bad(ch.root, `Unknown part ${ch.root}`));
+    }
+  }
+  if (notesChanged) {
+    const p = notesProblem(doc.getXmlFragment(CUSTOMER_ROOTS.notes));
+    if (p) return verdict(p);
+  }
+  return verdict(null, newOwnerId);
+}
+
+function followupChangeProblem(ch: TypeChange, followups: Y.Array<unknown>, user: Pick<User, 'id'>): ShapeProblem | null {
+  const target = ch.target;
+  if (target === followups) {
+    if (ch.keys.size > 0) return bad('followups', 'Follow-ups are a list');
+    for (const value of ch.added) {
+      const p = newFollowupProblem(value, user);
+      if (p) return p;
+    }
+    return followups.length > FOLLOWUPS_MAX ? bad('followups', `At most ${FOLLOWUPS_MAX} follow-ups`) : null;
+  }
+  if (target instanceof Y.Map && target.parent === followups) {
+    if (ch.listChanged) return bad('followups', 'A follow-up is a map');
+    for (const key of ch.keys.keys()) {
+      const p = followupValueProblem(key, target.get(key));
+      if (p) return p;
+    }
+    return null;
+  }
+  if (target instanceof Y.Text && target.parent instanceof Y.Map && target.parent.parent === followups) {
+    if (ch.keys.size > 0) return bad('followups.text', 'The follow-up text is rich text');
+    return target.length > FOLLOWUP_TEXT_MAX_CHARS ? bad('followups.text', `The follow-up text is at most ${FOLLOWUP_TEXT_MAX_CHARS} characters`) : null;
+  }
+  return bad('followups', 'Unexpected content in the follow-ups');
+}
+
+// ---------------------------------------------------------------------------
+// Projection values
+
+export interface CustomerProjection {
+  /** Field values present in the document (absent keys are not listed). */
+  fields: Partial<Record<CustomerFieldName, string>>;
+  ownerId: string | null;
+  tags: string[];
+  nextFollowupAt: Date | null;
+}
+
+/** The earliest follow-up date still ahead; when none is ahead, the latest one (overdue). */
+export function nextFollowupAt(dates: readonly Date[], now: Date): Date | null {
+  let earliestAhead: Date | null = null;
+  let latest: Date | null = null;
+  for (const d of dates) {
+    if (d.getTime() >= now.getTime() && (!earliestAhead || d < earliestAhead)) earliestAhead = d;
+    if (!latest || d > latest) latest = d;
+  }
+  return earliestAhead ?? latest;
+}
+
+export const phoneDigits = (phone: string) => phone.replace(/\D+/g, '');
+export const normaliseEmail = (email: string) => email.trim().toLowerCase();
+
+export function readCustomerDoc(doc: Y.Doc, now: Date): CustomerProjection {
+  const fields: Partial<Record<CustomerFieldName, string>> = {};
+  const fieldsMap = doc.getMap(CUSTOMER_ROOTS.fields);
+  for (const name of CUSTOMER_FIELDS) {
+    const v = fieldsMap.get(name);
+    if (typeof v === 'string') fields[name] = v;
+  }
+  const tags = [...doc.getMap(CUSTOMER_ROOTS.tags).keys()].sort();
+  const dates: Date[] = [];
+  for (const entry of doc.getArray(CUSTOMER_ROOTS.followups)) {
+    if (!(entry instanceof Y.Map)) continue;
+    const next = entry.get('nextAt');
+    if (isIsoDateTime(next)) dates.push(new Date(next));
+  }
+  const owner = fields.ownerId;
+  return { fields, ownerId: owner && owner !== '' ? owner : null, tags, nextFollowupAt: nextFollowupAt(dates, now) };
+}

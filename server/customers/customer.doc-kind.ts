@@ -1,0 +1,40 @@
+/** The `customer:<id>` live document kind: access, shape validation and projection. */
+import { CUSTOMER_ROOTS } from '../../schema/wire/docs.ts';
+import { AppError } from '../http/app-error.ts';
+import type { DocKind } from '../realtime/doc-kind.ts';
+import { type CustomerProjection, checkCustomerChanges, customerAccess, readCustomerDoc } from './customer-doc.ts';
+import { findCustomerAccessRow, isActiveTeamMemberOfCustomer } from './customer-doc.repository.ts';
+import { projectCustomer } from './customer.projection.ts';
+
+export const customerDocKind: DocKind<CustomerProjection> = {
+  name: 'customer',
+  roots: {
+    [CUSTOMER_ROOTS.fields]: 'map',
+    [CUSTOMER_ROOTS.tags]: 'map',
+    [CUSTOMER_ROOTS.notes]: 'xml',
+    [CUSTOMER_ROOTS.followups]: 'array',
+  },
+
+  async access(ctx, user, id) {
+    return customerAccess(user, await findCustomerAccessRow(ctx.db, id));
+  },
+
+  async validate(ctx, change) {
+    const { problem, newOwnerId } = checkCustomerChanges(change.after, change.changes, change.unknownRoots, change.user);
+    if (problem) {
+      return problem.status === 403
+        ? new AppError('forbidden', 403, problem.message, problem.field)
+        : new AppError('validation', 400, problem.message, problem.field);
+    }
+    if (newOwnerId && !(await isActiveTeamMemberOfCustomer(ctx.db, change.id, newOwnerId))) {
+      return new AppError('validation', 400, 'The owner must be an active member of the customer’s team', 'ownerId');
+    }
+    return null;
+  },
+
+  extract: readCustomerDoc,
+
+  project(trx, id, projection, _user, now) {
+    return projectCustomer(trx, id, projection, now);
+  },
+};

@@ -1,0 +1,142 @@
+/**
+ * Group commit. Accepted updates of every document wait here at most
+ * `windowMs`, then one transaction appends them all to the log and runs the
+ * projection of each document touched (the latest accepted state of each),
+ * and only after COMMIT are they applied to the durable documents and
+ * broadcast. Updates that arrive during a commit go in the next one, started
+ * as soon as that commit ends. Compactions run between commits, in the same
+ * queue, so that a snapshot never races a batch of the same document.
+ */
+import { AppError } from '../http/app-error.ts';
+import type { AppContext } from '../context.ts';
+import type { User } from '../users/user.ts';
+import { appendUpdates, writeSnapshot } from './doc-store.repository.ts';
+import type { LiveDocument } from './document.ts';
+import * as Y from 'yjs';
+
+export interface CommitRequest {
+  doc: LiveDocument;
+  update: Uint8Array;
+  user: User | null;
+  /** Passed to the durable document's transaction: the sending connection is not echoed its own update. */
+  origin: unknown;
+  projection: unknown;
+}
+
+interface Entry extends CommitRequest {
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+export class Committer {
+  private queue: Entry[] = [];
+  private jobs: Array<() => Promise<void>> = [];
+  private timer: NodeJS.Timeout | null = null;
+  private active: Promise<void> | null = null;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly windowMs: number,
+    private readonly compactAfterUpdates: number,
+  ) {}
+
+  /** Queues an accepted update; resolves once it is stored (and projected) and broadcast. */
+  enqueue(req: CommitRequest): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ ...req, resolve, reject });
+      this.kick();
+    });
+  }
+
+  /** Compacts a document into its snapshot, after every update queued before. */
+  compact(doc: LiveDocument): Promise<void> {
+    return this.schedule(() => this.compactNow(doc));
+  }
+
+  /** Resolves when everything queued so far is stored. */
+  async flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    while (this.queue.length > 0 || this.jobs.length > 0 || this.active) {
+      this.active ??= this.drain();
+      await this.active;
+    }
+  }
+
+  private schedule(job: () => Promise<void>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.jobs.push(() => job().then(resolve, reject));
+      this.kick();
+    });
+  }
+
+  private kick(): void {
+    if (this.active || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.active ??= this.drain();
+    }, this.windowMs);
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0 || this.jobs.length > 0) {
+        if (this.queue.length > 0) await this.commit(this.queue.splice(0));
+        for (const job of this.jobs.splice(0)) await job();
+      }
+    } finally {
+      this.active = null;
+    }
+  }
+
+  private async commit(batch: Entry[]): Promise<void> {
+    const now = this.ctx.now();
+    let ids: number[];
+    try {
+      ids = await this.ctx.db.transaction().execute(async (trx) => {
+        const written = await appendUpdates(
+          trx,
+          batch.map((e) => ({ docName: e.doc.name, update: e.update, userId: e.user?.id ?? null })),
+        );
+        const latest = new Map<LiveDocument, Entry>();
+        for (const e of batch) latest.set(e.doc, e);
+        for (const [doc, e] of latest) await doc.kind.project(trx, doc.id, e.projection, e.user, now);
+        return written;
+      });
+    } catch (err) {
+      this.ctx.log.error({ err, docs: [...new Set(batch.map((e) => e.doc.name))] }, 'storing document updates failed');
+      const failedDocs = new Set(batch.map((e) => e.doc));
+      // Later updates of these documents were accepted on top of the failed ones: drop them too.
+      const dropped = this.queue.filter((e) => failedDocs.has(e.doc));
+      this.queue = this.queue.filter((e) => !failedDocs.has(e.doc));
+      for (const doc of failedDocs) doc.storageFailed();
+      const error = new AppError('internal', 500, 'Storing the change failed');
+      for (const e of [...batch, ...dropped]) e.reject(error);
+      return;
+    }
+    const touched = new Set<LiveDocument>();
+    batch.forEach((e, i) => {
+      e.doc.committed(e.update, ids[i]!, e.origin);
+      touched.add(e.doc);
+      e.resolve();
+    });
+    for (const doc of touched) {
+      if (doc.logRows >= this.compactAfterUpdates) this.jobs.push(() => this.compactNow(doc));
+    }
+  }
+
+  private async compactNow(doc: LiveDocument): Promise<void> {
+    if (doc.logRows === 0) return;
+    const state = Y.encodeStateAsUpdate(doc.doc);
+    const lastId = doc.lastUpdateId;
+    try {
+      await this.ctx.db.transaction().execute((trx) => writeSnapshot(trx, doc.name, state, lastId, this.ctx.now()));
+      doc.compacted(state.length);
+    } catch (err) {
+      // The log still holds every update; compaction is retried after the next commit.
+      this.ctx.log.error({ err, doc: doc.name }, 'compacting a document failed');
+    }
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * One client's WebSocket on one document: decodes its frames in order and
+ * turns them into document operations. A bad frame closes this connection
+ * only; a refused update is explained (refusal message) and then closed with
+ * DOC_CLOSE.updateRefused, so the client resyncs from the server's state.
+ */
+import { DOC_CLOSE, type DocCloseCode } from '../../schema/wire/docs.ts';
+import type { Logger } from 'pino';
+import type { User } from '../users/user.ts';
+import type { DocPeer, LiveDocument } from './document.ts';
+import { decodeClientMessage, encodeRefusal } from './protocol.ts';
+import type { UpdateDecoder } from './update-decoder.ts';
+
+/** Bytes a slow client may have queued before it is dropped (it reconnects and resyncs). */
+export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+/** WebSocket close reasons are limited to 123 bytes. */
+const CLOSE_REASON_MAX = 100;
+
+/** The transport, as little of it as the hub needs (the `ws` WebSocket fits). */
+export interface WebSocketLike {
+  readonly bufferedAmount: number;
+  readonly readyState: number;
+  send(data: Uint8Array): void;
+  close(code: number, reason: string): void;
+  on(event: 'message', listener: (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+}
+
+const OPEN = 1;
+
+export class Connection implements DocPeer {
+  readonly awarenessIds = new Set<number>();
+  private chain: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly ws: WebSocketLike,
+    readonly doc: LiveDocument,
+    readonly user: User,
+    readonly sessionId: string,
+    readonly access: 'write' | 'read',
+    private readonly decoder: UpdateDecoder,
+    private readonly log: Logger,
+    private readonly onEnd: (c: Connection) => void,
+  ) {}
+
+  start(): void {
+    this.ws.on('message', (data, isBinary) => {
+      if (this.closed) return;
+      if (!isBinary) {
+        this.close(DOC_CLOSE.badMessage, 'Text frames are not part of the protocol');
+        return;
+      }
+      const frame = toBytes(data);
+      this.chain = this.chain.then(() => this.handle(frame)).catch((err) => {
+        this.log.error({ err, doc: this.doc.name }, 'document connection failed');
+        this.close(DOC_CLOSE.internal, 'Internal error');
+      });
+    });
+    this.ws.on('close', () => this.end());
+    this.ws.on('error', () => this.end());
+    this.doc.join(this);
+  }
+
+  send(frame: Uint8Array): void {
+    if (this.closed || this.ws.readyState !== OPEN) return;
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.close(DOC_CLOSE.internal, 'Too far behind; reconnect');
+      return;
+    }
+    this.ws.send(frame);
+  }
+
+  close(code: DocCloseCode, reason: string): void {
+    if (this.closed) return;
+    try {
+      this.ws.close(code, truncate(reason));
+    } catch {
+      // Already closing.
+    }
+    this.end();
+  }
+
+  private end(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.doc.leave(this);
+    this.onEnd(this);
+  }
+
+  private async handle(frame: Uint8Array): Promise<void> {
+    if (this.closed) return;
+    const msg = decodeClientMessage(frame);
+    switch (msg.type) {
+      case 'malformed':
+        this.close(DOC_CLOSE.badMessage, msg.detail);
+        return;
+      case 'sync-step1':
+        this.send(this.doc.diffFor(msg.stateVector));
+        return;
+      case 'update': {
+        const decoded = await this.decoder.decode(msg.update);
+        if (this.closed) return;
+        if (!decoded.ok) {
+          this.close(DOC_CLOSE.badMessage, `Undecodable update (${decoded.reason})`);
+          return;
+        }
+        if (decoded.structs === 0 && decoded.deletes === 0) return;
+        const outcome = await this.doc.accept({ type: 'update', update: msg.update }, this.user, this.access, this);
+        switch (outcome.status) {
+          case 'accepted':
+            // A storage failure closes the document's writers itself (document.storageFailed).
+            outcome.durable.catch(() => undefined);
+            return;
+          case 'unchanged':
+            return;
+          case 'refused': {
+            const e = outcome.error;
+            this.send(encodeRefusal({ code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) }));
+            this.close(DOC_CLOSE.updateRefused, e.message);
+            return;
+          }
+          default: {
+            const never: never = outcome;
+            throw new Error(`unknown outcome ${JSON.stringify(never)}`);
+          }
+        }
+      }
+      case 'awareness':
+        if (!this.doc.applyAwareness(this, msg.payload, msg.entries)) {
+          this.close(DOC_CLOSE.badMessage, 'Awareness state too large');
+        }
+        return;
+      case 'query-awareness': {
+        const all = this.doc.allAwareness();
+        if (all) this.send(all);
+        return;
+      }
+      default: {
+        const never: never = msg;
+        throw new Error(`unknown message ${JSON.stringify(never)}`);
+      }
+    }
+  }
+}
+
+function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+function truncate(reason: string): string {
+  const bytes = Buffer.from(reason);
+  return bytes.length <= CLOSE_REASON_MAX ? reason : `${bytes.subarray(0, CLOSE_REASON_MAX - 3).toString()}...`;
+}

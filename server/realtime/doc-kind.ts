@@ -1,0 +1,70 @@
+/**
+ * A kind of live document (`customer`, `board`, …): who may open it, what
+ * its shape is, and which relational rows mirror it. The hub knows nothing
+ * about any kind; kinds register in doc-kinds.ts.
+ */
+import type { Transaction } from 'kysely';
+import type * as Y from 'yjs';
+import type { Database } from '../../schema/types.ts';
+import type { DocKindName } from '../../schema/wire/docs.ts';
+import type { AppContext } from '../context.ts';
+import type { AppError } from '../http/app-error.ts';
+import type { User } from '../users/user.ts';
+
+/** 'hidden' answers 404: the record does not exist, or its existence must not show. */
+export type DocAccess = 'write' | 'read' | 'hidden';
+
+/** Any shared type; Yjs types its event parameter per type, which no common type expresses. */
+// biome-ignore lint/suspicious/noExplicitAny: see above
+export type SharedType = Y.AbstractType<any>;
+
+/** A map key's change, as Yjs reports it (`oldValue` is the value before this update). */
+export interface KeyChange {
+  action: 'add' | 'update' | 'delete';
+  oldValue: unknown;
+}
+
+/**
+ * What one update changed in one shared type that existed before it. Types
+ * created by the update itself report no change of their own: they arrive
+ * as `added` content of their parent and are validated whole.
+ */
+export interface TypeChange {
+  /** The root type's name this type lives under. */
+  root: string;
+  target: SharedType;
+  /** Map-like keys changed (Y.Map keys, XML attributes), with their previous values. */
+  keys: ReadonlyMap<string, KeyChange>;
+  /** List content (array items, text, XML children) changed. */
+  listChanged: boolean;
+  /** Values inserted into a Y.Array target. */
+  added: readonly unknown[];
+}
+
+export interface DocChange {
+  /** The record id (the part of the document name after the colon). */
+  id: string;
+  user: User;
+  /** The document with the update applied: a scratch copy, not yet shared with anyone. */
+  after: Y.Doc;
+  changes: readonly TypeChange[];
+  /** Root names present in `after` that the kind does not declare. */
+  unknownRoots: readonly string[];
+}
+
+export interface DocKind<Projection = unknown> {
+  name: DocKindName;
+  /** Root types and their constructors, defined on every loaded copy so types never depend on the first update. */
+  roots: Readonly<Record<string, 'map' | 'array' | 'text' | 'xml'>>;
+  access(ctx: AppContext, user: User, id: string): Promise<DocAccess>;
+  /**
+   * Checks an update against the shape and the sender's permissions. Returns
+   * the refusal (an AppError with status 400 and the field, or 403), or null.
+   * Must stay cheap: look only at `changes`, never at the whole document.
+   */
+  validate(ctx: AppContext, change: DocChange): Promise<AppError | null>;
+  /** The values the relational projection needs, read synchronously from an accepted state. */
+  extract(doc: Y.Doc, now: Date): Projection;
+  /** Writes the projection, inside the transaction that stores the updates. */
+  project(trx: Transaction<Database>, id: string, projection: Projection, user: User | null, now: Date): Promise<void>;
+}

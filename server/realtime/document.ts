@@ -1,0 +1,338 @@
+/**
+ * One loaded live document. It keeps two copies:
+ * - `doc`, the durable state: exactly what the log holds, and all any client
+ *   has been sent. Updates reach it only after their commit, and are then
+ *   broadcast to every connection.
+ * - `scratch`, the accepted state: `doc` plus accepted updates waiting for
+ *   their commit. An incoming update is applied here first, in isolation, and
+ *   checked by the kind's validator through the changes Yjs reports for it
+ *   (cost proportional to the update, not the document). A refused update
+ *   leaves `doc` untouched; `scratch` is then rebuilt from `doc` and the
+ *   pending updates (cost proportional to the document, on refusals only).
+ * Updates are accepted one at a time, in arrival order.
+ */
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { DOC_CLOSE, type DocCloseCode } from '../../schema/wire/docs.ts';
+import type { AppContext } from '../context.ts';
+import { AppError, badRequest, forbidden } from '../http/app-error.ts';
+import type { User } from '../users/user.ts';
+import type { Committer } from './committer.ts';
+import type { DocKind, KeyChange, SharedType, TypeChange } from './doc-kind.ts';
+import type { StoredDoc } from './doc-store.repository.ts';
+import { type AwarenessEntry, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.ts';
+
+/** Stored bytes (snapshot + log + pending) a document may reach; updates beyond are refused. */
+export const MAX_DOC_BYTES = 16 * 1024 * 1024;
+/** Awareness states are small (name, colour, cursor); larger ones are dropped. */
+export const MAX_AWARENESS_STATE_BYTES = 8 * 1024;
+
+const SCRATCH_ORIGIN = Symbol('scratch');
+
+/** A connection as a document sees it. */
+export interface DocPeer {
+  readonly access: 'write' | 'read';
+  /** Awareness client ids this peer announced, removed when it leaves. */
+  readonly awarenessIds: Set<number>;
+  send(frame: Uint8Array): void;
+  close(code: DocCloseCode, reason: string): void;
+}
+
+export type AcceptInput =
+  | { type: 'update'; update: Uint8Array }
+  | { type: 'change'; change: (doc: Y.Doc) => void; origin?: string };
+
+export type AcceptOutcome =
+  | { status: 'accepted'; durable: Promise<void> }
+  | { status: 'unchanged' }
+  | { status: 'refused'; error: AppError };
+
+interface Capture {
+  changes: TypeChange[];
+  updates: Uint8Array[];
+}
+
+export class LiveDocument {
+  readonly doc: Y.Doc;
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly peers = new Set<DocPeer>();
+  /** Holders: connections and running server-side edits. */
+  leases = 0;
+  /** Id of the last log row contained in `doc`. */
+  lastUpdateId: number;
+  /** Log rows written since the snapshot. */
+  logRows: number;
+  /** Bytes stored: snapshot + log rows since. */
+  storedBytes: number;
+
+  private scratch: Y.Doc;
+  /** Accepted updates not yet committed, oldest first. */
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private capture: Capture | null = null;
+  private chain: Promise<unknown> = Promise.resolve();
+  private destroyed = false;
+
+  constructor(
+    readonly name: string,
+    readonly id: string,
+    readonly kind: DocKind,
+    stored: StoredDoc,
+    private readonly ctx: AppContext,
+    private readonly committer: Committer,
+  ) {
+    this.doc = this.newDoc();
+    if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
+    for (const u of stored.updates) Y.applyUpdate(this.doc, u);
+    this.lastUpdateId = stored.lastUpdateId;
+    this.logRows = stored.updates.length;
+    this.storedBytes = stored.bytes;
+    this.scratch = this.newScratch();
+
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      const frame = encodeUpdate(update);
+      for (const peer of this.peers) if (peer !== origin) peer.send(frame);
+    });
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    this.awareness.setLocalState(null);
+    this.awareness.on(
+      'update',
+      ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+        const changed = [...added, ...updated, ...removed];
+        if (isPeer(origin) && this.peers.has(origin)) {
+          for (const id of [...added, ...updated]) origin.awarenessIds.add(id);
+          for (const id of removed) origin.awarenessIds.delete(id);
+        }
+        const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+        for (const peer of this.peers) peer.send(frame);
+      },
+    );
+  }
+
+  // -- connections -----------------------------------------------------------
+
+  join(peer: DocPeer): void {
+    this.peers.add(peer);
+    peer.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
+    const states = this.awareness.getStates();
+    if (states.size > 0) {
+      peer.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])));
+    }
+  }
+
+  leave(peer: DocPeer): void {
+    if (!this.peers.delete(peer)) return;
+    if (peer.awarenessIds.size > 0 && !this.destroyed) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...peer.awarenessIds], null);
+    }
+  }
+
+  /** Sync step 2 for a client's state vector: what the durable state has that the client lacks. */
+  diffFor(stateVector: Map<number, number>): Uint8Array {
+    return encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(stateVector)));
+  }
+
+  allAwareness(): Uint8Array | null {
+    const states = this.awareness.getStates();
+    if (states.size === 0) return null;
+    return encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()]));
+  }
+
+  /** Applies a peer's awareness update; entries with oversized states are dropped whole. */
+  applyAwareness(peer: DocPeer, payload: Uint8Array, entries: AwarenessEntry[]): boolean {
+    for (const e of entries) {
+      if (e.state !== null && JSON.stringify(e.state).length > MAX_AWARENESS_STATE_BYTES) return false;
+    }
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, payload, peer);
+    return true;
+  }
+
+  closeAll(code: DocCloseCode, reason: string, filter: (p: DocPeer) => boolean = () => true): void {
+    for (const peer of [...this.peers]) if (filter(peer)) peer.close(code, reason);
+  }
+
+  // -- updates ---------------------------------------------------------------
+
+  /** Validates and accepts an update (or a server-side change); resolves once accepted or refused. */
+  accept(input: AcceptInput, user: User, access: 'write' | 'read', origin: unknown): Promise<AcceptOutcome> {
+    const run = this.chain.then(() => this.acceptNow(input, user, access, origin));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Resolves when every update handed to `accept` so far has been accepted or refused. */
+  settled(): Promise<void> {
+    return this.chain.then(() => undefined);
+  }
+
+  private async acceptNow(input: AcceptInput, user: User, access: 'write' | 'read', origin: unknown): Promise<AcceptOutcome> {
+    if (this.destroyed) return refused(new AppError('internal', 500, 'The document was unloaded'));
+    const capture: Capture = { changes: [], updates: [] };
+    this.capture = capture;
+    try {
+      if (input.type === 'update') Y.applyUpdate(this.scratch, input.update, SCRATCH_ORIGIN);
+      else this.scratch.transact(() => input.change(this.scratch), input.origin ?? SCRATCH_ORIGIN);
+    } catch (err) {
+      this.capture = null;
+      this.rebuildScratch();
+      if (input.type === 'change') throw err;
+      return refused(badRequest('The update could not be applied'));
+    }
+    this.capture = null;
+
+    const store = this.scratch.store;
+    if (store.pendingStructs !== null || store.pendingDs !== null) {
+      this.rebuildScratch();
+      return refused(badRequest('The update depends on changes the server does not have'));
+    }
+    if (capture.updates.length === 0) return { status: 'unchanged' };
+    if (access === 'read') {
+      this.rebuildScratch();
+      return refused(forbidden('This document is read-only for you'));
+    }
+    const update = capture.updates.length === 1 ? capture.updates[0]! : Y.mergeUpdates(capture.updates);
+    if (this.storedBytes + this.pendingBytes + update.length > MAX_DOC_BYTES) {
+      this.rebuildScratch();
+      return refused(new AppError('payload_too_large', 413, `The document would exceed ${MAX_DOC_BYTES} bytes`));
+    }
+
+    const unknownRoots = [...this.scratch.share.keys()].filter((k) => !(k in this.kind.roots));
+    let error: AppError | null;
+    try {
+      error = await this.kind.validate(this.ctx, {
+        id: this.id,
+        user,
+        after: this.scratch,
+        changes: capture.changes,
+        unknownRoots,
+      });
+    } catch (err) {
+      this.rebuildScratch();
+      throw err;
+    }
+    if (error) {
+      this.rebuildScratch();
+      return refused(error);
+    }
+
+    const now = this.ctx.now();
+    const projection = this.kind.extract(this.scratch, now);
+    this.pending.push(update);
+    this.pendingBytes += update.length;
+    const durable = this.committer.enqueue({ doc: this, update, user, origin, projection });
+    return { status: 'accepted', durable };
+  }
+
+  /** Called by the committer once `update` (the oldest pending one) is stored as log row `id`. */
+  committed(update: Uint8Array, id: number, origin: unknown): void {
+    this.pending.shift();
+    this.pendingBytes -= update.length;
+    this.lastUpdateId = id;
+    this.logRows++;
+    this.storedBytes += update.length;
+    if (!this.destroyed) Y.applyUpdate(this.doc, update, origin);
+  }
+
+  /** Storing failed: forget what was pending and make writers re-send it (Yjs sync) on reconnect. */
+  storageFailed(): void {
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (this.destroyed) return;
+    this.rebuildScratch();
+    this.closeAll(DOC_CLOSE.internal, 'Storage failed; reconnect to resend', (p) => p.access === 'write');
+  }
+
+  /** After a compaction that covered every row up to `lastUpdateId`. */
+  compacted(stateBytes: number): void {
+    this.logRows = 0;
+    this.storedBytes = stateBytes;
+  }
+
+  get hasPending(): boolean {
+    return this.pending.length > 0;
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    this.awareness.destroy();
+    this.scratch.destroy();
+    this.doc.destroy();
+  }
+
+  // -- copies ----------------------------------------------------------------
+
+  private newDoc(): Y.Doc {
+    const doc = new Y.Doc({ gc: true });
+    for (const [name, type] of Object.entries(this.kind.roots)) defineRoot(doc, name, type);
+    return doc;
+  }
+
+  /** A scratch copy: the durable state plus the pending updates, reporting every change it undergoes. */
+  private newScratch(): Y.Doc {
+    const scratch = this.newDoc();
+    Y.applyUpdate(scratch, Y.encodeStateAsUpdate(this.doc));
+    for (const u of this.pending) Y.applyUpdate(scratch, u);
+    for (const name of Object.keys(this.kind.roots)) {
+      scratch.share.get(name)!.observeDeep((events) => {
+        const capture = this.capture;
+        if (capture) for (const ev of events) capture.changes.push(toTypeChange(name, ev));
+      });
+    }
+    scratch.on('update', (update: Uint8Array) => this.capture?.updates.push(update));
+    return scratch;
+  }
+
+  private rebuildScratch(): void {
+    const old = this.scratch;
+    this.scratch = this.newScratch();
+    old.destroy();
+  }
+}
+
+function defineRoot(doc: Y.Doc, name: string, type: 'map' | 'array' | 'text' | 'xml'): void {
+  switch (type) {
+    case 'map':
+      doc.getMap(name);
+      return;
+    case 'array':
+      doc.getArray(name);
+      return;
+    case 'text':
+      doc.getText(name);
+      return;
+    case 'xml':
+      doc.getXmlFragment(name);
+      return;
+    default: {
+      const never: never = type;
+      throw new Error(`unknown root type ${never}`);
+    }
+  }
+}
+
+/** Reads what Yjs reports for one changed type, while the event is live (its details expire after). */
+function toTypeChange(root: string, ev: Y.YEvent<SharedType>): TypeChange {
+  const target = ev.target;
+  const subs = ev.transaction.changed.get(target) ?? new Set<string | null>();
+  const keys = new Map<string, KeyChange>();
+  let listChanged = false;
+  for (const sub of subs) {
+    if (sub === null) listChanged = true;
+  }
+  if (subs.size > (listChanged ? 1 : 0)) {
+    for (const [k, v] of ev.keys) keys.set(k, { action: v.action, oldValue: v.oldValue });
+  }
+  const added: unknown[] = [];
+  if (listChanged && target instanceof Y.Array) {
+    for (const item of ev.changes.added) added.push(...item.content.getContent());
+  }
+  return { root, target, keys, listChanged, added };
+}
+
+function isPeer(x: unknown): x is DocPeer {
+  return typeof x === 'object' && x !== null && 'awarenessIds' in x && 'send' in x;
+}
+
+function refused(error: AppError): AcceptOutcome {
+  return { status: 'refused', error };
+}

@@ -1,0 +1,234 @@
+/**
+ * The document hub: loads documents on demand, admits connections, applies
+ * server-side edits through the same path as client updates, commits in
+ * groups, compacts, unloads idle documents, and closes the connections of
+ * sessions that end.
+ */
+import type * as Y from 'yjs';
+import { DOC_CLOSE, parseDocName } from '../../schema/wire/docs.ts';
+import { sessionState } from '../auth/session.ts';
+import type { AppContext } from '../context.ts';
+import { AppError, forbidden, notFound } from '../http/app-error.ts';
+import type { User } from '../users/user.ts';
+import { Committer } from './committer.ts';
+import { Connection, type WebSocketLike } from './connection.ts';
+import type { DocKind } from './doc-kind.ts';
+import type { DocKindRegistry } from './doc-kinds.ts';
+import { loadStoredDoc } from './doc-store.repository.ts';
+import { LiveDocument } from './document.ts';
+import { findLiveSessions } from './live-session.repository.ts';
+import type { RealtimeConfig } from './realtime-config.ts';
+import { UpdateDecoder } from './update-decoder.ts';
+
+export interface DocTarget {
+  name: string;
+  kind: DocKind;
+  id: string;
+  access: 'write' | 'read';
+}
+
+interface DocEntry {
+  ready: Promise<LiveDocument>;
+  doc: LiveDocument | null;
+  unloadTimer: NodeJS.Timeout | null;
+  unloading: Promise<void> | null;
+}
+
+export class DocHub {
+  private readonly docs = new Map<string, DocEntry>();
+  private readonly connections = new Set<Connection>();
+  private readonly decoder: UpdateDecoder;
+  private readonly committer: Committer;
+  private readonly config: RealtimeConfig;
+  private readonly recheckTimer: NodeJS.Timeout;
+  private readonly stopRevoked: () => void;
+  private rechecking = false;
+  private closed = false;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly kinds: DocKindRegistry,
+  ) {
+    this.config = ctx.config.realtime;
+    this.decoder = new UpdateDecoder(this.config.decodeTimeoutMs);
+    this.committer = new Committer(ctx, this.config.commitWindowMs, this.config.compactAfterUpdates);
+    this.stopRevoked = ctx.sessionEvents.onRevoked((ids) => {
+      const ended = new Set(ids);
+      for (const c of [...this.connections]) {
+        if (ended.has(c.sessionId)) c.close(DOC_CLOSE.unauthenticated, 'The session ended');
+      }
+    });
+    this.recheckTimer = setInterval(() => void this.recheckSessions(), this.config.sessionRecheckMs);
+    this.recheckTimer.unref();
+  }
+
+  get maxMessageBytes(): number {
+    return this.config.maxMessageBytes;
+  }
+
+  /** Resolves a document name for a user: 404 for unknown names and hidden records, the access otherwise. */
+  async authorize(name: string, user: User): Promise<DocTarget> {
+    const parsed = parseDocName(name);
+    const kind = parsed ? this.kinds.get(parsed.kind) : undefined;
+    if (!parsed || !kind) throw notFound('No such document');
+    const access = await kind.access(this.ctx, user, parsed.id);
+    if (access === 'hidden') throw notFound('No such document');
+    return { name, kind, id: parsed.id, access };
+  }
+
+  /** Loads (or finds) a document and holds it for a caller; pair with `release`. */
+  async acquire(target: Pick<DocTarget, 'name' | 'kind' | 'id'>): Promise<LiveDocument> {
+    if (this.closed) throw new AppError('internal', 503, 'The server is shutting down');
+    for (;;) {
+      const entry = this.docs.get(target.name);
+      if (!entry) break;
+      if (entry.unloading) {
+        await entry.unloading;
+        continue;
+      }
+      const doc = await entry.ready;
+      if (entry.unloading || this.docs.get(target.name) !== entry) continue;
+      doc.leases++;
+      if (entry.unloadTimer) clearTimeout(entry.unloadTimer);
+      entry.unloadTimer = null;
+      return doc;
+    }
+    const entry: DocEntry = { ready: this.load(target), doc: null, unloadTimer: null, unloading: null };
+    this.docs.set(target.name, entry);
+    try {
+      const doc = await entry.ready;
+      entry.doc = doc;
+      doc.leases++;
+      return doc;
+    } catch (err) {
+      this.docs.delete(target.name);
+      throw err;
+    }
+  }
+
+  release(doc: LiveDocument): void {
+    doc.leases--;
+    const entry = this.docs.get(doc.name);
+    if (doc.leases > 0 || !entry || entry.doc !== doc || entry.unloading || this.closed) return;
+    if (entry.unloadTimer) clearTimeout(entry.unloadTimer);
+    entry.unloadTimer = setTimeout(() => {
+      entry.unloadTimer = null;
+      if (doc.leases === 0 && !entry.unloading) void this.unload(entry, doc);
+    }, this.config.unloadDelayMs);
+    entry.unloadTimer.unref();
+  }
+
+  /** Admits an upgraded WebSocket to a document acquired for it. */
+  connect(ws: WebSocketLike, doc: LiveDocument, user: User, sessionId: string, access: 'write' | 'read'): Connection {
+    const conn = new Connection(ws, doc, user, sessionId, access, this.decoder, this.ctx.log, (c) => {
+      if (this.connections.delete(c)) this.release(c.doc);
+    });
+    this.connections.add(conn);
+    conn.start();
+    return conn;
+  }
+
+  /**
+   * Changes a document as `user`, through the same permission check,
+   * validation, storage, projection and broadcast as a client's update.
+   * Resolves once stored; throws the AppError of a refusal (nothing stored).
+   */
+  async edit(name: string, user: User, change: (doc: Y.Doc) => void, opts: { origin?: string } = {}): Promise<void> {
+    const target = await this.authorize(name, user);
+    if (target.access !== 'write') throw forbidden('This document is read-only for you');
+    const doc = await this.acquire(target);
+    try {
+      const outcome = await doc.accept({ type: 'change', change, origin: opts.origin }, user, 'write', null);
+      switch (outcome.status) {
+        case 'accepted':
+          await outcome.durable;
+          return;
+        case 'unchanged':
+          return;
+        case 'refused':
+          throw outcome.error;
+        default: {
+          const never: never = outcome;
+          throw new Error(`unknown outcome ${JSON.stringify(never)}`);
+        }
+      }
+    } finally {
+      this.release(doc);
+    }
+  }
+
+  /** Stores every accepted update. */
+  async flush(): Promise<void> {
+    for (const entry of this.docs.values()) if (entry.doc) await entry.doc.settled();
+    await this.committer.flush();
+  }
+
+  /** Closes every connection (they reconnect elsewhere or later). */
+  disconnectAll(code = DOC_CLOSE.goingAway, reason = 'Server shutting down'): void {
+    for (const c of [...this.connections]) c.close(code, reason);
+  }
+
+  /** Number of loaded documents (for tests and metrics). */
+  get loadedCount(): number {
+    return this.docs.size;
+  }
+
+  /** Flushes, compacts and unloads every document, and stops. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.disconnectAll();
+    await this.flush();
+    this.closed = true;
+    clearInterval(this.recheckTimer);
+    this.stopRevoked();
+    const entries = [...this.docs.values()];
+    for (const entry of entries) {
+      if (entry.unloadTimer) clearTimeout(entry.unloadTimer);
+      const doc = entry.doc ?? (await entry.ready.catch(() => null));
+      if (doc) await (entry.unloading ?? this.unload(entry, doc));
+    }
+    await this.decoder.close();
+  }
+
+  private async load(target: Pick<DocTarget, 'name' | 'kind' | 'id'>): Promise<LiveDocument> {
+    const stored = await loadStoredDoc(this.ctx.db, target.name);
+    return new LiveDocument(target.name, target.id, target.kind, stored, this.ctx, this.committer);
+  }
+
+  private unload(entry: DocEntry, doc: LiveDocument): Promise<void> {
+    entry.unloading = (async () => {
+      try {
+        await doc.settled();
+        await this.committer.flush();
+        if (doc.logRows > 0) await this.committer.compact(doc);
+      } finally {
+        doc.destroy();
+        if (this.docs.get(doc.name) === entry) this.docs.delete(doc.name);
+      }
+    })();
+    return entry.unloading;
+  }
+
+  /** Closes connections whose session expired, ended elsewhere, or whose user was deactivated or changed. */
+  private async recheckSessions(): Promise<void> {
+    if (this.rechecking || this.connections.size === 0) return;
+    this.rechecking = true;
+    try {
+      const ids = [...new Set([...this.connections].map((c) => c.sessionId))];
+      const live = await findLiveSessions(this.ctx.db, ids);
+      const now = this.ctx.now();
+      for (const c of [...this.connections]) {
+        const s = live.get(c.sessionId);
+        if (!s?.active || sessionState(s, now) === 'expired') {
+          c.close(DOC_CLOSE.unauthenticated, 'The session ended');
+        } else if (s.role !== c.user.role || s.teamId !== c.user.teamId || s.mustChangePassword) {
+          c.close(DOC_CLOSE.recheck, 'Access changed; reconnect');
+        }
+      }
+    } catch (err) {
+      this.ctx.log.warn({ err }, 're-checking live sessions failed');
+    } finally {
+      this.rechecking = false;
+    }
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The WebSocket endpoint `/yjs/<docName>` on the HTTP server. Before any
+ * WebSocket handshake: the Origin must be ours or allowed (cross-site
+ * WebSocket hijacking), the session cookie valid (401), the document name
+ * known and the record visible to the user (404), the password change done
+ * (403). A refusal is a plain HTTP response written on the socket. Upgrades
+ * on other paths (Socket.IO) are left to their own listeners.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { DOC_PATH_PREFIX } from '../../schema/wire/docs.ts';
+import { SESSION_COOKIE } from '../auth/session.ts';
+import { validateSessionToken } from '../auth/session.service.ts';
+import type { AppContext } from '../context.ts';
+import { AppError } from '../http/app-error.ts';
+import { originAllowed, ownOriginsOf } from '../http/origin-check.ts';
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export interface DocUpgrade {
+  /** Detaches from the HTTP server and closes the WebSocket server (the hub closes the connections). */
+  close(): Promise<void>;
+}
+
+export function attachDocUpgrade(server: Server, ctx: AppContext): DocUpgrade {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: ctx.hub.maxMessageBytes, perMessageDeflate: false });
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!req.url?.startsWith(DOC_PATH_PREFIX)) return;
+    socket.on('error', () => socket.destroy());
+    void handle(req, socket, head).catch((err) => {
+      if (err instanceof AppError) {
+        refuse(socket, err);
+      } else {
+        ctx.log.error({ err }, 'document upgrade failed');
+        refuse(socket, new AppError('internal', 500, 'Something went wrong on our side'));
+      }
+    });
+  };
+
+  async function handle(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const ok = originAllowed(
+      { origin: req.headers.origin, secFetchSite: header(req, 'sec-fetch-site') },
+      ownOriginsOf(req.headers.host),
+      ctx.config.allowedOrigins,
+    );
+    if (!ok) throw new AppError('bad_origin', 403, 'Cross-origin WebSocket refused');
+    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+    const auth = token ? await validateSessionToken(ctx.db, token, ctx.now()) : null;
+    if (!auth) throw new AppError('unauthenticated', 401, 'Sign in first');
+    if (auth.user.mustChangePassword) throw new AppError('password_change_required', 403, 'Change your password first');
+    const name = docNameOf(req.url!);
+    if (name === null) throw new AppError('not_found', 404, 'No such document');
+    const target = await ctx.hub.authorize(name, auth.user);
+    const doc = await ctx.hub.acquire(target);
+    if (socket.destroyed) {
+      ctx.hub.release(doc);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      ctx.hub.connect(ws, doc, auth.user, auth.session.id, target.access);
+    });
+  }
+
+  server.on('upgrade', onUpgrade);
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.off('upgrade', onUpgrade);
+        wss.close(() => resolve());
+      }),
+  };
+}
+
+/** `/yjs/<name>?…` → the decoded name, or null. */
+function docNameOf(url: string): string | null {
+  const path = url.slice(DOC_PATH_PREFIX.length).split('?')[0]!;
+  try {
+    const name = decodeURIComponent(path);
+    return name.length > 0 && !name.includes('/') ? name : null;
+  } catch {
+    return null;
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function readCookie(cookieHeader: string | undefined, name: string): string | null {
+  if (!cookieHeader) return null;
+  for (const part of cookieHeader.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return null;
+}
+
+function refuse(socket: Duplex, err: AppError): void {
+  if (socket.destroyed) return;
+  const body = JSON.stringify(err.toBody());
+  socket.end(
+    `HTTP/1.1 ${err.status} ${STATUS_TEXT[err.status] ?? 'Error'}\r\n` +
+      'Connection: close\r\n' +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
