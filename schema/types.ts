@@ -5,6 +5,13 @@ import type { CustomerImportTable } from './tables/customer-import.table.ts';
 import type { ContactTable, CustomerTable } from './tables/customer.table.ts';
 import type { DocSnapshotTable, DocUpdateTable } from './tables/doc.table.ts';
 import type { FollowupReminderTable, NotificationTable } from './tables/notification.table.ts';
+import type {
+  OpportunityStageHistoryTable,
+  OpportunityTable,
+  OrderTable,
+  QuoteTable,
+} from './tables/opportunity.table.ts';
+import type { PipelineStageTable, PipelineTable, PipelineTeamTable } from './tables/pipeline.table.ts';
 import type { SavedFilterTable } from './tables/saved-filter.table.ts';
 import type { SessionTable } from './tables/session.table.ts';
 import type { TaskTable } from './tables/task.table.ts';
@@ -26,4 +33,11 @@ export interface Database {
   tasks: TaskTable;
   notifications: NotificationTable;
   followup_reminders: FollowupReminderTable;
+  pipelines: PipelineTable;
+  pipeline_teams: PipelineTeamTable;
+  pipeline_stages: PipelineStageTable;
+  opportunities: OpportunityTable;
+  opportunity_stage_history: OpportunityStageHistoryTable;
+  quotes: QuoteTable;
+  orders: OrderTable;
 }

@@ -14,6 +14,9 @@ import type { HonoEnv } from './http/env.ts';
 import { originCheck } from './http/origin-check.ts';
 import { requestLogger } from './http/request-logger.ts';
 import { notificationRoutes } from './notifications/notification.routes.ts';
+import { customerDealRoutes, opportunityRoutes } from './opportunities/opportunity.routes.ts';
+import { pipelineRoutes } from './pipelines/pipeline.routes.ts';
+import { funnelRoutes } from './reports/funnel.routes.ts';
 import { taskRoutes } from './tasks/task.routes.ts';
 import { meRoutes, userRoutes } from './users/user.routes.ts';
 
@@ -63,6 +66,10 @@ export function createApp(ctx: AppContext) {
   api.route('/', customerSettingsRoutes(ctx));
   api.route('/notifications', notificationRoutes(ctx));
   api.route('/tasks', taskRoutes(ctx));
+  api.route('/pipelines', pipelineRoutes(ctx));
+  api.route('/opportunities', opportunityRoutes(ctx));
+  api.route('/', customerDealRoutes(ctx));
+  api.route('/reports', funnelRoutes(ctx));
   api.all('*', () => {
     throw new AppError('not_found', 404, 'No such API route');
   });

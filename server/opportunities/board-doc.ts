@@ -1,0 +1,283 @@
+/**
+ * The rules of a `board:<pipelineId>` document (DESIGN.md; shapes and limits
+ * in schema/wire/board.ts): which changes keep its shape, what each role may
+ * change, and the plain values its projection takes. Pure: no IO. The checks
+ * that need stored rows (stages, customers, owners) are planned here and run
+ * by board.doc-kind.ts.
+ */
+import * as Y from 'yjs';
+import {
+  BOARD_CARD_ALL_KEYS,
+  BOARD_CARD_REQUIRED_KEYS,
+  BOARD_CARDS_MAX,
+  BOARD_DOC_ROOTS,
+  BOARD_STAGE_KEYS,
+  type BoardCard,
+  type BoardCardKey,
+  type BoardStage,
+  isValidAmount,
+  LOST_REASON_MAX,
+  OPPORTUNITY_NAME_MAX,
+  type StageKind,
+} from '../../schema/wire/board.ts';
+import type { SharedType, TypeChange } from '../realtime/doc-kind.ts';
+import type { User } from '../users/user.ts';
+import { isValidRank } from './rank.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const CURRENCY = /^[A-Z]{3}$/;
+
+export const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
+
+/** A refused change: 400 (shape) or 403 (permission), with the field concerned. */
+export interface BoardProblem {
+  status: 400 | 403;
+  field: string;
+  message: string;
+}
+
+const bad = (field: string, message: string): BoardProblem => ({ status: 400, field, message });
+const denied = (field: string, message: string): BoardProblem => ({ status: 403, field, message });
+
+export function isIsoDate(v: unknown): v is string {
+  if (typeof v !== 'string' || !ISO_DATE.test(v)) return false;
+  const d = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+}
+
+const isRequiredKey = (k: string) => (BOARD_CARD_REQUIRED_KEYS as readonly string[]).includes(k);
+const isCardKey = (k: string): k is BoardCardKey => (BOARD_CARD_ALL_KEYS as readonly string[]).includes(k);
+
+/** Checks one card value by key; null when acceptable. */
+export function checkCardValue(key: BoardCardKey, v: unknown): BoardProblem | null {
+  switch (key) {
+    case 'name':
+      return typeof v === 'string' && v.trim().length > 0 && v.length <= OPPORTUNITY_NAME_MAX
+        ? null
+        : bad('name', `A name of 1 to ${OPPORTUNITY_NAME_MAX} characters`);
+    case 'amount':
+      return isValidAmount(v) ? null : bad('amount', 'An amount of at least 0, bounded, with at most two decimals');
+    case 'customerId':
+      return isUuid(v) ? null : bad('customerId', 'A customer id');
+    case 'ownerId':
+      return v === null || isUuid(v) ? null : bad('ownerId', 'A user id or null');
+    case 'stageId':
+      return isUuid(v) ? null : bad('stageId', 'A stage id');
+    case 'rank':
+      return isValidRank(v) ? null : bad('rank', 'A fractional-index key');
+    case 'currency':
+      return typeof v === 'string' && CURRENCY.test(v) ? null : bad('currency', 'An ISO 4217 code such as CNY');
+    case 'expectedCloseDate':
+      return v === null || isIsoDate(v) ? null : bad('expectedCloseDate', 'A date as YYYY-MM-DD, or null');
+    case 'lostReason':
+      return v === null || (typeof v === 'string' && v.length <= LOST_REASON_MAX)
+        ? null
+        : bad('lostReason', `A reason of at most ${LOST_REASON_MAX} characters, or null`);
+    default: {
+      const never: never = key;
+      return bad(String(never), 'Unknown card key');
+    }
+  }
+}
+
+/** Checks a whole card (a new one): every required key present, every key known and valid. */
+export function checkWholeCard(card: Record<string, unknown>): BoardProblem | null {
+  for (const k of BOARD_CARD_REQUIRED_KEYS) if (!(k in card)) return bad(k, `A card needs ${k}`);
+  for (const [k, v] of Object.entries(card)) {
+    if (!isCardKey(k)) return bad(k, `Unknown card key ${k}`);
+    const p = checkCardValue(k, v);
+    if (p) return p;
+  }
+  return null;
+}
+
+/** What an update does to one card. */
+export interface CardTouch {
+  id: string;
+  isNew: boolean;
+  /** Keys whose value changed, with the value before (undefined for a new card). */
+  changed: Map<BoardCardKey, unknown>;
+}
+
+export interface BoardChangePlan {
+  problem: BoardProblem | null;
+  cards: Map<string, CardTouch>;
+  /** Stage ids whose mirror entries the update touched (checked against the stored stages). */
+  stages: Set<string>;
+}
+
+/** The key a nested type lives under in its parent map (Yjs keeps it on the type's item). */
+function keyInParent(type: SharedType): string | null {
+  const item = (type as unknown as { _item: { parentSub: string | null } | null })._item;
+  return item?.parentSub ?? null;
+}
+
+/**
+ * Reads what an update changed and checks shapes and the role rules that
+ * need no stored rows. The board's maps are `cards` and `stages`; nothing
+ * else may exist, nothing may be nested deeper than a card or stage entry,
+ * and cards are never removed (opportunities are closed as won or lost).
+ */
+export function planBoardChanges(
+  after: Y.Doc,
+  changes: readonly TypeChange[],
+  unknownRoots: readonly string[],
+  user: Pick<User, 'id' | 'role'>,
+): BoardChangePlan {
+  const cards = new Map<string, CardTouch>();
+  const stages = new Set<string>();
+  const fail = (problem: BoardProblem): BoardChangePlan => ({ problem, cards, stages });
+  if (unknownRoots.length > 0) return fail(bad(unknownRoots[0]!, 'A board has only the cards and stages maps'));
+  const cardMap = after.getMap('cards');
+  const stageMap = after.getMap('stages');
+
+  for (const change of changes) {
+    if (change.listChanged) return fail(bad(change.root, 'A board holds maps only'));
+    if (!(change.root in BOARD_DOC_ROOTS)) return fail(bad(change.root, 'Unknown root'));
+    const target = change.target;
+
+    if (target === cardMap) {
+      for (const [id, kc] of change.keys) {
+        if (kc.action === 'delete') return fail(bad('cards', 'Cards are not removed; close the opportunity as won or lost'));
+        if (kc.action === 'update') return fail(bad('cards', 'A card is changed key by key, not replaced'));
+        if (!isUuid(id)) return fail(bad('cards', 'A card key is the opportunity id (a UUID)'));
+        const value = cardMap.get(id);
+        if (!(value instanceof Y.Map)) return fail(bad('cards', 'A card is a map'));
+        for (const v of value.values()) {
+          if (v instanceof Y.AbstractType) return fail(bad('cards', 'Card values are plain values'));
+        }
+        const p = checkWholeCard(value.toJSON());
+        if (p) return fail(p);
+        const changed = new Map<BoardCardKey, unknown>();
+        for (const k of value.keys()) changed.set(k as BoardCardKey, undefined);
+        cards.set(id, { id, isNew: true, changed });
+      }
+      if (cardMap.size > BOARD_CARDS_MAX) return fail(bad('cards', `A board holds at most ${BOARD_CARDS_MAX} cards`));
+      continue;
+    }
+
+    if (target === stageMap) {
+      for (const id of change.keys.keys()) stages.add(id);
+      continue;
+    }
+
+    const parent = target.parent;
+    if (parent === cardMap && target instanceof Y.Map) {
+      const id = keyInParent(target);
+      if (!id || cardMap.get(id) !== target) return fail(bad('cards', 'A card that is not on the board'));
+      const touch = cards.get(id) ?? { id, isNew: false, changed: new Map<BoardCardKey, unknown>() };
+      for (const [key, kc] of change.keys) {
+        if (!isCardKey(key)) return fail(bad(key, `Unknown card key ${key}`));
+        if (kc.action === 'delete') {
+          if (isRequiredKey(key)) return fail(bad(key, `A card needs ${key}`));
+        } else {
+          const v = target.get(key);
+          if (v instanceof Y.AbstractType) return fail(bad(key, 'Card values are plain values'));
+          const p = checkCardValue(key, v);
+          if (p) return fail(p);
+        }
+        if (!touch.isNew && !touch.changed.has(key)) touch.changed.set(key, kc.oldValue);
+      }
+      cards.set(id, touch);
+      continue;
+    }
+
+    if (parent === stageMap && target instanceof Y.Map) {
+      const id = keyInParent(target);
+      if (id) stages.add(id);
+      continue;
+    }
+    return fail(bad(change.root, 'Nothing is nested inside a card or a stage entry'));
+  }
+
+  for (const touch of cards.values()) {
+    const card = cardMap.get(touch.id) as Y.Map<unknown>;
+    const p = checkRoleRules(user, touch, card.get('ownerId'));
+    if (p) return fail(p);
+  }
+  return { problem: null, cards, stages };
+}
+
+/** Reps may not give a card to someone else: owners are set by managers and admins. */
+export function checkRoleRules(user: Pick<User, 'id' | 'role'>, touch: CardTouch, ownerAfter: unknown): BoardProblem | null {
+  if (user.role !== 'rep' || !touch.changed.has('ownerId')) return null;
+  if (touch.isNew) {
+    return ownerAfter === undefined || ownerAfter === null || ownerAfter === user.id
+      ? null
+      : denied('ownerId', 'Only managers and admins assign opportunities to others');
+  }
+  const before = touch.changed.get('ownerId');
+  if ((before ?? null) === (ownerAfter ?? null)) return null;
+  return denied('ownerId', 'Only managers and admins reassign opportunities');
+}
+
+/** A card in a lost stage must say why it was lost. */
+export function checkLostReason(stageKind: StageKind, lostReason: unknown): BoardProblem | null {
+  if (stageKind !== 'lost') return null;
+  return typeof lostReason === 'string' && lostReason.trim().length > 0
+    ? null
+    : bad('lostReason', 'Moving an opportunity to a lost stage needs a reason');
+}
+
+/** Whether a stage mirror entry (plain values) equals the stored stage; a deleted stage has no entry. */
+export function stageEntryMatches(entry: unknown, stored: BoardStage | null): boolean {
+  if (stored === null) return entry === undefined;
+  if (typeof entry !== 'object' || entry === null) return false;
+  const e = entry as Record<string, unknown>;
+  if (Object.keys(e).length !== BOARD_STAGE_KEYS.length) return false;
+  return BOARD_STAGE_KEYS.every((k) => e[k] === stored[k]);
+}
+
+/** A card as the projection takes it. */
+export interface ProjectedCard extends Required<Omit<BoardCard, 'currency' | 'expectedCloseDate' | 'lostReason'>> {
+  id: string;
+  currency: string;
+  expectedCloseDate: string | null;
+  lostReason: string | null;
+}
+
+export interface BoardProjection {
+  cards: ProjectedCard[];
+}
+
+/** Reads the cards of an accepted board state as plain values. */
+export function readBoard(doc: Y.Doc, defaultCurrency: string): BoardProjection {
+  const out: ProjectedCard[] = [];
+  doc.getMap('cards').forEach((value, id) => {
+    if (!(value instanceof Y.Map)) return;
+    const c = value.toJSON() as BoardCard;
+    out.push({
+      id,
+      name: c.name,
+      amount: c.amount,
+      customerId: c.customerId,
+      ownerId: c.ownerId ?? null,
+      stageId: c.stageId,
+      rank: c.rank,
+      currency: c.currency ?? defaultCurrency,
+      expectedCloseDate: c.expectedCloseDate ?? null,
+      lostReason: c.lostReason ?? null,
+    });
+  });
+  return { cards: out };
+}
+
+/** The opportunity status and close time after a card lands in a stage of `kind`. */
+export function closeState(
+  kind: StageKind,
+  before: { status: StageKind; closedAt: Date | null } | null,
+  now: Date,
+): { status: StageKind; closedAt: Date | null } {
+  switch (kind) {
+    case 'open':
+      return { status: 'open', closedAt: null };
+    case 'won':
+    case 'lost':
+      return before && before.status === kind && before.closedAt ? { status: kind, closedAt: before.closedAt } : { status: kind, closedAt: now };
+    default: {
+      const never: never = kind;
+      throw new Error(`unknown stage kind ${never}`);
+    }
+  }
+}

@@ -1,0 +1,156 @@
+/** The `board:<pipelineId>` live document kind: access, validation and projection. */
+import * as Y from 'yjs';
+import { BOARD_DOC_ROOTS, type BoardStage, DEFAULT_CURRENCY, type StageKind } from '../../schema/wire/board.ts';
+import type { AppContext } from '../context.ts';
+import { AppError } from '../http/app-error.ts';
+import { listStages } from '../pipelines/pipeline.repository.ts';
+import type { DocKind } from '../realtime/doc-kind.ts';
+import type { User } from '../users/user.ts';
+import {
+  type BoardProblem,
+  type BoardProjection,
+  checkLostReason,
+  planBoardChanges,
+  readBoard,
+  stageEntryMatches,
+} from './board-doc.ts';
+import {
+  findCustomerTeams,
+  findOpportunityTeams,
+  findPipelineTeamIds,
+  findUserTeams,
+  pipelineIsLive,
+} from './board-doc.repository.ts';
+import { notifyOwnerChanges } from './board-notifications.ts';
+import { projectBoard } from './board.projection.ts';
+
+const toError = (p: BoardProblem) =>
+  p.status === 403 ? new AppError('forbidden', 403, p.message, p.field) : new AppError('validation', 400, p.message, p.field);
+
+/**
+ * The context of the hub that last validated an update of a board: the
+ * projection has no context of its own and needs the notifier for
+ * assignment notifications. One process normally runs one hub.
+ */
+const contextOfBoard = new Map<string, AppContext>();
+
+export const boardDocKind: DocKind<BoardProjection> = {
+  name: 'board',
+  roots: BOARD_DOC_ROOTS,
+
+  async access(ctx, user, id) {
+    if (!(await pipelineIsLive(ctx.db, id))) return 'hidden';
+    if (user.role === 'admin') return 'write';
+    if (user.teamId === null) return 'hidden';
+    return (await findPipelineTeamIds(ctx.db, id)).has(user.teamId) ? 'write' : 'hidden';
+  },
+
+  async validate(ctx, change) {
+    contextOfBoard.set(change.id, ctx);
+    const plan = planBoardChanges(change.after, change.changes, change.unknownRoots, change.user);
+    if (plan.problem) return toError(plan.problem);
+    if (plan.cards.size === 0 && plan.stages.size === 0) return null;
+
+    const stages = await listStages(ctx.db, change.id);
+    const live = new Map(stages.filter((s) => s.deletedAt === null).map((s) => [s.id, s]));
+
+    // The stage mirror: only what the pipeline settings stored.
+    const stageMap = change.after.getMap('stages');
+    for (const id of plan.stages) {
+      const s = live.get(id);
+      const stored: BoardStage | null = s
+        ? { name: s.name, nameZh: s.nameZh, probability: s.probability, kind: s.kind, position: s.position }
+        : null;
+      const entry = stageMap.get(id);
+      if (!stageEntryMatches(entry instanceof Y.Map ? entry.toJSON() : entry, stored)) {
+        return new AppError('validation', 400, 'Stages are changed in the pipeline settings', 'stages');
+      }
+    }
+    if (plan.cards.size === 0) return null;
+
+    const cardMap = change.after.getMap('cards');
+    const cardOf = (id: string) => (cardMap.get(id) as Y.Map<unknown>).toJSON() as Record<string, unknown>;
+    const customerIds = new Set<string>();
+    const ownerIds = new Set<string>();
+    for (const touch of plan.cards.values()) {
+      const card = cardOf(touch.id);
+      customerIds.add(card.customerId as string);
+      const oldCustomer = touch.changed.get('customerId');
+      if (typeof oldCustomer === 'string') customerIds.add(oldCustomer);
+      if ((touch.isNew || touch.changed.has('ownerId')) && typeof card.ownerId === 'string') ownerIds.add(card.ownerId);
+    }
+    const [customers, opportunities, owners, pipelineTeams] = await Promise.all([
+      findCustomerTeams(ctx.db, [...customerIds]),
+      findOpportunityTeams(ctx.db, [...plan.cards.keys()]),
+      findUserTeams(ctx.db, [...ownerIds]),
+      findPipelineTeamIds(ctx.db, change.id),
+    ]);
+    return checkCards(change.user, plan.cards.values(), cardOf, { live, customers, opportunities, owners, pipelineTeams, pipelineId: change.id });
+  },
+
+  extract(doc) {
+    return readBoard(doc, DEFAULT_CURRENCY);
+  },
+
+  async project(trx, id, projection, user, now) {
+    const result = await projectBoard(trx, id, projection, user, now);
+    const ctx = contextOfBoard.get(id);
+    if (ctx && result.ownerChanges.length > 0) await notifyOwnerChanges(ctx, trx, user, result.ownerChanges);
+  },
+};
+
+interface Lookups {
+  pipelineId: string;
+  live: Map<string, { kind: StageKind }>;
+  customers: Map<string, { teamId: string; archived: boolean }>;
+  opportunities: Map<string, { teamId: string; pipelineId: string }>;
+  owners: Map<string, { teamId: string | null; active: boolean }>;
+  pipelineTeams: Set<string>;
+}
+
+function checkCards(
+  user: User,
+  touches: Iterable<{ id: string; isNew: boolean; changed: Map<string, unknown> }>,
+  cardOf: (id: string) => Record<string, unknown>,
+  l: Lookups,
+): AppError | null {
+  for (const touch of touches) {
+    const card = cardOf(touch.id);
+    const stored = l.opportunities.get(touch.id);
+    if (touch.isNew && stored) return new AppError('validation', 400, 'That opportunity is already on a board', 'cards');
+    if (stored && stored.pipelineId !== l.pipelineId) return new AppError('validation', 400, 'That opportunity is on another board', 'cards');
+
+    // The card's team: its stored team, or for a new card the team of its customer.
+    const customer = l.customers.get(card.customerId as string);
+    const oldCustomerId = touch.changed.get('customerId');
+    const cardTeam = stored?.teamId ?? (typeof oldCustomerId === 'string' ? l.customers.get(oldCustomerId)?.teamId : customer?.teamId);
+    if (user.role !== 'admin' && (cardTeam === undefined || cardTeam !== user.teamId)) {
+      return new AppError('forbidden', 403, 'This opportunity belongs to another team', 'cards');
+    }
+    if (touch.isNew || touch.changed.has('customerId')) {
+      if (!customer) return new AppError('validation', 400, 'No such customer', 'customerId');
+      if (customer.archived && touch.isNew) return new AppError('validation', 400, 'That customer is archived', 'customerId');
+      if (cardTeam !== undefined && customer.teamId !== cardTeam) {
+        return new AppError('validation', 400, 'The customer must be of the opportunity’s team', 'customerId');
+      }
+      if (!l.pipelineTeams.has(customer.teamId)) {
+        return new AppError('validation', 400, 'The customer’s team does not use this pipeline', 'customerId');
+      }
+    }
+    if ((touch.isNew || touch.changed.has('ownerId')) && typeof card.ownerId === 'string') {
+      const owner = l.owners.get(card.ownerId);
+      if (!owner?.active || owner.teamId !== (cardTeam ?? customer?.teamId)) {
+        return new AppError('validation', 400, 'The owner must be an active member of the opportunity’s team', 'ownerId');
+      }
+    }
+    if (touch.isNew || touch.changed.has('stageId') || touch.changed.has('lostReason')) {
+      const stage = l.live.get(card.stageId as string);
+      if (!stage) {
+        return new AppError('validation', 400, 'That stage does not exist in this pipeline (it may have just been deleted)', 'stageId');
+      }
+      const p = checkLostReason(stage.kind, card.lostReason);
+      if (p) return toError(p);
+    }
+  }
+  return null;
+}

@@ -1,0 +1,227 @@
+/**
+ * The relational projection of a board: one `opportunities` row per card and
+ * a stage-history row per stay in a stage, written in the transaction that
+ * stores the board's updates. It compares the accepted board with the stored
+ * rows and writes only what differs, so projecting the same state twice
+ * changes nothing.
+ */
+import type { Transaction } from 'kysely';
+import type { StageKind } from '../../schema/wire/board.ts';
+import type { Database } from '../../schema/types.ts';
+import { recordAudit } from '../audit/audit.repository.ts';
+import type { User } from '../users/user.ts';
+import { type BoardProjection, closeState, type ProjectedCard } from './board-doc.ts';
+import { amountOf } from './opportunity.ts';
+
+type Trx = Transaction<Database>;
+
+/** An owner change the projection wrote; the caller turns it into an assignment notification. */
+export interface OwnerChange {
+  opportunityId: string;
+  name: string;
+  previousOwnerId: string | null;
+  ownerId: string | null;
+}
+
+export interface ProjectionResult {
+  inserted: number;
+  updated: number;
+  moves: number;
+  ownerChanges: OwnerChange[];
+}
+
+export async function projectBoard(
+  trx: Trx,
+  pipelineId: string,
+  board: BoardProjection,
+  user: User | null,
+  now: Date,
+): Promise<ProjectionResult> {
+  const result: ProjectionResult = { inserted: 0, updated: 0, moves: 0, ownerChanges: [] };
+  if (board.cards.length === 0) return result;
+  const stageRows = await trx.selectFrom('pipeline_stages').select(['id', 'kind']).where('pipeline_id', '=', pipelineId).execute();
+  const kindOf = new Map<string, StageKind>(stageRows.map((s) => [s.id, s.kind]));
+  const rows = await trx
+    .selectFrom('opportunities')
+    .select([
+      'id',
+      'team_id',
+      'name',
+      'amount',
+      'currency',
+      'expected_close_date',
+      'stage_id',
+      'owner_id',
+      'customer_id',
+      'rank',
+      'status',
+      'lost_reason',
+      'closed_at',
+    ])
+    .where('pipeline_id', '=', pipelineId)
+    .execute();
+  const stored = new Map(rows.map((r) => [r.id, r]));
+  const actorId = user?.id ?? null;
+
+  const fresh = board.cards.filter((c) => !stored.has(c.id));
+  if (fresh.length > 0) {
+    const customers = await trx
+      .selectFrom('customers')
+      .select(['id', 'team_id'])
+      .where('id', 'in', [...new Set(fresh.map((c) => c.customerId))])
+      .execute();
+    const teamOf = new Map(customers.map((c) => [c.id, c.team_id]));
+    for (const card of fresh) {
+      const teamId = teamOf.get(card.customerId);
+      const kind = kindOf.get(card.stageId);
+      if (!teamId || !kind) continue;
+      const close = closeState(kind, null, now);
+      const inserted = await trx
+        .insertInto('opportunities')
+        .values({
+          id: card.id,
+          team_id: teamId,
+          pipeline_id: pipelineId,
+          customer_id: card.customerId,
+          name: card.name,
+          amount: card.amount,
+          currency: card.currency,
+          expected_close_date: card.expectedCloseDate,
+          stage_id: card.stageId,
+          owner_id: card.ownerId,
+          rank: card.rank,
+          status: close.status,
+          lost_reason: card.lostReason,
+          closed_at: close.closedAt,
+          created_by: actorId,
+          created_at: now,
+          updated_at: now,
+        })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      // The id belongs to an opportunity of another board: that board owns it.
+      if (!inserted) continue;
+      await trx
+        .insertInto('opportunity_stage_history')
+        .values({
+          opportunity_id: card.id,
+          pipeline_id: pipelineId,
+          from_stage_id: null,
+          to_stage_id: card.stageId,
+          entered_at: now,
+          left_at: null,
+          moved_by: actorId,
+        })
+        .execute();
+      await recordAudit(trx, {
+        actor_id: actorId,
+        team_id: teamId,
+        action: 'opportunity.create',
+        entity_type: 'opportunity',
+        entity_id: card.id,
+        changes: { pipelineId, name: card.name, amount: card.amount, stageId: card.stageId, ownerId: card.ownerId },
+      });
+      result.inserted++;
+      if (card.ownerId) result.ownerChanges.push({ opportunityId: card.id, name: card.name, previousOwnerId: null, ownerId: card.ownerId });
+    }
+  }
+
+  for (const card of board.cards) {
+    const row = stored.get(card.id);
+    if (!row) continue;
+    const before = {
+      name: row.name,
+      amount: amountOf(row.amount),
+      currency: row.currency,
+      expectedCloseDate: row.expected_close_date,
+      stageId: row.stage_id,
+      ownerId: row.owner_id,
+      customerId: row.customer_id,
+      rank: row.rank,
+      lostReason: row.lost_reason,
+    };
+    const diff = changedKeys(before, card);
+    if (diff.length === 0) continue;
+    const kind = kindOf.get(card.stageId);
+    if (!kind) continue;
+    const close = closeState(kind, { status: row.status, closedAt: row.closed_at }, now);
+    await trx
+      .updateTable('opportunities')
+      .set({
+        name: card.name,
+        amount: card.amount,
+        currency: card.currency,
+        expected_close_date: card.expectedCloseDate,
+        stage_id: card.stageId,
+        owner_id: card.ownerId,
+        customer_id: card.customerId,
+        rank: card.rank,
+        status: close.status,
+        lost_reason: card.lostReason,
+        closed_at: close.closedAt,
+        updated_at: now,
+      })
+      .where('id', '=', card.id)
+      .execute();
+    result.updated++;
+    const audited: Record<string, [unknown, unknown]> = {};
+    for (const k of diff) if (k !== 'rank') audited[k] = [before[k], card[k]];
+
+    if (before.stageId !== card.stageId) {
+      await trx
+        .updateTable('opportunity_stage_history')
+        .set({ left_at: now })
+        .where('opportunity_id', '=', card.id)
+        .where('left_at', 'is', null)
+        .execute();
+      await trx
+        .insertInto('opportunity_stage_history')
+        .values({
+          opportunity_id: card.id,
+          pipeline_id: pipelineId,
+          from_stage_id: before.stageId,
+          to_stage_id: card.stageId,
+          entered_at: now,
+          left_at: null,
+          moved_by: actorId,
+        })
+        .execute();
+      result.moves++;
+    }
+    if (before.ownerId !== card.ownerId) {
+      result.ownerChanges.push({ opportunityId: card.id, name: card.name, previousOwnerId: before.ownerId, ownerId: card.ownerId });
+    }
+    if (Object.keys(audited).length > 0) {
+      // `opportunity.amount` entries feed "changed since the last meeting".
+      const action = 'amount' in audited ? 'opportunity.amount' : 'opportunity.update';
+      await recordAudit(trx, {
+        actor_id: actorId,
+        team_id: row.team_id,
+        action,
+        entity_type: 'opportunity',
+        entity_id: card.id,
+        changes: { pipelineId, ...audited },
+      });
+    }
+  }
+  return result;
+}
+
+type Comparable = Omit<ProjectedCard, 'id'>;
+const COMPARED: ReadonlyArray<keyof Comparable> = [
+  'name',
+  'amount',
+  'currency',
+  'expectedCloseDate',
+  'stageId',
+  'ownerId',
+  'customerId',
+  'rank',
+  'lostReason',
+];
+
+/** The keys whose values differ between the stored row and the card. */
+export function changedKeys(before: Comparable, card: Comparable): Array<keyof Comparable> {
+  return COMPARED.filter((k) => before[k] !== card[k]);
+}

@@ -1,0 +1,62 @@
+/** Reading opportunities and their stage history (the board projection writes them). */
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { OpportunityRow, OpportunityStageHistoryRow } from '../../schema/tables/opportunity.table.ts';
+import type { Database } from '../../schema/types.ts';
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+/** Opportunities listed at most per request. */
+export const OPPORTUNITIES_LIST_MAX = 5000;
+
+export interface OpportunityFilter {
+  /** Restricts to one team (non-admins). */
+  teamId?: string;
+  pipelineId?: string;
+  ownerId?: string;
+  customerId?: string;
+  stageId?: string;
+  status?: 'open' | 'won' | 'lost';
+  /** YYYY-MM */
+  closeMonth?: string;
+  limit?: number;
+}
+
+export function listOpportunities(db: Q, f: OpportunityFilter): Promise<OpportunityRow[]> {
+  let q = db.selectFrom('opportunities').selectAll();
+  if (f.teamId !== undefined) q = q.where('team_id', '=', f.teamId);
+  if (f.pipelineId) q = q.where('pipeline_id', '=', f.pipelineId);
+  if (f.ownerId) q = q.where('owner_id', '=', f.ownerId);
+  if (f.customerId) q = q.where('customer_id', '=', f.customerId);
+  if (f.stageId) q = q.where('stage_id', '=', f.stageId);
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.closeMonth) q = q.where('expected_close_date', 'like', `${f.closeMonth}-%`);
+  return q
+    .orderBy('pipeline_id')
+    .orderBy('stage_id')
+    // Board order compares ranks code unit by code unit, whatever the database collation.
+    .orderBy(sql`rank collate "C"`)
+    .orderBy('id')
+    .limit(Math.min(f.limit ?? OPPORTUNITIES_LIST_MAX, OPPORTUNITIES_LIST_MAX))
+    .execute();
+}
+
+export function findOpportunity(db: Q, id: string): Promise<OpportunityRow | undefined> {
+  return db.selectFrom('opportunities').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function listStageHistory(db: Q, opportunityId: string): Promise<OpportunityStageHistoryRow[]> {
+  return db
+    .selectFrom('opportunity_stage_history')
+    .selectAll()
+    .where('opportunity_id', '=', opportunityId)
+    .orderBy('entered_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** Amount and stage of every opportunity of a pipeline (for the funnel). */
+export function listPipelineAmounts(db: Q, pipelineId: string, teamId?: string): Promise<Array<{ stage_id: string; amount: string }>> {
+  let q = db.selectFrom('opportunities').select(['stage_id', 'amount']).where('pipeline_id', '=', pipelineId);
+  if (teamId !== undefined) q = q.where('team_id', '=', teamId);
+  return q.execute();
+}

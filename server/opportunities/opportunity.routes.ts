@@ -1,0 +1,108 @@
+/** `/api/opportunities…`: opportunities with their stage history, quotes and order. */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import {
+  createOpportunityBody,
+  createOrderBody,
+  createQuoteBody,
+  listOpportunitiesQuery,
+  updateOpportunityBody,
+  updateOrderBody,
+  updateQuoteBody,
+} from '../../schema/wire/opportunity.ts';
+import { requireUser } from '../auth/auth.middleware.ts';
+import type { AppContext } from '../context.ts';
+import type { HonoEnv } from '../http/env.ts';
+import { jsonBody, parseWith } from '../http/validate.ts';
+import { toOpportunityDto, toStageHistoryDto } from './opportunity.ts';
+import { listOpportunities, listStageHistory } from './opportunity.repository.ts';
+import { createOpportunity, updateOpportunity, visibleOpportunity } from './opportunity.service.ts';
+import { createOrder, findOrder, listCustomerOrders, toOrderDto, updateOrder } from './order.service.ts';
+import { toQuoteDto } from './quote.ts';
+import { createQuote, listCustomerQuotes, listQuotes, updateQuote } from './quote.service.ts';
+
+const idParam = z.string().uuid();
+const customerQuery = z.strictObject({ customerId: z.string().uuid() });
+
+export function opportunityRoutes(ctx: AppContext) {
+  return new Hono<HonoEnv>()
+    .get('/', async (c) => {
+      const { user } = requireUser(c);
+      const q = parseWith(listOpportunitiesQuery, c.req.query());
+      if (user.role !== 'admin' && user.teamId === null) return c.json({ items: [] });
+      const rows = await listOpportunities(ctx.db, { ...q, ...(user.role === 'admin' ? {} : { teamId: user.teamId! }) });
+      return c.json({ items: rows.map(toOpportunityDto) });
+    })
+    .post('/', async (c) => {
+      const { user } = requireUser(c);
+      const body = await jsonBody(c, createOpportunityBody);
+      return c.json({ opportunity: toOpportunityDto(await createOpportunity(ctx, user, body)) }, 201);
+    })
+    .get('/:id', async (c) => {
+      const { user } = requireUser(c);
+      const row = await visibleOpportunity(ctx, user, parseWith(idParam, c.req.param('id')));
+      const history = await listStageHistory(ctx.db, row.id);
+      return c.json({ opportunity: toOpportunityDto(row), stageHistory: history.map(toStageHistoryDto) });
+    })
+    .patch('/:id', async (c) => {
+      const { user } = requireUser(c);
+      const id = parseWith(idParam, c.req.param('id'));
+      const body = await jsonBody(c, updateOpportunityBody);
+      return c.json({ opportunity: toOpportunityDto(await updateOpportunity(ctx, user, id, body)) });
+    })
+    .get('/:id/history', async (c) => {
+      const { user } = requireUser(c);
+      const row = await visibleOpportunity(ctx, user, parseWith(idParam, c.req.param('id')));
+      return c.json({ items: (await listStageHistory(ctx.db, row.id)).map(toStageHistoryDto) });
+    })
+    .get('/:id/quotes', async (c) => {
+      const { user } = requireUser(c);
+      const id = parseWith(idParam, c.req.param('id'));
+      return c.json({ items: (await listQuotes(ctx, user, id)).map(toQuoteDto) });
+    })
+    .post('/:id/quotes', async (c) => {
+      const { user } = requireUser(c);
+      const id = parseWith(idParam, c.req.param('id'));
+      const body = await jsonBody(c, createQuoteBody);
+      return c.json({ quote: toQuoteDto(await createQuote(ctx, user, id, body)) }, 201);
+    })
+    .patch('/:id/quotes/:quoteId', async (c) => {
+      const { user } = requireUser(c);
+      const id = parseWith(idParam, c.req.param('id'));
+      const quoteId = parseWith(idParam, c.req.param('quoteId'));
+      const body = await jsonBody(c, updateQuoteBody);
+      return c.json({ quote: toQuoteDto(await updateQuote(ctx, user, id, quoteId, body)) });
+    })
+    .get('/:id/order', async (c) => {
+      const { user } = requireUser(c);
+      const id = parseWith(idParam, c.req.param('id'));
+      return c.json({ order: toOrderDto(await findOrder(ctx, user, id)) });
+    })
+    .post('/:id/order', async (c) => {
+      const { user } = requireUser(c);
+      const id = parseWith(idParam, c.req.param('id'));
+      const body = await jsonBody(c, createOrderBody);
+      return c.json({ order: toOrderDto(await createOrder(ctx, user, id, body)) }, 201);
+    })
+    .patch('/:id/order', async (c) => {
+      const { user } = requireUser(c);
+      const id = parseWith(idParam, c.req.param('id'));
+      const body = await jsonBody(c, updateOrderBody);
+      return c.json({ order: toOrderDto(await updateOrder(ctx, user, id, body)) });
+    });
+}
+
+/** `/api/quotes?customerId=` and `/api/orders?customerId=`: for the customer's 360° page. */
+export function customerDealRoutes(ctx: AppContext) {
+  return new Hono<HonoEnv>()
+    .get('/quotes', async (c) => {
+      const { user } = requireUser(c);
+      const { customerId } = parseWith(customerQuery, c.req.query());
+      return c.json({ items: (await listCustomerQuotes(ctx, user, customerId)).map(toQuoteDto) });
+    })
+    .get('/orders', async (c) => {
+      const { user } = requireUser(c);
+      const { customerId } = parseWith(customerQuery, c.req.query());
+      return c.json({ items: (await listCustomerOrders(ctx, user, customerId)).map(toOrderDto) });
+    });
+}
