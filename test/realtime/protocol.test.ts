@@ -1,4 +1,4 @@
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as encoding from 'lib0/encoding';
 import { CUSTOMER_ROOTS, DOC_CLOSE, customerDocName } from '../../schema/wire/docs.ts';
