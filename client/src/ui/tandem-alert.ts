@@ -50,8 +50,13 @@ export class TandemAlert extends LitElement {
     this.kind = 'error';
   }
 
+  /** The role sits on the host, so the announced region holds the slotted text itself. */
+  protected override willUpdate(): void {
+    this.setAttribute('role', this.kind === 'error' ? 'alert' : 'status');
+  }
+
   override render() {
-    return html`<div role=${this.kind === 'error' ? 'alert' : 'status'}>${icons.alert}<span><slot></slot></span></div>`;
+    return html`<div>${icons.alert}<span><slot></slot></span></div>`;
   }
 }
 
