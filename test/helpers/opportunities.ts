@@ -74,7 +74,7 @@ export interface CardValues {
 /** The cards of a board document, as plain values by id. */
 export function cardsOf(doc: Y.Doc): Map<string, CardValues & Record<string, unknown>> {
   const out = new Map<string, CardValues & Record<string, unknown>>();
-  doc.getMap<Y.Map<unknown>>('cards').forEach((m, id) => out.set(id, m.toJSON() as CardValues));
+  for (const [id, m] of doc.getMap<Y.Map<unknown>>('cards')) out.set(id, m.toJSON() as CardValues & Record<string, unknown>);
   return out;
 }
 

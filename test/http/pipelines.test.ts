@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import type { PipelineChangesDto, PipelineDto } from '../../schema/wire/pipeline.ts';
 import type { User } from '../../server/users/user.ts';
 import { type TestContext, createTestContext, login, seedTeam, seedUser } from '../helpers/context.ts';
