@@ -8,6 +8,7 @@ import { sessionMiddleware } from './auth/auth.middleware.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import type { AppContext } from './context.ts';
 import { contactRoutes, customerRoutes, customerSettingsRoutes } from './customers/customer.routes.ts';
+import { CUSTOMER_IMPORT_PATH, importRoutes } from './customers/customer-transfer.routes.ts';
 import { savedFilterRoutes } from './customers/saved-filter.routes.ts';
 import { AppError } from './http/app-error.ts';
 import type { HonoEnv } from './http/env.ts';
@@ -47,14 +48,14 @@ export function createApp(ctx: AppContext) {
 
   const api = new Hono<HonoEnv>();
   api.use(requestLogger(ctx.log));
-  api.use(
-    bodyLimit({
-      maxSize: ctx.config.maxBodyBytes,
-      onError: () => {
-        throw new AppError('payload_too_large', 413, `The body is larger than ${ctx.config.maxBodyBytes} bytes`);
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: ctx.config.maxBodyBytes,
+    onError: () => {
+      throw new AppError('payload_too_large', 413, `The body is larger than ${ctx.config.maxBodyBytes} bytes`);
+    },
+  });
+  // Customer imports carry files: that route applies its own, larger cap.
+  api.use((c, next) => (c.req.path === CUSTOMER_IMPORT_PATH && c.req.method === 'POST' ? next() : limitBody(c, next)));
   api.use(originCheck(ctx.config.allowedOrigins));
   api.use(sessionMiddleware(ctx));
   api.route('/auth', authRoutes(ctx));
@@ -63,6 +64,7 @@ export function createApp(ctx: AppContext) {
   api.route('/customers', customerRoutes(ctx));
   api.route('/contacts', contactRoutes(ctx));
   api.route('/saved-filters', savedFilterRoutes(ctx));
+  api.route('/imports', importRoutes(ctx));
   api.route('/', customerSettingsRoutes(ctx));
   api.route('/notifications', notificationRoutes(ctx));
   api.route('/tasks', taskRoutes(ctx));

@@ -1,34 +1,17 @@
 /**
- * The one write path for a customer's co-edited content (fields and tags).
+ * The one write path for a customer's co-edited content (fields and tags): an edit of the
+ * `customer:<id>` document through the hub, which checks permissions and shape, stores the
+ * update, projects the row in the same transaction and broadcasts to open tabs.
  */
-import type { CustomerField } from '../../schema/wire/customer.ts';
+import { customerDocName } from '../../schema/wire/docs.ts';
 import type { AppContext } from '../context.ts';
 import type { User } from '../users/user.ts';
 import type { CustomerChange } from './customer.ts';
-import { emailNorm, phoneDigits } from './customer-duplicates.ts';
+import { applyChangeToDoc } from './customer-initial-doc.ts';
 
-const COLUMN: Record<CustomerField, string> = {
-  name: 'name',
-  kind: 'kind',
-  industry: 'industry',
-  size: 'size',
-  phone: 'phone',
-  email: 'email',
-  address: 'address',
-  website: 'website',
-  source: 'source',
-  decisionMakers: 'decision_makers',
-  needs: 'needs',
-  category: 'category',
-  ownerId: 'owner_id',
-};
+export const REST_ORIGIN = 'rest';
 
-export async function writeCustomerChange(ctx: AppContext, _user: User, id: string, change: CustomerChange): Promise<void> {
-  const set: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(change.fields)) set[COLUMN[field as CustomerField]] = value;
-  if (change.fields.phone !== undefined) set.phone_digits = phoneDigits(change.fields.phone ?? '');
-  if (change.fields.email !== undefined) set.email_norm = emailNorm(change.fields.email ?? '');
-  if (change.tags) set.tags = change.tags;
-  if (Object.keys(set).length === 0) return;
-  await ctx.db.updateTable('customers').set({ ...set, updated_at: ctx.now() }).where('id', '=', id).execute();
+export async function writeCustomerChange(ctx: AppContext, user: User, id: string, change: CustomerChange, origin = REST_ORIGIN): Promise<void> {
+  if (Object.keys(change.fields).length === 0 && change.tags === undefined) return;
+  await ctx.hub.edit(customerDocName(id), user, (doc) => applyChangeToDoc(doc, change), { origin });
 }

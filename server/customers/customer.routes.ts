@@ -1,5 +1,4 @@
 /** `/api/customers…`, `/api/contacts/:id`, `/api/tags`, `/api/customer-categories` (docs/customers.md). */
-import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import {
@@ -34,15 +33,10 @@ import {
 } from './customer.service.ts';
 import { mergeCustomers } from './customer-merge.service.ts';
 import { archiveContact, createContact, getContacts, updateContact } from './contact.service.ts';
+import { queryObject } from './customer-query-params.ts';
+import { customerTransferRoutes } from './customer-transfer.routes.ts';
 
 const idParam = z.string().uuid();
-
-/** URL parameters as an object: a repeated key becomes an array. */
-export function queryObject(c: Context): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [k, values] of Object.entries(c.req.queries())) out[k] = values.length === 1 ? values[0]! : values;
-  return out;
-}
 
 const duplicatesQuery = z
   .object({
@@ -62,6 +56,7 @@ const historyQuery = z
 
 export function customerRoutes(ctx: AppContext) {
   return new Hono<HonoEnv>()
+    .route('/', customerTransferRoutes(ctx))
     .get('/', async (c) => {
       const { user } = requireUser(c);
       const query = parseWith(customerListSchema, queryObject(c));

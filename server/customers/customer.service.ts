@@ -1,4 +1,5 @@
 /** Customer use cases: create, read, list, change, archive, restore, duplicates, history. */
+import { randomUUID } from 'node:crypto';
 import type { CustomerRow } from '../../schema/tables/customer.table.ts';
 import {
   CUSTOMER_FIELDS,
@@ -32,11 +33,12 @@ import {
   findCustomer,
   findCustomerInScope,
   findDuplicateRows,
-  insertCustomerRow,
   listCustomerPage,
   setArchived,
 } from './customer.repository.ts';
 import { writeCustomerChange } from './customer-writer.ts';
+import { insertInitialCustomers } from './customer-bulk.repository.ts';
+import { buildInitialCustomer } from './customer-initial-doc.ts';
 
 /** The customers a user may see; a non-admin without a team sees none (every id is a 404). */
 export function scopeFor(user: User): CustomerScope | null {
@@ -126,14 +128,13 @@ export async function checkDuplicates(
 export type CreateResult = { kind: 'created'; customer: CustomerDto } | { kind: 'duplicates'; candidates: DuplicateCandidateDto[] };
 
 /**
- * Creates a customer: the row (team, creator, name) first, then its fields through the
- * document write path. Likely duplicates answer `duplicates` unless the body confirms.
+ * Creates a customer: its row and its document's first state in one transaction
+ * (customer-initial-doc.ts). Likely duplicates answer `duplicates` unless the body confirms.
  */
 export async function createCustomer(
   ctx: AppContext,
   user: User,
   body: CreateCustomerBody,
-  opts: { importId?: string } = {},
 ): Promise<CreateResult> {
   const teamId = teamForNewCustomer(user, body.teamId);
   if (user.role === 'admin' && !(await findTeamById(ctx.db, teamId))) throw badRequest('teamId: no such team', 'teamId');
@@ -145,32 +146,18 @@ export async function createCustomer(
     const candidates = await findDuplicateCandidates(ctx, teamId, body);
     if (candidates.length > 0) return { kind: 'duplicates', candidates };
   }
-  const row = await insertCustomerRow(ctx.db, {
-    team_id: teamId,
-    name: body.name,
-    created_by: user.id,
-    import_id: opts.importId ?? null,
-    created_at: ctx.now(),
-    updated_at: ctx.now(),
-  });
-  try {
-    await writeCustomerChange(ctx, user, row.id, change);
-  } catch (e) {
-    // The fields were refused: the customer must not exist half-made.
-    await ctx.db.deleteFrom('customers').where('id', '=', row.id).execute();
-    throw e;
-  }
-  const after = (await findCustomer(ctx.db, row.id))!;
-  const changes: Record<string, [unknown, unknown]> = {};
-  for (const [field, [, value]] of Object.entries(diffRows(emptyLike(after), after, CUSTOMER_FIELDS))) {
-    changes[field] = [null, value];
-  }
-  await recordCustomerAudit(ctx.db, {
-    actorId: user.id,
-    teamId,
-    customerId: row.id,
-    action: opts.importId ? 'import' : 'create',
-    changes: opts.importId ? { ...changes, importId: opts.importId } : changes,
+  const now = ctx.now();
+  const initial = buildInitialCustomer(
+    { id: randomUUID(), teamId, createdBy: user.id, importId: null, name: body.name, change },
+    now,
+  );
+  const after = await ctx.db.transaction().execute(async (trx) => {
+    await insertInitialCustomers(trx, [initial], now);
+    const row = (await findCustomer(trx, initial.row.id))!;
+    const changes: Record<string, [unknown, unknown]> = {};
+    for (const [field, [, value]] of Object.entries(diffRows(emptyLike(row), row, CUSTOMER_FIELDS))) changes[field] = [null, value];
+    await recordCustomerAudit(trx, { actorId: user.id, teamId, customerId: row.id, action: 'create', changes });
+    return row;
   });
   return { kind: 'created', customer: toCustomerDto(after) };
 }

@@ -1,0 +1,97 @@
+/**
+ * A new customer's document state and its projection row, built together so that a
+ * customer is created in one transaction: the row and the document's first snapshot.
+ * Used by the create path (one customer) and by imports (many per transaction). A brand-new
+ * id has no open tab and no loaded document, so writing its first snapshot directly is safe;
+ * every later change goes through the hub (`ctx.hub.edit`).
+ *
+ * The row mirrors projectCustomer() (customer.projection.ts) from the same readCustomerDoc()
+ * values, so the hub's first projection of this document leaves the row as it is.
+ */
+import * as Y from 'yjs';
+import type { NewCustomerRow } from '../../schema/tables/customer.table.ts';
+import type { CustomerField } from '../../schema/wire/customer.ts';
+import { CUSTOMER_ROOTS, DEFAULT_CUSTOMER_CATEGORY } from '../../schema/wire/docs.ts';
+import { badRequest } from '../http/app-error.ts';
+import type { CustomerChange } from './customer.ts';
+import { fieldProblem, normaliseEmail, phoneDigits, readCustomerDoc, tagProblem } from './customer-doc.ts';
+
+export interface InitialCustomer {
+  id: string;
+  teamId: string;
+  createdBy: string;
+  importId: string | null;
+  name: string;
+  change: CustomerChange;
+}
+
+export interface InitialCustomerState {
+  row: NewCustomerRow & { id: string };
+  /** The document's whole state as one Yjs update (v1), its first snapshot. */
+  state: Uint8Array;
+}
+
+/** Writes a change into a customer document (fields as strings, ownerId null → removed, tags as a set). */
+export function applyChangeToDoc(doc: Y.Doc, change: CustomerChange): void {
+  const fields = doc.getMap(CUSTOMER_ROOTS.fields);
+  for (const [field, value] of Object.entries(change.fields) as [CustomerField, string | null][]) {
+    if (value === null || (field === 'ownerId' && value === '')) fields.delete(field);
+    else if (fields.get(field) !== value) fields.set(field, value);
+  }
+  if (change.tags) {
+    const tags = doc.getMap(CUSTOMER_ROOTS.tags);
+    const wanted = new Set(change.tags);
+    for (const t of [...tags.keys()]) if (!wanted.has(t)) tags.delete(t);
+    for (const t of wanted) if (!tags.has(t)) tags.set(t, true);
+  }
+}
+
+export function buildInitialCustomer(c: InitialCustomer, now: Date): InitialCustomerState {
+  const doc = new Y.Doc();
+  try {
+    doc.transact(() => {
+      applyChangeToDoc(doc, { fields: { ...c.change.fields, name: c.name }, tags: c.change.tags });
+    });
+    // The hub's own shape rules, so a document created here is one the hub would accept.
+    const fields = doc.getMap(CUSTOMER_ROOTS.fields);
+    for (const key of fields.keys()) {
+      const p = fieldProblem(key, fields.get(key));
+      if (p) throw badRequest(`${p.field}: ${p.message}`, p.field);
+    }
+    const tags = doc.getMap(CUSTOMER_ROOTS.tags);
+    for (const key of tags.keys()) {
+      const p = tagProblem(key, tags.get(key));
+      if (p) throw badRequest(`${p.field}: ${p.message}`, p.field);
+    }
+    const p = readCustomerDoc(doc, now);
+    const f = p.fields;
+    const row: NewCustomerRow & { id: string } = {
+      id: c.id,
+      team_id: c.teamId,
+      created_by: c.createdBy,
+      import_id: c.importId,
+      name: (f.name ?? c.name).trim(),
+      kind: f.kind === 'person' ? 'person' : 'company',
+      industry: f.industry ?? '',
+      size: f.size ?? '',
+      phone: f.phone ?? '',
+      email: f.email ?? '',
+      address: f.address ?? '',
+      website: f.website ?? '',
+      source: f.source ?? '',
+      decision_makers: f.decisionMakers ?? '',
+      needs: f.needs ?? '',
+      category: f.category || DEFAULT_CUSTOMER_CATEGORY,
+      owner_id: p.ownerId,
+      tags: p.tags,
+      phone_digits: phoneDigits(f.phone ?? ''),
+      email_norm: normaliseEmail(f.email ?? ''),
+      next_followup_at: p.nextFollowupAt,
+      created_at: now,
+      updated_at: now,
+    };
+    return { row, state: Y.encodeStateAsUpdate(doc) };
+  } finally {
+    doc.destroy();
+  }
+}
