@@ -95,7 +95,7 @@ export class Recorder<E extends keyof ServerToClientEvents> {
     const seen = this.events.find(pred);
     if (seen !== undefined) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('event did not arrive')), EVENT_WAIT_MS);
+      const timer = setTimeout(() => reject(new Error(`event did not arrive; got ${JSON.stringify(this.events)}`)), EVENT_WAIT_MS);
       this.waiters.push({
         pred,
         resolve: (e) => {
