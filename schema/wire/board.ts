@@ -62,7 +62,8 @@ export const OPPORTUNITY_NAME_MAX = 200;
 /** The largest amount of one opportunity (a bound, not a business rule). */
 export const OPPORTUNITY_AMOUNT_MAX = 1_000_000_000_000;
 export const LOST_REASON_MAX = 1000;
-export const RANK_MAX_CHARS = 128;
+/** About a thousand drops into the same gap before a key reaches this length. */
+export const RANK_MAX_CHARS = 256;
 export const DEFAULT_CURRENCY = 'CNY';
 /** Cards on one board. */
 export const BOARD_CARDS_MAX = 20_000;
