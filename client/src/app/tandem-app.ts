@@ -110,6 +110,8 @@ export class TandemApp extends LitElement {
   private async signOut(opts: { everywhere: boolean }): Promise<void> {
     if (opts.everywhere) await signOutEverywhere();
     else await signOut().catch(() => undefined); // Signed out locally either way.
+    // The next person to sign in on this device starts at home, not on the last page.
+    navigate(HOME_PATH);
     this.leave('');
   }
 

@@ -25,7 +25,7 @@ export class TandemFrame extends LitElement {
     css`
       :host {
         display: grid;
-        grid-template-columns: var(--t-sidebar-width) 1fr;
+        grid-template-columns: var(--t-sidebar-width) minmax(0, 1fr);
         min-height: 100vh;
       }
       .skip {
@@ -144,7 +144,7 @@ export class TandemFrame extends LitElement {
       }
       @media (max-width: 760px) {
         :host {
-          grid-template-columns: 1fr;
+          grid-template-columns: minmax(0, 1fr);
         }
         aside {
           position: static;
@@ -169,6 +169,11 @@ export class TandemFrame extends LitElement {
           align-items: center;
         }
         .me .role {
+          display: none;
+        }
+      }
+      @media (max-width: 480px) {
+        .me > div:first-child {
           display: none;
         }
       }
