@@ -1,8 +1,8 @@
 /**
  * @mentions in free text. Pure.
  *
- * A mention is `@` (at the start or after a character that is not a letter,
- * digit, `_` or `.`, so `bob@acme.com` is not one) followed by a teammate's
+ * A mention is `@` (at the start, after a CJK character, or after a character
+ * that is not a letter, digit, `_` or `.`, so `bob@acme.com` is not one) followed by a teammate's
  * display name or the local part of their e-mail address, case-insensitive.
  * The longest matching candidate wins (`@Alice Chen` over `@Alice`). A Latin
  * candidate must end at a word boundary; a candidate ending in a CJK
@@ -48,7 +48,7 @@ export function extractMentions(text: string, users: MentionCandidate[]): string
   let at = lower.indexOf('@');
   while (at >= 0) {
     const before = at > 0 ? lower[at - 1]! : '';
-    if (!before || !BEFORE_AT_FORBIDDEN.test(before)) {
+    if (!before || !BEFORE_AT_FORBIDDEN.test(before) || CJK.test(before)) {
       const rest = lower.slice(at + 1);
       for (const alias of aliases) {
         if (!rest.startsWith(alias.text)) continue;
