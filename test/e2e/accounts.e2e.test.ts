@@ -4,6 +4,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOGIN_ACCOUNT_LIMIT } from '../../server/auth/auth.routes.ts';
 import { ensureFirstAdmin } from '../../server/users/user.service.ts';
 import { type BrowserApp, startBrowserApp } from '../helpers/browser.ts';
 import { seedTeam, seedUser, TEST_PASSWORD } from '../helpers/context.ts';
@@ -147,6 +148,29 @@ describe('accounts in the browser', () => {
     await signIn(page, user.email, TEST_PASSWORD);
     await page.getByRole('heading', { name: 'Settings', exact: true }).waitFor();
     expect(app.pageErrors).toEqual([]);
+  });
+
+  it('tells how long to wait once sign-in attempts are rate limited', async () => {
+    const user = await seedUser(app.test.ctx, { role: 'rep', teamId: (await seedTeam(app.test.ctx)).id });
+    const page = await app.newPage();
+    await page.goto(`${app.url}/`);
+    const statuses = await page.evaluate(async ({ email, max }) => {
+      const out: number[] = [];
+      for (let i = 0; i < max; i++) {
+        const res = await fetch('/api/auth/login', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email, password: 'Wrong-Password-0' }),
+        });
+        out.push(res.status);
+      }
+      return out;
+    }, { email: user.email, max: LOGIN_ACCOUNT_LIMIT.max });
+    expect(statuses).toEqual(Array(LOGIN_ACCOUNT_LIMIT.max).fill(401));
+    await signIn(page, user.email, TEST_PASSWORD);
+    const minutes = LOGIN_ACCOUNT_LIMIT.windowMs / 60_000;
+    await page.getByRole('alert').getByText(`Too many attempts. Try again in ${minutes} minutes.`).waitFor();
+    expect(await page.evaluate(async () => (await fetch('/api/me')).status)).toBe(401);
   });
 
   it('gives a rep no Users entry and a forbidden state at the admin address', async () => {

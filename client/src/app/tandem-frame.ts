@@ -259,8 +259,11 @@ export class TandemFrame extends LitElement {
     const session = this.session.value;
     if (!session) return nothing;
     const { user } = session;
-    const active = matchRoute(ROUTES, this.path)?.route;
     const entries = ROUTES.filter((r) => r.nav && canOpen(r, user.role));
+    // The entry of this page, or of its section: /customers/42 lights up Customers.
+    const active = entries
+      .filter((r) => this.path === r.path || this.path.startsWith(`${r.path}/`))
+      .sort((a, b) => b.path.length - a.path.length)[0];
     return html`<a class="skip" href="#main" @click=${(e: Event) => {
         e.preventDefault();
         this.focusHeading();
