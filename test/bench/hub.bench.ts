@@ -11,6 +11,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -102,6 +103,8 @@ interface RunRecord {
   scenario: Scenario;
   server: ServerKind;
   marks: Record<string, TimedSample>;
+  /** Taken once the server is ready (seeded, listening), before any client connects. */
+  start: TimedSample | null;
   final: TimedSample | null;
   result: LoadResult | null;
   error: string | null;
@@ -151,8 +154,9 @@ class ServerProcess {
     throw new Error(m.type === 'error' ? m.message : `unexpected ${m.type}`);
   }
 
-  async sample(): Promise<TimedSample> {
-    this.child.send({ type: 'sample' });
+  /** `resetPeak`: start a new window for the sampled RSS peak after this sample. */
+  async sample(resetPeak = false): Promise<TimedSample> {
+    this.child.send({ type: 'sample', resetPeak });
     const m = await this.next(SAMPLE_TIMEOUT_MS);
     if (m.type !== 'sample') throw new Error(`expected a sample, got ${m.type}`);
     return { ...m, at: performance.now() };
@@ -193,11 +197,12 @@ function startServer(kind: ServerKind, docs: number, opts: Options): ServerProce
 }
 
 async function runOne(scenario: Scenario, kind: ServerKind, opts: Options): Promise<RunRecord> {
-  const record: RunRecord = { scenario, server: kind, marks: {}, final: null, result: null, error: null };
+  const record: RunRecord = { scenario, server: kind, marks: {}, start: null, final: null, result: null, error: null };
   const server = startServer(kind, docsNeeded(scenario), opts);
   let load: ChildProcess | null = null;
   try {
     const ready = await server.ready();
+    record.start = await server.sample(true);
     const loadChild = fork(resolve(HERE, 'hub', 'load-generator.ts'), [], {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -271,6 +276,8 @@ interface TrafficFigures {
   allSyncedMs: number | null;
   cpuCores: number | null;
   peakRssMb: number | null;
+  readyRssMb: number | null;
+  lifetimeMaxRssMb: number | null;
   p50: number | null;
   p95: number | null;
   p99: number | null;
@@ -279,7 +286,7 @@ interface TrafficFigures {
   converged: string;
   loadCpu: number;
   loadLagP99: number;
-  disconnects: number;
+  disconnects: string;
 }
 
 interface HistoryFigures {
@@ -289,6 +296,8 @@ interface HistoryFigures {
   joinMax: number | null;
   cpuMsPerJoin: number | null;
   peakRssMb: number | null;
+  readyRssMb: number | null;
+  lifetimeMaxRssMb: number | null;
   complete: string;
   converged: boolean;
   loadCpu: number;
@@ -300,12 +309,21 @@ function cpuBetween(a: TimedSample | undefined, b: TimedSample | undefined): { c
   return { cpuMs: (b.cpuMicros - a.cpuMicros) / 1000, wallMs: b.at - a.at };
 }
 
+/** RSS when ready (before any client), the sampled peak from then to the end, and the process' lifetime maximum. */
+function rssFigures(r: RunRecord): { peakRssMb: number | null; readyRssMb: number | null; lifetimeMaxRssMb: number | null } {
+  return {
+    peakRssMb: r.final ? r.final.windowPeakRssBytes / MB : null,
+    readyRssMb: r.start ? r.start.rssBytes / MB : null,
+    lifetimeMaxRssMb: r.final ? r.final.maxRssBytes / MB : null,
+  };
+}
+
 function trafficFigures(r: RunRecord, res: TrafficResult): TrafficFigures {
   const edits = cpuBetween(r.marks['edits-start'], r.marks['edits-end']);
   return {
     allSyncedMs: res.allSyncedMs,
     cpuCores: edits ? edits.cpuMs / edits.wallMs : null,
-    peakRssMb: r.final ? r.final.maxRssBytes / MB : null,
+    ...rssFigures(r),
     p50: res.latencyMs?.p50 ?? null,
     p95: res.latencyMs?.p95 ?? null,
     p99: res.latencyMs?.p99 ?? null,
@@ -314,7 +332,12 @@ function trafficFigures(r: RunRecord, res: TrafficResult): TrafficFigures {
     converged: `${res.docsConverged}/${res.docsChecked}`,
     loadCpu: res.loadCpuCores,
     loadLagP99: res.loopLagMs.p99,
-    disconnects: res.disconnects,
+    disconnects:
+      res.disconnects === 0
+        ? '0'
+        : `${res.disconnects} (${Object.entries(res.closeCodes)
+            .map(([code, n]) => `${code}×${n}`)
+            .join(' ')})`,
   };
 }
 
@@ -328,7 +351,7 @@ function historyFigures(r: RunRecord, res: HistoryResult): HistoryFigures {
     joinP50: median(res.joinMs),
     joinMax: percentile(sorted, 100),
     cpuMsPerJoin: joins && res.joinMs.length > 0 ? joins.cpuMs / res.joinMs.length : null,
-    peakRssMb: r.final ? r.final.maxRssBytes / MB : null,
+    ...rssFigures(r),
     complete: `${res.ingestComplete ? 'yes' : 'NO'}, ${res.joinsComplete} joins`,
     converged: res.converged,
     loadCpu: res.loadCpuCores,
@@ -340,7 +363,9 @@ const TRAFFIC_HEADER = [
   'server',
   'all synced ms',
   'server CPU cores',
+  'RSS ready MB',
   'peak RSS MB',
+  'max RSS MB',
   'p50 ms',
   'p95 ms',
   'p99 ms',
@@ -357,7 +382,9 @@ const HISTORY_HEADER = [
   'full state on join p50 ms',
   'max ms',
   'server CPU ms/join',
+  'RSS ready MB',
   'peak RSS MB',
+  'max RSS MB',
   'complete',
   'converged',
   'load CPU cores',
@@ -381,13 +408,15 @@ function scenarioTable(records: RunRecord[]): { header: string[]; rows: string[]
         label,
         synced,
         fixed(f.cpuCores, 3),
+        fixed(f.readyRssMb, 0),
         fixed(f.peakRssMb, 0),
+        fixed(f.lifetimeMaxRssMb, 0),
         fixed(f.p50, 2),
         fixed(f.p95, 2),
         fixed(f.p99, 2),
         `${f.lost} / ${f.expected}`,
         f.converged,
-        String(f.disconnects),
+        f.disconnects,
         fixed(f.loadCpu, 2),
         fixed(f.loadLagP99, 1),
       ]);
@@ -400,7 +429,9 @@ function scenarioTable(records: RunRecord[]): { header: string[]; rows: string[]
         fixed(f.joinP50, 1),
         fixed(f.joinMax, 1),
         fixed(f.cpuMsPerJoin, 2),
+        fixed(f.readyRssMb, 0),
         fixed(f.peakRssMb, 0),
+        fixed(f.lifetimeMaxRssMb, 0),
         f.complete,
         f.converged ? 'yes' : 'NO',
         fixed(f.loadCpu, 2),
@@ -411,8 +442,13 @@ function scenarioTable(records: RunRecord[]): { header: string[]; rows: string[]
   return { header: scenario.kind === 'traffic' ? TRAFFIC_HEADER : HISTORY_HEADER, rows };
 }
 
+/** What the run added to the resident set: sampled peak minus the RSS when ready. */
+function growth(f: { peakRssMb: number | null; readyRssMb: number | null }): number | null {
+  return f.peakRssMb === null || f.readyRssMb === null ? null : f.peakRssMb - f.readyRssMb;
+}
+
 function ratioTable(all: RunRecord[]): { header: string[]; rows: string[][] } {
-  const header = ['scenario', 'Tandem / peer', 'server CPU', 'p95', 'peak RSS', 'all synced / join', 'ingest per update'];
+  const header = ['scenario', 'Tandem / peer', 'server CPU', 'p95', 'peak RSS', 'RSS growth', 'all synced / join', 'ingest per update'];
   const rows: string[][] = [];
   const byScenario = new Map<string, RunRecord[]>();
   for (const r of all) byScenario.set(r.scenario.id, [...(byScenario.get(r.scenario.id) ?? []), r]);
@@ -427,11 +463,11 @@ function ratioTable(all: RunRecord[]): { header: string[]; rows: string[][] } {
         if (ours.result.kind === 'traffic' && theirs.result.kind === 'traffic') {
           const a = trafficFigures(ours, ours.result);
           const b = trafficFigures(theirs, theirs.result);
-          rows.push([id, name, ratio(a.cpuCores, b.cpuCores), ratio(a.p95, b.p95), ratio(a.peakRssMb, b.peakRssMb), ratio(a.allSyncedMs, b.allSyncedMs), '']);
+          rows.push([id, name, ratio(a.cpuCores, b.cpuCores), ratio(a.p95, b.p95), ratio(a.peakRssMb, b.peakRssMb), ratio(growth(a), growth(b)), ratio(a.allSyncedMs, b.allSyncedMs), '']);
         } else if (ours.result.kind === 'history' && theirs.result.kind === 'history') {
           const a = historyFigures(ours, ours.result);
           const b = historyFigures(theirs, theirs.result);
-          rows.push([id, name, ratio(a.cpuMsPerJoin, b.cpuMsPerJoin), '', ratio(a.peakRssMb, b.peakRssMb), ratio(a.joinP50, b.joinP50), ratio(a.ingestCpuMsPerUpdate, b.ingestCpuMsPerUpdate)]);
+          rows.push([id, name, ratio(a.cpuMsPerJoin, b.cpuMsPerJoin), '', ratio(a.peakRssMb, b.peakRssMb), ratio(growth(a), growth(b)), ratio(a.joinP50, b.joinP50), ratio(a.ingestCpuMsPerUpdate, b.ingestCpuMsPerUpdate)]);
         }
       }
     }
@@ -462,6 +498,11 @@ async function main() {
   }
   if (opts.cpuProfDir) await mkdir(opts.cpuProfDir, { recursive: true });
   const list = scenarios(opts.quick).filter((s) => !opts.scenarioIds || opts.scenarioIds.includes(s.id));
+  const machine = () =>
+    `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')}`;
+  process.stdout.write(`Hub benchmark on ${machine()}\n`);
   const all: RunRecord[] = [];
   const markdown: string[] = [];
   for (const scenario of list) {
@@ -477,6 +518,7 @@ async function main() {
     process.stdout.write(`\nHub: ${scenario.title}\n${formatTable(header, rows)}\n`);
     markdown.push(`#### ${scenario.title}\n\n${formatMarkdownTable(header, rows)}\n`);
   }
+  process.stdout.write(`\nHub benchmark finished; ${machine()}\n`);
   const ratios = ratioTable(all);
   if (ratios.rows.length > 0) {
     process.stdout.write(`\nHub: Tandem's ratio to each peer (below 1 = Tandem uses less / is faster)\n${formatTable(ratios.header, ratios.rows)}\n`);

@@ -17,6 +17,8 @@ export interface BenchClient {
   whenSynced: Promise<void>;
   /** Connections that closed after having opened, or failed to open. */
   readonly disconnects: number;
+  /** Close codes seen, by code ('error' for a connection error, 'local' for a close without a server frame). */
+  readonly closeCodes: ReadonlyMap<string, number>;
   destroy(): void;
 }
 
@@ -48,6 +50,11 @@ export function createBenchClient(opts: ClientOptions): BenchClient {
   });
   let synced = false;
   let disconnects = 0;
+  const closeCodes = new Map<string, number>();
+  const closed = (code: string) => {
+    disconnects++;
+    closeCodes.set(code, (closeCodes.get(code) ?? 0) + 1);
+  };
   const markSynced = () => {
     if (synced) return;
     synced = true;
@@ -65,12 +72,8 @@ export function createBenchClient(opts: ClientOptions): BenchClient {
       provider.on('sync', (isSynced: boolean) => {
         if (isSynced) markSynced();
       });
-      provider.on('connection-close', () => {
-        disconnects++;
-      });
-      provider.on('connection-error', () => {
-        disconnects++;
-      });
+      provider.on('connection-close', (event: { code: number } | null) => closed(event ? String(event.code) : 'local'));
+      provider.on('connection-error', () => closed('error'));
       return {
         doc,
         docName: opts.docName,
@@ -81,6 +84,7 @@ export function createBenchClient(opts: ClientOptions): BenchClient {
         get disconnects() {
           return disconnects;
         },
+        closeCodes,
         destroy() {
           provider.destroy();
           doc.destroy();
@@ -93,9 +97,7 @@ export function createBenchClient(opts: ClientOptions): BenchClient {
       provider.attach();
       provider.setAwarenessField('user', user);
       provider.on('synced', () => markSynced());
-      socket.on('disconnect', () => {
-        disconnects++;
-      });
+      socket.on('disconnect', ({ event }: { event?: { code?: number } }) => closed(event?.code ? String(event.code) : 'local'));
       return {
         doc,
         docName: opts.docName,
@@ -106,6 +108,7 @@ export function createBenchClient(opts: ClientOptions): BenchClient {
         get disconnects() {
           return disconnects;
         },
+        closeCodes,
         destroy() {
           provider.destroy();
           socket.destroy();

@@ -33,12 +33,14 @@ export interface ResourceSample {
   cpuMicros: number;
   /** Current resident set, bytes. */
   rssBytes: number;
-  /** Peak resident set since the process started (getrusage maxrss), bytes. */
+  /** Peak resident set since the process started (getrusage maxrss), bytes: includes start-up and seeding. */
   maxRssBytes: number;
+  /** Highest resident set sampled (every RSS_SAMPLE_MS) since the last sample that asked for a reset, bytes. */
+  windowPeakRssBytes: number;
 }
 
 export type ServerToParent = ServerReady | ResourceSample | { type: 'stopped' } | { type: 'error'; message: string };
-export type ParentToServer = { type: 'sample' } | { type: 'stop' };
+export type ParentToServer = { type: 'sample'; resetPeak: boolean } | { type: 'stop' };
 
 export interface TrafficScenario {
   kind: 'traffic';
@@ -83,6 +85,8 @@ export interface TrafficResult {
   docsChecked: number;
   /** Connections that closed or failed during the run. */
   disconnects: number;
+  /** The same, by close code. */
+  closeCodes: Record<string, number>;
   loadCpuCores: number;
   loopLagMs: { p50: number; p99: number; max: number };
 }

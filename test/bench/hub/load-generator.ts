@@ -77,6 +77,12 @@ function cpuMicros(): number {
   return u.user + u.system;
 }
 
+function closeCodesOf(clients: BenchClient[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of clients) for (const [code, n] of c.closeCodes) out[code] = (out[code] ?? 0) + n;
+  return out;
+}
+
 function makeClient(target: LoadTarget, docName: string, index: number): BenchClient {
   return createBenchClient({
     protocol: target.protocol,
@@ -143,6 +149,7 @@ async function runTraffic(scenario: TrafficScenario, target: LoadTarget): Promis
       docsConverged: 0,
       docsChecked: 0,
       disconnects: clients.reduce((s, c) => s + c.disconnects, 0),
+      closeCodes: closeCodesOf(clients),
       loadCpuCores: 0,
       loopLagMs: { p50: 0, p99: 0, max: 0 },
     };
@@ -183,6 +190,7 @@ async function runTraffic(scenario: TrafficScenario, target: LoadTarget): Promis
 
   await waitUntil(() => deliveries >= expectedDeliveries, SETTLE_TIMEOUT_MS);
   const disconnects = clients.reduce((s, c) => s + c.disconnects, 0);
+  const closeCodes = closeCodesOf(clients);
 
   let docsConverged = 0;
   const byDoc = new Map<string, BenchClient[]>();
@@ -213,6 +221,7 @@ async function runTraffic(scenario: TrafficScenario, target: LoadTarget): Promis
     docsConverged,
     docsChecked: byDoc.size,
     disconnects,
+    closeCodes,
     loadCpuCores,
     loopLagMs: loopLag(lag),
   };

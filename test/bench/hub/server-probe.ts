@@ -7,20 +7,33 @@ import type { ParentToServer, ResourceSample, ServerReady, ServerToParent } from
 
 /** If the orchestrator disappears, the server process must not outlive it. */
 const ORPHAN_CHECK_MS = 1_000;
+/** How often the resident set is sampled for the windowed peak. */
+export const RSS_SAMPLE_MS = 50;
+
+let windowPeak = 0;
+function sampleRss(): number {
+  const rss = process.memoryUsage.rss();
+  if (rss > windowPeak) windowPeak = rss;
+  return rss;
+}
 
 function send(message: ServerToParent): void {
   process.send?.(message);
 }
 
-export function resourceSample(): ResourceSample {
+export function resourceSample(resetPeak: boolean): ResourceSample {
   const cpu = process.cpuUsage();
-  return {
+  const rssBytes = sampleRss();
+  const sample: ResourceSample = {
     type: 'sample',
     cpuMicros: cpu.user + cpu.system,
-    rssBytes: process.memoryUsage.rss(),
+    rssBytes,
     // getrusage reports maxrss in kilobytes on Linux.
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    windowPeakRssBytes: windowPeak,
   };
+  if (resetPeak) windowPeak = rssBytes;
+  return sample;
 }
 
 /** Reports readiness and serves samples until the orchestrator says stop; then runs `stop` and exits. */
@@ -43,7 +56,7 @@ export function serveProbe(ready: ServerReady, stop: () => Promise<void>): void 
   process.on('message', (raw: ParentToServer) => {
     switch (raw.type) {
       case 'sample':
-        send(resourceSample());
+        send(resourceSample(raw.resetPeak));
         break;
       case 'stop':
         void finish(0);
@@ -59,6 +72,8 @@ export function serveProbe(ready: ServerReady, stop: () => Promise<void>): void 
     if (!process.connected) void finish(1);
   }, ORPHAN_CHECK_MS);
   orphan.unref();
+  const rssTimer = setInterval(sampleRss, RSS_SAMPLE_MS);
+  rssTimer.unref();
   send(ready);
 }
 
