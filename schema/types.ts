@@ -1,4 +1,5 @@
 /** The `Database` interface: an index of tables, nothing else. */
+import type { ActivityTable } from './tables/activity.table.ts';
 import type { AuditLogTable } from './tables/audit-log.table.ts';
 import type { CustomerCategoryTable } from './tables/customer-category.table.ts';
 import type { CustomerImportTable } from './tables/customer-import.table.ts';
@@ -19,6 +20,7 @@ import type { TeamTable } from './tables/team.table.ts';
 import type { UserTable } from './tables/user.table.ts';
 
 export interface Database {
+  activities: ActivityTable;
   teams: TeamTable;
   users: UserTable;
   sessions: SessionTable;

@@ -5,6 +5,7 @@ import * as m0003 from './0003_documents.ts';
 import * as m0004 from './0004_customer_search.ts';
 import * as m0005 from './0005_notifications_tasks.ts';
 import * as m0010 from './0010_pipelines.ts';
+import * as m0020 from './0020_activities_reports.ts';
 
 /** Every migration, in order. Migrations are frozen: add a new file, never edit one that shipped. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_customer_search': m0004,
   '0005_notifications_tasks': m0005,
   '0010_pipelines': m0010,
+  '0020_activities_reports': m0020,
 };

@@ -1,0 +1,94 @@
+/** Report queries and answers (`/api/reports/*`), shared by server, client and tests. */
+import { z } from 'zod';
+
+export const REPORT_KINDS = ['funnel', 'conversion', 'win-rate', 'forecast', 'leaderboard', 'activity', 'new-customers'] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+/** The longest period a report may span, in days. */
+export const REPORT_MAX_SPAN_DAYS = 3 * 366;
+export const REPORT_DEFAULT_SPAN_DAYS = 90;
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(s)), 'not a real date');
+
+/** Filters common to every report. `to` is inclusive. */
+export const reportQuery = z.strictObject({
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  teamId: z.string().uuid().optional(),
+  ownerId: z.string().uuid().optional(),
+  pipelineId: z.string().uuid().optional(),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as CNY').optional(),
+  period: z.enum(['week', 'month']).optional(),
+  format: z.enum(['json', 'csv']).optional(),
+});
+export type ReportQuery = z.infer<typeof reportQuery>;
+
+export interface ReportFilters {
+  from: string;
+  to: string;
+  teamId: string | null;
+  ownerId: string | null;
+  pipelineId: string | null;
+  currency: string;
+}
+
+export interface ConversionStage {
+  stageId: string;
+  name: string;
+  /** Opportunities of the cohort that reached this stage or a later one. */
+  reached: number;
+  /** reached(next) / reached(this); null for the last stage or when none reached this one. */
+  conversionToNext: number | null;
+  /** Mean days of completed stays in this stage; null when no stay ended. */
+  avgDaysInStage: number | null;
+}
+
+export interface WinRate {
+  won: number;
+  lost: number;
+  /** won / (won + lost); null when nothing closed. */
+  rate: number | null;
+  wonAmount: number;
+  lostAmount: number;
+}
+
+export interface ForecastMonth {
+  month: string;
+  count: number;
+  amount: number;
+  weighted: number;
+}
+
+export interface LeaderboardRow {
+  userId: string;
+  name: string;
+  wonAmount: number;
+  wonDeals: number;
+  openAmount: number;
+  activities: number;
+}
+
+export interface ActivityCell {
+  userId: string;
+  name: string;
+  /** Monday of the ISO week, YYYY-MM-DD. */
+  week: string;
+  type: string;
+  count: number;
+}
+
+export interface NewCustomersCell {
+  /** First day of the week or month, YYYY-MM-DD. */
+  period: string;
+  source: string;
+  category: string;
+  count: number;
+}
+
+export interface ReportEnvelope<T> {
+  report: ReportKind;
+  filters: ReportFilters;
+  /** Currencies present in the scope (amounts are per currency: only `filters.currency` is summed). */
+  currencies?: string[];
+  data: T;
+}

@@ -1,0 +1,196 @@
+/** The report queries: the database counts and sums; report.ts does the rest. */
+import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
+import type { Database } from '../../schema/types.ts';
+import type { ActivityCell, ForecastMonth, NewCustomersCell, ReportFilters } from '../../schema/wire/reports.ts';
+import { periodBounds } from './report.ts';
+
+type DB = Kysely<Database>;
+
+/** Team, owner, pipeline and currency scope of opportunity queries, as one condition. */
+function opportunityScope(f: ReportFilters, withPipeline = true): Expression<SqlBool> {
+  const parts = [sql`opportunities.currency = ${f.currency}`];
+  if (f.teamId) parts.push(sql`opportunities.team_id = ${f.teamId}`);
+  if (f.ownerId) parts.push(sql`opportunities.owner_id = ${f.ownerId}`);
+  if (withPipeline && f.pipelineId) parts.push(sql`opportunities.pipeline_id = ${f.pipelineId}`);
+  return sql<SqlBool>`${sql.join(parts, sql` and `)}`;
+}
+
+/** Period, team and author scope of activity queries. */
+function activityScope(f: ReportFilters): Expression<SqlBool> {
+  const { start, end } = periodBounds(f);
+  const parts = [sql`activities.at >= ${start}`, sql`activities.at < ${end}`];
+  if (f.teamId) parts.push(sql`activities.team_id = ${f.teamId}`);
+  if (f.ownerId) parts.push(sql`activities.author_id = ${f.ownerId}`);
+  return sql<SqlBool>`${sql.join(parts, sql` and `)}`;
+}
+
+const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+
+export async function currenciesInScope(db: DB, f: ReportFilters): Promise<string[]> {
+  let q = db.selectFrom('opportunities').select('currency').distinct();
+  if (f.teamId) q = q.where('team_id', '=', f.teamId);
+  if (f.ownerId) q = q.where('owner_id', '=', f.ownerId);
+  return (await q.orderBy('currency').execute()).map((r) => r.currency);
+}
+
+/** For the cohort created in the period: how many opportunities got furthest to each (non-lost) stage position. */
+export async function maxReachedByPosition(db: DB, f: ReportFilters, pipelineId: string): Promise<Map<number, number>> {
+  const { start, end } = periodBounds(f);
+  const perOpportunity = db
+      .selectFrom('opportunities')
+      .innerJoin('opportunity_stage_history as h', 'h.opportunity_id', 'opportunities.id')
+      .innerJoin('pipeline_stages as s', 's.id', 'h.to_stage_id')
+      .select((eb) => ['opportunities.id', eb.fn.max('s.position').as('maxpos')])
+      .where('opportunities.pipeline_id', '=', pipelineId)
+      .where('s.kind', '<>', 'lost')
+      .where('opportunities.created_at', '>=', start)
+      .where('opportunities.created_at', '<', end)
+      .where(opportunityScope(f, false))
+      .groupBy('opportunities.id');
+  const rows = await db
+    .selectFrom(perOpportunity.as('t'))
+    .select((eb) => ['t.maxpos', eb.fn.countAll().as('n')])
+    .groupBy('t.maxpos')
+    .execute();
+  return new Map(rows.map((r) => [num(r.maxpos), num(r.n)]));
+}
+
+/** Mean days of the completed stays of the cohort, per stage. */
+export async function averageDaysInStage(db: DB, f: ReportFilters, pipelineId: string): Promise<Map<string, number>> {
+  const { start, end } = periodBounds(f);
+  const rows = await db
+      .selectFrom('opportunities')
+      .innerJoin('opportunity_stage_history as h', 'h.opportunity_id', 'opportunities.id')
+      .select([
+        'h.to_stage_id',
+        sql<string>`avg(extract(epoch from (h.left_at - h.entered_at))) / 86400`.as('days'),
+      ])
+      .where('opportunities.pipeline_id', '=', pipelineId)
+      .where('h.left_at', 'is not', null)
+      .where('opportunities.created_at', '>=', start)
+      .where('opportunities.created_at', '<', end)
+      .where(opportunityScope(f, false))
+      .groupBy('h.to_stage_id')
+      .execute();
+  return new Map(rows.map((r) => [r.to_stage_id, num(r.days)]));
+}
+
+/** Opportunities closed in the period, by outcome. */
+export async function closedInPeriod(db: DB, f: ReportFilters): Promise<Record<'won' | 'lost', { count: number; amount: number }>> {
+  const { start, end } = periodBounds(f);
+  const rows = await db
+      .selectFrom('opportunities')
+      .select((eb) => ['status', eb.fn.countAll().as('n'), eb.fn.sum('amount').as('amount')])
+      .where('status', 'in', ['won', 'lost'])
+      .where('closed_at', '>=', start)
+      .where('closed_at', '<', end)
+      .where(opportunityScope(f))
+      .groupBy('status')
+      .execute();
+  const out = { won: { count: 0, amount: 0 }, lost: { count: 0, amount: 0 } };
+  for (const r of rows) out[r.status as 'won' | 'lost'] = { count: num(r.n), amount: num(r.amount) };
+  return out;
+}
+
+/** Open opportunities expected to close in the period, by month, with amount × stage probability. */
+export async function forecastByMonth(db: DB, f: ReportFilters): Promise<ForecastMonth[]> {
+  const month = sql<string>`substr(opportunities.expected_close_date, 1, 7)`;
+  const rows = await db
+      .selectFrom('opportunities')
+      .innerJoin('pipeline_stages as s', 's.id', 'opportunities.stage_id')
+      .select((eb) => [
+        month.as('month'),
+        eb.fn.countAll().as('n'),
+        eb.fn.sum('opportunities.amount').as('amount'),
+        sql<string>`sum(opportunities.amount * s.probability / 100.0)`.as('weighted'),
+      ])
+      .where('opportunities.status', '=', 'open')
+      .where('opportunities.expected_close_date', '>=', f.from)
+      .where('opportunities.expected_close_date', '<=', f.to)
+      .where(opportunityScope(f))
+      .groupBy(month)
+      .execute();
+  return rows.map((r) => ({ month: r.month, count: num(r.n), amount: num(r.amount), weighted: num(r.weighted) }));
+}
+
+export interface OwnerFigures {
+  wonAmount: number;
+  wonDeals: number;
+  openAmount: number;
+}
+
+export async function figuresByOwner(db: DB, f: ReportFilters): Promise<Map<string, OwnerFigures>> {
+  const { start, end } = periodBounds(f);
+  const won = sql<SqlBool>`opportunities.status = 'won' and opportunities.closed_at >= ${start} and opportunities.closed_at < ${end}`;
+  const rows = await db
+      .selectFrom('opportunities')
+      .select([
+        'owner_id',
+        sql<string>`coalesce(sum(amount) filter (where ${won}), 0)`.as('won_amount'),
+        sql<string>`count(*) filter (where ${won})`.as('won_deals'),
+        sql<string>`coalesce(sum(amount) filter (where status = 'open'), 0)`.as('open_amount'),
+      ])
+      .where('owner_id', 'is not', null)
+      .where((eb) => eb.or([eb('status', '=', 'open'), eb.and([eb('status', '=', 'won'), eb('closed_at', '>=', start), eb('closed_at', '<', end)])]))
+      .where(opportunityScope(f))
+      .groupBy('owner_id')
+      .execute();
+  return new Map(
+    rows.map((r) => [r.owner_id!, { wonAmount: num(r.won_amount), wonDeals: num(r.won_deals), openAmount: num(r.open_amount) }]),
+  );
+}
+
+export async function activityCountByAuthor(db: DB, f: ReportFilters): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('activities')
+    .select((eb) => ['author_id', eb.fn.countAll().as('n')])
+    .where('author_id', 'is not', null)
+    .where(activityScope(f))
+    .groupBy('author_id')
+    .execute();
+  return new Map(rows.map((r) => [r.author_id!, num(r.n)]));
+}
+
+const utcDay = (period: 'week' | 'month', column: Expression<Date>) =>
+  sql<string>`to_char(date_trunc(${sql.lit(period)}, ${column} at time zone 'UTC'), 'YYYY-MM-DD')`;
+
+export async function activityByWeek(db: DB, f: ReportFilters): Promise<ActivityCell[]> {
+  const week = utcDay('week', sql.ref('activities.at'));
+  const rows = await db
+      .selectFrom('activities')
+      .innerJoin('users', 'users.id', 'activities.author_id')
+      .select((eb) => ['activities.author_id', 'users.name', week.as('week'), 'activities.type', eb.fn.countAll().as('n')])
+      .groupBy(['activities.author_id', 'users.name', week, 'activities.type'])
+      .orderBy('week')
+      .orderBy('users.name')
+      .orderBy('activities.type')
+      .where(activityScope(f))
+      .execute();
+  return rows.map((r) => ({ userId: r.author_id!, name: r.name, week: r.week, type: r.type, count: num(r.n) }));
+}
+
+export async function newCustomers(db: DB, f: ReportFilters, period: 'week' | 'month'): Promise<NewCustomersCell[]> {
+  const { start, end } = periodBounds(f);
+  const bucket = utcDay(period, sql.ref('created_at'));
+  let q = db
+    .selectFrom('customers')
+    .select((eb) => [bucket.as('period'), 'source', 'category', eb.fn.countAll().as('n')])
+    .where('created_at', '>=', start)
+    .where('created_at', '<', end)
+    .groupBy([bucket, 'source', 'category'])
+    .orderBy('period')
+    .orderBy('source')
+    .orderBy('category');
+  if (f.teamId) q = q.where('team_id', '=', f.teamId);
+  if (f.ownerId) q = q.where('owner_id', '=', f.ownerId);
+  const rows = await q.execute();
+  return rows.map((r) => ({ period: r.period, source: r.source, category: r.category, count: num(r.n) }));
+}
+
+/** The people a leaderboard lists: active managers and reps in scope. */
+export async function leaderboardPeople(db: DB, f: ReportFilters): Promise<Array<{ id: string; name: string }>> {
+  let q = db.selectFrom('users').select(['id', 'name']).where('role', 'in', ['manager', 'rep']).where('active', '=', true);
+  if (f.teamId) q = q.where('team_id', '=', f.teamId);
+  if (f.ownerId) q = q.where('id', '=', f.ownerId);
+  return q.orderBy('name').execute();
+}

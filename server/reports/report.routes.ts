@@ -1,0 +1,98 @@
+/**
+ * `/api/reports/<kind>`: each report as JSON (`{report, filters, data}`) or,
+ * with `format=csv`, as the table under its chart.
+ */
+import { type Context, Hono } from 'hono';
+import type { LeaderboardRow, ReportEnvelope, ReportFilters, ReportKind } from '../../schema/wire/reports.ts';
+import { reportQuery } from '../../schema/wire/reports.ts';
+import { requireUser } from '../auth/auth.middleware.ts';
+import type { AppContext } from '../context.ts';
+import type { HonoEnv } from '../http/env.ts';
+import { parseWith } from '../http/validate.ts';
+import { visiblePipeline, visiblePipelines } from '../pipelines/pipeline.service.ts';
+import type { Pipeline } from '../pipelines/pipeline.ts';
+import type { User } from '../users/user.ts';
+import { conversionLadder, forecastMonths, reportTable, resolveFilters, toCsv, winRate } from './report.ts';
+import {
+  activityByWeek,
+  activityCountByAuthor,
+  averageDaysInStage,
+  closedInPeriod,
+  currenciesInScope,
+  figuresByOwner,
+  forecastByMonth,
+  leaderboardPeople,
+  maxReachedByPosition,
+  newCustomers,
+} from './report.repository.ts';
+
+type Compute = (ctx: AppContext, f: ReportFilters, user: User, period: 'week' | 'month') => Promise<unknown>;
+
+async function pipelineFor(ctx: AppContext, user: User, f: ReportFilters): Promise<Pipeline | null> {
+  return f.pipelineId ? visiblePipeline(ctx, user, f.pipelineId) : ((await visiblePipelines(ctx, user))[0] ?? null);
+}
+
+const REPORTS: Record<Exclude<ReportKind, 'funnel'>, Compute> = {
+  async conversion(ctx, f, user) {
+    const pipeline = await pipelineFor(ctx, user, f);
+    if (!pipeline) return [];
+    f.pipelineId = pipeline.id;
+    const ladder = pipeline.stages.filter((s) => s.kind !== 'lost');
+    const [reached, days] = await Promise.all([
+      maxReachedByPosition(ctx.db, f, pipeline.id),
+      averageDaysInStage(ctx.db, f, pipeline.id),
+    ]);
+    return conversionLadder(ladder, reached, days);
+  },
+  async 'win-rate'(ctx, f) {
+    const closed = await closedInPeriod(ctx.db, f);
+    return winRate(closed.won, closed.lost);
+  },
+  async forecast(ctx, f) {
+    return forecastMonths(f, await forecastByMonth(ctx.db, f));
+  },
+  async leaderboard(ctx, f) {
+    const [people, figures, activities] = await Promise.all([
+      leaderboardPeople(ctx.db, f),
+      figuresByOwner(ctx.db, f),
+      activityCountByAuthor(ctx.db, f),
+    ]);
+    const rows: LeaderboardRow[] = people.map((p) => ({
+      userId: p.id,
+      name: p.name,
+      wonAmount: figures.get(p.id)?.wonAmount ?? 0,
+      wonDeals: figures.get(p.id)?.wonDeals ?? 0,
+      openAmount: figures.get(p.id)?.openAmount ?? 0,
+      activities: activities.get(p.id) ?? 0,
+    }));
+    return rows.sort((a, b) => b.wonAmount - a.wonAmount || b.wonDeals - a.wonDeals || a.name.localeCompare(b.name));
+  },
+  async activity(ctx, f) {
+    return activityByWeek(ctx.db, f);
+  },
+  async 'new-customers'(ctx, f, _user, period) {
+    return newCustomers(ctx.db, f, period);
+  },
+};
+
+function answer(c: Context, kind: ReportKind, format: 'json' | 'csv' | undefined, body: ReportEnvelope<unknown>) {
+  if (format !== 'csv') return c.json(body);
+  c.header('content-type', 'text/csv; charset=utf-8');
+  c.header('content-disposition', `attachment; filename="${kind}-${body.filters.from}-${body.filters.to}.csv"`);
+  // A BOM so that spreadsheet programs read the UTF-8 (Chinese names) correctly.
+  return c.body(`\uFEFF${toCsv(reportTable(kind, body.data))}`);
+}
+
+export function reportRoutes(ctx: AppContext) {
+  const app = new Hono<HonoEnv>();
+  for (const [kind, compute] of Object.entries(REPORTS) as Array<[Exclude<ReportKind, 'funnel'>, Compute]>) {
+    app.get(`/${kind}`, async (c) => {
+      const { user } = requireUser(c);
+      const q = parseWith(reportQuery, c.req.query());
+      const filters = resolveFilters(kind, q, user, ctx.now());
+      const [data, currencies] = await Promise.all([compute(ctx, filters, user, q.period ?? 'month'), currenciesInScope(ctx.db, filters)]);
+      return answer(c, kind, q.format, { report: kind, filters, currencies, data });
+    });
+  }
+  return app;
+}

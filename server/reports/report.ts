@@ -1,0 +1,174 @@
+/**
+ * Report rules: who sees what, the period, and the arithmetic done after the
+ * database has counted. Pure: `now` is given.
+ */
+import {
+  type ActivityCell,
+  type ConversionStage,
+  type ForecastMonth,
+  type LeaderboardRow,
+  type NewCustomersCell,
+  REPORT_DEFAULT_SPAN_DAYS,
+  REPORT_MAX_SPAN_DAYS,
+  type ReportFilters,
+  type ReportKind,
+  type ReportQuery,
+  type WinRate,
+} from '../../schema/wire/reports.ts';
+import type { FunnelStageDto } from '../../schema/wire/opportunity.ts';
+import { escapeFormula } from '../customers/customer-export.ts';
+import { AppError, badRequest } from '../http/app-error.ts';
+import type { User } from '../users/user.ts';
+
+export const DEFAULT_REPORT_CURRENCY = 'CNY';
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+
+/**
+ * Reps see their own figures, except the funnel (the board they work on) and
+ * the leaderboard (the team's standings); managers their team; admins every
+ * team, or one with `teamId`.
+ */
+export function resolveFilters(kind: ReportKind, q: ReportQuery, user: Pick<User, 'id' | 'role' | 'teamId'>, now: Date): ReportFilters {
+  const to = q.to ?? isoDay(now);
+  const from = q.from ?? isoDay(new Date(Date.parse(to) - (REPORT_DEFAULT_SPAN_DAYS - 1) * DAY_MS));
+  if (from > to) throw badRequest('from: must not be after to', 'from');
+  if ((Date.parse(to) - Date.parse(from)) / DAY_MS > REPORT_MAX_SPAN_DAYS) {
+    throw badRequest(`to: a report spans at most ${REPORT_MAX_SPAN_DAYS} days`, 'to');
+  }
+  let teamId: string | null;
+  let ownerId = q.ownerId ?? null;
+  switch (user.role) {
+    case 'admin':
+      teamId = q.teamId ?? null;
+      break;
+    case 'manager':
+    case 'rep':
+      if (!user.teamId) throw new AppError('forbidden', 403, 'You belong to no team');
+      if (q.teamId && q.teamId !== user.teamId) throw new AppError('not_found', 404, 'No such team');
+      teamId = user.teamId;
+      if (user.role === 'rep' && kind !== 'funnel' && kind !== 'leaderboard') {
+        if (ownerId && ownerId !== user.id) throw new AppError('forbidden', 403, 'Reps see their own figures', 'ownerId');
+        ownerId = user.id;
+      }
+      break;
+  }
+  return { from, to, teamId, ownerId, pipelineId: q.pipelineId ?? null, currency: q.currency ?? DEFAULT_REPORT_CURRENCY };
+}
+
+/** [from 00:00, the day after `to` 00:00) in UTC. */
+export function periodBounds(f: Pick<ReportFilters, 'from' | 'to'>): { start: Date; end: Date } {
+  return { start: new Date(`${f.from}T00:00:00Z`), end: new Date(Date.parse(`${f.to}T00:00:00Z`) + DAY_MS) };
+}
+
+export interface LadderStage {
+  id: string;
+  name: string;
+  position: number;
+}
+
+/**
+ * Stage-to-stage conversion for a cohort. `maxReached` counts opportunities by
+ * the furthest stage (by position) they ever entered, so a deal that skipped a
+ * stage still counts as having passed it, and a reopened deal counts once.
+ */
+export function conversionLadder(
+  ladder: LadderStage[],
+  maxReached: Map<number, number>,
+  avgDays: Map<string, number>,
+): ConversionStage[] {
+  const ordered = [...ladder].sort((a, b) => a.position - b.position);
+  const reached = ordered.map((s) => {
+    let n = 0;
+    for (const [pos, count] of maxReached) if (pos >= s.position) n += count;
+    return n;
+  });
+  return ordered.map((s, i) => {
+    const here = reached[i]!;
+    const next = reached[i + 1];
+    return {
+      stageId: s.id,
+      name: s.name,
+      reached: here,
+      conversionToNext: next === undefined || here === 0 ? null : next / here,
+      avgDaysInStage: avgDays.get(s.id) ?? null,
+    };
+  });
+}
+
+export function winRate(won: { count: number; amount: number }, lost: { count: number; amount: number }): WinRate {
+  const closed = won.count + lost.count;
+  return { won: won.count, lost: lost.count, rate: closed === 0 ? null : won.count / closed, wonAmount: won.amount, lostAmount: lost.amount };
+}
+
+/** Every month from `from` to `to`, so empty months show as zero. */
+export function forecastMonths(f: Pick<ReportFilters, 'from' | 'to'>, rows: ForecastMonth[]): ForecastMonth[] {
+  const byMonth = new Map(rows.map((r) => [r.month, r]));
+  const out: ForecastMonth[] = [];
+  let [y, m] = f.from.slice(0, 7).split('-').map(Number) as [number, number];
+  const last = f.to.slice(0, 7);
+  for (;;) {
+    const month = `${y}-${String(m).padStart(2, '0')}`;
+    out.push(byMonth.get(month) ?? { month, count: 0, amount: 0, weighted: 0 });
+    if (month >= last) break;
+    m++;
+    if (m > 12) {
+      m = 1;
+      y++;
+    }
+  }
+  return out;
+}
+
+type Cell = string | number | null;
+
+/** A report as a table (the CSV export and the table under each chart). */
+export function reportTable(kind: ReportKind, data: unknown): { header: string[]; rows: Cell[][] } {
+  switch (kind) {
+    case 'funnel':
+      return {
+        header: ['stage', 'count', 'amount'],
+        rows: (data as { stages: FunnelStageDto[] }).stages.map((s) => [s.name, s.count, s.amount]),
+      };
+    case 'conversion':
+      return {
+        header: ['stage', 'reached', 'conversion_to_next', 'avg_days_in_stage'],
+        rows: (data as ConversionStage[]).map((s) => [s.name, s.reached, s.conversionToNext, s.avgDaysInStage]),
+      };
+    case 'win-rate': {
+      const w = data as WinRate;
+      return { header: ['won', 'lost', 'rate', 'won_amount', 'lost_amount'], rows: [[w.won, w.lost, w.rate, w.wonAmount, w.lostAmount]] };
+    }
+    case 'forecast':
+      return {
+        header: ['month', 'count', 'amount', 'weighted'],
+        rows: (data as ForecastMonth[]).map((m) => [m.month, m.count, m.amount, m.weighted]),
+      };
+    case 'leaderboard':
+      return {
+        header: ['rep', 'won_amount', 'won_deals', 'open_amount', 'activities'],
+        rows: (data as LeaderboardRow[]).map((r) => [r.name, r.wonAmount, r.wonDeals, r.openAmount, r.activities]),
+      };
+    case 'activity':
+      return {
+        header: ['rep', 'week', 'type', 'count'],
+        rows: (data as ActivityCell[]).map((c) => [c.name, c.week, c.type, c.count]),
+      };
+    case 'new-customers':
+      return {
+        header: ['period', 'source', 'category', 'count'],
+        rows: (data as NewCustomersCell[]).map((c) => [c.period, c.source, c.category, c.count]),
+      };
+  }
+}
+
+/** CSV text (RFC 4180 quoting), text cells guarded against formula injection. */
+export function toCsv(table: { header: string[]; rows: Cell[][] }): string {
+  const cell = (v: Cell) => {
+    if (v === null) return '';
+    const s = typeof v === 'number' ? String(Math.round(v * 10000) / 10000) : escapeFormula(v);
+    return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  };
+  return [table.header, ...table.rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+}
