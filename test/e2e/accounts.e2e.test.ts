@@ -119,6 +119,16 @@ describe('accounts in the browser', () => {
     expect(manager).toMatchObject({ role: 'manager', team_id: team.id, must_change_password: true, name: '王芳' });
     expect(rep).toMatchObject({ role: 'rep', team_id: team.id, must_change_password: true, name: '李伟' });
 
+    // Deactivate the manager (after confirming), then reactivate.
+    const managerRow = page.locator('tr[data-user="wang.fang@example.com"]');
+    await managerRow.getByRole('button', { name: '停用' }).click();
+    await page.locator('tandem-dialog[open]').getByRole('button', { name: '停用' }).click();
+    await managerRow.getByText('已停用').waitFor();
+    expect((await userRow('wang.fang@example.com'))?.active).toBe(false);
+    await managerRow.getByRole('button', { name: '重新启用' }).click();
+    await managerRow.getByRole('button', { name: '停用' }).waitFor();
+    expect((await userRow('wang.fang@example.com'))?.active).toBe(true);
+
     // Sign out: back to the sign-in page, still in Chinese.
     await page.getByRole('button', { name: '退出登录' }).click();
     await page.getByRole('heading', { name: '登录' }).waitFor();
@@ -171,6 +181,37 @@ describe('accounts in the browser', () => {
     const minutes = LOGIN_ACCOUNT_LIMIT.windowMs / 60_000;
     await page.getByRole('alert').getByText(`Too many attempts. Try again in ${minutes} minutes.`).waitFor();
     expect(await page.evaluate(async () => (await fetch('/api/me')).status)).toBe(401);
+  });
+
+  it('saves profile and density, and signs out everywhere', async () => {
+    const admin = await seedUser(app.test.ctx, { role: 'admin' });
+    const here = await app.newPage();
+    const elsewhere = await app.newPage();
+    for (const page of [here, elsewhere]) {
+      await page.goto(`${app.url}/settings`);
+      await signIn(page, admin.email, TEST_PASSWORD);
+      await page.getByRole('heading', { name: 'Settings', exact: true }).waitFor();
+    }
+
+    await here.getByRole('textbox', { name: 'Title' }).fill('Head of Sales Operations');
+    await here.getByRole('textbox', { name: 'Phone' }).fill('+86 21 5555 0100');
+    await here.getByRole('textbox', { name: 'Phone' }).press('Enter');
+    await here.getByText('Saved').waitFor();
+    expect(await userRow(admin.email)).toMatchObject({ title: 'Head of Sales Operations', phone: '+86 21 5555 0100' });
+
+    await here.getByRole('radio', { name: 'Compact' }).check();
+    await here.waitForFunction(() => document.documentElement.dataset.density === 'compact');
+    expect((await userRow(admin.email))?.density).toBe('compact');
+
+    await here.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await here.locator('tandem-dialog[open]').getByRole('button', { name: 'Sign out everywhere' }).click();
+    await here.getByRole('heading', { name: 'Sign in' }).waitFor();
+
+    // The other browser learns it at its next request, and says why.
+    await elsewhere.getByRole('link', { name: 'Users' }).click();
+    await elsewhere.getByText('Your session has ended. Please sign in again.').waitFor();
+    expect(await elsewhere.evaluate(async () => (await fetch('/api/me')).status)).toBe(401);
+    expect(app.pageErrors).toEqual([]);
   });
 
   it('gives a rep no Users entry and a forbidden state at the admin address', async () => {
