@@ -79,6 +79,13 @@ export class Notifier {
     return this.transport !== null;
   }
 
+  /** Wraps the registered transport (instrumentation such as the latency benchmark); false when none is registered. */
+  wrapTransport(wrap: (inner: NotificationTransport) => NotificationTransport): boolean {
+    if (!this.transport) return false;
+    this.transport = wrap(this.transport);
+    return true;
+  }
+
   /** Stores a notification with `trx`. Deliver the result after commit. */
   async notify(trx: Trx, input: NotificationInput): Promise<PendingDelivery> {
     const recipient = await trx
