@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PipelineDto } from '../../schema/wire/opportunity.ts';
+import type { PipelineDto } from '../../schema/wire/pipeline.ts';
 import type { ActivityCell, ConversionStage, ForecastMonth, LeaderboardRow, NewCustomersCell, WinRate } from '../../schema/wire/reports.ts';
 import type { User } from '../../server/users/user.ts';
 import { type TestContext, createTestContext, login, seedTeam, seedUser } from '../helpers/context.ts';
