@@ -188,10 +188,17 @@ export class TandemUserCreateForm extends LitElement {
         </div>
         <div class="field">
           <label for="new-teamId">${msg('Team', { id: 'admin.team' })}${this.role === 'admin' ? nothing : required}</label>
-          <select id="new-teamId" aria-invalid=${this.errors.teamId ? 'true' : 'false'} aria-describedby=${this.describe('teamId')}>
+          <select
+            id="new-teamId"
+            aria-invalid=${this.errors.teamId ? 'true' : 'false'}
+            aria-describedby=${this.describe('teamId', this.teams.length === 0 && this.role !== 'admin')}
+          >
             <option value="">${this.role === 'admin' ? msg('No team', { id: 'admin.noTeam' }) : msg('Choose a team…', { id: 'admin.chooseTeam' })}</option>
             ${this.teams.map((t) => html`<option value=${t.id}>${t.name}</option>`)}
           </select>
+          ${this.teams.length === 0 && this.role !== 'admin'
+            ? html`<p class="hint" id="new-teamId-hint">${msg('There are no teams yet: create one first with “New team”.', { id: 'admin.noTeamsHint' })}</p>`
+            : nothing}
           ${this.error('teamId')}
         </div>
       </div>

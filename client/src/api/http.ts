@@ -74,5 +74,5 @@ export async function request<T>(method: string, path: string, body?: unknown, o
   const error = new ApiError(code, res.status, message, field, Number.isFinite(retry) && retry > 0 ? retry : undefined);
   if (code === 'unauthenticated' && !opts.quietUnauthenticated) reportAuthProblem('signed-out');
   if (code === 'password_change_required') reportAuthProblem('password-change-required');
-  return Promise.reject(error);
+  throw error;
 }

@@ -30,6 +30,7 @@ export const templates = {
   'admin.noMatchText': '试试输入姓名或登录名的一部分。',
   'admin.noTeam': '无团队',
   'admin.noTeams': '还没有团队',
+  'admin.noTeamsHint': '还没有团队：请先通过“新建团队”创建一个。',
   'admin.noTeamsText': '添加经理和销售代表之前，请先创建团队。',
   'admin.passwordRequired': '请输入初始密码。',
   'admin.reactivate': '重新启用',
