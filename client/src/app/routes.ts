@@ -20,6 +20,13 @@ export const ROUTES: readonly RouteDef[] = [
     nav: { icon: 'customers' },
   },
   {
+    id: 'customer',
+    path: '/customers/:id',
+    title: () => msg('Customer', { id: 'nav.customer' }),
+    load: () => import('../customers/tandem-customer-page.ts'),
+    render: (params) => html`<tandem-customer-page customerId=${params.id ?? ''}></tandem-customer-page>`,
+  },
+  {
     id: 'pipeline',
     path: '/pipeline',
     title: () => msg('Pipeline', { id: 'nav.pipeline' }),

@@ -3,8 +3,10 @@
  * in `str` templates `${n}` stands for the n-th value of the English source.
  */
 import { str } from '@lit/localize';
+import { customerTemplates } from './zh-CN.customers.ts';
 
 export const templates = {
+  ...customerTemplates,
   'admin.actions': '操作',
   'admin.active': '启用',
   'admin.chooseTeam': '选择团队…',

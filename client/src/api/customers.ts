@@ -1,0 +1,189 @@
+/**
+ * Customers, contacts, tags, categories, saved filters, imports and exports
+ * (docs/customers.md gives the routes). Plain functions over `request()`.
+ */
+import type {
+  CategoryDto,
+  ContactDto,
+  CreateContactBody,
+  CreateCustomerBody,
+  CustomerDto,
+  CustomerListDto,
+  DuplicateCandidateDto,
+  HistoryEntryDto,
+  UpdateContactBody,
+  UpdateCustomerBody,
+} from '../../../schema/wire/customer.ts';
+import type { ImportDto, ImportEncoding } from '../../../schema/wire/customer-import.ts';
+import type { CustomerFilter, SavedFilterDto } from '../../../schema/wire/customer-query.ts';
+import type { OpportunityDto } from '../../../schema/wire/opportunity.ts';
+import type { TaskDto, TaskListDto } from '../../../schema/wire/tasks.ts';
+import { ApiError, type RequestOptions, request } from './http.ts';
+
+const enc = encodeURIComponent;
+
+/** The filter as URL parameters: lists comma-joined, empty values left out. */
+export function filterParams(filter: CustomerFilter): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filter)) {
+    if (value === undefined || value === null || value === '') continue;
+    if (Array.isArray(value)) {
+      if (value.length > 0) params.set(key, value.join(','));
+    } else params.set(key, String(value));
+  }
+  return params;
+}
+
+export function listCustomers(filter: CustomerFilter, page: { limit: number; cursor?: string | null }, opts?: RequestOptions): Promise<CustomerListDto> {
+  const params = filterParams(filter);
+  params.set('limit', String(page.limit));
+  if (page.cursor) params.set('cursor', page.cursor);
+  return request<CustomerListDto>('GET', `/api/customers?${params}`, undefined, opts);
+}
+
+/** Where the browser downloads the current filtered list. */
+export function exportUrl(filter: CustomerFilter, format: 'csv' | 'xlsx'): string {
+  const { sort: _sort, ...rest } = filter;
+  const params = filterParams(filter.sort ? filter : rest);
+  const query = params.toString();
+  return `/api/customers/export.${format}${query ? `?${query}` : ''}`;
+}
+
+export async function getCustomer(id: string, opts?: RequestOptions): Promise<CustomerDto> {
+  return (await request<{ customer: CustomerDto }>('GET', `/api/customers/${enc(id)}`, undefined, opts)).customer;
+}
+
+export type CreateCustomerResult = { kind: 'created'; customer: CustomerDto } | { kind: 'duplicates'; candidates: DuplicateCandidateDto[] };
+
+/** Creates a customer; likely duplicates come back as candidates (409) unless `confirm` is set. */
+export async function createCustomer(body: CreateCustomerBody): Promise<CreateCustomerResult> {
+  const res = await fetch('/api/customers', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { accept: 'application/json', 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  }).catch((e: Error) => {
+    throw new ApiError('network', 0, e.message);
+  });
+  if (res.status === 409) {
+    const data = (await res.json().catch(() => null)) as { candidates?: DuplicateCandidateDto[] } | null;
+    if (data?.candidates) return { kind: 'duplicates', candidates: data.candidates };
+  }
+  if (res.ok) return { kind: 'created', customer: ((await res.json()) as { customer: CustomerDto }).customer };
+  // Let the shared wrapper turn the error body into an ApiError (and announce 401s).
+  const text = await res.text();
+  return Promise.reject(await errorFrom(res.status, text));
+}
+
+async function errorFrom(status: number, text: string): Promise<ApiError> {
+  try {
+    const data = JSON.parse(text) as { error?: { code: ApiError['code']; message: string; field?: string } };
+    if (data.error) return new ApiError(data.error.code, status, data.error.message, data.error.field);
+  } catch {
+    // not JSON
+  }
+  return new ApiError('internal', status, `HTTP ${status}`);
+}
+
+export async function findDuplicates(q: { name?: string; phone?: string; email?: string }, opts?: RequestOptions): Promise<DuplicateCandidateDto[]> {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v) params.set(k, v);
+  return (await request<{ candidates: DuplicateCandidateDto[] }>('GET', `/api/customers/duplicates?${params}`, undefined, opts)).candidates;
+}
+
+export async function updateCustomer(id: string, body: UpdateCustomerBody): Promise<CustomerDto> {
+  return (await request<{ customer: CustomerDto }>('PATCH', `/api/customers/${enc(id)}`, body)).customer;
+}
+
+export async function setArchived(id: string, archived: boolean): Promise<CustomerDto> {
+  return (await request<{ customer: CustomerDto }>('POST', `/api/customers/${enc(id)}/${archived ? 'archive' : 'restore'}`)).customer;
+}
+
+export function customerHistory(id: string, before?: number | null): Promise<{ items: HistoryEntryDto[]; nextBefore: number | null }> {
+  const params = new URLSearchParams({ limit: '50' });
+  if (before) params.set('before', String(before));
+  return request('GET', `/api/customers/${enc(id)}/history?${params}`);
+}
+
+export async function listContacts(customerId: string): Promise<ContactDto[]> {
+  return (await request<{ items: ContactDto[] }>('GET', `/api/customers/${enc(customerId)}/contacts`)).items;
+}
+
+export async function createContact(customerId: string, body: CreateContactBody): Promise<ContactDto> {
+  return (await request<{ contact: ContactDto }>('POST', `/api/customers/${enc(customerId)}/contacts`, body)).contact;
+}
+
+export async function updateContact(id: string, body: UpdateContactBody): Promise<ContactDto> {
+  return (await request<{ contact: ContactDto }>('PATCH', `/api/contacts/${enc(id)}`, body)).contact;
+}
+
+export async function archiveContact(id: string): Promise<ContactDto> {
+  return (await request<{ contact: ContactDto }>('DELETE', `/api/contacts/${enc(id)}`)).contact;
+}
+
+export async function suggestTags(q: string, opts?: RequestOptions): Promise<string[]> {
+  const items = (await request<{ items: (string | { tag: string })[] }>('GET', `/api/tags?q=${enc(q)}`, undefined, opts)).items;
+  return items.map((t) => (typeof t === 'string' ? t : t.tag));
+}
+
+export async function listCategories(): Promise<CategoryDto[]> {
+  return (await request<{ items: CategoryDto[] }>('GET', '/api/customer-categories')).items;
+}
+
+export async function listSavedFilters(): Promise<SavedFilterDto[]> {
+  return (await request<{ items: SavedFilterDto[] }>('GET', '/api/saved-filters')).items;
+}
+
+export async function saveFilter(name: string, query: CustomerFilter): Promise<SavedFilterDto> {
+  return (await request<{ savedFilter: SavedFilterDto }>('POST', '/api/saved-filters', { name, query })).savedFilter;
+}
+
+export function deleteSavedFilter(id: string): Promise<void> {
+  return request('DELETE', `/api/saved-filters/${enc(id)}`);
+}
+
+export interface ImportRequest {
+  file: File;
+  /** CSV header → field (or "ignore"); absent: the server recognises known headers. */
+  mapping?: Record<string, string>;
+  encoding: ImportEncoding;
+  dryRun: boolean;
+  confirm: boolean;
+}
+
+/** Uploads a CSV: a dry run answers the preview; a real import answers the import (running or done). */
+export async function startImport(req: ImportRequest): Promise<ImportDto> {
+  const form = new FormData();
+  form.set('file', req.file, req.file.name);
+  form.set('encoding', req.encoding);
+  form.set('dryRun', req.dryRun ? '1' : '0');
+  form.set('confirm', req.confirm ? '1' : '0');
+  if (req.mapping) form.set('mapping', JSON.stringify(req.mapping));
+  let res: Response;
+  try {
+    res = await fetch('/api/customers/import', { method: 'POST', credentials: 'same-origin', headers: { accept: 'application/json' }, body: form });
+  } catch (e) {
+    throw new ApiError('network', 0, (e as Error).message);
+  }
+  const text = await res.text();
+  if (!res.ok) throw await errorFrom(res.status, text);
+  return (JSON.parse(text) as { import: ImportDto }).import;
+}
+
+export async function getImport(id: string): Promise<ImportDto> {
+  return (await request<{ import: ImportDto }>('GET', `/api/imports/${enc(id)}`)).import;
+}
+
+export async function undoImport(id: string): Promise<{ import: ImportDto; archived: number }> {
+  return request('POST', `/api/imports/${enc(id)}/undo`);
+}
+
+/** The customer's opportunities (the pipeline's API), for the 360° page. */
+export async function customerOpportunities(customerId: string): Promise<OpportunityDto[]> {
+  return (await request<{ items: OpportunityDto[] }>('GET', `/api/opportunities?customerId=${enc(customerId)}`)).items;
+}
+
+/** The team's open tasks about the customer, for the 360° page. */
+export async function customerOpenTasks(customerId: string): Promise<TaskDto[]> {
+  return (await request<TaskListDto>('GET', `/api/tasks?scope=team&status=open&customerId=${enc(customerId)}`)).items;
+}

@@ -1,0 +1,32 @@
+/** The customer list's filter in the address bar, so a reload or a shared link keeps it. */
+import type { CustomerFilter } from '../../../schema/wire/customer-query.ts';
+import { filterParams } from '../api/customers.ts';
+
+const LIST_KEYS = ['category', 'industry', 'ownerId', 'tags'] as const;
+const TEXT_KEYS = ['q', 'tagMode', 'followup', 'createdFrom', 'createdTo', 'updatedFrom', 'updatedTo', 'archived', 'sort'] as const;
+
+/** Reads a filter from URL parameters; unknown keys are ignored (the server validates values). */
+export function filterFromSearch(search: string): CustomerFilter {
+  const params = new URLSearchParams(search);
+  const filter: Record<string, unknown> = {};
+  for (const key of LIST_KEYS) {
+    const v = params.get(key);
+    if (v) filter[key] = v.split(',').map((s) => s.trim()).filter(Boolean);
+  }
+  for (const key of TEXT_KEYS) {
+    const v = params.get(key);
+    if (v) filter[key] = v;
+  }
+  return filter as CustomerFilter;
+}
+
+export function searchFromFilter(filter: CustomerFilter): string {
+  const query = filterParams(filter).toString();
+  return query ? `?${query}` : '';
+}
+
+/** Filters other than the keyword and the sort: how many are set (for the "Filters (n)" button). */
+export function activeFilterCount(filter: CustomerFilter): number {
+  const { q: _q, sort: _sort, tagMode: _tagMode, ...rest } = filter;
+  return Object.values(rest).filter((v) => v !== undefined && v !== '' && (!Array.isArray(v) || v.length > 0)).length;
+}

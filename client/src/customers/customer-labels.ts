@@ -1,0 +1,131 @@
+/** Localized wording for customer values: categories, follow-up statuses, sorts, kinds, fields, follow-up types. */
+import { msg } from '@lit/localize';
+import type { CategoryDto, CustomerField } from '../../../schema/wire/customer.ts';
+import type { CustomerSort, FollowupStatus } from '../../../schema/wire/customer-query.ts';
+import type { FollowupType } from '../../../schema/wire/docs.ts';
+
+/** Same values as schema/wire/customer-query.ts, kept here so the client bundle does not pull in its validators. */
+export const SORT_VALUES = ['-updated', 'updated', '-created', 'created', 'name', '-name'] as const satisfies readonly CustomerSort[];
+export const FOLLOWUP_STATUS_VALUES = ['overdue', 'dueSoon', 'scheduled', 'none'] as const satisfies readonly FollowupStatus[];
+export const FOLLOWUP_TYPE_VALUES = ['call', 'email', 'meeting', 'visit', 'other'] as const satisfies readonly FollowupType[];
+
+/** The built-in categories have translations; a team's own categories show their label as written. */
+export function categoryLabel(key: string, categories: readonly CategoryDto[] = []): string {
+  switch (key) {
+    case 'potential':
+      return msg('Potential', { id: 'customers.category.potential' });
+    case 'intent':
+      return msg('Intent', { id: 'customers.category.intent' });
+    case 'closed-won':
+      return msg('Closed won', { id: 'customers.category.closedWon' });
+    case 'vip':
+      return msg('VIP', { id: 'customers.category.vip' });
+    default:
+      return categories.find((c) => c.key === key)?.label ?? key;
+  }
+}
+
+export function followupStatusLabel(status: FollowupStatus): string {
+  switch (status) {
+    case 'overdue':
+      return msg('Overdue', { id: 'customers.followup.overdue' });
+    case 'dueSoon':
+      return msg('Due soon', { id: 'customers.followup.dueSoon' });
+    case 'scheduled':
+      return msg('Scheduled', { id: 'customers.followup.scheduled' });
+    case 'none':
+      return msg('None planned', { id: 'customers.followup.none' });
+    default:
+      return status satisfies never;
+  }
+}
+
+export function sortLabel(sort: CustomerSort): string {
+  switch (sort) {
+    case '-updated':
+      return msg('Recently updated', { id: 'customers.sort.updatedDesc' });
+    case 'updated':
+      return msg('Least recently updated', { id: 'customers.sort.updatedAsc' });
+    case '-created':
+      return msg('Newest', { id: 'customers.sort.createdDesc' });
+    case 'created':
+      return msg('Oldest', { id: 'customers.sort.createdAsc' });
+    case 'name':
+      return msg('Name A–Z', { id: 'customers.sort.nameAsc' });
+    case '-name':
+      return msg('Name Z–A', { id: 'customers.sort.nameDesc' });
+    default:
+      return sort satisfies never;
+  }
+}
+
+export function followupTypeLabel(type: FollowupType): string {
+  switch (type) {
+    case 'call':
+      return msg('Call', { id: 'followups.type.call' });
+    case 'email':
+      return msg('E-mail', { id: 'followups.type.email' });
+    case 'meeting':
+      return msg('Meeting', { id: 'followups.type.meeting' });
+    case 'visit':
+      return msg('Visit', { id: 'followups.type.visit' });
+    case 'other':
+      return msg('Other', { id: 'followups.type.other' });
+    default:
+      return type satisfies never;
+  }
+}
+
+export function fieldLabel(field: CustomerField | 'tags'): string {
+  switch (field) {
+    case 'name':
+      return msg('Name', { id: 'customers.field.name' });
+    case 'kind':
+      return msg('Type', { id: 'customers.field.kind' });
+    case 'industry':
+      return msg('Industry', { id: 'customers.field.industry' });
+    case 'size':
+      return msg('Size', { id: 'customers.field.size' });
+    case 'phone':
+      return msg('Phone', { id: 'customers.field.phone' });
+    case 'email':
+      return msg('E-mail', { id: 'customers.field.email' });
+    case 'address':
+      return msg('Address', { id: 'customers.field.address' });
+    case 'website':
+      return msg('Website', { id: 'customers.field.website' });
+    case 'source':
+      return msg('Source channel', { id: 'customers.field.source' });
+    case 'decisionMakers':
+      return msg('Key decision makers', { id: 'customers.field.decisionMakers' });
+    case 'needs':
+      return msg('Needs and pain points', { id: 'customers.field.needs' });
+    case 'category':
+      return msg('Category', { id: 'customers.field.category' });
+    case 'ownerId':
+      return msg('Owner', { id: 'customers.field.owner' });
+    case 'tags':
+      return msg('Tags', { id: 'customers.field.tags' });
+    default:
+      return field satisfies never;
+  }
+}
+
+export function kindLabel(kind: string): string {
+  return kind === 'person' ? msg('Person', { id: 'customers.kind.person' }) : msg('Company', { id: 'customers.kind.company' });
+}
+
+/** A date-time in the current locale, short. */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return d.toLocaleString(document.documentElement.lang || undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return d.toLocaleDateString(document.documentElement.lang || undefined, { dateStyle: 'medium' });
+}

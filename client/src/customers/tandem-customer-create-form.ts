@@ -1,0 +1,332 @@
+/**
+ * Creating a customer. Required fields are marked; the server's field errors
+ * appear next to their field. While the user types a name, phone or e-mail,
+ * likely duplicates are looked up and shown; if the server still answers 409
+ * with candidates, the user can open one of them or create anyway.
+ * Fires `customer-created` with the customer, or `cancel`.
+ */
+import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
+import { css, html, LitElement, nothing } from 'lit';
+import type { CategoryDto, CreateCustomerBody, CustomerDto, DuplicateCandidateDto } from '../../../schema/wire/customer.ts';
+import { CUSTOMER_FIELD_MAX } from '../../../schema/wire/docs.ts';
+import type { UserDto } from '../../../schema/wire/user.ts';
+import { createCustomer, findDuplicates } from '../api/customers.ts';
+import { ApiError } from '../api/http.ts';
+import { errorMessage } from '../ui/error-message.ts';
+import { base, buttons, forms } from '../ui/styles.ts';
+import '../ui/tandem-alert.ts';
+import { splitList } from './tandem-customer-filters.ts';
+import { categoryLabel, fieldLabel } from './customer-labels.ts';
+
+/** Wait after the last keystroke before looking for duplicates. */
+const DUPLICATE_CHECK_DEBOUNCE_MS = 400;
+/** Shortest name worth a duplicate lookup. */
+const DUPLICATE_NAME_MIN = 2;
+
+const TEXT_FIELDS = ['name', 'industry', 'size', 'phone', 'email', 'address', 'website', 'source', 'decisionMakers', 'needs'] as const;
+type TextField = (typeof TEXT_FIELDS)[number];
+type Field = TextField | 'category' | 'ownerId' | 'tags' | 'kind';
+
+/** A localized explanation for a field the server refused. */
+export function fieldProblem(field: string, serverMessage: string): string {
+  const tooLong = /at most/.test(serverMessage);
+  switch (field) {
+    case 'name':
+      return tooLong ? msg('The name is too long.', { id: 'customers.error.nameLong' }) : msg('Enter the customer’s name.', { id: 'customers.error.nameRequired' });
+    case 'phone':
+      return msg('Enter a phone number: digits, spaces and + ( ) - . /', { id: 'customers.error.phone' });
+    case 'email':
+      return msg('Enter an e-mail address such as name@example.com.', { id: 'customers.error.email' });
+    case 'website':
+      return msg('Enter a web address such as example.com.', { id: 'customers.error.website' });
+    case 'category':
+      return msg('Choose one of the team’s categories.', { id: 'customers.error.category' });
+    case 'ownerId':
+      return msg('The owner must be an active member of the team, and only managers reassign customers.', { id: 'customers.error.owner' });
+    case 'tags':
+      return msg('Tags are at most 40 characters each, without commas, and at most 50 per customer.', { id: 'customers.error.tags' });
+    default:
+      return tooLong ? msg('This is too long.', { id: 'customers.error.tooLong' }) : msg('This value is not accepted.', { id: 'customers.error.invalid' });
+  }
+}
+
+export class TandemCustomerCreateForm extends LitElement {
+  static override properties = {
+    categories: { attribute: false },
+    users: { attribute: false },
+    canAssign: { type: Boolean },
+    busy: { state: true },
+    errors: { state: true },
+    formError: { state: true },
+    warnings: { state: true },
+    conflict: { state: true },
+  };
+  static override styles = [
+    base,
+    buttons,
+    forms,
+    css`
+      .two {
+        display: grid;
+        grid-template-columns: 1fr 1fr;
+        gap: var(--t-space-4);
+      }
+      textarea {
+        min-height: 64px;
+        padding: var(--t-space-2) var(--t-space-3);
+        resize: vertical;
+      }
+      .dupes {
+        display: grid;
+        gap: var(--t-space-2);
+        padding: var(--t-space-3) var(--t-space-4);
+        background: var(--t-warning-soft);
+        border-radius: var(--t-radius-sm);
+        border: 1px solid #f0d58a;
+      }
+      .dupes ul {
+        margin: 0;
+        padding-left: 1.2em;
+      }
+      @media (max-width: 520px) {
+        .two {
+          grid-template-columns: 1fr;
+        }
+      }
+    `,
+  ];
+  declare categories: readonly CategoryDto[];
+  declare users: readonly UserDto[];
+  declare canAssign: boolean;
+  declare busy: boolean;
+  declare errors: Partial<Record<Field, string>>;
+  declare formError: string;
+  /** Likely duplicates found while typing. */
+  declare warnings: DuplicateCandidateDto[];
+  /** Candidates from a 409: the user must open one or confirm. */
+  declare conflict: DuplicateCandidateDto[] | null;
+  private dupTimer: ReturnType<typeof setTimeout> | undefined;
+  private dupAbort: AbortController | null = null;
+
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+    this.categories = [];
+    this.users = [];
+    this.canAssign = false;
+    this.busy = false;
+    this.errors = {};
+    this.formError = '';
+    this.warnings = [];
+    this.conflict = null;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.dupTimer);
+    this.dupAbort?.abort();
+  }
+
+  reset(): void {
+    this.renderRoot.querySelector('form')?.reset();
+    this.errors = {};
+    this.formError = '';
+    this.warnings = [];
+    this.conflict = null;
+  }
+
+  private value(name: string): string {
+    const el = this.renderRoot.querySelector<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>(`#c-${name}`);
+    return el?.value.trim() ?? '';
+  }
+
+  private body(): CreateCustomerBody {
+    const body: CreateCustomerBody = { name: this.value('name') };
+    for (const f of TEXT_FIELDS) {
+      const v = this.value(f);
+      if (f !== 'name' && v) body[f] = v;
+    }
+    body.kind = this.value('kind') === 'person' ? 'person' : 'company';
+    const category = this.value('category');
+    if (category) body.category = category;
+    const tags = splitList(this.value('tags'));
+    if (tags.length > 0) body.tags = tags;
+    if (this.canAssign) {
+      const owner = this.value('ownerId');
+      if (owner) body.ownerId = owner;
+    }
+    return body;
+  }
+
+  /** Debounced duplicate lookup while the user types a name, phone or e-mail. */
+  private onIdentityInput = () => {
+    this.conflict = null;
+    clearTimeout(this.dupTimer);
+    this.dupTimer = setTimeout(() => void this.checkDuplicates(), DUPLICATE_CHECK_DEBOUNCE_MS);
+  };
+
+  private async checkDuplicates(): Promise<void> {
+    const name = this.value('name');
+    const phone = this.value('phone');
+    const email = this.value('email');
+    this.dupAbort?.abort();
+    if (name.length < DUPLICATE_NAME_MIN && !phone && !email) {
+      this.warnings = [];
+      return;
+    }
+    const abort = new AbortController();
+    this.dupAbort = abort;
+    try {
+      this.warnings = await findDuplicates({ name: name.length >= DUPLICATE_NAME_MIN ? name : undefined, phone, email }, { signal: abort.signal });
+    } catch {
+      // A failed lookup is not a reason to block typing; the server checks again on create.
+      if (!abort.signal.aborted) this.warnings = [];
+    }
+  }
+
+  private async onSubmit(e: SubmitEvent, confirm = false): Promise<void> {
+    e.preventDefault();
+    if (this.busy) return;
+    const body = this.body();
+    this.formError = '';
+    if (!body.name) {
+      await this.showErrors({ name: msg('Enter the customer’s name.', { id: 'customers.error.nameRequired' }) });
+      return;
+    }
+    this.errors = {};
+    this.busy = true;
+    try {
+      const result = await createCustomer(confirm ? { ...body, confirm: true } : body);
+      switch (result.kind) {
+        case 'created':
+          this.dispatchEvent(new CustomEvent<CustomerDto>('customer-created', { detail: result.customer }));
+          return;
+        case 'duplicates':
+          this.conflict = result.candidates;
+          return;
+        default:
+          return result satisfies never;
+      }
+    } catch (err) {
+      if (err instanceof ApiError && err.field) await this.showErrors({ [err.field]: fieldProblem(err.field, err.message) });
+      else this.formError = errorMessage(err);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async showErrors(errors: Partial<Record<Field, string>>): Promise<void> {
+    this.errors = errors;
+    await this.updateComplete;
+    const first = Object.keys(errors)[0];
+    if (first) this.renderRoot.querySelector<HTMLElement>(`#c-${first}`)?.focus();
+    else this.formError = Object.values(errors)[0] ?? '';
+  }
+
+  private error(name: Field) {
+    const error = this.errors[name];
+    return error ? html`<p class="field-error" id="c-${name}-error">${error}</p>` : nothing;
+  }
+
+  private input(name: TextField, opts: { required?: boolean; type?: string; identity?: boolean; multiline?: boolean } = {}) {
+    const required = opts.required ? html`<span class="required" aria-hidden="true">*</span>` : nothing;
+    const invalid = this.errors[name] ? 'true' : 'false';
+    const describedBy = this.errors[name] ? `c-${name}-error` : nothing;
+    return html`<div class="field">
+      <label for="c-${name}">${fieldLabel(name)}${required}</label>
+      ${opts.multiline
+        ? html`<textarea id="c-${name}" maxlength=${CUSTOMER_FIELD_MAX[name]} aria-invalid=${invalid} aria-describedby=${describedBy}></textarea>`
+        : html`<input
+            id="c-${name}"
+            type=${opts.type ?? 'text'}
+            maxlength=${CUSTOMER_FIELD_MAX[name]}
+            ?required=${opts.required}
+            aria-required=${opts.required ? 'true' : 'false'}
+            aria-invalid=${invalid}
+            aria-describedby=${describedBy}
+            autocomplete="off"
+            @input=${opts.identity ? this.onIdentityInput : nothing}
+          />`}
+      ${this.error(name)}
+    </div>`;
+  }
+
+  private renderCandidates(candidates: readonly DuplicateCandidateDto[], heading: string) {
+    return html`<div class="dupes" role="status">
+      <strong>${heading}</strong>
+      <ul>
+        ${candidates.map(
+          (c) => html`<li>
+            <a href="/customers/${encodeURIComponent(c.id)}" target="_blank" rel="noopener">${c.name}</a>
+            <span class="muted">${[c.phone, c.email].filter(Boolean).join(' · ')} ${c.archived ? msg('(archived)', { id: 'customers.archivedParen' }) : ''}</span>
+          </li>`,
+        )}
+      </ul>
+    </div>`;
+  }
+
+  override render() {
+    const count = this.warnings.length;
+    return html`<form novalidate @submit=${this.onSubmit}>
+      <p class="muted">${msg('Fields marked * are required; the more you fill in, the more useful the record.', { id: 'customers.create.intro' })}</p>
+      ${this.input('name', { required: true, identity: true })}
+      <div class="two">
+        <div class="field">
+          <label for="c-kind">${fieldLabel('kind')}</label>
+          <select id="c-kind">
+            <option value="company">${msg('Company', { id: 'customers.kind.company' })}</option>
+            <option value="person">${msg('Person', { id: 'customers.kind.person' })}</option>
+          </select>
+        </div>
+        <div class="field">
+          <label for="c-category">${fieldLabel('category')}</label>
+          <select id="c-category" aria-invalid=${this.errors.category ? 'true' : 'false'}>
+            ${this.categories.map((c) => html`<option value=${c.key}>${categoryLabel(c.key, this.categories)}</option>`)}
+          </select>
+          ${this.error('category')}
+        </div>
+      </div>
+      <div class="two">${this.input('phone', { type: 'tel', identity: true })} ${this.input('email', { type: 'email', identity: true })}</div>
+      ${count > 0 && !this.conflict
+        ? this.renderCandidates(this.warnings, msg(str`${count} existing customers look similar:`, { id: 'customers.create.similar' }))
+        : nothing}
+      <div class="two">${this.input('industry')} ${this.input('size')}</div>
+      <div class="two">${this.input('website')} ${this.input('source')}</div>
+      ${this.input('address')} ${this.input('decisionMakers')} ${this.input('needs', { multiline: true })}
+      <div class="field">
+        <label for="c-tags">${fieldLabel('tags')}</label>
+        <input id="c-tags" placeholder=${msg('Comma-separated', { id: 'customers.filter.tagsHint' })} aria-invalid=${this.errors.tags ? 'true' : 'false'} />
+        ${this.error('tags')}
+      </div>
+      ${this.canAssign
+        ? html`<div class="field">
+            <label for="c-ownerId">${fieldLabel('ownerId')}</label>
+            <select id="c-ownerId" aria-invalid=${this.errors.ownerId ? 'true' : 'false'}>
+              <option value="">${msg('Me', { id: 'customers.filter.me' })}</option>
+              ${this.users.filter((u) => u.active !== false).map((u) => html`<option value=${u.id}>${u.name}</option>`)}
+            </select>
+            ${this.error('ownerId')}
+          </div>`
+        : nothing}
+      ${this.conflict
+        ? html`${this.renderCandidates(this.conflict, msg('This customer may already exist. Open one of these, or create it anyway.', { id: 'customers.create.conflict' }))}`
+        : nothing}
+      ${this.formError ? html`<tandem-alert>${this.formError}</tandem-alert>` : nothing}
+      <div class="actions end">
+        <button type="button" @click=${() => this.dispatchEvent(new Event('cancel'))}>${msg('Cancel', { id: 'common.cancel' })}</button>
+        ${this.conflict
+          ? html`<button class="primary" type="button" ?disabled=${this.busy} @click=${(e: SubmitEvent) => this.onSubmit(e, true)}>
+              ${msg('Create anyway', { id: 'customers.create.anyway' })}
+            </button>`
+          : html`<button class="primary" type="submit" ?disabled=${this.busy}>${msg('Create customer', { id: 'customers.create.submit' })}</button>`}
+      </div>
+    </form>`;
+  }
+}
+
+customElements.define('tandem-customer-create-form', TandemCustomerCreateForm);
+declare global {
+  interface HTMLElementTagNameMap {
+    'tandem-customer-create-form': TandemCustomerCreateForm;
+  }
+}

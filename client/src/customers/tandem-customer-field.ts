@@ -1,0 +1,241 @@
+/**
+ * One field of the 360° page, edited in place. It shows the document's value,
+ * and while the user types it writes (debounced) into the live document, so
+ * others see the change at once; a remote change shows up here unless the
+ * user has unsaved typing in this very field. Who else is editing the field
+ * is shown beside its label. Fires `field-focus` (the field name, or null)
+ * and `field-commit` ({name, value}).
+ */
+import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { CUSTOMER_FIELD_MAX, type CustomerFieldName } from '../../../schema/wire/docs.ts';
+import { base, forms } from '../ui/styles.ts';
+import { type FieldIssue, fieldIssue } from './customer-field-rules.ts';
+import type { Peer } from './customer-presence.ts';
+
+/** Typing pause after which the value is written into the document. */
+const COMMIT_DEBOUNCE_MS = 300;
+
+export interface FieldOption {
+  value: string;
+  label: string;
+}
+
+export function issueText(issue: FieldIssue): string {
+  switch (issue) {
+    case 'required':
+      return msg('Enter the customer’s name.', { id: 'customers.error.nameRequired' });
+    case 'tooLong':
+      return msg('This is too long.', { id: 'customers.error.tooLong' });
+    case 'phone':
+      return msg('Enter a phone number: digits, spaces and + ( ) - . /', { id: 'customers.error.phone' });
+    case 'email':
+      return msg('Enter an e-mail address such as name@example.com.', { id: 'customers.error.email' });
+    case 'website':
+      return msg('Enter a web address such as example.com.', { id: 'customers.error.website' });
+    default:
+      return issue satisfies never;
+  }
+}
+
+export class TandemCustomerField extends LitElement {
+  static override properties = {
+    name: { type: String, reflect: true },
+    label: { type: String },
+    value: { type: String },
+    editors: { attribute: false },
+    readonly: { type: Boolean },
+    multiline: { type: Boolean },
+    required: { type: Boolean },
+    options: { attribute: false },
+    inputType: { type: String },
+    draft: { state: true },
+    issue: { state: true },
+  };
+  static override styles = [
+    base,
+    forms,
+    css`
+      .top {
+        display: flex;
+        align-items: center;
+        justify-content: space-between;
+        gap: var(--t-space-2);
+        min-height: 22px;
+      }
+      label {
+        font-size: var(--t-font-size-sm);
+        color: var(--t-muted);
+        font-weight: 550;
+      }
+      .editors {
+        display: flex;
+        gap: 4px;
+      }
+      .editor {
+        font-size: 11.5px;
+        padding: 0 6px;
+        border-radius: 999px;
+        color: #fff;
+        white-space: nowrap;
+      }
+      input,
+      textarea,
+      select {
+        border-color: transparent;
+        background: var(--t-surface-2);
+      }
+      input:hover,
+      textarea:hover,
+      select:hover {
+        border-color: var(--t-border-strong);
+      }
+      textarea {
+        min-height: 72px;
+        padding: var(--t-space-2) var(--t-space-3);
+        resize: vertical;
+      }
+      :host([editing]) input,
+      :host([editing]) textarea,
+      :host([editing]) select {
+        box-shadow: 0 0 0 2px var(--editor-color, var(--t-primary));
+      }
+    `,
+  ];
+  declare name: CustomerFieldName;
+  declare label: string;
+  declare value: string;
+  declare editors: readonly Peer[];
+  declare readonly: boolean;
+  declare multiline: boolean;
+  declare required: boolean;
+  declare options: readonly FieldOption[] | null;
+  declare inputType: string;
+  /** What the user typed and has not yet written, or null. */
+  declare draft: string | null;
+  declare issue: FieldIssue | null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+    this.name = 'name';
+    this.label = '';
+    this.value = '';
+    this.editors = [];
+    this.readonly = false;
+    this.multiline = false;
+    this.required = false;
+    this.options = null;
+    this.inputType = 'text';
+    this.draft = null;
+    this.issue = null;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.flush();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('editors')) {
+      const first = this.editors[0];
+      this.toggleAttribute('editing', Boolean(first));
+      if (first) this.style.setProperty('--editor-color', first.user.color);
+      else this.style.removeProperty('--editor-color');
+    }
+  }
+
+  private onInput(e: Event): void {
+    this.draft = (e.target as HTMLInputElement).value;
+    this.issue = fieldIssue(this.name, this.draft);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.flush(), COMMIT_DEBOUNCE_MS);
+  }
+
+  /** Writes the draft if it is valid; keeps it (with its issue shown) if not. */
+  private flush(): void {
+    clearTimeout(this.timer);
+    if (this.draft === null) return;
+    const value = this.draft.trim();
+    this.issue = fieldIssue(this.name, value);
+    if (this.issue) return;
+    this.draft = null;
+    if (value !== this.value) this.dispatchEvent(new CustomEvent('field-commit', { detail: { name: this.name, value }, bubbles: true, composed: true }));
+  }
+
+  private onFocus(): void {
+    this.dispatchEvent(new CustomEvent<string | null>('field-focus', { detail: this.name, bubbles: true, composed: true }));
+  }
+
+  private onBlur(): void {
+    this.flush();
+    if (this.issue && this.draft !== null) {
+      // An invalid value is not kept once the user leaves: the document's value comes back.
+      this.draft = null;
+      this.issue = null;
+    }
+    this.dispatchEvent(new CustomEvent<string | null>('field-focus', { detail: null, bubbles: true, composed: true }));
+  }
+
+  private onSelect(e: Event): void {
+    const value = (e.target as HTMLSelectElement).value;
+    if (value !== this.value) this.dispatchEvent(new CustomEvent('field-commit', { detail: { name: this.name, value }, bubbles: true, composed: true }));
+  }
+
+  override render() {
+    const shown = this.draft ?? this.value;
+    const id = `f-${this.name}`;
+    const describedBy = this.issue ? `${id}-error` : nothing;
+    const control = this.options
+      ? html`<select id=${id} ?disabled=${this.readonly} @change=${this.onSelect} @focus=${this.onFocus} @blur=${this.onBlur}>
+          ${this.options.map((o) => html`<option value=${o.value} ?selected=${o.value === shown}>${o.label}</option>`)}
+        </select>`
+      : this.multiline
+        ? html`<textarea
+            id=${id}
+            .value=${shown}
+            maxlength=${CUSTOMER_FIELD_MAX[this.name]}
+            ?readonly=${this.readonly}
+            aria-invalid=${this.issue ? 'true' : 'false'}
+            aria-describedby=${describedBy}
+            @input=${this.onInput}
+            @focus=${this.onFocus}
+            @blur=${this.onBlur}
+          ></textarea>`
+        : html`<input
+            id=${id}
+            type=${this.inputType}
+            .value=${shown}
+            maxlength=${CUSTOMER_FIELD_MAX[this.name]}
+            ?readonly=${this.readonly}
+            ?required=${this.required}
+            aria-invalid=${this.issue ? 'true' : 'false'}
+            aria-describedby=${describedBy}
+            @input=${this.onInput}
+            @focus=${this.onFocus}
+            @blur=${this.onBlur}
+            @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this.flush()}
+          />`;
+    return html`<div class="field">
+      <div class="top">
+        <label for=${id}>${this.label}${this.required ? html`<span class="required" aria-hidden="true">*</span>` : nothing}</label>
+        <span class="editors">
+          ${this.editors.map(
+            (p) => html`<span class="editor" style="background:${p.user.color}" title=${msg(str`${p.user.name} is editing`, { id: 'customer.editing' })}
+              >${p.user.name}</span
+            >`,
+          )}
+        </span>
+      </div>
+      ${control} ${this.issue ? html`<p class="field-error" id="${id}-error">${issueText(this.issue)}</p>` : nothing}
+    </div>`;
+  }
+}
+
+customElements.define('tandem-customer-field', TandemCustomerField);
+declare global {
+  interface HTMLElementTagNameMap {
+    'tandem-customer-field': TandemCustomerField;
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * The change history of a customer (who, when, old → new), newest first, with
+ * "show older". `reload()` refetches the newest entries.
+ */
+import { msg, updateWhenLocaleChanges } from '@lit/localize';
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import type { CustomerField, HistoryEntryDto } from '../../../schema/wire/customer.ts';
+import { CUSTOMER_FIELDS } from '../../../schema/wire/docs.ts';
+import { customerHistory } from '../api/customers.ts';
+import { errorMessage } from '../ui/error-message.ts';
+import { base, buttons } from '../ui/styles.ts';
+import '../ui/tandem-alert.ts';
+import { fieldLabel, formatDateTime } from './customer-labels.ts';
+
+/** Longest value shown in a history line; the rest is cut. */
+const VALUE_SHOWN_MAX = 120;
+
+function actionLabel(action: string): string {
+  switch (action) {
+    case 'create':
+      return msg('Created', { id: 'history.create' });
+    case 'update':
+      return msg('Changed', { id: 'history.update' });
+    case 'archive':
+      return msg('Archived', { id: 'customers.archived' });
+    case 'restore':
+      return msg('Restored', { id: 'history.restore' });
+    case 'merge':
+      return msg('Merged another customer into this one', { id: 'history.merge' });
+    case 'merged-into':
+      return msg('Merged into another customer', { id: 'history.mergedInto' });
+    case 'import':
+      return msg('Imported', { id: 'import.status.imported' });
+    case 'import-undo':
+      return msg('Import undone', { id: 'history.importUndo' });
+    case 'contact-create':
+      return msg('Contact added', { id: 'history.contactCreate' });
+    case 'contact-update':
+      return msg('Contact changed', { id: 'history.contactUpdate' });
+    case 'contact-archive':
+      return msg('Contact archived', { id: 'history.contactArchive' });
+    default:
+      return action;
+  }
+}
+
+function shown(v: unknown): string {
+  if (v === null || v === undefined || v === '') return '—';
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return s.length > VALUE_SHOWN_MAX ? `${s.slice(0, VALUE_SHOWN_MAX)}…` : s;
+}
+
+function keyLabel(key: string): string {
+  if ((CUSTOMER_FIELDS as readonly string[]).includes(key) || key === 'tags') return fieldLabel(key as CustomerField | 'tags');
+  return key;
+}
+
+export class TandemCustomerHistory extends LitElement {
+  static override properties = {
+    customerId: { type: String },
+    items: { state: true },
+    nextBefore: { state: true },
+    error: { state: true },
+  };
+  static override styles = [
+    base,
+    buttons,
+    css`
+      ol {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        display: grid;
+        gap: var(--t-space-3);
+      }
+      li {
+        display: grid;
+        gap: 2px;
+        padding-bottom: var(--t-space-3);
+        border-bottom: 1px solid var(--t-border);
+      }
+      .meta {
+        font-size: var(--t-font-size-sm);
+        color: var(--t-muted);
+      }
+      .change {
+        overflow-wrap: anywhere;
+      }
+      .old {
+        color: var(--t-muted);
+        text-decoration: line-through;
+      }
+      .more {
+        margin-top: var(--t-space-3);
+      }
+    `,
+  ];
+  declare customerId: string;
+  declare items: HistoryEntryDto[] | null;
+  declare nextBefore: number | null;
+  declare error: unknown;
+
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+    this.customerId = '';
+    this.items = null;
+    this.nextBefore = null;
+    this.error = null;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('customerId') && this.customerId) void this.reload();
+  }
+
+  async reload(): Promise<void> {
+    try {
+      const page = await customerHistory(this.customerId);
+      this.items = page.items;
+      this.nextBefore = page.nextBefore;
+      this.error = null;
+    } catch (err) {
+      this.error = err;
+    }
+  }
+
+  private async more(): Promise<void> {
+    if (!this.nextBefore) return;
+    try {
+      const page = await customerHistory(this.customerId, this.nextBefore);
+      this.items = [...(this.items ?? []), ...page.items];
+      this.nextBefore = page.nextBefore;
+    } catch (err) {
+      this.error = err;
+    }
+  }
+
+  private renderChanges(e: HistoryEntryDto) {
+    const entries = Object.entries(e.changes ?? {});
+    if (entries.length === 0) return nothing;
+    return entries.map(([key, value]) =>
+      Array.isArray(value) && value.length === 2
+        ? html`<div class="change"><strong>${keyLabel(key)}</strong>: <span class="old">${shown(value[0])}</span> → <span>${shown(value[1])}</span></div>`
+        : html`<div class="change"><strong>${keyLabel(key)}</strong>: ${shown(value)}</div>`,
+    );
+  }
+
+  override render() {
+    if (this.error) return html`<tandem-alert>${errorMessage(this.error)}</tandem-alert>`;
+    if (!this.items) return html`<p class="muted">${msg('Loading…', { id: 'common.loading' })}</p>`;
+    if (this.items.length === 0) return html`<p class="muted">${msg('No changes recorded yet.', { id: 'history.empty' })}</p>`;
+    return html`<ol>
+        ${this.items.map(
+          (e) => html`<li>
+            <div class="meta">${formatDateTime(e.at)} · ${e.actorName ?? msg('System', { id: 'history.system' })}</div>
+            <div><strong>${actionLabel(e.action)}</strong></div>
+            ${this.renderChanges(e)}
+          </li>`,
+        )}
+      </ol>
+      ${this.nextBefore ? html`<button class="more" type="button" @click=${() => this.more()}>${msg('Show older', { id: 'history.more' })}</button>` : nothing}`;
+  }
+}
+
+customElements.define('tandem-customer-history', TandemCustomerHistory);
+declare global {
+  interface HTMLElementTagNameMap {
+    'tandem-customer-history': TandemCustomerHistory;
+  }
+}

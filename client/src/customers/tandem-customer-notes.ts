@@ -1,0 +1,223 @@
+/**
+ * The shared rich-text account notes: a ProseMirror editor bound to the
+ * document's `notes` XmlFragment by y-prosemirror (sync, remote cursors with
+ * names, and an undo that only undoes this user's own changes). Give it the
+ * Y.Doc and the provider's awareness; it rebuilds when either changes.
+ * Fires `field-focus` with 'notes' or null.
+ */
+import { msg, updateWhenLocaleChanges } from '@lit/localize';
+import { baseKeymap, setBlockType, toggleMark } from 'prosemirror-commands';
+import { keymap } from 'prosemirror-keymap';
+import { schema } from 'prosemirror-schema-basic';
+import { EditorState } from 'prosemirror-state';
+import { EditorView } from 'prosemirror-view';
+import { css, html, LitElement, type PropertyValues } from 'lit';
+import { redo, undo, yCursorPlugin, ySyncPlugin, yUndoPlugin } from 'y-prosemirror';
+import type { Awareness } from 'y-protocols/awareness';
+import type * as Y from 'yjs';
+import { CUSTOMER_ROOTS } from '../../../schema/wire/docs.ts';
+import { base, buttons } from '../ui/styles.ts';
+import { parsePresence } from './customer-presence.ts';
+
+/** A remote cursor: a coloured caret with the person's name, built from checked presence only. */
+function cursorBuilder(state: unknown): HTMLElement {
+  const p = parsePresence({ user: state, focus: null, contactsRev: 0 });
+  const color = p?.user.color ?? '#888888';
+  const cursor = document.createElement('span');
+  cursor.className = 'ProseMirror-yjs-cursor';
+  cursor.style.borderColor = color;
+  const label = document.createElement('div');
+  label.style.backgroundColor = color;
+  label.textContent = p?.user.name ?? '';
+  cursor.append('\u2060', label, '\u2060');
+  return cursor;
+}
+
+export class TandemCustomerNotes extends LitElement {
+  static override properties = {
+    doc: { attribute: false },
+    awareness: { attribute: false },
+    readonly: { type: Boolean },
+  };
+  static override styles = [
+    base,
+    buttons,
+    css`
+      .toolbar {
+        display: flex;
+        gap: 4px;
+        margin-bottom: var(--t-space-2);
+      }
+      .toolbar button {
+        min-height: 28px;
+        padding: 0 var(--t-space-2);
+        font-size: var(--t-font-size-sm);
+      }
+      .editor {
+        border: 1px solid var(--t-border-strong);
+        border-radius: var(--t-radius-sm);
+        background: var(--t-surface);
+        min-height: 160px;
+        max-height: 480px;
+        overflow: auto;
+      }
+      .editor:focus-within {
+        border-color: var(--t-primary);
+        box-shadow: var(--t-focus-ring);
+      }
+      .ProseMirror {
+        position: relative;
+        min-height: 158px;
+        padding: var(--t-space-3);
+        outline: none;
+        white-space: pre-wrap;
+        word-wrap: break-word;
+        font-variant-ligatures: none;
+        line-height: 1.6;
+      }
+      .ProseMirror p {
+        margin: 0 0 0.5em;
+      }
+      .ProseMirror h2,
+      .ProseMirror h3 {
+        margin: 0.4em 0;
+      }
+      .ProseMirror-yjs-cursor {
+        position: relative;
+        margin-left: -1px;
+        margin-right: -1px;
+        border-left: 1px solid black;
+        border-right: 1px solid black;
+        border-color: orange;
+        word-break: normal;
+        pointer-events: none;
+      }
+      .ProseMirror-yjs-cursor > div {
+        position: absolute;
+        top: -1.3em;
+        left: -1px;
+        font-size: 12px;
+        font-weight: 600;
+        line-height: normal;
+        user-select: none;
+        color: white;
+        padding: 0 4px;
+        border-radius: 3px;
+        white-space: nowrap;
+      }
+      .ProseMirror-yjs-selection {
+        opacity: 0.9;
+      }
+    `,
+  ];
+  declare doc: Y.Doc | null;
+  declare awareness: Awareness | null;
+  declare readonly: boolean;
+  private view: EditorView | null = null;
+
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+    this.doc = null;
+    this.awareness = null;
+    this.readonly = false;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.view?.destroy();
+    this.view = null;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.hasUpdated) this.build();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('doc') || changed.has('awareness')) this.build();
+    else if (changed.has('readonly')) this.view?.setProps({ editable: () => !this.readonly });
+  }
+
+  private build(): void {
+    this.view?.destroy();
+    this.view = null;
+    const mount = this.renderRoot.querySelector<HTMLElement>('.editor');
+    if (!mount || !this.doc || !this.awareness) return;
+    mount.replaceChildren();
+    const fragment = this.doc.getXmlFragment(CUSTOMER_ROOTS.notes);
+    const state = EditorState.create({
+      schema,
+      plugins: [
+        ySyncPlugin(fragment),
+        yCursorPlugin(this.awareness, { cursorBuilder }),
+        yUndoPlugin(),
+        keymap({
+          'Mod-z': undo,
+          'Mod-y': redo,
+          'Mod-Shift-z': redo,
+          'Mod-b': toggleMark(schema.marks.strong),
+          'Mod-i': toggleMark(schema.marks.em),
+        }),
+        keymap(baseKeymap),
+      ],
+    });
+    this.view = new EditorView(mount, {
+      state,
+      editable: () => !this.readonly,
+      attributes: {
+        role: 'textbox',
+        'aria-multiline': 'true',
+        'aria-label': msg('Account notes', { id: 'customer.notes' }),
+        'data-testid': 'notes-editor',
+      },
+      handleDOMEvents: {
+        focus: () => {
+          this.dispatchEvent(new CustomEvent<string | null>('field-focus', { detail: 'notes', bubbles: true, composed: true }));
+          return false;
+        },
+        blur: () => {
+          this.dispatchEvent(new CustomEvent<string | null>('field-focus', { detail: null, bubbles: true, composed: true }));
+          return false;
+        },
+      },
+    });
+  }
+
+  private run(command: (state: EditorState, dispatch?: EditorView['dispatch']) => boolean): void {
+    const view = this.view;
+    if (!view || this.readonly) return;
+    command(view.state, view.dispatch);
+    view.focus();
+  }
+
+  override render() {
+    return html`<div class="toolbar" role="toolbar" aria-label=${msg('Formatting', { id: 'customer.notes.formatting' })}>
+        <button type="button" ?disabled=${this.readonly} @mousedown=${(e: Event) => e.preventDefault()} @click=${() => this.run(toggleMark(schema.marks.strong))}>
+          <strong>${msg('Bold', { id: 'customer.notes.bold' })}</strong>
+        </button>
+        <button type="button" ?disabled=${this.readonly} @mousedown=${(e: Event) => e.preventDefault()} @click=${() => this.run(toggleMark(schema.marks.em))}>
+          <em>${msg('Italic', { id: 'customer.notes.italic' })}</em>
+        </button>
+        <button
+          type="button"
+          ?disabled=${this.readonly}
+          @mousedown=${(e: Event) => e.preventDefault()}
+          @click=${() => this.run(setBlockType(schema.nodes.heading, { level: 3 }))}
+        >
+          ${msg('Heading', { id: 'customer.notes.heading' })}
+        </button>
+        <button type="button" ?disabled=${this.readonly} @mousedown=${(e: Event) => e.preventDefault()} @click=${() => this.run(setBlockType(schema.nodes.paragraph))}>
+          ${msg('Text', { id: 'customer.notes.paragraph' })}
+        </button>
+      </div>
+      <div class="editor"></div>`;
+  }
+}
+
+customElements.define('tandem-customer-notes', TandemCustomerNotes);
+declare global {
+  interface HTMLElementTagNameMap {
+    'tandem-customer-notes': TandemCustomerNotes;
+  }
+}
