@@ -35,6 +35,21 @@ export const ROUTES: readonly RouteDef[] = [
     nav: { icon: 'pipeline' },
   },
   {
+    id: 'pipeline-board',
+    path: '/pipeline/:pipelineId',
+    title: () => msg('Pipeline', { id: 'nav.pipeline' }),
+    load: () => import('../pipeline/tandem-pipeline-page.ts'),
+    render: (params) => html`<tandem-pipeline-page pipeline-id=${params.pipelineId ?? ''}></tandem-pipeline-page>`,
+  },
+  {
+    id: 'pipeline-stages',
+    path: '/pipeline/:pipelineId/stages',
+    title: () => msg('Pipeline stages', { id: 'stages.title' }),
+    load: () => import('../pipeline/tandem-stage-settings-page.ts'),
+    render: (params) => html`<tandem-stage-settings-page pipeline-id=${params.pipelineId ?? ''}></tandem-stage-settings-page>`,
+    roles: ['admin'],
+  },
+  {
     id: 'tasks',
     path: '/tasks',
     title: () => msg('Tasks', { id: 'nav.tasks' }),

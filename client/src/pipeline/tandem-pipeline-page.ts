@@ -1,21 +1,1006 @@
-/** The pipeline board; shows its empty state while there are no opportunities. */
-import { msg, updateWhenLocaleChanges } from '@lit/localize';
-import { html, LitElement } from 'lit';
-import { base } from '../ui/styles.ts';
+/**
+ * The live pipeline board (`/pipeline`, `/pipeline/:pipelineId`): one column
+ * per stage over the `board:<pipelineId>` document, moves by drag and drop
+ * and by keyboard, filters, highlights of others' changes, presence, meeting
+ * mode (present / follow through awareness), and the create dialog and
+ * details panel. docs/pipeline-ui.md describes it, keyboard map included.
+ */
+import { ContextConsumer } from '@lit/context';
+import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import type { DocRefusalReason } from '../../../schema/wire/docs.ts';
+import type { PipelineDto } from '../../../schema/wire/pipeline.ts';
+import { boardChanges, listPipelines } from '../api/pipelines.ts';
+import { sessionContext } from '../app/contexts.ts';
+import { currentLocale } from '../app/localization.ts';
+import { navigate } from '../app/router.ts';
+import { errorMessage } from '../ui/error-message.ts';
+import { icons } from '../ui/icons.ts';
+import { base, buttons, forms } from '../ui/styles.ts';
+import { BoardConnection } from './board-connection.ts';
+import { BoardDirectory } from './board-directory.ts';
+import { formatDate, formatMonth } from './board-format.ts';
+import {
+  type BoardFilters,
+  buildColumns,
+  type ColumnView,
+  closeMonths,
+  type KeyMove,
+  locate,
+  mergeStages,
+  NO_FILTERS,
+  nextTarget,
+  type StageView,
+  stageName,
+} from './board-model.ts';
+import { rankAtIndex } from './board-order.ts';
+import { avatarHue, type BoardPresence, distinctPeople, findPresenter, initials, type Peer } from './board-presence.ts';
+import { lastMeetingAt, rememberMeeting } from './last-meeting.ts';
+import type { CardDropDetail, ColumnMarks, TandemBoardColumn } from './tandem-board-column.ts';
+import { TandemBoardCard } from './tandem-board-card.ts';
+import '../ui/tandem-alert.ts';
+import '../ui/tandem-dialog.ts';
 import '../ui/tandem-empty-state.ts';
+import '../ui/tandem-loading.ts';
+import './tandem-board-column.ts';
+import './tandem-opportunity-dialog.ts';
+import './tandem-opportunity-panel.ts';
+
+/** How long a card changed by someone else stays highlighted. */
+const FLASH_MS = 1500;
+/** Avatars shown before "+n". */
+const AVATARS_MAX = 6;
+/** The pipeline last opened on this device, for `/pipeline`. */
+const LAST_PIPELINE_KEY = 'tandem.board.lastPipeline';
+
+type Load = { kind: 'loading' } | { kind: 'failed'; message: string } | { kind: 'ready'; pipelines: PipelineDto[] };
+
+interface Lifted {
+  cardId: string;
+  origin: { column: number; index: number };
+  target: { column: number; index: number };
+}
+
+interface PendingLost {
+  cardId: string;
+  stageId: string;
+  rank: string;
+}
+
+interface ChangesView {
+  since: string;
+  ids: Set<string>;
+  count: number;
+}
+
+const KEY_MOVES: Record<string, KeyMove> = {
+  ArrowLeft: 'left',
+  ArrowRight: 'right',
+  ArrowUp: 'up',
+  ArrowDown: 'down',
+  Home: 'top',
+  End: 'bottom',
+};
 
 export class TandemPipelinePage extends LitElement {
-  static override styles = [base];
+  static override properties = {
+    pipelineId: { type: String, attribute: 'pipeline-id' },
+    load: { state: true },
+    filters: { state: true },
+    selectedId: { state: true },
+    creating: { state: true },
+    lifted: { state: true },
+    pendingLost: { state: true },
+    lostError: { state: true },
+    flash: { state: true },
+    changes: { state: true },
+    changesError: { state: true },
+    presenting: { state: true },
+    followingClientId: { state: true },
+    dismissedPresenter: { state: true },
+    notice: { state: true },
+    announcement: { state: true },
+  };
+  static override styles = [
+    base,
+    buttons,
+    forms,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        gap: var(--t-space-3);
+        height: calc(100vh - 120px);
+        min-height: 420px;
+        /* A grid item of the frame: without this the columns' width would widen the page. */
+        min-width: 0;
+      }
+      .toolbar {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: end;
+        gap: var(--t-space-3);
+      }
+      .toolbar .field {
+        min-width: 160px;
+      }
+      .toolbar .spacer {
+        flex: 1;
+      }
+      .toolbar button[aria-pressed='true'] {
+        background: var(--t-primary-soft);
+        border-color: var(--t-primary);
+        color: var(--t-primary);
+      }
+      .people {
+        display: flex;
+        align-items: center;
+      }
+      .avatar {
+        display: inline-grid;
+        place-items: center;
+        width: 30px;
+        height: 30px;
+        border-radius: 50%;
+        color: #fff;
+        font-size: 12px;
+        font-weight: 650;
+        border: 2px solid var(--t-surface);
+        margin-left: -6px;
+      }
+      .avatar.presenting {
+        box-shadow: 0 0 0 2px var(--t-primary);
+      }
+      .status {
+        font-size: var(--t-font-size-sm);
+        color: var(--t-muted);
+        display: flex;
+        align-items: center;
+        gap: 6px;
+      }
+      .dot {
+        width: 8px;
+        height: 8px;
+        border-radius: 50%;
+        background: var(--t-muted);
+      }
+      .dot.synced {
+        background: var(--t-success);
+      }
+      .dot.offline,
+      .dot.refused {
+        background: var(--t-danger);
+      }
+      .banner {
+        display: flex;
+        align-items: center;
+        gap: var(--t-space-3);
+        flex-wrap: wrap;
+        padding: var(--t-space-2) var(--t-space-4);
+        border-radius: var(--t-radius-sm);
+        background: var(--t-primary-soft);
+        border: 1px solid rgba(44, 90, 233, 0.3);
+      }
+      .banner.changes {
+        background: var(--t-warning-soft);
+        border-color: #ecd08a;
+      }
+      .workspace {
+        display: flex;
+        gap: var(--t-space-3);
+        flex: 1;
+        min-height: 0;
+      }
+      .board {
+        flex: 1;
+        display: grid;
+        grid-auto-flow: column;
+        grid-auto-columns: minmax(230px, 1fr);
+        gap: var(--t-space-3);
+        overflow-x: auto;
+        padding-bottom: var(--t-space-2);
+        min-height: 0;
+      }
+      tandem-board-column {
+        min-height: 0;
+      }
+      tandem-opportunity-panel {
+        width: 380px;
+        flex: none;
+      }
+      @media (max-width: 900px) {
+        :host {
+          height: auto;
+        }
+        .workspace {
+          flex-direction: column;
+        }
+        .board {
+          min-height: 70vh;
+        }
+        tandem-opportunity-panel {
+          width: auto;
+        }
+      }
+      textarea {
+        min-height: 90px;
+        padding: var(--t-space-2) var(--t-space-3);
+      }
+    `,
+  ];
+
+  declare pipelineId: string;
+  declare load: Load;
+  declare filters: BoardFilters;
+  declare selectedId: string | null;
+  declare creating: boolean;
+  declare lifted: Lifted | null;
+  declare pendingLost: PendingLost | null;
+  declare lostError: string;
+  declare flash: ReadonlySet<string>;
+  declare changes: ChangesView | null;
+  declare changesError: string;
+  declare presenting: boolean;
+  declare followingClientId: number | null;
+  declare dismissedPresenter: number | null;
+  declare notice: { kind: 'error' | 'info'; text: string } | null;
+  declare announcement: string;
+
+  private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
+  private readonly board = new BoardConnection(this, {
+    remoteChange: (ids) => this.flashCards(ids),
+    refused: (reason) => this.onRefused(reason),
+  });
+  private readonly directory = new BoardDirectory(() => this.requestUpdate());
+  private flashTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private columns: ColumnView[] = [];
+  private columnsKey = '';
+  private focusedCardId: string | null = null;
+  private meetingStartedAt: Date | null = null;
+  private directoryAbort: AbortController | null = null;
 
   constructor() {
     super();
     updateWhenLocaleChanges(this);
+    this.pipelineId = '';
+    this.load = { kind: 'loading' };
+    this.filters = NO_FILTERS;
+    this.selectedId = null;
+    this.creating = false;
+    this.lifted = null;
+    this.pendingLost = null;
+    this.lostError = '';
+    this.flash = new Set();
+    this.changes = null;
+    this.changesError = '';
+    this.presenting = false;
+    this.followingClientId = null;
+    this.dismissedPresenter = null;
+    this.notice = null;
+    this.announcement = '';
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.loadPipelines();
+    this.directoryAbort = new AbortController();
+    void this.directory.loadUsers().catch(() => undefined);
+    void this.directory.loadCustomers(this.directoryAbort.signal).catch(() => undefined);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.directoryAbort?.abort();
+    for (const t of this.flashTimers.values()) clearTimeout(t);
+    this.flashTimers.clear();
+    this.endMeeting();
+  }
+
+  private async loadPipelines(): Promise<void> {
+    this.load = { kind: 'loading' };
+    try {
+      const pipelines = await listPipelines();
+      this.load = { kind: 'ready', pipelines };
+    } catch (e) {
+      this.load = { kind: 'failed', message: errorMessage(e) };
+    }
+  }
+
+  private get pipeline(): PipelineDto | null {
+    if (this.load.kind !== 'ready') return null;
+    const { pipelines } = this.load;
+    if (this.pipelineId) return pipelines.find((p) => p.id === this.pipelineId) ?? null;
+    let remembered: string | null = null;
+    try {
+      remembered = localStorage.getItem(LAST_PIPELINE_KEY);
+    } catch {
+      remembered = null;
+    }
+    return pipelines.find((p) => p.id === remembered) ?? pipelines.find((p) => p.isDefault) ?? pipelines[0] ?? null;
+  }
+
+  private get user() {
+    return this.session.value?.user ?? null;
+  }
+
+  private get canManage(): boolean {
+    const role = this.user?.role;
+    return role === 'manager' || role === 'admin';
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const pipeline = this.pipeline;
+    if (pipeline) {
+      this.board.open(pipeline.id);
+      try {
+        localStorage.setItem(LAST_PIPELINE_KEY, pipeline.id);
+      } catch {
+        // Not remembered.
+      }
+    }
+    if (changed.has('pipelineId')) {
+      this.changes = null;
+      this.selectedId = null;
+    }
+    this.syncFollowing();
+    this.publishPresence();
+  }
+
+  // ---- the board's values -------------------------------------------------
+
+  private stages(): StageView[] {
+    return mergeStages(this.board.stages, this.pipeline?.stages ?? []);
+  }
+
+  /** The presenter being followed, while they still present. */
+  private get followed(): Peer | null {
+    if (this.followingClientId === null) return null;
+    return this.board.peers.find((p) => p.clientId === this.followingClientId && p.presenting) ?? null;
+  }
+
+  private effectiveFilters(): BoardFilters {
+    return this.followed?.filters ?? this.filters;
+  }
+
+  private computeColumns(): ColumnView[] {
+    const f = this.effectiveFilters();
+    const key = `${this.board.version}|${f.ownerId}|${f.closeMonth}|${this.pipeline?.id}`;
+    if (key !== this.columnsKey) {
+      this.columns = buildColumns(this.stages(), this.board.cards.values(), f);
+      this.columnsKey = key;
+    }
+    return this.columns;
+  }
+
+  private customerName = (id: string) => {
+    const name = this.directory.customers.get(id);
+    if (name === undefined && this.board.status === 'synced') void this.directory.ensureCustomers([id]);
+    return name ?? '';
+  };
+
+  private names = { customer: this.customerName, user: (id: string | null) => this.directory.userName(id) };
+
+  // ---- presence and meeting mode ------------------------------------------
+
+  private publishPresence(): void {
+    const user = this.user;
+    if (!user) return;
+    const presence: BoardPresence = {
+      user: { id: user.id, name: user.name, role: user.role },
+      presenting: this.presenting,
+      focusedCardId: this.presenting ? (this.selectedId ?? this.focusedCardId) : null,
+      filters: this.presenting ? this.filters : NO_FILTERS,
+    };
+    this.board.setPresence(presence);
+  }
+
+  /** Stops following a presenter who left or stopped presenting. */
+  private syncFollowing(): void {
+    if (this.followingClientId !== null && !this.followed) {
+      this.followingClientId = null;
+      this.announce(msg('The presentation ended.', { id: 'board.meeting.ended' }));
+      this.endMeeting();
+    }
+  }
+
+  private startPresenting(): void {
+    this.presenting = true;
+    this.followingClientId = null;
+    this.meetingStartedAt ??= new Date();
+    this.announce(msg('You are presenting this board.', { id: 'board.meeting.youPresent' }));
+  }
+
+  private stopPresenting(): void {
+    this.presenting = false;
+    this.endMeeting();
+  }
+
+  private follow(peer: Peer): void {
+    this.followingClientId = peer.clientId;
+    this.meetingStartedAt ??= new Date();
+    this.lifted = null;
+    this.announce(msg(str`Following ${peer.user.name}.`, { id: 'board.meeting.followingNow' }));
+  }
+
+  private stopFollowing(): void {
+    const presenter = this.followed;
+    this.followingClientId = null;
+    if (presenter) this.dismissedPresenter = presenter.clientId;
+    this.endMeeting();
+  }
+
+  /** A meeting that ran on this board becomes "the last meeting" for the changes view. */
+  private endMeeting(): void {
+    const pipeline = this.pipeline;
+    if (this.meetingStartedAt && pipeline && !this.presenting && this.followingClientId === null) {
+      rememberMeeting(pipeline.id, this.meetingStartedAt);
+      this.meetingStartedAt = null;
+    }
+  }
+
+  // ---- highlights -----------------------------------------------------------
+
+  private flashCards(ids: string[]): void {
+    const next = new Set(this.flash);
+    for (const id of ids) {
+      next.add(id);
+      clearTimeout(this.flashTimers.get(id));
+      this.flashTimers.set(
+        id,
+        setTimeout(() => {
+          this.flashTimers.delete(id);
+          const rest = new Set(this.flash);
+          rest.delete(id);
+          this.flash = rest;
+        }, FLASH_MS),
+      );
+    }
+    this.flash = next;
+  }
+
+  private async toggleChanges(): Promise<void> {
+    const pipeline = this.pipeline;
+    if (!pipeline) return;
+    if (this.changes) {
+      this.changes = null;
+      return;
+    }
+    this.changesError = '';
+    const since = lastMeetingAt(pipeline.id, new Date());
+    try {
+      const res = await boardChanges(pipeline.id, since);
+      this.changes = { since: res.since, ids: new Set(res.opportunityIds), count: res.items.length };
+    } catch (e) {
+      this.changesError = errorMessage(e);
+    }
+  }
+
+  private onRefused(reason: DocRefusalReason): void {
+    this.lifted = null;
+    const text = reason.message
+      ? msg(str`Your last change was refused: ${reason.message}`, { id: 'board.refusedWithReason' })
+      : msg('Your last change was refused. The board shows the saved state again.', { id: 'board.refused' });
+    this.notice = { kind: 'error', text };
+    this.announce(text);
+  }
+
+  private announce(text: string): void {
+    // Re-setting the same text would not be announced again; clear it first.
+    this.announcement = '';
+    requestAnimationFrame(() => {
+      this.announcement = text;
+    });
+  }
+
+  // ---- moves ---------------------------------------------------------------
+
+  /** Moves a card to position `index` (among the other cards) of a column; lost stages ask for a reason first. */
+  private moveCard(cardId: string, column: ColumnView, index: number): void {
+    const card = this.board.cards.get(cardId);
+    if (!card) return;
+    const others = column.cards.filter((c) => c.id !== cardId);
+    if (card.stageId === column.stage.id) {
+      const current = column.cards.findIndex((c) => c.id === cardId);
+      if (current === index) return;
+    }
+    const rank = rankAtIndex(others, index);
+    if (column.stage.kind === 'lost' && card.stageId !== column.stage.id) {
+      this.lostError = '';
+      this.pendingLost = { cardId, stageId: column.stage.id, rank };
+      return;
+    }
+    this.writeMove(cardId, column.stage, rank, null);
+  }
+
+  private writeMove(cardId: string, stage: StageView, rank: string, lostReason: string | null): void {
+    const card = this.board.cards.get(cardId);
+    this.board.edit((cards) => {
+      const m = cards.get(cardId);
+      if (!m) return;
+      if (m.get('stageId') !== stage.id) m.set('stageId', stage.id);
+      m.set('rank', rank);
+      if (stage.kind === 'lost') m.set('lostReason', lostReason);
+      else if (m.get('lostReason')) m.set('lostReason', null);
+    });
+    if (card) {
+      this.announce(
+        msg(str`${card.name} moved to ${stageName(stage, currentLocale())}.`, { id: 'board.moved' }),
+      );
+    }
+    void this.refocus(cardId);
+  }
+
+  private confirmLost(e: Event): void {
+    e.preventDefault();
+    const pending = this.pendingLost;
+    if (!pending) return;
+    const input = this.renderRoot.querySelector<HTMLTextAreaElement>('#lost-reason');
+    const reason = input?.value.trim() ?? '';
+    if (!reason) {
+      this.lostError = msg('Say why the deal was lost.', { id: 'board.lost.required' });
+      input?.focus();
+      return;
+    }
+    const stage = this.stages().find((s) => s.id === pending.stageId);
+    this.pendingLost = null;
+    if (stage) this.writeMove(pending.cardId, stage, pending.rank, reason.slice(0, 1000));
+  }
+
+  private async refocus(cardId: string): Promise<void> {
+    await this.updateComplete;
+    const where = locate(this.computeColumns(), cardId);
+    if (!where) return;
+    const col = this.columnElements()[where.column];
+    if (!col) return;
+    col.reveal(where.index);
+    await col.updateComplete;
+    const el = col.cardElement(cardId);
+    el?.focus();
+    el?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }
+
+  private columnElements(): TandemBoardColumn[] {
+    return [...this.renderRoot.querySelectorAll<TandemBoardColumn>('tandem-board-column')];
+  }
+
+  private onDrop = (e: CustomEvent<CardDropDetail>) => {
+    if (this.followed) return;
+    const column = this.computeColumns().find((c) => c.stage.id === e.detail.stageId);
+    if (column) this.moveCard(e.detail.cardId, column, e.detail.index);
+  };
+
+  private cardFromEvent(e: Event): TandemBoardCard | null {
+    return (e.composedPath().find((n) => n instanceof TandemBoardCard) as TandemBoardCard | undefined) ?? null;
+  }
+
+  private onKeyDown = (e: KeyboardEvent) => {
+    const el = this.cardFromEvent(e);
+    if (!el?.card) return;
+    const columns = this.computeColumns();
+    const id = el.card.id;
+    const lifted = this.lifted;
+    if (lifted && lifted.cardId === id) {
+      const move = KEY_MOVES[e.key];
+      if (move) {
+        e.preventDefault();
+        const target = nextTarget(columns, id, lifted.target, move);
+        this.lifted = { ...lifted, target };
+        const column = columns[target.column]!;
+        const total = column.cards.filter((c) => c.id !== id).length + 1;
+        this.announce(
+          msg(str`${stageName(column.stage, currentLocale())}, position ${target.index + 1} of ${total}.`, {
+            id: 'board.key.position',
+          }),
+        );
+        return;
+      }
+      if (e.key === ' ' || e.key === 'Enter') {
+        e.preventDefault();
+        this.lifted = null;
+        this.moveCard(id, columns[lifted.target.column]!, lifted.target.index);
+        return;
+      }
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        this.lifted = null;
+        this.announce(msg(str`Move of ${el.card.name} cancelled.`, { id: 'board.key.cancelled' }));
+        return;
+      }
+      if (e.key === 'Tab') this.lifted = null;
+      return;
+    }
+    if (e.key === ' ') {
+      e.preventDefault();
+      if (this.followed) return;
+      const at = locate(columns, id);
+      if (!at) return;
+      this.lifted = { cardId: id, origin: at, target: at };
+      this.announce(
+        msg(str`Picked up ${el.card.name}. Arrow keys move it, Space drops it, Escape cancels.`, { id: 'board.key.picked' }),
+      );
+      return;
+    }
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      this.selectedId = id;
+      return;
+    }
+    // Moving focus between cards.
+    const move = KEY_MOVES[e.key];
+    if (!move) return;
+    const at = locate(columns, id);
+    if (!at) return;
+    let next: { column: number; index: number } | null = null;
+    switch (move) {
+      case 'up':
+        next = { column: at.column, index: at.index - 1 };
+        break;
+      case 'down':
+        next = { column: at.column, index: at.index + 1 };
+        break;
+      case 'left':
+      case 'right': {
+        const step = move === 'left' ? -1 : 1;
+        for (let c = at.column + step; c >= 0 && c < columns.length; c += step) {
+          if (columns[c]!.cards.length > 0) {
+            next = { column: c, index: Math.min(at.index, columns[c]!.cards.length - 1) };
+            break;
+          }
+        }
+        break;
+      }
+      case 'top':
+        next = { column: at.column, index: 0 };
+        break;
+      case 'bottom':
+        next = { column: at.column, index: columns[at.column]!.cards.length - 1 };
+        break;
+      default: {
+        const never: never = move;
+        return never;
+      }
+    }
+    const target = next && columns[next.column]?.cards[next.index];
+    if (!target) return;
+    e.preventDefault();
+    void this.refocus(target.id);
+  };
+
+  private onFocusIn = (e: FocusEvent) => {
+    const el = this.cardFromEvent(e);
+    if (!el?.card) return;
+    if (this.lifted && this.lifted.cardId !== el.card.id) this.lifted = null;
+    this.focusedCardId = el.card.id;
+    if (this.presenting && !this.selectedId) this.publishPresence();
+  };
+
+  private onClick = (e: MouseEvent) => {
+    const el = this.cardFromEvent(e);
+    if (el?.card && !this.followed) this.selectedId = el.card.id;
+  };
+
+  // ---- card edits from the panel ------------------------------------------
+
+  private onCardEdit = (e: CustomEvent<{ id: string; patch: Record<string, unknown> }>) => {
+    const { id, patch } = e.detail;
+    this.board.edit((cards) => {
+      const m = cards.get(id);
+      if (!m) return;
+      for (const [k, v] of Object.entries(patch)) if (m.get(k) !== v) m.set(k, v);
+    });
+  };
+
+  private onCardMove = (e: CustomEvent<{ id: string; stageId: string }>) => {
+    const column = this.computeColumns().find((c) => c.stage.id === e.detail.stageId);
+    if (column) this.moveCard(e.detail.id, column, column.cards.filter((c) => c.id !== e.detail.id).length);
+  };
+
+  // ---- rendering -----------------------------------------------------------
+
   override render() {
-    return html`<tandem-empty-state icon="pipeline" heading=${msg('No opportunities yet', { id: 'pipeline.emptyHeading' })}>
-      ${msg('Opportunities appear on the board in their sales stage once your team creates them under a customer.', { id: 'pipeline.emptyText' })}
-    </tandem-empty-state>`;
+    switch (this.load.kind) {
+      case 'loading':
+        return html`<tandem-loading></tandem-loading>`;
+      case 'failed':
+        return html`<tandem-empty-state icon="alert" heading=${msg('The board could not be loaded', { id: 'board.loadFailed' })}>
+          ${this.load.message}
+          <button slot="actions" type="button" @click=${() => this.loadPipelines()}>${msg('Try again', { id: 'board.retry' })}</button>
+        </tandem-empty-state>`;
+      case 'ready':
+        return this.renderReady(this.load.pipelines);
+      default:
+        return this.load satisfies never;
+    }
+  }
+
+  private renderReady(pipelines: PipelineDto[]) {
+    const pipeline = this.pipeline;
+    if (!pipeline) {
+      return html`<tandem-empty-state icon="pipeline" heading=${msg('No pipeline', { id: 'board.noPipeline' })}>
+        ${
+          this.pipelineId
+            ? msg('This pipeline does not exist, or your team does not use it.', { id: 'board.noSuchPipeline' })
+            : msg('Your team does not use a pipeline yet. An administrator can assign one.', { id: 'board.noPipelineText' })
+        }
+      </tandem-empty-state>`;
+    }
+    const columns = this.computeColumns();
+    const stages = columns.map((c) => c.stage);
+    const followed = this.followed;
+    const presenter = findPresenter(this.board.peers, this.user?.id ?? '');
+    const selectedId = followed ? followed.focusedCardId : this.selectedId;
+    const selected = selectedId ? (this.board.cards.get(selectedId) ?? null) : null;
+    const marks: ColumnMarks = {
+      flash: this.flash,
+      changed: this.changes?.ids ?? new Set(),
+      presented: followed?.focusedCardId ?? null,
+      lifted: this.lifted?.cardId ?? null,
+    };
+    const empty = this.board.status === 'synced' && this.board.cards.size === 0;
+    return html`${this.renderToolbar(pipelines, pipeline)}
+      ${this.renderBanners(presenter, followed)}
+      ${this.notice ? html`<tandem-alert kind=${this.notice.kind}>${this.notice.text}</tandem-alert>` : nothing}
+      ${this.board.status === 'refused'
+        ? html`<tandem-alert kind="error">${msg('You cannot open this board.', { id: 'board.noAccess' })}</tandem-alert>`
+        : nothing}
+      ${this.board.status === 'connecting' && this.board.cards.size === 0
+        ? html`<tandem-loading label=${msg('Opening the board…', { id: 'board.opening' })}></tandem-loading>`
+        : html`<div class="workspace">
+            ${empty
+              ? html`<tandem-empty-state icon="pipeline" heading=${msg('No opportunities yet', { id: 'pipeline.emptyHeading' })}>
+                  ${msg('Opportunities appear on the board in their sales stage once your team creates them under a customer.', {
+                    id: 'pipeline.emptyText',
+                  })}
+                  <button slot="actions" class="primary" type="button" @click=${() => (this.creating = true)}>
+                    ${icons.plus}${msg('New opportunity', { id: 'board.new' })}
+                  </button>
+                </tandem-empty-state>`
+              : html`<div
+                  class="board"
+                  role="list"
+                  aria-label=${msg('Pipeline stages', { id: 'board.stagesLabel' })}
+                  @keydown=${this.onKeyDown}
+                  @focusin=${this.onFocusIn}
+                  @click=${this.onClick}
+                  @card-drop=${this.onDrop}
+                >
+                  ${repeat(
+                    columns,
+                    (c) => c.stage.id,
+                    (c, i) => html`<tandem-board-column
+                      role="listitem"
+                      data-stage-id=${c.stage.id}
+                      .column=${c}
+                      .names=${this.names}
+                      .marks=${marks}
+                      .dropIndex=${this.lifted && this.lifted.target.column === i ? this.lifted.target.index : null}
+                    ></tandem-board-column>`,
+                  )}
+                </div>`}
+            ${selected && selectedId
+              ? html`<tandem-opportunity-panel
+                  .opportunityId=${selectedId}
+                  .card=${selected}
+                  .stages=${stages}
+                  .users=${[...this.directory.users.values()]}
+                  .customerName=${this.customerName(selected.customerId)}
+                  .canAssign=${this.canManage}
+                  .readonly=${!!followed}
+                  @card-edit=${this.onCardEdit}
+                  @card-move=${this.onCardMove}
+                  @close=${() => {
+                    this.selectedId = null;
+                  }}
+                ></tandem-opportunity-panel>`
+              : nothing}
+          </div>`}
+      <tandem-opportunity-dialog
+        .open=${this.creating}
+        .stages=${stages}
+        .users=${[...this.directory.users.values()]}
+        .canAssign=${this.canManage}
+        .selfId=${this.user?.id ?? ''}
+        @created=${(e: CustomEvent<{ id: string }>) => {
+          this.creating = false;
+          this.selectedId = e.detail.id;
+          this.announce(msg('Opportunity created.', { id: 'board.created' }));
+        }}
+        @close=${() => {
+          this.creating = false;
+        }}
+      ></tandem-opportunity-dialog>
+      ${this.renderLostDialog()}
+      <div class="visually-hidden" aria-live="assertive" role="status" data-testid="board-live">${this.announcement}</div>`;
+  }
+
+  private renderToolbar(pipelines: PipelineDto[], pipeline: PipelineDto) {
+    const locale = currentLocale();
+    const f = this.effectiveFilters();
+    const followed = !!this.followed;
+    const users = [...this.directory.users.values()].sort((a, b) => a.name.localeCompare(b.name, locale));
+    const months = closeMonths(this.board.cards.values());
+    if (f.closeMonth && !months.includes(f.closeMonth)) months.push(f.closeMonth);
+    const people = distinctPeople(this.board.peers);
+    const status = this.board.status;
+    return html`<div class="toolbar">
+      ${pipelines.length > 1
+        ? html`<div class="field">
+            <label for="pipeline">${msg('Pipeline', { id: 'nav.pipeline' })}</label>
+            <select id="pipeline" @change=${(e: Event) => navigate(`/pipeline/${(e.target as HTMLSelectElement).value}`)}>
+              ${pipelines.map(
+                (p) => html`<option value=${p.id} ?selected=${p.id === pipeline.id}>${locale === 'zh-CN' && p.nameZh ? p.nameZh : p.name}</option>`,
+              )}
+            </select>
+          </div>`
+        : nothing}
+      <div class="field">
+        <label for="owner">${msg('Owner', { id: 'board.filter.owner' })}</label>
+        <select
+          id="owner"
+          ?disabled=${followed}
+          @change=${(e: Event) => {
+            const v = (e.target as HTMLSelectElement).value;
+            this.filters = { ...this.filters, ownerId: v || null };
+          }}
+        >
+          <option value="" ?selected=${f.ownerId === null}>${msg('Everyone', { id: 'board.filter.everyone' })}</option>
+          <option value="none" ?selected=${f.ownerId === 'none'}>${msg('Unassigned', { id: 'board.card.noOwner' })}</option>
+          ${users.map((u) => html`<option value=${u.id} ?selected=${f.ownerId === u.id}>${u.name}</option>`)}
+        </select>
+      </div>
+      <div class="field">
+        <label for="month">${msg('Close month', { id: 'board.filter.month' })}</label>
+        <select
+          id="month"
+          ?disabled=${followed}
+          @change=${(e: Event) => {
+            const v = (e.target as HTMLSelectElement).value;
+            this.filters = { ...this.filters, closeMonth: v || null };
+          }}
+        >
+          <option value="" ?selected=${f.closeMonth === null}>${msg('Any month', { id: 'board.filter.anyMonth' })}</option>
+          ${months.map((m) => html`<option value=${m} ?selected=${f.closeMonth === m}>${formatMonth(m, locale)}</option>`)}
+        </select>
+      </div>
+      <button type="button" aria-pressed=${this.changes ? 'true' : 'false'} @click=${() => this.toggleChanges()}>
+        ${msg('Changes since last meeting', { id: 'board.changes.toggle' })}
+      </button>
+      <span class="spacer"></span>
+      <span class="status" data-status=${status}>
+        <span class="dot ${status}" aria-hidden="true"></span>${this.statusText()}
+      </span>
+      <div class="people" aria-label=${msg('On this board', { id: 'board.people' })} role="group">
+        ${people.slice(0, AVATARS_MAX).map(
+          (p) => html`<span
+            class="avatar ${p.presenting ? 'presenting' : ''}"
+            style="background: hsl(${avatarHue(p.user.id)} 55% 42%)"
+            title=${p.presenting ? msg(str`${p.user.name} (presenting)`, { id: 'board.presentingName' }) : p.user.name}
+            role="img"
+            aria-label=${p.user.name}
+            >${initials(p.user.name)}</span
+          >`,
+        )}
+        ${people.length > AVATARS_MAX ? html`<span class="avatar" style="background: var(--t-muted)">+${people.length - AVATARS_MAX}</span>` : nothing}
+      </div>
+      ${this.canManage
+        ? this.presenting
+          ? html`<button type="button" aria-pressed="true" @click=${() => this.stopPresenting()}>
+              ${msg('Stop presenting', { id: 'board.meeting.stop' })}
+            </button>`
+          : html`<button type="button" @click=${() => this.startPresenting()}>${msg('Present', { id: 'board.meeting.present' })}</button>`
+        : nothing}
+      ${this.user?.role === 'admin'
+        ? html`<a class="button" href=${`/pipeline/${pipeline.id}/stages`}>${msg('Stages', { id: 'board.stagesLink' })}</a>`
+        : nothing}
+      <button class="primary" type="button" @click=${() => (this.creating = true)}>
+        ${icons.plus}${msg('New opportunity', { id: 'board.new' })}
+      </button>
+    </div>`;
+  }
+
+  private statusText(): string {
+    switch (this.board.status) {
+      case 'connecting':
+        return msg('Connecting…', { id: 'board.status.connecting' });
+      case 'synced':
+        return msg('Live', { id: 'board.status.synced' });
+      case 'offline':
+        return msg('Offline — reconnecting', { id: 'board.status.offline' });
+      case 'refused':
+        return msg('Closed', { id: 'board.status.refused' });
+      default:
+        return this.board.status satisfies never;
+    }
+  }
+
+  private renderBanners(presenter: Peer | null, followed: Peer | null) {
+    const locale = currentLocale();
+    return html`${followed
+        ? html`<div class="banner" role="status">
+            <span>${msg(str`You are following ${followed.user.name}.`, { id: 'board.meeting.following' })}</span>
+            <button type="button" @click=${() => this.stopFollowing()}>${msg('Stop following', { id: 'board.meeting.unfollow' })}</button>
+          </div>`
+        : presenter && !this.presenting && this.dismissedPresenter !== presenter.clientId
+          ? html`<div class="banner" role="status">
+              <span>${msg(str`${presenter.user.name} is presenting.`, { id: 'board.meeting.offer' })}</span>
+              <button class="primary" type="button" @click=${() => this.follow(presenter)}>${msg('Follow', { id: 'board.meeting.follow' })}</button>
+              <button class="link" type="button" @click=${() => (this.dismissedPresenter = presenter.clientId)}>
+                ${msg('Not now', { id: 'board.meeting.dismiss' })}
+              </button>
+            </div>`
+          : nothing}
+      ${this.presenting
+        ? html`<div class="banner" role="status">
+            <span>${msg('You are presenting: others can follow your focused card and filters.', { id: 'board.meeting.presentingNote' })}</span>
+          </div>`
+        : nothing}
+      ${this.changes
+        ? html`<div class="banner changes" role="status">
+            <span
+              >${msg(str`${this.changes.count} changes on ${this.changes.ids.size} deals since ${formatDate(this.changes.since.slice(0, 10), locale)}.`, {
+                id: 'board.changes.summary',
+              })}</span
+            >
+          </div>`
+        : nothing}
+      ${this.changesError ? html`<tandem-alert kind="error">${this.changesError}</tandem-alert>` : nothing}`;
+  }
+
+  private renderLostDialog() {
+    const pending = this.pendingLost;
+    const card = pending ? this.board.cards.get(pending.cardId) : null;
+    return html`<tandem-dialog
+      .open=${!!pending}
+      heading=${msg('Why was it lost?', { id: 'board.lost.heading' })}
+      @close=${() => {
+        if (this.pendingLost) void this.refocus(this.pendingLost.cardId);
+        this.pendingLost = null;
+      }}
+    >
+      <form @submit=${this.confirmLost} novalidate>
+        <p class="muted">${card ? msg(str`Moving ${card.name} to a lost stage.`, { id: 'board.lost.text' }) : ''}</p>
+        <div class="field">
+          <label for="lost-reason">${msg('Reason', { id: 'board.lost.reason' })}<span class="required" aria-hidden="true">*</span></label>
+          <textarea
+            id="lost-reason"
+            maxlength="1000"
+            required
+            autofocus
+            aria-invalid=${this.lostError ? 'true' : 'false'}
+            aria-describedby="lost-error"
+          ></textarea>
+          ${this.lostError ? html`<span id="lost-error" class="field-error">${this.lostError}</span>` : nothing}
+        </div>
+        <div class="actions end">
+          <button type="button" @click=${() => (this.pendingLost = null)}>${msg('Cancel', { id: 'common.cancel' })}</button>
+          <button class="primary" type="submit">${msg('Mark as lost', { id: 'board.lost.confirm' })}</button>
+        </div>
+      </form>
+    </tandem-dialog>`;
+  }
+
+  protected override updated(): void {
+    // Followers keep the presenter's focused card in view.
+    const followed = this.followed;
+    if (followed?.focusedCardId && followed.focusedCardId !== this.lastShownFocus) {
+      this.lastShownFocus = followed.focusedCardId;
+      void this.revealCard(followed.focusedCardId);
+    }
+    const textarea = this.renderRoot.querySelector<HTMLTextAreaElement>('#lost-reason');
+    if (textarea && !this.pendingLost) textarea.value = '';
+  }
+
+  private lastShownFocus: string | null = null;
+
+  private async revealCard(cardId: string): Promise<void> {
+    const where = locate(this.computeColumns(), cardId);
+    if (!where) return;
+    const col = this.columnElements()[where.column];
+    if (!col) return;
+    col.reveal(where.index);
+    await col.updateComplete;
+    col.cardElement(cardId)?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }
 }
 

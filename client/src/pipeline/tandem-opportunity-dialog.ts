@@ -1,0 +1,249 @@
+/**
+ * The "New opportunity" dialog: a customer found by search, name, amount
+ * and currency, expected close date, stage, and (for managers and admins)
+ * the owner. Creates through `POST /api/opportunities`; the card then
+ * arrives on every open board through the board document.
+ */
+import { msg, updateWhenLocaleChanges } from '@lit/localize';
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { DEFAULT_CURRENCY, isValidAmount, OPPORTUNITY_NAME_MAX } from '../../../schema/wire/board.ts';
+import type { CreateOpportunityInput } from '../../../schema/wire/opportunity.ts';
+import type { UserDto } from '../../../schema/wire/user.ts';
+import { createOpportunity } from '../api/opportunities.ts';
+import { ApiError } from '../api/http.ts';
+import { currentLocale } from '../app/localization.ts';
+import { errorMessage } from '../ui/error-message.ts';
+import { base, buttons, forms } from '../ui/styles.ts';
+import '../ui/tandem-alert.ts';
+import '../ui/tandem-dialog.ts';
+import { type CustomerOption, searchCustomers } from './board-directory.ts';
+import { type StageView, stageName } from './board-model.ts';
+
+/** Wait after typing before searching customers. */
+const SEARCH_DEBOUNCE_MS = 250;
+export const CURRENCIES = ['CNY', 'USD', 'EUR', 'HKD', 'JPY', 'GBP'] as const;
+
+type Field = 'customerId' | 'name' | 'amount' | 'expectedCloseDate' | 'stageId' | 'ownerId';
+
+export class TandemOpportunityDialog extends LitElement {
+  static override properties = {
+    open: { type: Boolean },
+    stages: { attribute: false },
+    users: { attribute: false },
+    canAssign: { type: Boolean },
+    selfId: { type: String },
+    results: { state: true },
+    errors: { state: true },
+    failure: { state: true },
+    busy: { state: true },
+  };
+  static override styles = [
+    base,
+    buttons,
+    forms,
+    css`
+      .grid {
+        display: grid;
+        grid-template-columns: 2fr 1fr;
+        gap: var(--t-space-3);
+      }
+      select[size] {
+        padding: var(--t-space-1);
+        height: auto;
+      }
+    `,
+  ];
+  declare open: boolean;
+  declare stages: StageView[];
+  declare users: UserDto[];
+  declare canAssign: boolean;
+  declare selfId: string;
+  declare results: CustomerOption[];
+  declare errors: Partial<Record<Field, string>>;
+  declare failure: string;
+  declare busy: boolean;
+  private searchTimer: ReturnType<typeof setTimeout> | undefined;
+  private searchAbort: AbortController | null = null;
+
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+    this.open = false;
+    this.stages = [];
+    this.users = [];
+    this.canAssign = false;
+    this.selfId = '';
+    this.results = [];
+    this.errors = {};
+    this.failure = '';
+    this.busy = false;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('open') && this.open) {
+      this.errors = {};
+      this.failure = '';
+      this.renderRoot.querySelector('form')?.reset();
+      void this.search('');
+    }
+  }
+
+  private onSearchInput(e: Event): void {
+    const q = (e.target as HTMLInputElement).value;
+    clearTimeout(this.searchTimer);
+    this.searchTimer = setTimeout(() => void this.search(q), SEARCH_DEBOUNCE_MS);
+  }
+
+  private async search(q: string): Promise<void> {
+    this.searchAbort?.abort();
+    const abort = new AbortController();
+    this.searchAbort = abort;
+    try {
+      this.results = await searchCustomers(q, abort.signal);
+      const select = this.renderRoot.querySelector<HTMLSelectElement>('#customer');
+      if (select && this.results.length > 0 && !select.value) select.value = this.results[0]!.id;
+    } catch (e) {
+      if ((e as Error).name !== 'AbortError') this.failure = errorMessage(e);
+    }
+  }
+
+  private async submit(e: Event): Promise<void> {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const data = new FormData(form);
+    const value = (k: string) => String(data.get(k) ?? '').trim();
+    const errors: Partial<Record<Field, string>> = {};
+    const customerId = value('customerId');
+    const name = value('name');
+    const amount = Number(value('amount'));
+    if (!customerId) errors.customerId = msg('Choose a customer.', { id: 'opp.form.customerRequired' });
+    if (!name) errors.name = msg('Enter a name for the deal.', { id: 'opp.form.nameRequired' });
+    if (value('amount') === '' || !isValidAmount(amount)) {
+      errors.amount = msg('Enter an amount of 0 or more, with at most two decimals.', { id: 'opp.form.amountInvalid' });
+    }
+    this.errors = errors;
+    if (Object.keys(errors).length > 0) {
+      this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+      return;
+    }
+    const body: CreateOpportunityInput = {
+      customerId,
+      name,
+      amount,
+      currency: value('currency') || DEFAULT_CURRENCY,
+      expectedCloseDate: value('expectedCloseDate') || null,
+    };
+    const stageId = value('stageId');
+    if (stageId) body.stageId = stageId;
+    if (this.canAssign) {
+      const owner = value('ownerId');
+      body.ownerId = owner === 'none' ? null : owner || undefined;
+    }
+    this.busy = true;
+    this.failure = '';
+    try {
+      const opp = await createOpportunity(body);
+      this.dispatchEvent(new CustomEvent('created', { detail: { id: opp.id } }));
+    } catch (err) {
+      if (err instanceof ApiError && err.field && ['customerId', 'name', 'amount', 'expectedCloseDate', 'stageId', 'ownerId'].includes(err.field)) {
+        this.errors = { [err.field]: err.message };
+      }
+      this.failure = errorMessage(err);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private fieldError(f: Field) {
+    const text = this.errors[f];
+    return text ? html`<span id="${f}-error" class="field-error">${text}</span>` : nothing;
+  }
+
+  override render() {
+    const locale = currentLocale();
+    const e = this.errors;
+    return html`<tandem-dialog
+      .open=${this.open}
+      heading=${msg('New opportunity', { id: 'board.new' })}
+      @close=${() => this.dispatchEvent(new Event('close'))}
+    >
+      <form @submit=${this.submit} novalidate>
+        ${this.failure ? html`<tandem-alert kind="error">${this.failure}</tandem-alert>` : nothing}
+        <div class="field">
+          <label for="customer-search">${msg('Find a customer', { id: 'opp.form.customerSearch' })}</label>
+          <input id="customer-search" type="search" autocomplete="off" autofocus @input=${this.onSearchInput} />
+          <label for="customer">${msg('Customer', { id: 'opp.form.customer' })}<span class="required" aria-hidden="true">*</span></label>
+          <select
+            id="customer"
+            name="customerId"
+            size="4"
+            required
+            aria-invalid=${e.customerId ? 'true' : 'false'}
+            aria-describedby="customerId-error"
+          >
+            ${this.results.map((c) => html`<option value=${c.id}>${c.name}</option>`)}
+          </select>
+          ${this.results.length === 0 ? html`<span class="hint">${msg('No matching customers.', { id: 'opp.form.noCustomers' })}</span>` : nothing}
+          ${this.fieldError('customerId')}
+        </div>
+        <div class="field">
+          <label for="name">${msg('Deal name', { id: 'opp.form.name' })}<span class="required" aria-hidden="true">*</span></label>
+          <input id="name" name="name" maxlength=${OPPORTUNITY_NAME_MAX} required aria-invalid=${e.name ? 'true' : 'false'} aria-describedby="name-error" />
+          ${this.fieldError('name')}
+        </div>
+        <div class="grid">
+          <div class="field">
+            <label for="amount">${msg('Amount', { id: 'opp.form.amount' })}<span class="required" aria-hidden="true">*</span></label>
+            <input id="amount" name="amount" type="number" min="0" step="0.01" inputmode="decimal" required aria-invalid=${e.amount ? 'true' : 'false'} aria-describedby="amount-error" />
+            ${this.fieldError('amount')}
+          </div>
+          <div class="field">
+            <label for="currency">${msg('Currency', { id: 'opp.form.currency' })}</label>
+            <select id="currency" name="currency">
+              ${CURRENCIES.map((c) => html`<option value=${c} ?selected=${c === DEFAULT_CURRENCY}>${c}</option>`)}
+            </select>
+          </div>
+        </div>
+        <div class="grid">
+          <div class="field">
+            <label for="stage">${msg('Stage', { id: 'opp.form.stage' })}</label>
+            <select id="stage" name="stageId" aria-invalid=${e.stageId ? 'true' : 'false'}>
+              ${this.stages
+                .filter((s) => s.kind !== 'lost')
+                .map((s, i) => html`<option value=${s.id} ?selected=${i === 0}>${stageName(s, locale)}</option>`)}
+            </select>
+            ${this.fieldError('stageId')}
+          </div>
+          <div class="field">
+            <label for="close">${msg('Expected close', { id: 'opp.form.close' })}</label>
+            <input id="close" name="expectedCloseDate" type="date" aria-invalid=${e.expectedCloseDate ? 'true' : 'false'} />
+            ${this.fieldError('expectedCloseDate')}
+          </div>
+        </div>
+        ${this.canAssign
+          ? html`<div class="field">
+              <label for="owner">${msg('Owner', { id: 'board.filter.owner' })}</label>
+              <select id="owner" name="ownerId" aria-invalid=${e.ownerId ? 'true' : 'false'}>
+                ${this.users
+                  .filter((u) => u.active)
+                  .map((u) => html`<option value=${u.id} ?selected=${u.id === this.selfId}>${u.name}</option>`)}
+                <option value="none">${msg('Unassigned', { id: 'board.card.noOwner' })}</option>
+              </select>
+              ${this.fieldError('ownerId')}
+            </div>`
+          : nothing}
+        <div class="actions end">
+          <button type="button" @click=${() => this.dispatchEvent(new Event('close'))}>${msg('Cancel', { id: 'common.cancel' })}</button>
+          <button class="primary" type="submit" ?disabled=${this.busy}>${msg('Create opportunity', { id: 'opp.form.create' })}</button>
+        </div>
+      </form>
+    </tandem-dialog>`;
+  }
+}
+
+customElements.define('tandem-opportunity-dialog', TandemOpportunityDialog);
+declare global {
+  interface HTMLElementTagNameMap {
+    'tandem-opportunity-dialog': TandemOpportunityDialog;
+  }
+}
