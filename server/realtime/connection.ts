@@ -4,6 +4,7 @@
  * only; a refused update is explained (refusal message) and then closed with
  * DOC_CLOSE.updateRefused, so the client resyncs from the server's state.
  */
+import * as Y from 'yjs';
 import { DOC_CLOSE, type DocCloseCode } from '../../schema/wire/docs.ts';
 import type { Logger } from 'pino';
 import type { User } from '../users/user.ts';
@@ -13,6 +14,12 @@ import type { UpdateDecoder } from './update-decoder.ts';
 
 /** Bytes a slow client may have queued before it is dropped (it reconnects and resyncs). */
 export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+/**
+ * An update may arrive before one it builds on (a client that reconnects sends
+ * new edits before its sync step 2 carries the older ones). Such updates wait
+ * on their connection, merged, up to this many bytes.
+ */
+export const MAX_HELD_BYTES = 4 * 1024 * 1024;
 /** WebSocket close reasons are limited to 123 bytes. */
 const CLOSE_REASON_MAX = 100;
 
@@ -33,6 +40,8 @@ export class Connection implements DocPeer {
   readonly awarenessIds = new Set<number>();
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Updates waiting for the changes they build on, merged into one. */
+  private held: Uint8Array | null = null;
 
   constructor(
     private readonly ws: WebSocketLike,
@@ -107,13 +116,23 @@ export class Connection implements DocPeer {
           return;
         }
         if (decoded.structs === 0 && decoded.deletes === 0) return;
-        const outcome = await this.doc.accept({ type: 'update', update: msg.update }, this.user, this.access, this);
+        const update = this.held ? Y.mergeUpdates([this.held, msg.update]) : msg.update;
+        const outcome = await this.doc.accept({ type: 'update', update }, this.user, this.access, this);
         switch (outcome.status) {
           case 'accepted':
+            this.held = null;
             // A storage failure closes the document's writers itself (document.storageFailed).
             outcome.durable.catch(() => undefined);
             return;
           case 'unchanged':
+            this.held = null;
+            return;
+          case 'incomplete':
+            if (update.length > MAX_HELD_BYTES) {
+              this.close(DOC_CLOSE.badMessage, 'Too many updates whose dependencies never arrived');
+              return;
+            }
+            this.held = update;
             return;
           case 'refused': {
             const e = outcome.error;

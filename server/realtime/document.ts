@@ -45,6 +45,8 @@ export type AcceptInput =
 export type AcceptOutcome =
   | { status: 'accepted'; durable: Promise<void> }
   | { status: 'unchanged' }
+  /** The update builds on changes the server has not received yet (they arrive later on the same connection). */
+  | { status: 'incomplete' }
   | { status: 'refused'; error: AppError };
 
 interface Capture {
@@ -183,7 +185,7 @@ export class LiveDocument {
     const store = this.scratch.store;
     if (store.pendingStructs !== null || store.pendingDs !== null) {
       this.rebuildScratch();
-      return refused(badRequest('The update depends on changes the server does not have'));
+      return { status: 'incomplete' };
     }
     if (capture.updates.length === 0) return { status: 'unchanged' };
     if (access === 'read') {

@@ -145,6 +145,8 @@ export class DocHub {
           return;
         case 'unchanged':
           return;
+        case 'incomplete':
+          throw new AppError('internal', 500, 'A server-side change cannot depend on missing changes');
         case 'refused':
           throw outcome.error;
         default: {

@@ -57,7 +57,7 @@ export function wsClass(cookie: string | null, origin: string | null = ORIGIN): 
   if (origin) headers.origin = origin;
   return class extends WebSocket {
     constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols, { headers });
+      super(url, protocols, { headers, handshakeTimeout: 5000 });
     }
   } as typeof WebSocket;
 }
