@@ -18,6 +18,7 @@ import { notificationRoutes } from './notifications/notification.routes.ts';
 import { customerDealRoutes, opportunityRoutes } from './opportunities/opportunity.routes.ts';
 import { pipelineRoutes } from './pipelines/pipeline.routes.ts';
 import { funnelRoutes } from './reports/funnel.routes.ts';
+import { dashboardRoutes } from './reports/dashboard.routes.ts';
 import { reportRoutes } from './reports/report.routes.ts';
 import { taskRoutes } from './tasks/task.routes.ts';
 import { meRoutes, userRoutes } from './users/user.routes.ts';
@@ -74,6 +75,7 @@ export function createApp(ctx: AppContext) {
   api.route('/', customerDealRoutes(ctx));
   api.route('/reports', funnelRoutes(ctx));
   api.route('/reports', reportRoutes(ctx));
+  api.route('/dashboard', dashboardRoutes(ctx));
   api.all('*', () => {
     throw new AppError('not_found', 404, 'No such API route');
   });
