@@ -8,7 +8,9 @@ export default defineConfig({
   server: {
     port: 5173,
     proxy: {
-      '/api': API,
+      // Keep the browser's Host (Vite's string shorthand would rewrite it), so the
+      // server's Origin check sees a same-origin request from the dev server.
+      '/api': { target: API, changeOrigin: false },
       '/yjs': { target: API, ws: true },
       '/socket.io': { target: API, ws: true },
     },

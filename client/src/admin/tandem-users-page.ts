@@ -321,8 +321,8 @@ export class TandemUsersPage extends LitElement {
       >
         <p>${msg('They are signed out at once and can no longer sign in. Their customers and history stay. You can reactivate them later.', { id: 'admin.deactivateText' })}</p>
         <div class="actions end">
-          <button type="button" @click=${() => (this.dialog = 'none')}>${msg('Cancel', { id: 'common.cancel' })}</button>
-          <button class="primary" type="submit" autofocus>${msg('Deactivate', { id: 'admin.deactivate' })}</button>
+          <button type="button" data-autofocus @click=${() => (this.dialog = 'none')}>${msg('Cancel', { id: 'common.cancel' })}</button>
+          <button class="primary" type="submit">${msg('Deactivate', { id: 'admin.deactivate' })}</button>
         </div>
       </form>
     </tandem-dialog>`;

@@ -274,8 +274,8 @@ export class TandemSettingsPage extends LitElement {
           <p>${msg('You will be signed out on every device and browser, including this one.', { id: 'settings.signOutEverywhereText' })}</p>
           ${this.signOutError ? html`<tandem-alert>${this.signOutError}</tandem-alert>` : nothing}
           <div class="actions end">
-            <button type="button" @click=${() => (this.confirmingSignOut = false)}>${msg('Cancel', { id: 'common.cancel' })}</button>
-            <button class="primary" type="submit" autofocus>${msg('Sign out everywhere', { id: 'settings.signOutEverywhere' })}</button>
+            <button type="button" data-autofocus @click=${() => (this.confirmingSignOut = false)}>${msg('Cancel', { id: 'common.cancel' })}</button>
+            <button class="primary" type="submit">${msg('Sign out everywhere', { id: 'settings.signOutEverywhere' })}</button>
           </div>
         </form>
       </tandem-dialog>

@@ -76,11 +76,14 @@ export class TandemDialog extends LitElement {
     }
   }
 
-  /** Focuses the slotted [autofocus] element, else the first focusable one (looking into slotted elements' shadow roots). */
+  /**
+   * Focuses the slotted element marked `data-autofocus` (or `autofocus`), else the first
+   * focusable one, looking into slotted elements' shadow roots too.
+   */
   private focusFirst(): void {
     const slot = this.renderRoot.querySelector('slot');
     const nodes = slot?.assignedElements({ flatten: true }) ?? [];
-    for (const selector of ['[autofocus]', FOCUSABLE]) {
+    for (const selector of ['[data-autofocus]', '[autofocus]', FOCUSABLE]) {
       for (const node of nodes) {
         const target = findIn(node, selector);
         if (target) {
