@@ -38,7 +38,7 @@ const READY_TIMEOUT_MS = 180_000;
 const STOP_TIMEOUT_MS = 30_000;
 /** The whole load run of one scenario against one server, at most. */
 const RUN_TIMEOUT_MS = 900_000;
-const SAMPLE_TIMEOUT_MS = 10_000;
+const SAMPLE_TIMEOUT_MS = 60_000;
 /** Accounts Tandem signs in; clients use them round-robin (several tabs per person). */
 const TANDEM_USERS = 4;
 const MB = 1024 * 1024;
@@ -275,6 +275,7 @@ async function runOne(scenario: Scenario, kind: ServerKind, opts: Options): Prom
 interface TrafficFigures {
   allSyncedMs: number | null;
   cpuCores: number | null;
+  dbCores: number | null;
   peakRssMb: number | null;
   readyRssMb: number | null;
   lifetimeMaxRssMb: number | null;
@@ -291,6 +292,7 @@ interface TrafficFigures {
 
 interface HistoryFigures {
   ingestCpuMsPerUpdate: number | null;
+  ingestDbMsPerUpdate: number | null;
   ingestS: number;
   joinP50: number | null;
   joinMax: number | null;
@@ -304,9 +306,17 @@ interface HistoryFigures {
   loadLagP99: number;
 }
 
-function cpuBetween(a: TimedSample | undefined, b: TimedSample | undefined): { cpuMs: number; wallMs: number } | null {
+/**
+ * CPU between two samples: the server process plus, for Tandem on
+ * PostgreSQL, the backends serving its database (`dbMs`, null otherwise).
+ */
+function cpuBetween(
+  a: TimedSample | undefined,
+  b: TimedSample | undefined,
+): { cpuMs: number; dbMs: number | null; wallMs: number } | null {
   if (!a || !b) return null;
-  return { cpuMs: (b.cpuMicros - a.cpuMicros) / 1000, wallMs: b.at - a.at };
+  const dbMs = a.dbCpuMicros === null || b.dbCpuMicros === null ? null : (b.dbCpuMicros - a.dbCpuMicros) / 1000;
+  return { cpuMs: (b.cpuMicros - a.cpuMicros) / 1000 + (dbMs ?? 0), dbMs, wallMs: b.at - a.at };
 }
 
 /** RSS when ready (before any client), the sampled peak from then to the end, and the process' lifetime maximum. */
@@ -323,6 +333,7 @@ function trafficFigures(r: RunRecord, res: TrafficResult): TrafficFigures {
   return {
     allSyncedMs: res.allSyncedMs,
     cpuCores: edits ? edits.cpuMs / edits.wallMs : null,
+    dbCores: edits?.dbMs != null ? edits.dbMs / edits.wallMs : null,
     ...rssFigures(r),
     p50: res.latencyMs?.p50 ?? null,
     p95: res.latencyMs?.p95 ?? null,
@@ -347,6 +358,7 @@ function historyFigures(r: RunRecord, res: HistoryResult): HistoryFigures {
   const sorted = sortedCopy(res.joinMs);
   return {
     ingestCpuMsPerUpdate: ingest ? ingest.cpuMs / res.edits : null,
+    ingestDbMsPerUpdate: ingest?.dbMs != null ? ingest.dbMs / res.edits : null,
     ingestS: res.ingestMs / 1000,
     joinP50: median(res.joinMs),
     joinMax: percentile(sorted, 100),
@@ -363,6 +375,7 @@ const TRAFFIC_HEADER = [
   'server',
   'all synced ms',
   'server CPU cores',
+  'of which DB',
   'RSS ready MB',
   'peak RSS MB',
   'max RSS MB',
@@ -378,6 +391,7 @@ const TRAFFIC_HEADER = [
 const HISTORY_HEADER = [
   'server',
   'ingest CPU ms/update',
+  'of which DB',
   'ingest wall s',
   'full state on join p50 ms',
   'max ms',
@@ -408,6 +422,7 @@ function scenarioTable(records: RunRecord[]): { header: string[]; rows: string[]
         label,
         synced,
         fixed(f.cpuCores, 3),
+        fixed(f.dbCores, 3),
         fixed(f.readyRssMb, 0),
         fixed(f.peakRssMb, 0),
         fixed(f.lifetimeMaxRssMb, 0),
@@ -425,6 +440,7 @@ function scenarioTable(records: RunRecord[]): { header: string[]; rows: string[]
       rows.push([
         label,
         fixed(f.ingestCpuMsPerUpdate, 3),
+        fixed(f.ingestDbMsPerUpdate, 3),
         fixed(f.ingestS, 2),
         fixed(f.joinP50, 1),
         fixed(f.joinMax, 1),

@@ -31,6 +31,8 @@ export interface ResourceSample {
   type: 'sample';
   /** process.cpuUsage() user + system, microseconds since the process started. */
   cpuMicros: number;
+  /** CPU of the PostgreSQL backends serving the server's database (Tandem on PostgreSQL), microseconds; null otherwise. */
+  dbCpuMicros: number | null;
   /** Current resident set, bytes. */
   rssBytes: number;
   /** Peak resident set since the process started (getrusage maxrss), bytes: includes start-up and seeding. */

@@ -21,12 +21,14 @@ function send(message: ServerToParent): void {
   process.send?.(message);
 }
 
-export function resourceSample(resetPeak: boolean): ResourceSample {
+export async function resourceSample(resetPeak: boolean, dbCpu: (() => Promise<number>) | null): Promise<ResourceSample> {
+  const dbCpuMicros = dbCpu ? await dbCpu() : null;
   const cpu = process.cpuUsage();
   const rssBytes = sampleRss();
   const sample: ResourceSample = {
     type: 'sample',
     cpuMicros: cpu.user + cpu.system,
+    dbCpuMicros,
     rssBytes,
     // getrusage reports maxrss in kilobytes on Linux.
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
@@ -36,8 +38,11 @@ export function resourceSample(resetPeak: boolean): ResourceSample {
   return sample;
 }
 
-/** Reports readiness and serves samples until the orchestrator says stop; then runs `stop` and exits. */
-export function serveProbe(ready: ServerReady, stop: () => Promise<void>): void {
+/**
+ * Reports readiness and serves samples until the orchestrator says stop; then
+ * runs `stop` and exits. `dbCpu`: CPU spent by a database in other processes.
+ */
+export function serveProbe(ready: ServerReady, stop: () => Promise<void>, dbCpu: (() => Promise<number>) | null = null): void {
   if (!process.send) throw new Error('the benchmark servers run as child processes with an IPC channel');
   let stopping = false;
   const finish = async (code: number) => {
@@ -56,7 +61,7 @@ export function serveProbe(ready: ServerReady, stop: () => Promise<void>): void 
   process.on('message', (raw: ParentToServer) => {
     switch (raw.type) {
       case 'sample':
-        send(resourceSample(raw.resetPeak));
+        resourceSample(raw.resetPeak, dbCpu).then(send, (err: unknown) => send({ type: 'error', message: String(err) }));
         break;
       case 'stop':
         void finish(0);

@@ -19,6 +19,7 @@ import { insertTeam } from '../../../server/teams/team.repository.ts';
 import { insertUser } from '../../../server/users/user.repository.ts';
 import { customerDocName } from '../../../schema/wire/docs.ts';
 import { failStartup, readSetup, serveProbe } from './server-probe.ts';
+import { PostgresCpuTracker } from './postgres-cpu.ts';
 import { DEFAULT_BENCH_DATABASE_URL } from './tandem-defaults.ts';
 
 const BENCH_PASSWORD = `Bench-${randomBytes(9).toString('base64url')}`;
@@ -27,6 +28,8 @@ const CUSTOMER_INSERT_BATCH = 500;
 interface Storage {
   databaseUrl: string | undefined;
   dataDir: string;
+  /** PostgreSQL: the administrative URL and the database's name, to follow its backends' CPU. */
+  postgres: { adminUrl: string; database: string } | null;
   dispose(): Promise<void>;
 }
 
@@ -41,6 +44,7 @@ async function postgresStorage(base: string): Promise<Storage> {
   return {
     databaseUrl: url.toString(),
     dataDir: tmpdir(),
+    postgres: { adminUrl: base, database: name },
     async dispose() {
       const c = new pg.Client({ connectionString: base });
       await c.connect();
@@ -52,7 +56,7 @@ async function postgresStorage(base: string): Promise<Storage> {
 
 async function pgliteStorage(): Promise<Storage> {
   const dir = await mkdtemp(join(tmpdir(), 'tandem-bench-'));
-  return { databaseUrl: undefined, dataDir: dir, dispose: () => rm(dir, { recursive: true, force: true }) };
+  return { databaseUrl: undefined, dataDir: dir, postgres: null, dispose: () => rm(dir, { recursive: true, force: true }) };
 }
 
 try {
@@ -109,16 +113,19 @@ try {
       if (!cookie) throw new Error('sign-in set no session cookie');
       headers.push({ cookie, origin });
     }
+    const dbCpu = storage.postgres ? await PostgresCpuTracker.start(storage.postgres.adminUrl, storage.postgres.database) : null;
     serveProbe(
       { type: 'ready', protocol: 'y-websocket', wsUrl: `ws://127.0.0.1:${running.port}/yjs`, docs: ids.map(customerDocName), headers },
       async () => {
         try {
           await running.close();
           await closeDb();
+          await dbCpu?.stop();
         } finally {
           await storage.dispose();
         }
       },
+      dbCpu ? () => dbCpu.cpuMicros() : null,
     );
   } catch (err) {
     await storage.dispose().catch(() => {});
