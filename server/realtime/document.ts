@@ -313,7 +313,7 @@ function defineRoot(doc: Y.Doc, name: string, type: 'map' | 'array' | 'text' | '
 }
 
 /** Reads what Yjs reports for one changed type, while the event is live (its details expire after). */
-function toTypeChange(root: string, ev: Y.YEvent<SharedType>): TypeChange {
+export function toTypeChange(root: string, ev: Y.YEvent<SharedType>): TypeChange {
   const target = ev.target;
   const subs = ev.transaction.changed.get(target) ?? new Set<string | null>();
   const keys = new Map<string, KeyChange>();
