@@ -160,6 +160,18 @@ describe('accounts in the browser', () => {
     expect(app.pageErrors).toEqual([]);
   });
 
+  it('greets a Chinese browser in Chinese, then follows the saved preference once signed in', async () => {
+    const user = await seedUser(app.test.ctx, { role: 'rep', teamId: (await seedTeam(app.test.ctx)).id });
+    const page = await app.newPage({ locale: 'zh-CN' });
+    await page.goto(`${app.url}/`);
+    await page.getByRole('heading', { name: '登录' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    await signIn(page, user.email, TEST_PASSWORD, { login: '邮箱或工号', password: '密码' });
+    // The account's language (English, the default) wins over the browser's.
+    await page.getByRole('navigation').getByRole('link', { name: 'Customers' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+  });
+
   it('tells how long to wait once sign-in attempts are rate limited', async () => {
     const user = await seedUser(app.test.ctx, { role: 'rep', teamId: (await seedTeam(app.test.ctx)).id });
     const page = await app.newPage();

@@ -10,7 +10,7 @@ import { templates } from '../../client/src/locales/zh-CN.ts';
 
 const CLIENT_SRC = 'client/src';
 const MSG_CALL = /\bmsg\(/g;
-const MSG_WITH_ID = /\bmsg\(\s*(str`(?:[^`\\]|\\.)*`|'(?:[^'\\]|\\.)*')\s*,\s*\{\s*id:\s*'([^']+)'\s*\}\s*,?\s*\)/gs;
+const MSG_WITH_ID = /\bmsg\(\s*(str`(?:[^`\\]|\\.)*`|'(?:[^'\\]|\\.)*')\s*,\s*\{\s*id:\s*'([^']+)'\s*,?\s*\}\s*,?\s*\)/gs;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
