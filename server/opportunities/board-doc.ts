@@ -238,29 +238,46 @@ export interface ProjectedCard extends Required<Omit<BoardCard, 'currency' | 'ex
 }
 
 export interface BoardProjection {
+  /** The cards to compare with the stored rows. */
   cards: ProjectedCard[];
+  /** 'all': `cards` is the whole board; 'touched': only cards changed since the last projection. */
+  scope: 'all' | 'touched';
 }
 
-/** Reads the cards of an accepted board state as plain values. */
+function projectedCard(id: string, value: Y.Map<unknown>, defaultCurrency: string): ProjectedCard {
+  const c = value.toJSON() as BoardCard;
+  return {
+    id,
+    name: c.name,
+    amount: c.amount,
+    customerId: c.customerId,
+    ownerId: c.ownerId ?? null,
+    stageId: c.stageId,
+    rank: c.rank,
+    currency: c.currency ?? defaultCurrency,
+    expectedCloseDate: c.expectedCloseDate ?? null,
+    lostReason: c.lostReason ?? null,
+  };
+}
+
+/** Reads every card of an accepted board state as plain values. */
 export function readBoard(doc: Y.Doc, defaultCurrency: string): BoardProjection {
   const out: ProjectedCard[] = [];
   doc.getMap('cards').forEach((value, id) => {
-    if (!(value instanceof Y.Map)) return;
-    const c = value.toJSON() as BoardCard;
-    out.push({
-      id,
-      name: c.name,
-      amount: c.amount,
-      customerId: c.customerId,
-      ownerId: c.ownerId ?? null,
-      stageId: c.stageId,
-      rank: c.rank,
-      currency: c.currency ?? defaultCurrency,
-      expectedCloseDate: c.expectedCloseDate ?? null,
-      lostReason: c.lostReason ?? null,
-    });
+    if (value instanceof Y.Map) out.push(projectedCard(id, value, defaultCurrency));
   });
-  return { cards: out };
+  return { cards: out, scope: 'all' };
+}
+
+/** Reads the given cards of an accepted board state (missing ones are skipped). */
+export function readCards(doc: Y.Doc, ids: Iterable<string>, defaultCurrency: string): BoardProjection {
+  const cards = doc.getMap('cards');
+  const out: ProjectedCard[] = [];
+  for (const id of ids) {
+    const value = cards.get(id);
+    if (value instanceof Y.Map) out.push(projectedCard(id, value, defaultCurrency));
+  }
+  return { cards: out, scope: 'touched' };
 }
 
 /** The opportunity status and close time after a card lands in a stage of `kind`. */

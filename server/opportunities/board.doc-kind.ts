@@ -4,14 +4,16 @@ import { BOARD_DOC_ROOTS, type BoardStage, DEFAULT_CURRENCY, type StageKind } fr
 import type { AppContext } from '../context.ts';
 import { AppError } from '../http/app-error.ts';
 import { listStages } from '../pipelines/pipeline.repository.ts';
-import type { DocKind } from '../realtime/doc-kind.ts';
+import type { DocChange, DocKind } from '../realtime/doc-kind.ts';
 import type { User } from '../users/user.ts';
 import {
+  type BoardChangePlan,
   type BoardProblem,
   type BoardProjection,
   checkLostReason,
   planBoardChanges,
   readBoard,
+  readCards,
   stageEntryMatches,
 } from './board-doc.ts';
 import {
@@ -28,13 +30,54 @@ const toError = (p: BoardProblem) =>
   p.status === 403 ? new AppError('forbidden', 403, p.message, p.field) : new AppError('validation', 400, p.message, p.field);
 
 /**
- * The context of the hub that last validated an update of a board: the
- * projection has no context of its own and needs the notifier for
- * assignment notifications. One process normally runs one hub.
+ * The projection compares only the cards that accepted updates touched, not
+ * the whole board (2,000 rows per move would dominate a move's cost).
+ * `validate` records the touched card ids of an update it accepts, keyed by
+ * the scratch document it checked; `extract`, which the hub calls right after
+ * on that same document, appends them to the board's log of unprojected
+ * updates and reads those cards. `project` clears the log up to the update it
+ * projects. A batch that fails to store is dropped by the hub together with
+ * the updates accepted on top of it, so clearing early loses nothing; when no
+ * record is found the projection falls back to the whole board.
  */
+interface Validated {
+  ctx: AppContext;
+  pipelineId: string;
+  ids: ReadonlySet<string>;
+}
+const validated = new WeakMap<Y.Doc, Validated>();
+
+interface UnprojectedLog {
+  seq: number;
+  entries: Array<{ seq: number; ids: ReadonlySet<string> }>;
+}
+const logs = new WeakMap<AppContext, Map<string, UnprojectedLog>>();
+
+function logOf(ctx: AppContext, pipelineId: string): UnprojectedLog {
+  let byBoard = logs.get(ctx);
+  if (!byBoard) {
+    byBoard = new Map();
+    logs.set(ctx, byBoard);
+  }
+  let log = byBoard.get(pipelineId);
+  if (!log) {
+    log = { seq: 0, entries: [] };
+    byBoard.set(pipelineId, log);
+  }
+  return log;
+}
+
+export interface BoardKindProjection extends BoardProjection {
+  /** The hub's context, for assignment notifications (the projection gets none of its own). */
+  ctx: AppContext | null;
+  /** Marks the log as projected up to this update. */
+  projected(): void;
+}
+
+/** The context of the hub that last validated an update of a board, for projections without a record. */
 const contextOfBoard = new Map<string, AppContext>();
 
-export const boardDocKind: DocKind<BoardProjection> = {
+export const boardDocKind: DocKind<BoardKindProjection> = {
   name: 'board',
   roots: BOARD_DOC_ROOTS,
 
@@ -47,57 +90,84 @@ export const boardDocKind: DocKind<BoardProjection> = {
 
   async validate(ctx, change) {
     contextOfBoard.set(change.id, ctx);
-    const plan = planBoardChanges(change.after, change.changes, change.unknownRoots, change.user);
-    if (plan.problem) return toError(plan.problem);
-    if (plan.cards.size === 0 && plan.stages.size === 0) return null;
-
-    const stages = await listStages(ctx.db, change.id);
-    const live = new Map(stages.filter((s) => s.deletedAt === null).map((s) => [s.id, s]));
-
-    // The stage mirror: only what the pipeline settings stored.
-    const stageMap = change.after.getMap('stages');
-    for (const id of plan.stages) {
-      const s = live.get(id);
-      const stored: BoardStage | null = s
-        ? { name: s.name, nameZh: s.nameZh, probability: s.probability, kind: s.kind, position: s.position }
-        : null;
-      const entry = stageMap.get(id);
-      if (!stageEntryMatches(entry instanceof Y.Map ? entry.toJSON() : entry, stored)) {
-        return new AppError('validation', 400, 'Stages are changed in the pipeline settings', 'stages');
-      }
-    }
-    if (plan.cards.size === 0) return null;
-
-    const cardMap = change.after.getMap('cards');
-    const cardOf = (id: string) => (cardMap.get(id) as Y.Map<unknown>).toJSON() as Record<string, unknown>;
-    const customerIds = new Set<string>();
-    const ownerIds = new Set<string>();
-    for (const touch of plan.cards.values()) {
-      const card = cardOf(touch.id);
-      customerIds.add(card.customerId as string);
-      const oldCustomer = touch.changed.get('customerId');
-      if (typeof oldCustomer === 'string') customerIds.add(oldCustomer);
-      if ((touch.isNew || touch.changed.has('ownerId')) && typeof card.ownerId === 'string') ownerIds.add(card.ownerId);
-    }
-    const [customers, opportunities, owners, pipelineTeams] = await Promise.all([
-      findCustomerTeams(ctx.db, [...customerIds]),
-      findOpportunityTeams(ctx.db, [...plan.cards.keys()]),
-      findUserTeams(ctx.db, [...ownerIds]),
-      findPipelineTeamIds(ctx.db, change.id),
-    ]);
-    return checkCards(change.user, plan.cards.values(), cardOf, { live, customers, opportunities, owners, pipelineTeams, pipelineId: change.id });
+    const { error, cardIds } = await checkBoardUpdate(ctx, change);
+    if (!error) validated.set(change.after, { ctx, pipelineId: change.id, ids: cardIds });
+    return error;
   },
 
   extract(doc) {
-    return readBoard(doc, DEFAULT_CURRENCY);
+    const record = validated.get(doc);
+    validated.delete(doc);
+    if (!record) return { ...readBoard(doc, DEFAULT_CURRENCY), ctx: null, projected: () => {} };
+    const log = logOf(record.ctx, record.pipelineId);
+    const seq = ++log.seq;
+    log.entries.push({ seq, ids: record.ids });
+    const union = new Set<string>();
+    for (const e of log.entries) for (const id of e.ids) union.add(id);
+    return {
+      ...readCards(doc, union, DEFAULT_CURRENCY),
+      ctx: record.ctx,
+      projected: () => {
+        log.entries = log.entries.filter((e) => e.seq > seq);
+      },
+    };
   },
 
   async project(trx, id, projection, user, now) {
     const result = await projectBoard(trx, id, projection, user, now);
-    const ctx = contextOfBoard.get(id);
+    projection.projected();
+    const ctx = projection.ctx ?? contextOfBoard.get(id);
     if (ctx && result.ownerChanges.length > 0) await notifyOwnerChanges(ctx, trx, user, result.ownerChanges);
   },
 };
+
+/** Checks an update; answers the refusal or null, and the ids of the cards it touched. */
+async function checkBoardUpdate(ctx: AppContext, change: DocChange): Promise<{ error: AppError | null; cardIds: ReadonlySet<string> }> {
+  const plan = planBoardChanges(change.after, change.changes, change.unknownRoots, change.user);
+  const cardIds = new Set(plan.cards.keys());
+  if (plan.problem) return { error: toError(plan.problem), cardIds };
+  return { error: await checkPlan(ctx, change, plan), cardIds };
+}
+
+async function checkPlan(ctx: AppContext, change: DocChange, plan: BoardChangePlan): Promise<AppError | null> {
+  if (plan.cards.size === 0 && plan.stages.size === 0) return null;
+
+  const stages = await listStages(ctx.db, change.id);
+  const live = new Map(stages.filter((s) => s.deletedAt === null).map((s) => [s.id, s]));
+
+  // The stage mirror: only what the pipeline settings stored.
+  const stageMap = change.after.getMap('stages');
+  for (const id of plan.stages) {
+    const s = live.get(id);
+    const stored: BoardStage | null = s
+      ? { name: s.name, nameZh: s.nameZh, probability: s.probability, kind: s.kind, position: s.position }
+      : null;
+    const entry = stageMap.get(id);
+    if (!stageEntryMatches(entry instanceof Y.Map ? entry.toJSON() : entry, stored)) {
+      return new AppError('validation', 400, 'Stages are changed in the pipeline settings', 'stages');
+    }
+  }
+  if (plan.cards.size === 0) return null;
+
+  const cardMap = change.after.getMap('cards');
+  const cardOf = (id: string) => (cardMap.get(id) as Y.Map<unknown>).toJSON() as Record<string, unknown>;
+  const opportunities = await findOpportunityTeams(ctx.db, [...plan.cards.keys()]);
+  // Customers are looked up only for new cards, customer changes, and cards not yet projected.
+  const customerIds = new Set<string>();
+  const ownerIds = new Set<string>();
+  for (const touch of plan.cards.values()) {
+    const card = cardOf(touch.id);
+    const needsCustomer = touch.isNew || touch.changed.has('customerId') || !opportunities.has(touch.id);
+    if (needsCustomer) customerIds.add(card.customerId as string);
+    const oldCustomer = touch.changed.get('customerId');
+    if (typeof oldCustomer === 'string') customerIds.add(oldCustomer);
+    if ((touch.isNew || touch.changed.has('ownerId')) && typeof card.ownerId === 'string') ownerIds.add(card.ownerId);
+  }
+  const customers = await findCustomerTeams(ctx.db, [...customerIds]);
+  const owners = await findUserTeams(ctx.db, [...ownerIds]);
+  const pipelineTeams = customerIds.size > 0 ? await findPipelineTeamIds(ctx.db, change.id) : new Set<string>();
+  return checkCards(change.user, plan.cards.values(), cardOf, { live, customers, opportunities, owners, pipelineTeams, pipelineId: change.id });
+}
 
 interface Lookups {
   pipelineId: string;

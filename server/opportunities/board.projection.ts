@@ -1,7 +1,8 @@
 /**
  * The relational projection of a board: one `opportunities` row per card and
  * a stage-history row per stay in a stage, written in the transaction that
- * stores the board's updates. It compares the accepted board with the stored
+ * stores the board's updates. It compares the given cards (the whole board,
+ * or the cards updates touched since the last projection) with their stored
  * rows and writes only what differs, so projecting the same state twice
  * changes nothing.
  */
@@ -14,6 +15,9 @@ import { type BoardProjection, closeState, type ProjectedCard } from './board-do
 import { amountOf } from './opportunity.ts';
 
 type Trx = Transaction<Database>;
+
+/** New cards are inserted this many rows per statement. */
+const INSERT_CHUNK = 500;
 
 /** An owner change the projection wrote; the caller turns it into an assignment notification. */
 export interface OwnerChange {
@@ -59,6 +63,7 @@ export async function projectBoard(
       'closed_at',
     ])
     .where('pipeline_id', '=', pipelineId)
+    .$if(board.scope === 'touched', (q) => q.where('id', 'in', board.cards.map((c) => c.id)))
     .execute();
   const stored = new Map(rows.map((r) => [r.id, r]));
   const actorId = user?.id ?? null;
@@ -71,14 +76,13 @@ export async function projectBoard(
       .where('id', 'in', [...new Set(fresh.map((c) => c.customerId))])
       .execute();
     const teamOf = new Map(customers.map((c) => [c.id, c.team_id]));
-    for (const card of fresh) {
+    const rows = fresh.flatMap((card) => {
       const teamId = teamOf.get(card.customerId);
       const kind = kindOf.get(card.stageId);
-      if (!teamId || !kind) continue;
+      if (!teamId || !kind) return [];
       const close = closeState(kind, null, now);
-      const inserted = await trx
-        .insertInto('opportunities')
-        .values({
+      return [
+        {
           id: card.id,
           team_id: teamId,
           pipeline_id: pipelineId,
@@ -96,34 +100,52 @@ export async function projectBoard(
           created_by: actorId,
           created_at: now,
           updated_at: now,
-        })
+        },
+      ];
+    });
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      const chunk = rows.slice(i, i + INSERT_CHUNK);
+      const inserted = await trx
+        .insertInto('opportunities')
+        .values(chunk)
         .onConflict((oc) => oc.column('id').doNothing())
         .returning('id')
-        .executeTakeFirst();
-      // The id belongs to an opportunity of another board: that board owns it.
-      if (!inserted) continue;
+        .execute();
+      // An id that belongs to an opportunity of another board is skipped: that board owns it.
+      const done = new Set(inserted.map((r) => r.id));
+      const added = chunk.filter((r) => done.has(r.id));
+      if (added.length === 0) continue;
       await trx
         .insertInto('opportunity_stage_history')
-        .values({
-          opportunity_id: card.id,
-          pipeline_id: pipelineId,
-          from_stage_id: null,
-          to_stage_id: card.stageId,
-          entered_at: now,
-          left_at: null,
-          moved_by: actorId,
-        })
+        .values(
+          added.map((r) => ({
+            opportunity_id: r.id,
+            pipeline_id: pipelineId,
+            from_stage_id: null,
+            to_stage_id: r.stage_id,
+            entered_at: now,
+            left_at: null,
+            moved_by: actorId,
+          })),
+        )
         .execute();
-      await recordAudit(trx, {
-        actor_id: actorId,
-        team_id: teamId,
-        action: 'opportunity.create',
-        entity_type: 'opportunity',
-        entity_id: card.id,
-        changes: { pipelineId, name: card.name, amount: card.amount, stageId: card.stageId, ownerId: card.ownerId },
-      });
-      result.inserted++;
-      if (card.ownerId) result.ownerChanges.push({ opportunityId: card.id, name: card.name, previousOwnerId: null, ownerId: card.ownerId });
+      await trx
+        .insertInto('audit_log')
+        .values(
+          added.map((r) => ({
+            actor_id: actorId,
+            team_id: r.team_id,
+            action: 'opportunity.create',
+            entity_type: 'opportunity',
+            entity_id: r.id,
+            changes: JSON.stringify({ pipelineId, name: r.name, amount: r.amount, stageId: r.stage_id, ownerId: r.owner_id }),
+          })),
+        )
+        .execute();
+      result.inserted += added.length;
+      for (const r of added) {
+        if (r.owner_id) result.ownerChanges.push({ opportunityId: r.id, name: r.name, previousOwnerId: null, ownerId: r.owner_id });
+      }
     }
   }
 

@@ -162,6 +162,27 @@ describe('conflicts', () => {
     for (const x of [a, b, c]) x.destroy();
   });
 
+  it('rapid updates from several clients, committed together, are all projected', async () => {
+    const made = [];
+    for (let i = 0; i < 12; i++) made.push(await createOpportunity(asRep, { customerId: customer, name: `Burst ${i}`, amount: i }));
+    const a = await open(repCookie);
+    const b = await open(rep2Cookie);
+    const c = await open(managerCookie);
+    const clients = [a, b, c];
+    // Each change goes out as its own update; many land in one group commit.
+    made.forEach((o, i) => {
+      const by = clients[i % clients.length]!;
+      card(by, o.id).set('amount', 1000 + i);
+      card(by, o.id).set('stageId', stage(i % 2 === 0 ? 'Proposal' : 'Negotiation'));
+    });
+    await until(async () => {
+      const rows = await s.ctx.db.selectFrom('opportunities').select(['id', 'amount']).where('id', 'in', made.map((o) => o.id)).execute();
+      return rows.every((r, _i, all) => all.length === made.length && Number(r.amount) >= 1000);
+    }, 'every burst change projected');
+    await expectProjectionMatches(s.ctx, pipeline.id);
+    for (const x of clients) x.destroy();
+  });
+
   it('two cards dropped into the same slot show in the same order everywhere', async () => {
     const target = stage('Contract signed');
     const p = await createOpportunity(asRep, { customerId: customer, name: 'P', amount: 1, stageId: target });
