@@ -68,6 +68,8 @@ export class TandemFrame extends LitElement {
       }
       nav {
         flex: 1;
+        min-height: 0;
+        overflow-y: auto;
       }
       ul {
         list-style: none;
@@ -133,7 +135,7 @@ export class TandemFrame extends LitElement {
         display: grid;
         gap: var(--t-space-5);
         align-content: start;
-        max-width: 1280px;
+        /* Full width: wide screens such as the pipeline board use it; forms cap their own width. */
         width: 100%;
       }
       main h1:focus {
