@@ -10,7 +10,7 @@ import { createApp } from './app.ts';
 import type { AppContext } from './context.ts';
 import { type ReminderSchedulerOptions, startReminderScheduler } from './notifications/reminder-scheduler.ts';
 import { attachDocUpgrade } from './realtime/upgrade.ts';
-import { attachSocketServer, type SocketServerOptions } from './socket/socket-server.ts';
+import { type SocketServerOptions, startSocketServer } from './socket/socket-server.ts';
 
 export interface RunningServer {
   server: ServerType;
@@ -39,7 +39,7 @@ export async function startServer(ctx: AppContext, opts: StartOptions): Promise<
   const shutdownHooks: Array<() => Promise<void>> = [];
   const reminders = startReminderScheduler(ctx, opts.reminders);
   shutdownHooks.push(() => reminders.stop());
-  const events = attachSocketServer(ctx, server as HttpServer, opts.socket);
+  const events = await startSocketServer(ctx, server as HttpServer, opts.socket);
   shutdownHooks.push(() => events.close());
   const docs = attachDocUpgrade(server as HttpServer, ctx);
   shutdownHooks.push(async () => {

@@ -60,7 +60,9 @@ async function resolveRoom(
 
 function broadcast(io: AppServer, registry: PresenceRegistry, room: string, resource: PresenceResource): PresenceEventDto {
   const event: PresenceEventDto = { resource, users: registry.users(room) };
-  io.to(room).emit('presence', event);
+  // The registry is this node's: broadcast to this node's sockets only, so that
+  // nodes behind a Redis adapter do not overwrite each other's lists.
+  io.local.to(room).emit('presence', event);
   return event;
 }
 

@@ -11,6 +11,7 @@ import { validateSessionToken } from '../auth/session.service.ts';
 import type { AppContext } from '../context.ts';
 import { registerPresenceHandlers } from './presence.handlers.ts';
 import { PresenceRegistry } from './presence-registry.ts';
+import { connectRedisAdapter, type RedisAdapterHandle } from './redis-adapter.ts';
 import { authenticateHandshake, handshakeError, socketOriginCheck } from './socket-auth.ts';
 import { TokenBucket } from './socket-rate-limit.ts';
 import { type AppServer, type AppSocket, teamRoom, userRoom } from './socket-types.ts';
@@ -30,6 +31,8 @@ export const MAX_SOCKETS_PER_USER = 50;
 const CLIENT_EVENTS = new Set(['presence:join', 'presence:leave']);
 
 export interface SocketServerOptions {
+  /** Overrides config.redisUrl (tests). */
+  redisUrl?: string;
   sessionRecheckIntervalMs?: number;
   eventBurst?: number;
   eventsPerSecond?: number;
@@ -42,7 +45,30 @@ export interface SocketServerHandle {
   close(): Promise<void>;
 }
 
-export function attachSocketServer(ctx: AppContext, httpServer: HttpServer, opts: SocketServerOptions = {}): SocketServerHandle {
+/** Attaches the Socket.IO server; with a Redis URL (config or options), through the Redis Streams adapter. */
+export async function startSocketServer(
+  ctx: AppContext,
+  httpServer: HttpServer,
+  opts: SocketServerOptions = {},
+): Promise<SocketServerHandle> {
+  const redisUrl = opts.redisUrl ?? ctx.config.redisUrl;
+  const redis = redisUrl ? await connectRedisAdapter(redisUrl, ctx.log) : null;
+  const handle = attachSocketServer(ctx, httpServer, opts, redis?.adapter);
+  return {
+    ...handle,
+    async close() {
+      await handle.close();
+      await redis?.close();
+    },
+  };
+}
+
+export function attachSocketServer(
+  ctx: AppContext,
+  httpServer: HttpServer,
+  opts: SocketServerOptions = {},
+  adapter?: RedisAdapterHandle['adapter'],
+): SocketServerHandle {
   const rule = {
     burst: opts.eventBurst ?? SOCKET_EVENT_BURST,
     perSecond: opts.eventsPerSecond ?? SOCKET_EVENTS_PER_SECOND,
@@ -55,6 +81,7 @@ export function attachSocketServer(ctx: AppContext, httpServer: HttpServer, opts
     // Other upgrade paths (/yjs/…) belong to the document hub: never destroy them.
     destroyUpgrade: false,
     cors: { origin: false },
+    ...(adapter ? { adapter } : {}),
   });
   const registry = new PresenceRegistry();
   const socketsPerUser = new Map<string, number>();
@@ -169,12 +196,11 @@ export function attachSocketServer(ctx: AppContext, httpServer: HttpServer, opts
       clearInterval(timer);
       offRevoked();
       offTransport();
-      io.disconnectSockets(true);
-      // Closes the engine; the HTTP server itself is closed by startServer.
-      await new Promise<void>((resolve) => {
-        io.engine.close();
-        resolve();
-      });
+      // `local`: with the Redis adapter, a plain disconnectSockets would reach every node.
+      io.local.disconnectSockets(true);
+      // Closes the engine and the adapter; the HTTP server itself is closed by startServer.
+      io.engine.close();
+      await Promise.resolve(io.of('/').adapter.close());
     },
   };
 }
