@@ -164,6 +164,26 @@ export class TandemApp extends LitElement {
     }
   }
 
+  /** The document title outside the frame (the frame names its own pages). */
+  protected override updated(): void {
+    switch (this.state.kind) {
+      case 'signed-out':
+        document.title = `${msg('Sign in', { id: 'signIn.title' })} · Tandem`;
+        return;
+      case 'password-change':
+        document.title = `${msg('Choose a new password', { id: 'forcedChange.title' })} · Tandem`;
+        return;
+      case 'starting':
+      case 'unreachable':
+        document.title = 'Tandem';
+        return;
+      case 'signed-in':
+        return;
+      default:
+        return this.state satisfies never;
+    }
+  }
+
   override render() {
     const state = this.state;
     switch (state.kind) {
