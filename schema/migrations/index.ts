@@ -4,6 +4,7 @@ import * as m0002 from './0002_customers.ts';
 import * as m0003 from './0003_documents.ts';
 import * as m0004 from './0004_customer_search.ts';
 import * as m0005 from './0005_notifications_tasks.ts';
+import * as m0006 from './0006_customer_search_tokens.ts';
 import * as m0010 from './0010_pipelines.ts';
 import * as m0020 from './0020_activities_reports.ts';
 
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '0003_documents': m0003,
   '0004_customer_search': m0004,
   '0005_notifications_tasks': m0005,
+  '0006_customer_search_tokens': m0006,
   '0010_pipelines': m0010,
   '0020_activities_reports': m0020,
 };

@@ -7,6 +7,7 @@ import { recordAudit } from '../audit/audit.repository.ts';
 type Q = Kysely<Database> | Transaction<Database>;
 
 export const CUSTOMER_ENTITY = 'customer';
+export const IMPORT_ENTITY = 'customer_import';
 export const HISTORY_LIMIT_MAX = 200;
 
 export type CustomerAction =
@@ -37,7 +38,18 @@ export function recordCustomerAudit(
   });
 }
 
-export async function listCustomerHistory(db: Q, customerId: string, limit: number, beforeId?: number): Promise<HistoryEntryDto[]> {
+/**
+ * A customer's history, newest first. A customer created by an import has no entry of its
+ * own for that (imports record one entry per import); the history ends with one derived
+ * from the row: `{id: 0, action: 'import', changes: {importId}}`.
+ */
+export async function listCustomerHistory(
+  db: Q,
+  customer: { id: string; import_id: string | null; created_at: Date; created_by: string | null },
+  limit: number,
+  beforeId?: number,
+): Promise<HistoryEntryDto[]> {
+  const customerId = customer.id;
   let q = db
     .selectFrom('audit_log as a')
     .leftJoin('users as u', 'u.id', 'a.actor_id')
@@ -46,7 +58,7 @@ export async function listCustomerHistory(db: Q, customerId: string, limit: numb
     .where('a.entity_id', '=', customerId);
   if (beforeId !== undefined) q = q.where('a.id', '<', beforeId);
   const rows = await q.orderBy('a.id', 'desc').limit(limit).execute();
-  return rows.map((r) => ({
+  const entries: HistoryEntryDto[] = rows.map((r) => ({
     id: Number(r.id),
     at: r.at.toISOString(),
     actorId: r.actor_id,
@@ -54,4 +66,18 @@ export async function listCustomerHistory(db: Q, customerId: string, limit: numb
     action: r.action,
     changes: (typeof r.changes === 'string' ? JSON.parse(r.changes) : r.changes) as Record<string, unknown>,
   }));
+  if (customer.import_id && entries.length < limit) {
+    const actor = customer.created_by
+      ? await db.selectFrom('users').select('name').where('id', '=', customer.created_by).executeTakeFirst()
+      : undefined;
+    entries.push({
+      id: 0,
+      at: customer.created_at.toISOString(),
+      actorId: customer.created_by,
+      actorName: actor?.name ?? null,
+      action: 'import',
+      changes: { importId: customer.import_id },
+    });
+  }
+  return entries;
 }

@@ -2,7 +2,8 @@ import { type Kysely, type Transaction, sql } from 'kysely';
 import type { CustomerImportRow } from '../../schema/tables/customer-import.table.ts';
 import type { ImportDto, ImportRowResult } from '../../schema/wire/customer-import.ts';
 import type { Database } from '../../schema/types.ts';
-import { CUSTOMER_ENTITY } from './customer-audit.ts';
+import { recordAudit } from '../audit/audit.repository.ts';
+import { CUSTOMER_ENTITY, IMPORT_ENTITY } from './customer-audit.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -81,6 +82,14 @@ export async function archiveImported(trx: Transaction<Database>, importId: stri
     .returning(['id', 'team_id'])
     .execute();
   if (archived.length > 0) {
+    await recordAudit(trx, {
+      actor_id: actorId,
+      team_id: archived[0]!.team_id,
+      action: 'undo',
+      entity_type: IMPORT_ENTITY,
+      entity_id: importId,
+      changes: { archived: archived.length },
+    });
     await sql`
       insert into audit_log (actor_id, team_id, action, entity_type, entity_id, changes, at)
       select ${actorId}::uuid, c.team_id, 'import-undo', ${CUSTOMER_ENTITY}, c.id::text,

@@ -1,11 +1,10 @@
 /**
  * CSV imports: validate every row, skip likely duplicates (against the team and earlier rows
  * of the file), then create customers in batches, each batch one transaction holding the rows,
- * their documents' first snapshots, their audit entries and the import's progress — so a row
+ * their documents' first snapshots and the import's progress — so a row
  * is either wholly there or not at all. An import can be undone (its customers archived).
  */
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import {
   IMPORT_PREVIEW_ROWS,
   IMPORT_REPORT_MAX,
@@ -21,7 +20,8 @@ import { badRequest, conflict, notFound } from '../http/app-error.ts';
 import { findTeamById } from '../teams/team.repository.ts';
 import type { User } from '../users/user.ts';
 import { assertManager, changeFromBody, teamForNewCustomer } from './customer.ts';
-import { CUSTOMER_ENTITY } from './customer-audit.ts';
+import { recordAudit } from '../audit/audit.repository.ts';
+import { IMPORT_ENTITY } from './customer-audit.ts';
 import { insertInitialCustomers } from './customer-bulk.repository.ts';
 import { listCategories } from './customer-category.repository.ts';
 import { type DuplicateKeys, duplicateKeys } from './customer-duplicates.ts';
@@ -88,7 +88,20 @@ export async function startImport(ctx: AppContext, user: User, bytes: Uint8Array
     };
   }
 
-  const record = await insertImport(ctx.db, { teamId, createdBy: user.id, fileName, total: plan.length });
+  const record = await ctx.db.transaction().execute(async (trx) => {
+    const row = await insertImport(trx, { teamId, createdBy: user.id, fileName, total: plan.length });
+    // One audit entry for the import; each imported customer's history shows its import
+    // from customers.import_id (customer-audit.ts), which keeps bulk imports fast.
+    await recordAudit(trx, {
+      actor_id: user.id,
+      team_id: teamId,
+      action: 'import',
+      entity_type: IMPORT_ENTITY,
+      entity_id: row.id,
+      changes: { fileName, rows: plan.length },
+    });
+    return row;
+  });
   const run = executeImport(ctx, user, teamId, record.id, plan);
   if (plan.length <= IMPORT_SYNC_ROWS) {
     await run;
@@ -238,13 +251,6 @@ async function executeImport(ctx: AppContext, user: User, teamId: string, import
       const counts = countResults(results);
       await ctx.db.transaction().execute(async (trx) => {
         await insertInitialCustomers(trx, states, now);
-        if (states.length > 0) {
-          await sql`
-            insert into audit_log (actor_id, team_id, action, entity_type, entity_id, changes, at)
-            select ${user.id}::uuid, ${teamId}::uuid, 'import', ${CUSTOMER_ENTITY}, id::text,
-                   jsonb_build_object('importId', ${importId}::text, 'name', jsonb_build_array(null, name)), ${now}
-            from customers where id = any(${sql.val(states.map((x) => x.row.id))}::uuid[])`.execute(trx);
-        }
         await addImportProgress(trx, importId, { processed: batch.length, ...counts });
       });
       for (const r of results) keep(r);

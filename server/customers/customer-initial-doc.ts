@@ -47,7 +47,8 @@ export function applyChangeToDoc(doc: Y.Doc, change: CustomerChange): void {
 }
 
 export function buildInitialCustomer(c: InitialCustomer, now: Date): InitialCustomerState {
-  const doc = new Y.Doc();
+  // A given guid: generating a random one costs more than the rest of this function.
+  const doc = new Y.Doc({ guid: c.id });
   try {
     doc.transact(() => {
       applyChangeToDoc(doc, { fields: { ...c.change.fields, name: c.name }, tags: c.change.tags });

@@ -1,6 +1,6 @@
 /**
- * Keyword search terms. The database indexes `tandem_search_tokens(text)` (migration 0004):
- * CJK unigrams and bigrams, Latin/digit bigrams and trigrams. A query term is turned into
+ * Keyword search terms. The database indexes `tandem_search_tokens(text)` (migrations 0004,
+ * 0006): CJK unigrams and bigrams, Latin/digit trigrams. A query term is turned into
  * tokens that every text containing the term must also contain, so `search_tokens @> tokens`
  * never loses a match; a LIKE over `search_text` then checks the exact substring.
  */
@@ -37,8 +37,7 @@ export function termTokens(term: string): string[] {
     for (const g of grams(run, [...run].length >= 2 ? 2 : 1)) tokens.add(g);
   }
   for (const run of term.toLowerCase().match(LATIN_RUN) ?? []) {
-    if (run.length >= 3) for (const g of grams(run, 3)) tokens.add(g);
-    else if (run.length === 2) tokens.add(run);
+    for (const g of grams(run, 3)) tokens.add(g);
   }
   return [...tokens];
 }
@@ -50,7 +49,7 @@ export function textTokens(text: string): string[] {
     for (const g of [...grams(run, 1), ...grams(run, 2)]) tokens.add(g);
   }
   for (const run of text.toLowerCase().match(LATIN_RUN) ?? []) {
-    for (const g of [...grams(run, 2), ...grams(run, 3)]) tokens.add(g);
+    for (const g of grams(run, 3)) tokens.add(g);
   }
   return [...tokens];
 }

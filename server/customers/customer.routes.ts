@@ -116,10 +116,11 @@ export function customerRoutes(ctx: AppContext) {
       const { user } = requireUser(c);
       const id = parseWith(idParam, c.req.param('id'));
       const q = parseWith(historyQuery, queryObject(c));
-      await loadVisibleCustomer(ctx, user, id);
+      const customer = await loadVisibleCustomer(ctx, user, id);
       const limit = q.limit ?? 50;
-      const items = await listCustomerHistory(ctx.db, id, limit, q.before);
-      return c.json({ items, nextBefore: items.length === limit ? items[items.length - 1]!.id : null });
+      const items = await listCustomerHistory(ctx.db, customer, limit, q.before);
+      const last = items[items.length - 1];
+      return c.json({ items, nextBefore: items.length === limit && last && last.id > 0 ? last.id : null });
     })
     .get('/:id/contacts', async (c) => {
       const { user } = requireUser(c);
