@@ -22,6 +22,7 @@ const BENCHMARKS = [
   { name: 'hub', file: 'hub.bench.ts' },
   { name: 'customers', file: 'customers.bench.ts' },
   { name: 'notify', file: 'notify.bench.ts' },
+  { name: 'board', file: 'board.bench.ts' },
   { name: 'reports', file: 'reports.bench.ts' },
 ] as const;
 
