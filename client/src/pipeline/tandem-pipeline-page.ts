@@ -123,7 +123,7 @@ export class TandemPipelinePage extends LitElement {
         gap: var(--t-space-3);
       }
       .toolbar .field {
-        min-width: 160px;
+        min-width: 140px;
       }
       .toolbar .spacer {
         flex: 1;
