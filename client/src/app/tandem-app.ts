@@ -180,7 +180,7 @@ export class TandemApp extends LitElement {
       case 'signed-in':
         return;
       default:
-        return this.state satisfies never;
+        this.state satisfies never;
     }
   }
 
