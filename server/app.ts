@@ -22,6 +22,7 @@ import { dashboardRoutes } from './reports/dashboard.routes.ts';
 import { reportRoutes } from './reports/report.routes.ts';
 import { taskRoutes } from './tasks/task.routes.ts';
 import { meRoutes, userRoutes } from './users/user.routes.ts';
+import { docAccessRoutes } from './realtime/doc-access.routes.ts';
 
 export const CLIENT_DIST = 'dist/client';
 
@@ -76,6 +77,7 @@ export function createApp(ctx: AppContext) {
   api.route('/reports', funnelRoutes(ctx));
   api.route('/reports', reportRoutes(ctx));
   api.route('/dashboard', dashboardRoutes(ctx));
+  api.route('/docs', docAccessRoutes(ctx));
   api.all('*', () => {
     throw new AppError('not_found', 404, 'No such API route');
   });

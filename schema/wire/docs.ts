@@ -141,5 +141,21 @@ export interface DocRefusalReason {
   field?: string;
 }
 
+/** The refusal in a permission-denied message, or null if the text is not one of ours. */
+export function parseRefusalReason(text: string): DocRefusalReason | null {
+  try {
+    const v = JSON.parse(text) as Partial<DocRefusalReason>;
+    return typeof v.code === 'string' && typeof v.message === 'string' ? (v as DocRefusalReason) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** What `GET /api/docs/:name` answers: the caller's access to a document. */
+export interface DocAccessDto {
+  name: string;
+  access: 'write' | 'read';
+}
+
 /** True for close codes after which reconnecting cannot help. */
 export const isFinalDocClose = (code: number) => (code >= 4400 && code < 4500) || code === DOC_CLOSE.tooLarge;

@@ -134,13 +134,3 @@ export function encodeRefusal(reason: DocRefusalReason): Uint8Array {
   encoding.writeVarString(e, JSON.stringify(reason));
   return encoding.toUint8Array(e);
 }
-
-/** The refusal a client received in a permission-denied message, or null if it is not ours. */
-export function parseRefusalReason(text: string): DocRefusalReason | null {
-  try {
-    const v = JSON.parse(text) as Partial<DocRefusalReason>;
-    return typeof v.code === 'string' && typeof v.message === 'string' ? (v as DocRefusalReason) : null;
-  } catch {
-    return null;
-  }
-}

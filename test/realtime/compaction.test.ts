@@ -34,7 +34,9 @@ describe('compaction', () => {
     const name = customerDocName(customerId);
     const clients = [0, 1, 2].map(() => connect(s.wsBase, name, cookie));
     await Promise.all(clients.map((c) => c.synced()));
-    clients.forEach((c, i) => c.doc.getArray(CUSTOMER_ROOTS.followups).push([newFollowup(rep.id, `client${i}:`)]));
+    clients.forEach((c, i) => {
+      c.doc.getArray(CUSTOMER_ROOTS.followups).push([newFollowup(rep.id, `client${i}:`)]);
+    });
     await until(() => clients.every((c) => c.doc.getArray(CUSTOMER_ROOTS.followups).length === 3), 'entries');
     const own = (c: (typeof clients)[number], i: number) =>
       c.doc
