@@ -56,6 +56,9 @@ export class TandemCustomerField extends LitElement {
     base,
     forms,
     css`
+      :host {
+        min-width: 0;
+      }
       .top {
         display: flex;
         align-items: center;

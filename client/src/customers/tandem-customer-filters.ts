@@ -40,13 +40,26 @@ export class TandemCustomerFilters extends LitElement {
       }
       .grid {
         display: grid;
-        grid-template-columns: repeat(auto-fill, minmax(200px, 1fr));
+        grid-template-columns: repeat(auto-fill, minmax(190px, 1fr));
         gap: var(--t-space-4);
       }
       .range {
         display: grid;
-        grid-template-columns: 1fr 1fr;
+        grid-template-columns: minmax(0, 1fr) auto minmax(0, 1fr);
+        align-items: center;
         gap: var(--t-space-2);
+      }
+      .span2 {
+        grid-column: span 2;
+      }
+      input,
+      select {
+        min-width: 0;
+      }
+      @media (max-width: 700px) {
+        .span2 {
+          grid-column: auto;
+        }
       }
       .checks {
         display: flex;
@@ -189,7 +202,7 @@ export class TandemCustomerFilters extends LitElement {
             ${FOLLOWUP_STATUS_VALUES.map((s) => html`<option value=${s} ?selected=${f.followup === s}>${followupStatusLabel(s)}</option>`)}
           </select>
         </div>
-        <fieldset>
+        <fieldset class="span2">
           <legend>${msg('Created', { id: 'customers.filter.created' })}</legend>
           <div class="range">
             <input
@@ -198,6 +211,7 @@ export class TandemCustomerFilters extends LitElement {
               .value=${f.createdFrom ?? ''}
               @change=${(e: Event) => this.change({ createdFrom: (e.target as HTMLInputElement).value || undefined })}
             />
+            <span aria-hidden="true">–</span>
             <input
               type="date"
               aria-label=${msg('Created to', { id: 'customers.filter.createdTo' })}
@@ -206,7 +220,7 @@ export class TandemCustomerFilters extends LitElement {
             />
           </div>
         </fieldset>
-        <fieldset>
+        <fieldset class="span2">
           <legend>${msg('Updated', { id: 'customers.filter.updated' })}</legend>
           <div class="range">
             <input
@@ -215,6 +229,7 @@ export class TandemCustomerFilters extends LitElement {
               .value=${f.updatedFrom ?? ''}
               @change=${(e: Event) => this.change({ updatedFrom: (e.target as HTMLInputElement).value || undefined })}
             />
+            <span aria-hidden="true">–</span>
             <input
               type="date"
               aria-label=${msg('Updated to', { id: 'customers.filter.updatedTo' })}

@@ -6,11 +6,12 @@ import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { CustomerField, HistoryEntryDto } from '../../../schema/wire/customer.ts';
 import { CUSTOMER_FIELDS } from '../../../schema/wire/docs.ts';
+import type { UserDto } from '../../../schema/wire/user.ts';
 import { customerHistory } from '../api/customers.ts';
 import { errorMessage } from '../ui/error-message.ts';
 import { base, buttons } from '../ui/styles.ts';
 import '../ui/tandem-alert.ts';
-import { fieldLabel, formatDateTime } from './customer-labels.ts';
+import { categoryLabel, fieldLabel, formatDateTime, kindLabel } from './customer-labels.ts';
 
 /** Longest value shown in a history line; the rest is cut. */
 const VALUE_SHOWN_MAX = 120;
@@ -46,7 +47,7 @@ function actionLabel(action: string): string {
 
 function shown(v: unknown): string {
   if (v === null || v === undefined || v === '') return '—';
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  const s = typeof v === 'string' ? v : Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(', ') : JSON.stringify(v);
   return s.length > VALUE_SHOWN_MAX ? `${s.slice(0, VALUE_SHOWN_MAX)}…` : s;
 }
 
@@ -58,6 +59,7 @@ function keyLabel(key: string): string {
 export class TandemCustomerHistory extends LitElement {
   static override properties = {
     customerId: { type: String },
+    users: { attribute: false },
     items: { state: true },
     nextBefore: { state: true },
     error: { state: true },
@@ -96,6 +98,7 @@ export class TandemCustomerHistory extends LitElement {
     `,
   ];
   declare customerId: string;
+  declare users: readonly UserDto[];
   declare items: HistoryEntryDto[] | null;
   declare nextBefore: number | null;
   declare error: unknown;
@@ -104,6 +107,7 @@ export class TandemCustomerHistory extends LitElement {
     super();
     updateWhenLocaleChanges(this);
     this.customerId = '';
+    this.users = [];
     this.items = null;
     this.nextBefore = null;
     this.error = null;
@@ -135,13 +139,21 @@ export class TandemCustomerHistory extends LitElement {
     }
   }
 
+  /** Owner ids read as names; everything else as written. */
+  private value(key: string, v: unknown): string {
+    if (key === 'ownerId' && typeof v === 'string') return this.users.find((u) => u.id === v)?.name ?? shown(v);
+    if (key === 'category' && typeof v === 'string' && v) return categoryLabel(v);
+    if (key === 'kind' && typeof v === 'string' && v) return kindLabel(v);
+    return shown(v);
+  }
+
   private renderChanges(e: HistoryEntryDto) {
     const entries = Object.entries(e.changes ?? {});
     if (entries.length === 0) return nothing;
     return entries.map(([key, value]) =>
       Array.isArray(value) && value.length === 2
-        ? html`<div class="change"><strong>${keyLabel(key)}</strong>: <span class="old">${shown(value[0])}</span> → <span>${shown(value[1])}</span></div>`
-        : html`<div class="change"><strong>${keyLabel(key)}</strong>: ${shown(value)}</div>`,
+        ? html`<div class="change"><strong>${keyLabel(key)}</strong>: <span class="old">${this.value(key, value[0])}</span> → <span>${this.value(key, value[1])}</span></div>`
+        : html`<div class="change"><strong>${keyLabel(key)}</strong>: ${this.value(key, value)}</div>`,
     );
   }
 

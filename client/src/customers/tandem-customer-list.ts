@@ -57,7 +57,7 @@ export class TandemCustomerList extends LitElement {
       .head,
       .row {
         display: grid;
-        grid-template-columns: minmax(220px, 2.4fr) 110px minmax(110px, 1fr) minmax(120px, 1fr) minmax(150px, 1.3fr) 110px 110px;
+        grid-template-columns: minmax(180px, 2.2fr) 100px minmax(90px, 1fr) 120px minmax(120px, 1.3fr) 104px 104px;
         gap: var(--t-space-3);
         align-items: center;
         padding: 0 var(--t-space-4);
@@ -73,8 +73,7 @@ export class TandemCustomerList extends LitElement {
         letter-spacing: 0.03em;
       }
       lit-virtualizer {
-        height: min(70vh, 100%);
-        min-height: 280px;
+        height: max(320px, calc(100vh - 300px));
         width: 100%;
       }
       .item {
@@ -133,10 +132,19 @@ export class TandemCustomerList extends LitElement {
       .state {
         padding: var(--t-space-5);
       }
-      @media (max-width: 900px) {
+      @media (max-width: 1180px) {
         .head,
         .row {
-          grid-template-columns: minmax(160px, 2fr) 100px minmax(110px, 1fr);
+          grid-template-columns: minmax(160px, 2fr) 100px minmax(90px, 1fr) 120px 104px;
+        }
+        .wider {
+          display: none;
+        }
+      }
+      @media (max-width: 760px) {
+        .head,
+        .row {
+          grid-template-columns: minmax(140px, 2fr) 96px minmax(80px, 1fr);
         }
         .wide {
           display: none;
@@ -297,9 +305,9 @@ export class TandemCustomerList extends LitElement {
         <span class="cell"><span class="badge ${c.category === 'vip' ? 'primary' : c.category === 'closed-won' ? 'success' : ''}">${categoryLabel(c.category, this.categories)}</span></span>
         <span class="cell">${this.ownerName(c.ownerId)}</span>
         <span class="cell wide">${c.phone}</span>
-        <span class="cell wide">${c.email}</span>
+        <span class="cell wide wider">${c.email}</span>
         <span class="cell wide ${overdue ? 'overdue' : ''}">${formatDate(c.nextFollowupAt)}</span>
-        <span class="cell wide">${formatDate(c.updatedAt)}</span>
+        <span class="cell wide wider">${formatDate(c.updatedAt)}</span>
       </a>
     </div>`;
   };
@@ -359,9 +367,9 @@ export class TandemCustomerList extends LitElement {
         <span>${msg('Category', { id: 'customers.field.category' })}</span>
         <span>${msg('Owner', { id: 'customers.field.owner' })}</span>
         <span class="wide">${msg('Phone', { id: 'customers.field.phone' })}</span>
-        <span class="wide">${msg('E-mail', { id: 'customers.field.email' })}</span>
+        <span class="wide wider">${msg('E-mail', { id: 'customers.field.email' })}</span>
         <span class="wide">${msg('Next follow-up', { id: 'customers.nextFollowup' })}</span>
-        <span class="wide">${msg('Updated', { id: 'customers.filter.updated' })}</span>
+        <span class="wide wider">${msg('Updated', { id: 'customers.filter.updated' })}</span>
       </div>
       ${this.renderBody()}`;
   }

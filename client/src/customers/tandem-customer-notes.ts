@@ -33,6 +33,18 @@ function cursorBuilder(state: unknown): HTMLElement {
   return cursor;
 }
 
+/**
+ * y-prosemirror measures the local selection with `view.root.createRange()`,
+ * which exists on Document but not on ShadowRoot; inside a shadow root every
+ * remote update arriving while the editor has focus would throw. A Range from
+ * the document spans shadow trees, so the root gets that.
+ */
+function supportRangesIn(root: Node): void {
+  if (root instanceof ShadowRoot && !('createRange' in root)) {
+    Object.defineProperty(root, 'createRange', { value: () => document.createRange() });
+  }
+}
+
 export class TandemCustomerNotes extends LitElement {
   static override properties = {
     doc: { attribute: false },
@@ -145,6 +157,7 @@ export class TandemCustomerNotes extends LitElement {
     const mount = this.renderRoot.querySelector<HTMLElement>('.editor');
     if (!mount || !this.doc || !this.awareness) return;
     mount.replaceChildren();
+    supportRangesIn(this.renderRoot);
     const fragment = this.doc.getXmlFragment(CUSTOMER_ROOTS.notes);
     const state = EditorState.create({
       schema,

@@ -148,12 +148,16 @@ export class TandemCustomerPage extends LitElement {
       }
       .column {
         display: grid;
+        grid-template-columns: minmax(0, 1fr);
         gap: var(--t-space-4);
+        min-width: 0;
+      }
+      .card {
         min-width: 0;
       }
       .fields {
         display: grid;
-        grid-template-columns: 1fr 1fr;
+        grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
         gap: var(--t-space-3) var(--t-space-4);
       }
       .fields .wide {
@@ -321,7 +325,8 @@ export class TandemCustomerPage extends LitElement {
     const live = c.status === 'synced' || c.status === 'offline';
     const readonly = !live || (Boolean(customer.archivedAt) && !manager);
     const fields = c.status === 'connecting' && Object.keys(c.fields).length === 0 ? (customer as unknown as Record<string, string>) : c.fields;
-    const value = (name: CustomerFieldName) => String(fields[name] ?? '');
+    // A field the document has never held (a default the server applied) reads from the record.
+    const value = (name: CustomerFieldName) => String(fields[name] ?? (customer as unknown as Record<string, string | null>)[name] ?? '');
     const categoryOptions: FieldOption[] = (this.categories.length ? this.categories : [{ key: customer.category, label: customer.category }]).map((cat) => ({
       value: cat.key,
       label: categoryLabel(cat.key, this.categories),
@@ -335,11 +340,7 @@ export class TandemCustomerPage extends LitElement {
       { value: '', label: msg('No owner', { id: 'customers.filter.noOwner' }) },
       ...this.users.filter((u) => u.active || u.id === value('ownerId')).map((u) => ({ value: u.id, label: u.name })),
     ];
-    return html`<div
-        class="top"
-        @field-focus=${(e: CustomEvent<string | null>) => c.setFocus(e.detail)}
-        @field-commit=${(e: CustomEvent<{ name: string; value: string }>) => c.setField(e.detail.name, e.detail.value)}
-      >
+    return html`<div class="top">
         <h2 id="customer-name">${value('name') || customer.name}</h2>
         ${customer.archivedAt ? html`<span class="badge danger">${msg('Archived', { id: 'customers.archived' })}</span>` : nothing}
         <span class="status" data-status=${c.status} role="status"><span class="dot"></span>${statusLabel(c.status)}</span>
@@ -443,7 +444,7 @@ export class TandemCustomerPage extends LitElement {
           </section>
           <section class="card" aria-labelledby="history-h">
             <h3 id="history-h">${msg('Change history', { id: 'customer.history' })}</h3>
-            <tandem-customer-history customerId=${customer.id}></tandem-customer-history>
+            <tandem-customer-history customerId=${customer.id} .users=${this.users}></tandem-customer-history>
           </section>
         </div>
       </div>`;

@@ -259,10 +259,6 @@ export class TandemCustomersPage extends LitElement {
         <button type="button" aria-pressed=${this.showFilters ? 'true' : 'false'} aria-controls="filters" @click=${() => (this.showFilters = !this.showFilters)}>
           ${filters > 0 ? msg(str`Filters (${filters})`, { id: 'customers.filtersCount' }) : msg('Filters', { id: 'customers.filters' })}
         </button>
-        <span class="spacer"></span>
-        <a class="button" href=${exportUrl(this.filter, 'csv')} download>${msg('Export CSV', { id: 'customers.exportCsv' })}</a>
-        <a class="button" href=${exportUrl(this.filter, 'xlsx')} download>${msg('Export Excel', { id: 'customers.exportXlsx' })}</a>
-        <button type="button" @click=${() => this.openDialog('import')}>${msg('Import', { id: 'customers.import' })}</button>
         <button class="primary" type="button" @click=${() => this.openDialog('create')}>${icons.plus}${msg('New customer', { id: 'customers.new' })}</button>
       </div>
       <div class="saved">
@@ -273,6 +269,10 @@ export class TandemCustomersPage extends LitElement {
         </select>
         <button type="button" class="link" @click=${() => this.openDialog('save-filter')}>${msg('Save current filter', { id: 'customers.saved.save' })}</button>
         ${this.selectedSaved ? html`<button type="button" class="link danger" @click=${this.onDeleteSaved}>${msg('Delete', { id: 'common.delete' })}</button>` : nothing}
+        <span class="spacer"></span>
+        <button type="button" @click=${() => this.openDialog('import')}>${msg('Import', { id: 'customers.import' })}</button>
+        <a class="button" href=${exportUrl(this.filter, 'csv')} download>${msg('Export CSV', { id: 'customers.exportCsv' })}</a>
+        <a class="button" href=${exportUrl(this.filter, 'xlsx')} download>${msg('Export Excel', { id: 'customers.exportXlsx' })}</a>
       </div>
       ${this.notice ? html`<tandem-alert kind=${this.notice.kind}>${this.notice.text}</tandem-alert>` : nothing}
       ${this.showFilters

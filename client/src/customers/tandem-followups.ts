@@ -74,8 +74,12 @@ export class TandemFollowups extends LitElement {
       }
       .row {
         display: grid;
-        grid-template-columns: 140px 1fr 1fr;
+        grid-template-columns: 140px minmax(0, 1fr) minmax(0, 1fr);
         gap: var(--t-space-3);
+      }
+      .row > *,
+      input {
+        min-width: 0;
       }
       textarea {
         min-height: 64px;
