@@ -4,10 +4,11 @@
  * Chromium driven by playwright-core. Each page gets its own browser context,
  * so each signed-in person has their own cookies.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { build } from 'vite';
 import { type RunningServer, startServer } from '../../server/server.ts';
 import { createTestContext, type TestContext } from './context.ts';
 
@@ -35,12 +36,33 @@ const BUILD_LOCK_POLL_MS = 200;
 /** How long a locator waits for an element before failing with its name (below the test timeout, so the failure says what was missing). */
 export const ELEMENT_TIMEOUT_MS = 15_000;
 
+const CLIENT_INDEX = 'dist/client/index.html';
+const CLIENT_SOURCES = ['client', 'schema/wire'];
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function clientIsStale(): boolean {
+  if (!existsSync(CLIENT_INDEX)) return true;
+  const built = statSync(CLIENT_INDEX).mtimeMs;
+  return CLIENT_SOURCES.some((dir) => newestMtime(dir) > built);
+}
+
 /**
- * Builds the client if dist/client is missing or older than its sources
- * (scripts/ensure-build.mjs decides), one builder at a time. `npm test` has
- * already done it; this covers `npx vitest run test/e2e` on a fresh clone.
+ * Builds the client if dist/client is missing or older than its sources, one
+ * builder at a time. `npm test` has already done it (scripts/ensure-build.mjs);
+ * this covers `npx vitest run test/e2e` on a fresh clone or after an edit. The
+ * output directory is not emptied first: a browser test running in another
+ * worker keeps loading the chunks its page was built with.
  */
 export async function ensureClientBuilt(): Promise<void> {
+  if (!clientIsStale()) return;
   mkdirSync('dist', { recursive: true });
   for (;;) {
     try {
@@ -56,7 +78,8 @@ export async function ensureClientBuilt(): Promise<void> {
     }
   }
   try {
-    execFileSync(process.execPath, ['scripts/ensure-build.mjs'], { stdio: 'inherit' });
+    // Another worker may have built it while this one waited for the lock.
+    if (clientIsStale()) await build({ configFile: 'vite.config.ts', logLevel: 'warn', build: { emptyOutDir: false } });
   } finally {
     rmdirSync(BUILD_LOCK);
   }
