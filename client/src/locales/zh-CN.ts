@@ -4,9 +4,11 @@
  */
 import { str } from '@lit/localize';
 import { customerTemplates } from './zh-CN.customers.ts';
+import { pipelineTemplates } from './zh-CN.pipeline.ts';
 
 export const templates = {
   ...customerTemplates,
+  ...pipelineTemplates,
   'admin.actions': '操作',
   'admin.active': '启用',
   'admin.chooseTeam': '选择团队…',
