@@ -18,6 +18,8 @@ export interface AssignmentInput {
   /** The previous owner, when known: re-saving the same owner notifies nobody. */
   previousRecipientId?: string | null;
   entity: { type: NotificationEntityType; id: string; name: string };
+  /** The entity's team: a recipient outside it (admins excepted) is never told. */
+  teamId: string;
   /** Defaults to the entity's own page. */
   link?: string;
 }
@@ -33,7 +35,8 @@ export function assignmentRecipient(input: Pick<AssignmentInput, 'actorId' | 're
 
 /**
  * Stores the notification in `trx` and returns its pending delivery, or null
- * when nobody is to be told (self-assignment, no change, inactive recipient).
+ * when nobody is to be told (self-assignment, no change, inactive recipient,
+ * or a recipient outside the entity's team).
  * Call `deliver()` on the result after the transaction commits.
  */
 export async function notifyAssignment(
@@ -45,10 +48,11 @@ export async function notifyAssignment(
   if (!recipientId) return null;
   const recipient = await trx
     .selectFrom('users')
-    .select(['locale', 'active'])
+    .select(['locale', 'active', 'team_id', 'role'])
     .where('id', '=', recipientId)
     .executeTakeFirst();
   if (!recipient?.active) return null;
+  if (recipient.role !== 'admin' && recipient.team_id !== input.teamId) return null;
   const actor = input.actorId
     ? await trx.selectFrom('users').select('name').where('id', '=', input.actorId).executeTakeFirst()
     : undefined;

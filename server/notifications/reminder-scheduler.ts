@@ -33,8 +33,10 @@ export interface ReminderScheduler {
   stop(): Promise<void>;
 }
 
-async function recipientLocale(trx: Trx, userId: string): Promise<{ locale: Locale; active: boolean } | undefined> {
-  return trx.selectFrom('users').select(['locale', 'active']).where('id', '=', userId).executeTakeFirst();
+/** The recipient's language, if they are still an active member of the team the reminder is about. */
+async function recipientLocale(trx: Trx, userId: string, teamId: string): Promise<Locale | null> {
+  const u = await trx.selectFrom('users').select(['locale', 'active', 'team_id']).where('id', '=', userId).executeTakeFirst();
+  return u?.active && u.team_id === teamId ? u.locale : null;
 }
 
 async function fireTaskBatch(ctx: AppContext, now: Date): Promise<number> {
@@ -44,10 +46,10 @@ async function fireTaskBatch(ctx: AppContext, now: Date): Promise<number> {
     for (const task of due) {
       const overdue = task.dueAt.getTime() <= now.getTime();
       await markTaskReminded(trx, task.id, overdue ? 'overdue' : 'due_soon', now);
-      const recipient = await recipientLocale(trx, task.assigneeId);
-      if (!recipient?.active) continue;
+      const locale = await recipientLocale(trx, task.assigneeId, task.teamId);
+      if (!locale) continue;
       const kind: ReminderKind = overdue ? 'task_overdue' : 'task_due_soon';
-      const text = reminderText(recipient.locale, kind, task.title, task.dueAt);
+      const text = reminderText(locale, kind, task.title, task.dueAt);
       const entity = { type: 'task' as const, id: task.id };
       queue.add(
         await ctx.notifier.notify(trx, {
@@ -72,9 +74,9 @@ async function fireFollowupBatch(ctx: AppContext, now: Date): Promise<number> {
     const due = await claimDueFollowups(trx, now, new Date(now.getTime() - FOLLOWUP_REMINDER_LOOKBACK_MS), REMINDER_BATCH_SIZE);
     for (const f of due) {
       if (!(await markFollowupReminded(trx, f.customerId, f.dueAt, now))) continue;
-      const recipient = await recipientLocale(trx, f.ownerId);
-      if (!recipient?.active) continue;
-      const text = reminderText(recipient.locale, 'followup_due', f.name, f.dueAt);
+      const locale = await recipientLocale(trx, f.ownerId, f.teamId);
+      if (!locale) continue;
+      const text = reminderText(locale, 'followup_due', f.name, f.dueAt);
       const entity = { type: 'customer' as const, id: f.customerId };
       queue.add(
         await ctx.notifier.notify(trx, {

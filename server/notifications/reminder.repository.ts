@@ -9,6 +9,7 @@ import type { Trx } from './notifier.ts';
 
 export interface DueTask {
   id: string;
+  teamId: string;
   title: string;
   assigneeId: string;
   dueAt: Date;
@@ -18,7 +19,7 @@ export interface DueTask {
 export async function claimDueTasks(trx: Trx, now: Date, dueSoonUntil: Date, limit: number): Promise<DueTask[]> {
   const rows = await trx
     .selectFrom('tasks')
-    .select(['id', 'title', 'assignee_id', 'due_at'])
+    .select(['id', 'team_id', 'title', 'assignee_id', 'due_at'])
     .where('done_at', 'is', null)
     .where('due_at', 'is not', null)
     .where('overdue_reminded_at', 'is', null)
@@ -30,7 +31,7 @@ export async function claimDueTasks(trx: Trx, now: Date, dueSoonUntil: Date, lim
     .forUpdate()
     .skipLocked()
     .execute();
-  return rows.map((r) => ({ id: r.id, title: r.title, assigneeId: r.assignee_id, dueAt: r.due_at! }));
+  return rows.map((r) => ({ id: r.id, teamId: r.team_id, title: r.title, assigneeId: r.assignee_id, dueAt: r.due_at! }));
 }
 
 export async function markTaskReminded(trx: Trx, id: string, kind: 'due_soon' | 'overdue', at: Date): Promise<void> {
@@ -47,6 +48,7 @@ export async function markTaskReminded(trx: Trx, id: string, kind: 'due_soon' | 
 
 export interface DueFollowup {
   customerId: string;
+  teamId: string;
   name: string;
   ownerId: string;
   dueAt: Date;
@@ -56,7 +58,7 @@ export interface DueFollowup {
 export async function claimDueFollowups(trx: Trx, now: Date, since: Date, limit: number): Promise<DueFollowup[]> {
   const rows = await trx
     .selectFrom('customers as c')
-    .select(['c.id', 'c.name', 'c.owner_id', 'c.next_followup_at'])
+    .select(['c.id', 'c.team_id', 'c.name', 'c.owner_id', 'c.next_followup_at'])
     .where('c.next_followup_at', 'is not', null)
     .where('c.next_followup_at', '<=', now)
     .where('c.next_followup_at', '>', since)
@@ -77,7 +79,7 @@ export async function claimDueFollowups(trx: Trx, now: Date, since: Date, limit:
     .forUpdate('c')
     .skipLocked()
     .execute();
-  return rows.map((r) => ({ customerId: r.id, name: r.name, ownerId: r.owner_id!, dueAt: r.next_followup_at! }));
+  return rows.map((r) => ({ customerId: r.id, teamId: r.team_id, name: r.name, ownerId: r.owner_id!, dueAt: r.next_followup_at! }));
 }
 
 /** Records that a follow-up date was reminded; false when it already was (the key forbids a second time). */

@@ -74,6 +74,7 @@ export async function createTask(ctx: AppContext, user: User, body: CreateTaskBo
       await notifyAssignment(ctx, trx, {
         actorId: user.id,
         recipientId: assigneeId,
+        teamId,
         entity: { type: 'task', id: task.id, name: task.title },
       }),
     );
@@ -122,6 +123,7 @@ export async function updateTask(ctx: AppContext, user: User, id: string, body: 
           actorId: user.id,
           recipientId: updated.assignee_id,
           previousRecipientId: task.assignee_id,
+          teamId: updated.team_id,
           entity: { type: 'task', id: updated.id, name: updated.title },
         }),
       );

@@ -190,6 +190,7 @@ async function runEngine(engine: 'pglite' | 'postgres'): Promise<string[][]> {
                   actorId: manager.id,
                   recipientId: rep.id,
                   previousRecipientId: manager.id,
+                  teamId: team.id,
                   entity: { type: 'customer', id, name: `Bench customer` },
                 }),
               );

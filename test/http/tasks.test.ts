@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NotificationListDto } from '../../schema/wire/notifications.ts';
 import { TASK_DESCRIPTION_MAX, TASK_TITLE_MAX, type MyDayDto, type TaskDto, type TaskListDto } from '../../schema/wire/tasks.ts';
+import { runReminderPass } from '../../server/notifications/reminder-scheduler.ts';
 import type { User } from '../../server/users/user.ts';
 import { type TestContext, createTestContext, jsonRequest, login, seedTeam, seedUser } from '../helpers/context.ts';
 
@@ -277,5 +278,27 @@ describe('my day', () => {
     } finally {
       await t2.close();
     }
+  });
+});
+
+describe('reminders without a socket server', () => {
+  it('are stored for the assignee, once, and never for someone who left the team', async () => {
+    const stayer = await seedUser(t.ctx, { teamId: teamA, name: 'Stella Stayer' });
+    const leaver = await seedUser(t.ctx, { teamId: teamA, name: 'Leo Leaver' });
+    const due = new Date(clock.getTime() - 60_000).toISOString();
+    const kept = await create(cManager, { title: 'Overdue for Stella', assigneeId: stayer.id, dueAt: due });
+    const left = await create(cManager, { title: 'Overdue for Leo', assigneeId: leaver.id, dueAt: due });
+    await t.ctx.db.updateTable('users').set({ team_id: teamB }).where('id', '=', leaver.id).execute();
+    await runReminderPass(t.ctx);
+    await runReminderPass(t.ctx);
+    const reminders = await t.ctx.db
+      .selectFrom('notifications')
+      .select(['recipient_id', 'entity_id', 'title'])
+      .where('type', '=', 'reminder')
+      .where('entity_id', 'in', [kept.id, left.id])
+      .execute();
+    expect(reminders).toEqual([{ recipient_id: stayer.id, entity_id: kept.id, title: 'Task overdue: Overdue for Stella' }]);
+    const leftRow = await t.ctx.db.selectFrom('tasks').select('overdue_reminded_at').where('id', '=', left.id).executeTakeFirstOrThrow();
+    expect(leftRow.overdue_reminded_at).not.toBeNull();
   });
 });

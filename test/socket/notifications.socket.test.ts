@@ -141,6 +141,7 @@ describe('live delivery', () => {
           await notifyAssignment(s.ctx, trx, {
             actorId: manager.id,
             recipientId: target.id,
+            teamId: teamA,
             entity: { type: 'customer', id: '00000000-0000-4000-8000-000000000001', name: 'Rolled back' },
           }),
         );
@@ -152,6 +153,7 @@ describe('live delivery', () => {
         await notifyAssignment(s.ctx, trx, {
           actorId: manager.id,
           recipientId: target.id,
+          teamId: teamA,
           entity: { type: 'opportunity', id: '00000000-0000-4000-8000-000000000002', name: 'Committed' },
         }),
       );
@@ -160,6 +162,19 @@ describe('live delivery', () => {
     expect(got.events.map((e) => e.title)).toEqual([expect.stringContaining('Committed')]);
     expect(got.events[0]!.link).toBe('/opportunities/00000000-0000-4000-8000-000000000002');
     expect((await list(cookie)).items.map((n) => n.title)).toEqual([expect.stringContaining('Committed')]);
+  });
+
+  it('an assignment to someone outside the entity’s team is never stored nor sent', async () => {
+    const pending = await withNotifications(s.ctx.db, (trx) =>
+      notifyAssignment(s.ctx, trx, {
+        actorId: manager.id,
+        recipientId: outsider.id,
+        teamId: teamA,
+        entity: { type: 'customer', id: '00000000-0000-4000-8000-000000000003', name: 'Team A secret' },
+      }),
+    );
+    expect(pending).toBeNull();
+    expect((await list(cOutsider)).items.some((n) => n.title.includes('Team A secret'))).toBe(false);
   });
 
   it('pages the list with a cursor', async () => {
