@@ -20,6 +20,8 @@ export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
  * on their connection, merged, up to this many bytes.
  */
 export const MAX_HELD_BYTES = 4 * 1024 * 1024;
+/** Bytes of received frames waiting for their turn; a client past this floods and is dropped. */
+export const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 /** WebSocket close reasons are limited to 123 bytes. */
 const CLOSE_REASON_MAX = 100;
 
@@ -42,6 +44,7 @@ export class Connection implements DocPeer {
   private closed = false;
   /** Updates waiting for the changes they build on, merged into one. */
   private held: Uint8Array | null = null;
+  private queuedBytes = 0;
 
   constructor(
     private readonly ws: WebSocketLike,
@@ -62,10 +65,20 @@ export class Connection implements DocPeer {
         return;
       }
       const frame = toBytes(data);
-      this.chain = this.chain.then(() => this.handle(frame)).catch((err) => {
-        this.log.error({ err, doc: this.doc.name }, 'document connection failed');
-        this.close(DOC_CLOSE.internal, 'Internal error');
-      });
+      this.queuedBytes += frame.length;
+      if (this.queuedBytes > MAX_QUEUED_BYTES) {
+        this.close(DOC_CLOSE.badMessage, 'Too many messages at once');
+        return;
+      }
+      this.chain = this.chain
+        .then(() => this.handle(frame))
+        .catch((err) => {
+          this.log.error({ err, doc: this.doc.name }, 'document connection failed');
+          this.close(DOC_CLOSE.internal, 'Internal error');
+        })
+        .finally(() => {
+          this.queuedBytes -= frame.length;
+        });
     });
     this.ws.on('close', () => this.end());
     this.ws.on('error', () => this.end());

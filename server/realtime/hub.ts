@@ -159,6 +159,21 @@ export class DocHub {
     }
   }
 
+  /**
+   * Re-checks the access of every connection to a document, for domain code
+   * that changed it (a customer archived, moved to another team, deleted):
+   * hidden now → close 4404; access changed → close 4001 (the client
+   * reconnects and gets its new access).
+   */
+  async recheckAccess(name: string): Promise<void> {
+    const conns = [...this.connections].filter((c) => c.doc.name === name);
+    for (const c of conns) {
+      const access = await c.doc.kind.access(this.ctx, c.user, c.doc.id);
+      if (access === 'hidden') c.close(DOC_CLOSE.notFound, 'No such document');
+      else if (access !== c.access) c.close(DOC_CLOSE.recheck, 'Access changed; reconnect');
+    }
+  }
+
   /** Stores every accepted update. */
   async flush(): Promise<void> {
     for (const entry of this.docs.values()) if (entry.doc) await entry.doc.settled();

@@ -65,7 +65,13 @@ export function attachDocUpgrade(server: Server, ctx: AppContext): DocUpgrade {
       ctx.hub.release(doc);
       return;
     }
+    let admitted = false;
+    // A handshake that fails (ws answers 400 itself) or a socket that dies first releases the document.
+    socket.once('close', () => {
+      if (!admitted) ctx.hub.release(doc);
+    });
     wss.handleUpgrade(req, socket, head, (ws) => {
+      admitted = true;
       ctx.hub.connect(ws, doc, auth.user, auth.session.id, target.access);
     });
   }

@@ -66,6 +66,33 @@ describe('the upgrade is refused before any Yjs message', () => {
   });
 });
 
+describe('access re-checked by domain code (ctx.hub.recheckAccess)', () => {
+  it('an archived customer turns a rep read-only (4001, reconnect), a deleted one closes with 4404', async () => {
+    const cookie = await login(s.t.app, rep.email);
+    const id = await seedCustomerDoc(s.ctx, rep.teamId!, rep, 'Soon Archived');
+    const c = connect(s.wsBase, customerDocName(id), cookie);
+    await c.synced();
+    await s.ctx.db.updateTable('customers').set({ archived_at: new Date() }).where('id', '=', id).execute();
+    await s.ctx.hub.recheckAccess(customerDocName(id));
+    await until(() => c.closes.some((x) => x.code === DOC_CLOSE.recheck), 'closed for a re-check');
+    await until(() => c.provider.synced, 'reconnected');
+    // Now read-only: an edit is refused.
+    c.doc.getMap('fields').set('industry', 'x');
+    await until(() => c.closes.some((x) => x.code === DOC_CLOSE.updateRefused), 'read-only now');
+    c.destroy();
+
+    const d = connect(s.wsBase, customerDocName(id), await login(s.t.app, admin.email));
+    await d.synced();
+    await s.ctx.db.deleteFrom('doc_updates').where('doc_name', '=', customerDocName(id)).execute();
+    await s.ctx.db.deleteFrom('doc_snapshots').where('doc_name', '=', customerDocName(id)).execute();
+    await s.ctx.db.deleteFrom('customers').where('id', '=', id).execute();
+    await s.ctx.hub.recheckAccess(customerDocName(id));
+    await until(() => d.closes.some((x) => x.code === DOC_CLOSE.notFound), 'closed: record gone');
+    expect(d.provider.shouldConnect).toBe(false);
+    d.destroy();
+  });
+});
+
 describe('sessions that end close their sockets', () => {
   it('sign-out closes the socket at once with 4401', async () => {
     const cookie = await login(s.t.app, rep.email);
