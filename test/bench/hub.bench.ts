@@ -79,6 +79,7 @@ function parseArgs(argv: string[]): Options {
         opts.scenarioIds = value.split(',').filter(Boolean);
         break;
       case '--cpu-prof':
+        // Profiles each server over the edits (or ingest) window; the profiler's overhead counts in that run's CPU figures.
         opts.cpuProfDir = resolve(value || 'bench-profiles');
         break;
       case '--json':
@@ -162,6 +163,12 @@ class ServerProcess {
     return { ...m, at: performance.now() };
   }
 
+  async profile(command: { type: 'profile-start' } | { type: 'profile-stop'; file: string }): Promise<void> {
+    this.child.send(command);
+    const m = await this.next(SAMPLE_TIMEOUT_MS);
+    if (m.type !== 'profile') throw new Error(m.type === 'error' ? m.message : `expected a profile answer, got ${m.type}`);
+  }
+
   async stop(): Promise<void> {
     if (this.exited) return;
     if (this.child.connected) this.child.send({ type: 'stop' });
@@ -173,10 +180,13 @@ class ServerProcess {
   }
 }
 
-function startServer(kind: ServerKind, docs: number, opts: Options): ServerProcess {
+/** Marks that open and close the window a CPU profile covers. */
+const PROFILE_FROM = new Set(['edits-start', 'ingest-start']);
+const PROFILE_TO = new Set(['edits-end', 'ingest-end']);
+
+function startServer(kind: ServerKind, docs: number): ServerProcess {
   const setup = JSON.stringify({ docs, users: TANDEM.includes(kind) ? TANDEM_USERS : 1 });
   const execArgv = ['--import', 'tsx'];
-  if (opts.cpuProfDir && TANDEM.includes(kind)) execArgv.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);
   const [file, args] = ((): [string, string[]] => {
     switch (kind) {
       case 'tandem-postgres':
@@ -198,7 +208,8 @@ function startServer(kind: ServerKind, docs: number, opts: Options): ServerProce
 
 async function runOne(scenario: Scenario, kind: ServerKind, opts: Options): Promise<RunRecord> {
   const record: RunRecord = { scenario, server: kind, marks: {}, start: null, final: null, result: null, error: null };
-  const server = startServer(kind, docsNeeded(scenario), opts);
+  const server = startServer(kind, docsNeeded(scenario));
+  const profileDir = opts.cpuProfDir;
   let load: ChildProcess | null = null;
   try {
     const ready = await server.ready();
@@ -214,13 +225,14 @@ async function runOne(scenario: Scenario, kind: ServerKind, opts: Options): Prom
       loadChild.on('message', (m: LoadToParent) => {
         switch (m.type) {
           case 'mark':
-            server.sample().then(
-              (s) => {
-                record.marks[m.name] = s;
-                loadChild.send({ type: 'ack', name: m.name } satisfies ParentToLoad);
-              },
-              (err: unknown) => reject(err),
-            );
+            (async () => {
+              if (profileDir && PROFILE_TO.has(m.name)) {
+                await server.profile({ type: 'profile-stop', file: resolve(profileDir, `${scenario.id}-${kind}.cpuprofile`) });
+              }
+              record.marks[m.name] = await server.sample();
+              if (profileDir && PROFILE_FROM.has(m.name)) await server.profile({ type: 'profile-start' });
+              loadChild.send({ type: 'ack', name: m.name } satisfies ParentToLoad);
+            })().catch(reject);
             break;
           case 'result':
             clearTimeout(timer);
@@ -491,6 +503,25 @@ function ratioTable(all: RunRecord[]): { header: string[]; rows: string[][] } {
   return { header, rows };
 }
 
+/** For Tandem on PostgreSQL: the group commit's pace during the measured window, from pg_stat_database. */
+function databaseNotes(records: RunRecord[]): string[] {
+  const out: string[] = [];
+  for (const r of records) {
+    const [from, to] = r.marks['edits-start'] ? ['edits-start', 'edits-end'] : ['ingest-start', 'ingest-end'];
+    const a = r.marks[from as string]?.dbStats;
+    const b = r.marks[to as string]?.dbStats;
+    const wall = (r.marks[to as string]?.at ?? 0) - (r.marks[from as string]?.at ?? 0);
+    if (!a || !b || wall <= 0) continue;
+    const commits = b.commits - a.commits;
+    const per = (n: number) => (commits > 0 ? (n / commits).toFixed(1) : '–');
+    out.push(
+      `  ${SERVER_LABEL[r.server]}, ${from}..${to}: ${commits} commits (${((commits * 1000) / wall).toFixed(1)}/s), ` +
+        `${per(b.rowsInserted - a.rowsInserted)} rows inserted and ${per(b.rowsUpdated - a.rowsUpdated)} updated per commit`,
+    );
+  }
+  return out;
+}
+
 async function postgresReachable(): Promise<boolean> {
   const c = new pg.Client({
     connectionString: process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || DEFAULT_BENCH_DATABASE_URL,
@@ -532,6 +563,7 @@ async function main() {
     }
     const { header, rows } = scenarioTable(records);
     process.stdout.write(`\nHub: ${scenario.title}\n${formatTable(header, rows)}\n`);
+    for (const line of databaseNotes(records)) process.stdout.write(`${line}\n`);
     markdown.push(`#### ${scenario.title}\n\n${formatMarkdownTable(header, rows)}\n`);
   }
   process.stdout.write(`\nHub benchmark finished; ${machine()}\n`);

@@ -33,6 +33,8 @@ export interface ResourceSample {
   cpuMicros: number;
   /** CPU of the PostgreSQL backends serving the server's database (Tandem on PostgreSQL), microseconds; null otherwise. */
   dbCpuMicros: number | null;
+  /** pg_stat_database counters of that database (Tandem on PostgreSQL), null otherwise. */
+  dbStats: { commits: number; rowsInserted: number; rowsUpdated: number } | null;
   /** Current resident set, bytes. */
   rssBytes: number;
   /** Peak resident set since the process started (getrusage maxrss), bytes: includes start-up and seeding. */
@@ -41,8 +43,18 @@ export interface ResourceSample {
   windowPeakRssBytes: number;
 }
 
-export type ServerToParent = ServerReady | ResourceSample | { type: 'stopped' } | { type: 'error'; message: string };
-export type ParentToServer = { type: 'sample'; resetPeak: boolean } | { type: 'stop' };
+export type ServerToParent =
+  | ServerReady
+  | ResourceSample
+  | { type: 'profile'; state: 'started' | 'written' }
+  | { type: 'stopped' }
+  | { type: 'error'; message: string };
+export type ParentToServer =
+  | { type: 'sample'; resetPeak: boolean }
+  | { type: 'profile-start' }
+  /** Stops the CPU profiler and writes the profile to `file`. */
+  | { type: 'profile-stop'; file: string }
+  | { type: 'stop' };
 
 export interface TrafficScenario {
   kind: 'traffic';

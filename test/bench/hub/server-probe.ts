@@ -3,12 +3,14 @@
  * the server on request. Every server process under test runs this, so the
  * three servers are measured the same way.
  */
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import type { ParentToServer, ResourceSample, ServerReady, ServerToParent } from './ipc.ts';
 
 /** If the orchestrator disappears, the server process must not outlive it. */
 const ORPHAN_CHECK_MS = 1_000;
-/** How often the resident set is sampled for the windowed peak. */
-export const RSS_SAMPLE_MS = 50;
+/** How often the resident set is sampled for the windowed peak (reading it costs ~0.2 ms here, so not too often). */
+export const RSS_SAMPLE_MS = 200;
 
 let windowPeak = 0;
 function sampleRss(): number {
@@ -21,14 +23,22 @@ function send(message: ServerToParent): void {
   process.send?.(message);
 }
 
-export async function resourceSample(resetPeak: boolean, dbCpu: (() => Promise<number>) | null): Promise<ResourceSample> {
-  const dbCpuMicros = dbCpu ? await dbCpu() : null;
+/** What a server reports about a database that runs in other processes. */
+export interface DatabaseProbe {
+  cpuMicros(): Promise<number>;
+  stats(): Promise<NonNullable<ResourceSample['dbStats']>>;
+}
+
+export async function resourceSample(resetPeak: boolean, db: DatabaseProbe | null): Promise<ResourceSample> {
+  const dbCpuMicros = db ? await db.cpuMicros() : null;
+  const dbStats = db ? await db.stats() : null;
   const cpu = process.cpuUsage();
   const rssBytes = sampleRss();
   const sample: ResourceSample = {
     type: 'sample',
     cpuMicros: cpu.user + cpu.system,
     dbCpuMicros,
+    dbStats,
     rssBytes,
     // getrusage reports maxrss in kilobytes on Linux.
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
@@ -38,11 +48,29 @@ export async function resourceSample(resetPeak: boolean, dbCpu: (() => Promise<n
   return sample;
 }
 
+let profiler: Session | null = null;
+
+/** CPU profiling of a measured window only (the whole-process `--cpu-prof` also covers start-up and seeding). */
+async function startProfile(): Promise<void> {
+  profiler = new Session();
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
+
+async function stopProfile(file: string): Promise<void> {
+  if (!profiler) throw new Error('the profiler is not running');
+  const { profile } = await profiler.post('Profiler.stop');
+  profiler.disconnect();
+  profiler = null;
+  await writeFile(file, JSON.stringify(profile));
+}
+
 /**
  * Reports readiness and serves samples until the orchestrator says stop; then
- * runs `stop` and exits. `dbCpu`: CPU spent by a database in other processes.
+ * runs `stop` and exits. `db`: a database that runs in other processes.
  */
-export function serveProbe(ready: ServerReady, stop: () => Promise<void>, dbCpu: (() => Promise<number>) | null = null): void {
+export function serveProbe(ready: ServerReady, stop: () => Promise<void>, db: DatabaseProbe | null = null): void {
   if (!process.send) throw new Error('the benchmark servers run as child processes with an IPC channel');
   let stopping = false;
   const finish = async (code: number) => {
@@ -61,7 +89,19 @@ export function serveProbe(ready: ServerReady, stop: () => Promise<void>, dbCpu:
   process.on('message', (raw: ParentToServer) => {
     switch (raw.type) {
       case 'sample':
-        resourceSample(raw.resetPeak, dbCpu).then(send, (err: unknown) => send({ type: 'error', message: String(err) }));
+        resourceSample(raw.resetPeak, db).then(send, (err: unknown) => send({ type: 'error', message: String(err) }));
+        break;
+      case 'profile-start':
+        startProfile().then(
+          () => send({ type: 'profile', state: 'started' }),
+          (err: unknown) => send({ type: 'error', message: String(err) }),
+        );
+        break;
+      case 'profile-stop':
+        stopProfile(raw.file).then(
+          () => send({ type: 'profile', state: 'written' }),
+          (err: unknown) => send({ type: 'error', message: String(err) }),
+        );
         break;
       case 'stop':
         void finish(0);

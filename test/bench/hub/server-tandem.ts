@@ -125,7 +125,7 @@ try {
           await storage.dispose();
         }
       },
-      dbCpu ? () => dbCpu.cpuMicros() : null,
+      dbCpu,
     );
   } catch (err) {
     await storage.dispose().catch(() => {});
