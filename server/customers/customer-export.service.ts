@@ -5,7 +5,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
-import type { CustomerRow } from '../../schema/tables/customer.table.ts';
+import type { CustomerRecord } from './customer.ts';
 import type { CustomerFilter } from '../../schema/wire/customer-query.ts';
 import type { AppContext } from '../context.ts';
 import type { User } from '../users/user.ts';
@@ -17,7 +17,7 @@ import { scopeFor } from './customer.service.ts';
 const UTF8_BOM = '\uFEFF';
 
 /** Every row of the filter, page by page. */
-async function* exportPages(ctx: AppContext, user: User, filter: CustomerFilter): AsyncGenerator<CustomerRow[]> {
+async function* exportPages(ctx: AppContext, user: User, filter: CustomerFilter): AsyncGenerator<CustomerRecord[]> {
   const scope = scopeFor(user);
   if (!scope) return;
   const sort = filter.sort ?? '-updated';

@@ -1,5 +1,5 @@
 /** Export rules, pure: the columns, and the guard against spreadsheet formula injection. */
-import type { CustomerRow } from '../../schema/tables/customer.table.ts';
+import type { CustomerRecord } from './customer.ts';
 
 /** Export columns; the headers are the import's field names, so an export imports back. */
 export const EXPORT_COLUMNS = [
@@ -35,7 +35,7 @@ export function escapeFormula(cell: string): string {
   return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
 }
 
-export function exportCells(r: CustomerRow, ownerEmail: (id: string | null) => string): string[] {
+export function exportCells(r: CustomerRecord, ownerEmail: (id: string | null) => string): string[] {
   const cells: Record<(typeof EXPORT_COLUMNS)[number], string> = {
     id: r.id,
     name: r.name,

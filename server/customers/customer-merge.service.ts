@@ -1,6 +1,7 @@
 /**
  * Merging two customers of a team: the target survives. Picked field values go through the
- * document write path; every row that references the source (contacts, tasks, follow-up
+ * document write path; follow-up entries move between the documents (customer-merge-followups.ts);
+ * every row that references the source (contacts, tasks, follow-up
  * reminders, opportunities, … found through the foreign keys to customers.id) moves to the
  * target; the source's history moves too; the source is archived.
  */
@@ -15,6 +16,7 @@ import { CUSTOMER_ENTITY, recordCustomerAudit } from './customer-audit.ts';
 import { findCustomer, refreshContactSearch } from './customer.repository.ts';
 import { loadVisibleCustomer } from './customer.service.ts';
 import { writeCustomerChange } from './customer-writer.ts';
+import { moveFollowups } from './customer-merge-followups.ts';
 
 /** Referencing columns whose rows belong to the live document's storage, not to the record. */
 const NOT_MOVED = new Set(['customers.id']);
@@ -45,6 +47,7 @@ export async function mergeCustomers(ctx: AppContext, user: User, targetId: stri
     if (body.fields?.[field] === 'source') change.fields[field] = rowFieldValue(source, field);
   }
   await writeCustomerChange(ctx, user, targetId, change);
+  const followups = await moveFollowups(ctx, user, source.id, targetId);
 
   const moved: Record<string, number> = {};
   await ctx.db.transaction().execute(async (trx) => {
@@ -80,7 +83,7 @@ export async function mergeCustomers(ctx: AppContext, user: User, targetId: stri
       teamId: target.team_id,
       customerId: targetId,
       action: 'merge',
-      changes: { sourceId: source.id, sourceName: source.name, moved, ...diffRows(target, after, CUSTOMER_FIELDS) },
+      changes: { sourceId: source.id, sourceName: source.name, moved: { ...moved, followups: followups.moved }, followupsKept: followups.kept, ...diffRows(target, after, CUSTOMER_FIELDS) },
     });
     await recordCustomerAudit(trx, {
       actorId: user.id,

@@ -1,7 +1,7 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, type Transaction, sql } from 'kysely';
-import type { CustomerRow, NewCustomerRow } from '../../schema/tables/customer.table.ts';
 import type { CustomerFilter, CustomerSort } from '../../schema/wire/customer-query.ts';
 import type { Database } from '../../schema/types.ts';
+import { CUSTOMER_RECORD_COLUMNS, type CustomerRecord } from './customer.ts';
 import type { CustomerCursor } from './customer-cursor.ts';
 import type { DuplicateKeys } from './customer-duplicates.ts';
 import { parseSearch } from './customer-search.ts';
@@ -17,23 +17,24 @@ export const TAG_SUGGESTIONS_MAX = 20;
 /** Which customers a query may touch: one team's, or (admins) every team's. */
 export type CustomerScope = { kind: 'team'; teamId: string } | { kind: 'all' };
 
-export function findCustomer(db: Q, id: string): Promise<CustomerRow | undefined> {
-  return db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
+export function findCustomer(db: Q, id: string): Promise<CustomerRecord | undefined> {
+  return db.selectFrom('customers').select(CUSTOMER_RECORD_COLUMNS).where('id', '=', id).executeTakeFirst();
 }
 
 /** A customer inside the scope; undefined for other teams' records (the caller answers 404). */
-export function findCustomerInScope(db: Q, scope: CustomerScope, id: string): Promise<CustomerRow | undefined> {
-  let q = db.selectFrom('customers').selectAll().where('id', '=', id);
+export function findCustomerInScope(db: Q, scope: CustomerScope, id: string): Promise<CustomerRecord | undefined> {
+  let q = db.selectFrom('customers').select(CUSTOMER_RECORD_COLUMNS).where('id', '=', id);
   if (scope.kind === 'team') q = q.where('team_id', '=', scope.teamId);
   return q.executeTakeFirst();
 }
 
-export function insertCustomerRow(db: Q, row: NewCustomerRow): Promise<CustomerRow> {
-  return db.insertInto('customers').values(row).returningAll().executeTakeFirstOrThrow();
-}
-
-export async function setArchived(db: Q, id: string, at: Date | null): Promise<CustomerRow | undefined> {
-  return db.updateTable('customers').set({ archived_at: at, updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirst();
+export async function setArchived(db: Q, id: string, at: Date | null): Promise<CustomerRecord | undefined> {
+  return db
+    .updateTable('customers')
+    .set({ archived_at: at, updated_at: new Date() })
+    .where('id', '=', id)
+    .returning(CUSTOMER_RECORD_COLUMNS)
+    .executeTakeFirst();
 }
 
 function scoped(eb: EB, scope: CustomerScope, filter: CustomerFilter): Expression<SqlBool>[] {
@@ -123,7 +124,7 @@ export function sortOf(sort: CustomerSort): { column: 'name' | 'created_at' | 'u
   return { column: SORT_COLUMN[(desc ? sort.slice(1) : sort) as keyof typeof SORT_COLUMN], desc };
 }
 
-export interface ListedCustomer extends CustomerRow {
+export interface ListedCustomer extends CustomerRecord {
   cursor_value: string;
 }
 
@@ -140,7 +141,7 @@ export async function listCustomerPage(
     column === 'name' ? sql<string>`customers.name` : sql<string>`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
   let q = db
     .selectFrom('customers')
-    .selectAll('customers')
+    .select(CUSTOMER_RECORD_COLUMNS.map((c) => `customers.${c}` as const))
     .select(cursorValue.as('cursor_value'))
     .where((eb) => filterConditions(eb, scope, filter, opts));
   if (opts.after) {
@@ -158,11 +159,16 @@ export async function listCustomerPage(
 }
 
 /** Likely duplicates of `keys` in a team (archived ones too: a merge may be the answer). */
-export async function findDuplicateRows(db: Q, teamId: string, keys: DuplicateKeys, excludeId?: string): Promise<CustomerRow[]> {
+export async function findDuplicateRows(
+  db: Q,
+  teamId: string,
+  keys: DuplicateKeys,
+  excludeId?: string,
+): Promise<(CustomerRecord & { name_key: string })[]> {
   if (!keys.nameKey && !keys.phoneDigits && !keys.emailNorm) return [];
   let q = db
     .selectFrom('customers')
-    .selectAll()
+    .select([...CUSTOMER_RECORD_COLUMNS, 'name_key'])
     .where('team_id', '=', teamId)
     .where((eb) => {
       const any = [];

@@ -1,6 +1,5 @@
 /** Customer use cases: create, read, list, change, archive, restore, duplicates, history. */
 import { randomUUID } from 'node:crypto';
-import type { CustomerRow } from '../../schema/tables/customer.table.ts';
 import {
   CUSTOMER_FIELDS,
   type CreateCustomerBody,
@@ -17,6 +16,7 @@ import { findUserById } from '../users/user.repository.ts';
 import type { User } from '../users/user.ts';
 import {
   type CustomerChange,
+  type CustomerRecord,
   assertManager,
   assertOwnerChangeAllowed,
   changeFromBody,
@@ -47,7 +47,7 @@ export function scopeFor(user: User): CustomerScope | null {
 }
 
 /** A customer the user may see, or 404 (another team's id looks exactly like a missing one). */
-export async function loadVisibleCustomer(ctx: AppContext, user: User, id: string): Promise<CustomerRow> {
+export async function loadVisibleCustomer(ctx: AppContext, user: User, id: string): Promise<CustomerRecord> {
   const scope = scopeFor(user);
   const row = scope ? await findCustomerInScope(ctx.db, scope, id) : undefined;
   if (!row) throw notFound('No such customer');
@@ -163,7 +163,7 @@ export async function createCustomer(
 }
 
 /** A row with every field empty, to express a creation as field changes. */
-function emptyLike(r: CustomerRow): CustomerRow {
+function emptyLike(r: CustomerRecord): CustomerRecord {
   return {
     ...r,
     name: '',

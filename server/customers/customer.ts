@@ -4,7 +4,38 @@ import type { CustomerDto, CustomerField, CustomerFieldValues } from '../../sche
 import { badRequest, forbidden } from '../http/app-error.ts';
 import type { User } from '../users/user.ts';
 
-export function toCustomerDto(r: CustomerRow): CustomerDto {
+/** A customer row without the search helpers (large, and of no use outside queries). */
+export type CustomerRecord = Omit<CustomerRow, 'search_text' | 'search_tokens' | 'contact_search' | 'name_key'>;
+
+/** The columns read for a CustomerRecord. */
+export const CUSTOMER_RECORD_COLUMNS = [
+  'id',
+  'team_id',
+  'kind',
+  'name',
+  'industry',
+  'size',
+  'phone',
+  'email',
+  'address',
+  'website',
+  'source',
+  'decision_makers',
+  'needs',
+  'category',
+  'owner_id',
+  'tags',
+  'phone_digits',
+  'email_norm',
+  'next_followup_at',
+  'archived_at',
+  'created_by',
+  'created_at',
+  'updated_at',
+  'import_id',
+] as const satisfies readonly (keyof CustomerRecord)[];
+
+export function toCustomerDto(r: CustomerRecord): CustomerDto {
   return {
     id: r.id,
     teamId: r.team_id,
@@ -32,7 +63,7 @@ export function toCustomerDto(r: CustomerRow): CustomerDto {
 }
 
 /** The document field's value as the row holds it. */
-export function rowFieldValue(r: CustomerRow, field: CustomerField): string | null {
+export function rowFieldValue(r: CustomerRecord, field: CustomerField): string | null {
   switch (field) {
     case 'name':
       return r.name;
@@ -85,7 +116,7 @@ export function changeFromBody(body: CustomerFieldValues & { name?: string }): C
 }
 
 /** field → [old, new] for what the change really alters on this row. */
-export function diffRows(before: CustomerRow, after: CustomerRow, fields: readonly CustomerField[]): Record<string, [unknown, unknown]> {
+export function diffRows(before: CustomerRecord, after: CustomerRecord, fields: readonly CustomerField[]): Record<string, [unknown, unknown]> {
   const changes: Record<string, [unknown, unknown]> = {};
   for (const f of fields) {
     const a = rowFieldValue(before, f);

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { customerDocName } from '../../schema/wire/docs.ts';
 import type { ContactDto, CustomerDto, DuplicateCandidateDto, HistoryEntryDto } from '../../schema/wire/customer.ts';
 import type { User } from '../../server/users/user.ts';
 import { type TestContext, createTestContext, login, seedTeam, seedUser } from '../helpers/context.ts';
@@ -350,6 +352,47 @@ describe('merge', () => {
     // Searching by the moved contact finds the target.
     const found = await json<{ items: CustomerDto[] }>(await rep.get('/api/customers?q=moving'));
     expect(found.items.map((x) => x.id)).toEqual([target.id]);
+  });
+
+  it('moves follow-up entries between the documents, each still written by its author', async () => {
+    const target = await rep.create({ name: 'Followup Target' });
+    const source = await rep.create({ name: 'Followup Source' });
+    const next = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    for (const [author, id] of [
+      [repUser, 'f-1'],
+      [rep2User, 'f-2'],
+    ] as const) {
+      await t.ctx.hub.edit(customerDocName(source.id), author, (doc) => {
+        const m = new Y.Map<unknown>();
+        m.set('id', id);
+        m.set('type', 'call');
+        m.set('authorId', author.id);
+        m.set('at', new Date().toISOString());
+        m.set('nextAt', next);
+        m.set('text', new Y.Text(`Called by ${author.name}`));
+        doc.getArray('followups').push([m]);
+      });
+    }
+    const { customer } = await json<{ customer: CustomerDto }>(await manager.post(`/api/customers/${target.id}/merge`, { sourceId: source.id }));
+    expect(customer.nextFollowupAt).toBe(next);
+    const read = async (id: string) => {
+      const live = await t.ctx.hub.acquire(await t.ctx.hub.authorize(customerDocName(id), managerUser));
+      try {
+        return live.doc
+          .getArray('followups')
+          .toArray()
+          .map((m) => [(m as Y.Map<unknown>).get('id'), (m as Y.Map<unknown>).get('authorId'), String((m as Y.Map<unknown>).get('text'))]);
+      } finally {
+        t.ctx.hub.release(live);
+      }
+    };
+    expect((await read(target.id)).sort()).toEqual([
+      ['f-1', repUser.id, 'Called by Ray Rep'],
+      ['f-2', rep2User.id, 'Called by Rita Rep'],
+    ]);
+    expect(await read(source.id)).toEqual([]);
+    const { items } = await json<{ items: HistoryEntryDto[] }>(await rep.get(`/api/customers/${target.id}/history`));
+    expect(items[0]!.changes).toMatchObject({ moved: expect.objectContaining({ followups: 2 }), followupsKept: 0 });
   });
 
   it('refuses merging across teams', async () => {
