@@ -129,3 +129,11 @@ export function formatDate(iso: string | null | undefined): string {
   if (Number.isNaN(d.getTime())) return '';
   return d.toLocaleDateString(document.documentElement.lang || undefined, { dateStyle: 'medium' });
 }
+
+/** A compact date for list cells: 2026/11/28, 11/28/2026. */
+export function formatShortDate(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return d.toLocaleDateString(document.documentElement.lang || undefined, { year: 'numeric', month: '2-digit', day: '2-digit' });
+}

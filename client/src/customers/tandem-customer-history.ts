@@ -148,7 +148,8 @@ export class TandemCustomerHistory extends LitElement {
   }
 
   private renderChanges(e: HistoryEntryDto) {
-    const entries = Object.entries(e.changes ?? {});
+    // Record ids (contactId, importId, …) mean nothing to a reader; the owner is shown by name.
+    const entries = Object.entries(e.changes ?? {}).filter(([key]) => key === 'ownerId' || !/Id$/.test(key));
     if (entries.length === 0) return nothing;
     return entries.map(([key, value]) =>
       Array.isArray(value) && value.length === 2

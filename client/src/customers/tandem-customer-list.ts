@@ -17,7 +17,7 @@ import { errorMessage } from '../ui/error-message.ts';
 import { badges, base, buttons } from '../ui/styles.ts';
 import '../ui/tandem-empty-state.ts';
 import '../ui/tandem-loading.ts';
-import { categoryLabel, formatDate } from './customer-labels.ts';
+import { categoryLabel, formatShortDate } from './customer-labels.ts';
 
 /** Rows per request; the API accepts up to 200. */
 export const PAGE_SIZE = 100;
@@ -306,8 +306,8 @@ export class TandemCustomerList extends LitElement {
         <span class="cell">${this.ownerName(c.ownerId)}</span>
         <span class="cell wide">${c.phone}</span>
         <span class="cell wide wider">${c.email}</span>
-        <span class="cell wide ${overdue ? 'overdue' : ''}">${formatDate(c.nextFollowupAt)}</span>
-        <span class="cell wide wider">${formatDate(c.updatedAt)}</span>
+        <span class="cell wide ${overdue ? 'overdue' : ''}">${formatShortDate(c.nextFollowupAt)}</span>
+        <span class="cell wide wider">${formatShortDate(c.updatedAt)}</span>
       </a>
     </div>`;
   };

@@ -8,9 +8,10 @@ import { ContextConsumer } from '@lit/context';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { CategoryDto, CustomerDto } from '../../../schema/wire/customer.ts';
-import { type CustomerFieldName, DOC_CLOSE, type DocRefusalReason } from '../../../schema/wire/docs.ts';
+import { type CustomerFieldName, customerDocName, DOC_CLOSE, type DocRefusalReason } from '../../../schema/wire/docs.ts';
 import type { UserDto } from '../../../schema/wire/user.ts';
 import { getCustomer, listCategories, setArchived } from '../api/customers.ts';
+import { fetchDocAccess } from '../api/docs.ts';
 import { ApiError } from '../api/http.ts';
 import { listUsers } from '../api/users.ts';
 import { sessionContext } from '../app/contexts.ts';
@@ -79,6 +80,7 @@ export class TandemCustomerPage extends LitElement {
     categories: { state: true },
     users: { state: true },
     refusal: { state: true },
+    canWrite: { state: true },
     notice: { state: true },
     busy: { state: true },
   };
@@ -185,6 +187,8 @@ export class TandemCustomerPage extends LitElement {
   declare categories: readonly CategoryDto[];
   declare users: readonly UserDto[];
   declare refusal: DocRefusalReason | null;
+  /** The server's word on whether this user may edit the document (GET /api/docs/:name). */
+  declare canWrite: boolean;
   declare notice: { kind: 'error' | 'success'; text: string } | null;
   declare busy: boolean;
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
@@ -203,6 +207,7 @@ export class TandemCustomerPage extends LitElement {
     this.categories = [];
     this.users = [];
     this.refusal = null;
+    this.canWrite = true;
     this.notice = null;
     this.busy = false;
   }
@@ -221,6 +226,7 @@ export class TandemCustomerPage extends LitElement {
     this.refusal = null;
     try {
       const customer = await getCustomer(this.customerId);
+      await this.checkAccess(customer.id);
       this.load = { kind: 'ready', customer };
       const user = this.session.value?.user;
       if (user) this.connection.setPresence({ user: { id: user.id, name: user.name, color: colorFor(user.id) }, focus: null, contactsRev: 0 });
@@ -228,6 +234,15 @@ export class TandemCustomerPage extends LitElement {
       void this.loadReferenceData();
     } catch (error) {
       this.load = error instanceof ApiError && (error.status === 404 || error.status === 400) ? { kind: 'not-found' } : { kind: 'error', error };
+    }
+  }
+
+  /** Read-only or not is the server's decision; offline, the page keeps its last answer. */
+  private async checkAccess(id: string): Promise<void> {
+    try {
+      this.canWrite = (await fetchDocAccess(customerDocName(id))).access === 'write';
+    } catch {
+      // The document connection reports access problems itself.
     }
   }
 
@@ -248,6 +263,7 @@ export class TandemCustomerPage extends LitElement {
     this.busy = true;
     try {
       const updated = await setArchived(customer.id, archive);
+      await this.checkAccess(customer.id);
       this.load = { kind: 'ready', customer: updated };
       this.notice = {
         kind: 'success',
@@ -323,7 +339,7 @@ export class TandemCustomerPage extends LitElement {
     const manager = user?.role === 'manager' || user?.role === 'admin';
     const c = this.connection;
     const live = c.status === 'synced' || c.status === 'offline';
-    const readonly = !live || (Boolean(customer.archivedAt) && !manager);
+    const readonly = !live || !this.canWrite;
     const fields = c.status === 'connecting' && Object.keys(c.fields).length === 0 ? (customer as unknown as Record<string, string>) : c.fields;
     // A field the document has never held (a default the server applied) reads from the record.
     const value = (name: CustomerFieldName) => String(fields[name] ?? (customer as unknown as Record<string, string | null>)[name] ?? '');
@@ -359,7 +375,7 @@ export class TandemCustomerPage extends LitElement {
           >`
         : nothing}
       ${this.renderDocProblem()} ${this.notice ? html`<tandem-alert kind=${this.notice.kind}>${this.notice.text}</tandem-alert>` : nothing}
-      ${customer.archivedAt && !manager
+      ${customer.archivedAt && !this.canWrite
         ? html`<tandem-alert kind="info">${msg('This customer is archived: only managers can change it.', { id: 'customer.archivedReadonly' })}</tandem-alert>`
         : nothing}
       <div
@@ -426,7 +442,7 @@ export class TandemCustomerPage extends LitElement {
           </section>
           <section class="card" aria-labelledby="contacts-h">
             <h3 id="contacts-h">${msg('Contacts', { id: 'customer.contacts' })}</h3>
-            <tandem-customer-contacts customerId=${customer.id} ?readonly=${Boolean(customer.archivedAt) && !manager}></tandem-customer-contacts>
+            <tandem-customer-contacts customerId=${customer.id} ?readonly=${!this.canWrite}></tandem-customer-contacts>
           </section>
           <section class="card" aria-labelledby="followups-h">
             <h3 id="followups-h">${msg('Follow-ups', { id: 'customer.followups' })}</h3>

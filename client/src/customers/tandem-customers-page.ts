@@ -289,7 +289,7 @@ export class TandemCustomersPage extends LitElement {
           ${msg('New customer', { id: 'customers.new' })}
         </button>
       </tandem-customer-list>
-      <tandem-dialog heading=${msg('New customer', { id: 'customers.new' })} ?open=${this.dialog === 'create'} @close=${() => (this.dialog = 'none')}>
+      <tandem-dialog style="--t-dialog-width: 640px" heading=${msg('New customer', { id: 'customers.new' })} ?open=${this.dialog === 'create'} @close=${() => (this.dialog = 'none')}>
         <tandem-customer-create-form
           .categories=${this.categories}
           .users=${this.users}
@@ -298,7 +298,7 @@ export class TandemCustomersPage extends LitElement {
           @cancel=${() => (this.dialog = 'none')}
         ></tandem-customer-create-form>
       </tandem-dialog>
-      <tandem-dialog heading=${msg('Import customers', { id: 'import.title' })} ?open=${this.dialog === 'import'} @close=${() => (this.dialog = 'none')}>
+      <tandem-dialog style="--t-dialog-width: 760px" heading=${msg('Import customers', { id: 'import.title' })} ?open=${this.dialog === 'import'} @close=${() => (this.dialog = 'none')}>
         <tandem-customer-import @imported=${() => this.list?.reload()} @cancel=${() => (this.dialog = 'none')}></tandem-customer-import>
       </tandem-dialog>
       <tandem-dialog heading=${msg('Save current filter', { id: 'customers.saved.save' })} ?open=${this.dialog === 'save-filter'} @close=${() => (this.dialog = 'none')}>

@@ -18,7 +18,7 @@ export class TandemDialog extends LitElement {
     buttons,
     css`
       dialog {
-        width: min(520px, calc(100vw - 32px));
+        width: min(var(--t-dialog-width, 520px), calc(100vw - 32px));
         max-height: calc(100vh - 48px);
         padding: 0;
         border: 1px solid var(--t-border);
