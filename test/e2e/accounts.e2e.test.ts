@@ -42,6 +42,15 @@ async function changeInitialPassword(page: Page, current: string, next: string) 
   await page.getByLabel('Confirm new password').press('Enter');
 }
 
+/** Text of the focused element, looking through shadow roots. */
+function focusedText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    let active = document.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    return active?.textContent?.trim() ?? '';
+  });
+}
+
 async function userRow(email: string) {
   return app.test.ctx.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
 }
@@ -118,13 +127,20 @@ describe('accounts in the browser', () => {
     expect(manager).toMatchObject({ role: 'manager', team_id: team.id, must_change_password: true, name: '王芳' });
     expect(rep).toMatchObject({ role: 'rep', team_id: team.id, must_change_password: true, name: '李伟' });
 
-    // Deactivate the manager (after confirming), then reactivate.
+    // Deactivate the manager with the keyboard (the confirmation starts on Cancel), then reactivate.
     const managerRow = page.locator('tr[data-user="wang.fang@example.com"]');
-    await managerRow.getByRole('button', { name: '停用' }).click();
-    await page.locator('tandem-dialog[open]').getByRole('button', { name: '停用' }).click();
+    await managerRow.getByRole('button', { name: '停用' }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('tandem-dialog[open]').waitFor({ state: 'attached' });
+    expect(await focusedText(page)).toBe('取消');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
     await managerRow.getByText('已停用').waitFor();
     expect((await userRow('wang.fang@example.com'))?.active).toBe(false);
-    await managerRow.getByRole('button', { name: '重新启用' }).click();
+    // Focus is back on the row's button, which now reactivates.
+    await managerRow.getByRole('button', { name: '重新启用' }).waitFor();
+    expect(await focusedText(page)).toContain('重新启用');
+    await page.keyboard.press('Enter');
     await managerRow.getByRole('button', { name: '停用' }).waitFor();
     expect((await userRow('wang.fang@example.com'))?.active).toBe(true);
 

@@ -6,6 +6,7 @@
 import { ContextConsumer } from '@lit/context';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import type { Role, TeamDto, UpdateUserBody, UserDto } from '../../../schema/wire/user.ts';
 import { ApiError } from '../api/http.ts';
 import { listTeams } from '../api/teams.ts';
@@ -110,6 +111,9 @@ export class TandemUsersPage extends LitElement {
   /** Ids of users with a change on its way to the server. */
   declare pending: ReadonlySet<string>;
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
+  /** The latest change sent for each user (see change()). */
+  private readonly latestChange = new Map<string, number>();
+  private changeSeq = 0;
 
   constructor() {
     super();
@@ -145,15 +149,25 @@ export class TandemUsersPage extends LitElement {
     this.data = { ...this.data, users };
   }
 
+  /**
+   * Sends one change of a user. Controls stay enabled meanwhile (disabling a
+   * focused control would throw keyboard users out of the table), so changes
+   * can overlap: only the answer to the latest one per user is shown.
+   */
   private async change(user: UserDto, body: UpdateUserBody, control?: HTMLSelectElement): Promise<void> {
+    const seq = ++this.changeSeq;
+    this.latestChange.set(user.id, seq);
+    const isLatest = () => this.latestChange.get(user.id) === seq;
     this.actionError = '';
     this.notice = '';
     this.pending = new Set(this.pending).add(user.id);
     try {
       const updated = await updateUser(user.id, body);
+      if (!isLatest()) return;
       this.replaceUser(updated);
       this.notice = msg(str`Saved the changes to ${updated.name}.`, { id: 'admin.saved' });
     } catch (err) {
+      if (!isLatest()) return;
       // Put the control back to what the server still holds.
       if (control) control.value = body.role !== undefined ? user.role : (user.teamId ?? '');
       this.actionError =
@@ -161,9 +175,11 @@ export class TandemUsersPage extends LitElement {
           ? msg('Managers and reps belong to a team: choose one.', { id: 'admin.teamRequired' })
           : errorMessage(err);
     } finally {
-      const pending = new Set(this.pending);
-      pending.delete(user.id);
-      this.pending = pending;
+      if (isLatest()) {
+        const pending = new Set(this.pending);
+        pending.delete(user.id);
+        this.pending = pending;
+      }
     }
   }
 
@@ -198,7 +214,7 @@ export class TandemUsersPage extends LitElement {
   private renderRow(user: UserDto, teams: TeamDto[], me: UserDto | undefined) {
     const self = user.id === me?.id;
     const busy = this.pending.has(user.id);
-    return html`<tr class=${user.active ? '' : 'inactive'} data-user=${user.email}>
+    return html`<tr class=${user.active ? '' : 'inactive'} data-user=${user.email} aria-busy=${busy ? 'true' : 'false'}>
       <td>
         <div class="who">
           <span>${user.name}${self ? html` <span class="badge primary">${msg('You', { id: 'admin.you' })}</span>` : nothing}</span>
@@ -208,7 +224,7 @@ export class TandemUsersPage extends LitElement {
       <td>
         <select
           aria-label=${msg(str`Role of ${user.name}`, { id: 'admin.roleOf' })}
-          ?disabled=${self || busy}
+          ?disabled=${self}
           @change=${(e: Event) => {
             const select = e.target as HTMLSelectElement;
             void this.change(user, { role: select.value as Role }, select);
@@ -220,7 +236,6 @@ export class TandemUsersPage extends LitElement {
       <td>
         <select
           aria-label=${msg(str`Team of ${user.name}`, { id: 'admin.teamOf' })}
-          ?disabled=${busy}
           @change=${(e: Event) => {
             const select = e.target as HTMLSelectElement;
             void this.change(user, { teamId: select.value || null }, select);
@@ -239,13 +254,20 @@ export class TandemUsersPage extends LitElement {
       <td class="actions-cell">
         ${self
           ? nothing
-          : user.active
-            ? html`<button class="danger" type="button" ?disabled=${busy} @click=${() => (this.dialog = { deactivate: user })}>
-                ${msg('Deactivate', { id: 'admin.deactivate' })}<span class="visually-hidden"> ${user.name}</span>
-              </button>`
-            : html`<button type="button" ?disabled=${busy} @click=${() => this.change(user, { active: true })}>
-                ${msg('Reactivate', { id: 'admin.reactivate' })}<span class="visually-hidden"> ${user.name}</span>
-              </button>`}
+          : // One button for both states, so it keeps focus when its action flips.
+            html`<button
+              type="button"
+              class=${user.active ? 'danger' : ''}
+              aria-disabled=${busy ? 'true' : 'false'}
+              @click=${() => {
+                if (busy) return;
+                if (user.active) this.dialog = { deactivate: user };
+                else void this.change(user, { active: true });
+              }}
+            >
+              ${user.active ? msg('Deactivate', { id: 'admin.deactivate' }) : msg('Reactivate', { id: 'admin.reactivate' })}
+              <span class="visually-hidden">${user.name}</span>
+            </button>`}
       </td>
     </tr>`;
   }
@@ -271,7 +293,11 @@ export class TandemUsersPage extends LitElement {
           </tr>
         </thead>
         <tbody>
-          ${visible.map((u) => this.renderRow(u, teams, me))}
+          ${repeat(
+            visible,
+            (u) => u.id,
+            (u) => this.renderRow(u, teams, me),
+          )}
         </tbody>
       </table>
     </div>`;
