@@ -86,6 +86,11 @@ export const buttons = css`
     opacity: 0.6;
     cursor: not-allowed;
   }
+  /* Busy but still focusable (a disabled control would lose keyboard focus). */
+  button[aria-disabled='true'] {
+    opacity: 0.6;
+    cursor: progress;
+  }
   button.primary {
     background: var(--t-primary);
     border-color: var(--t-primary);
