@@ -18,8 +18,11 @@ export interface AssignmentInput {
   /** The previous owner, when known: re-saving the same owner notifies nobody. */
   previousRecipientId?: string | null;
   entity: { type: NotificationEntityType; id: string; name: string };
-  /** The entity's team: a recipient outside it (admins excepted) is never told. */
-  teamId: string;
+  /**
+   * The entity's team: a recipient outside it (admins excepted) is never told.
+   * When omitted, it is read from the entity's row with `trx` (which must then exist).
+   */
+  teamId?: string;
   /** Defaults to the entity's own page. */
   link?: string;
 }
@@ -31,6 +34,22 @@ export function assignmentRecipient(input: Pick<AssignmentInput, 'actorId' | 're
   if (recipientId === actorId) return null;
   if (previousRecipientId !== undefined && previousRecipientId === recipientId) return null;
   return recipientId;
+}
+
+/** The team an entity belongs to, from its own table; null when there is no such row. */
+async function entityTeam(trx: Trx, entity: { type: NotificationEntityType; id: string }): Promise<string | null> {
+  switch (entity.type) {
+    case 'customer':
+      return (await trx.selectFrom('customers').select('team_id').where('id', '=', entity.id).executeTakeFirst())?.team_id ?? null;
+    case 'opportunity':
+      return (await trx.selectFrom('opportunities').select('team_id').where('id', '=', entity.id).executeTakeFirst())?.team_id ?? null;
+    case 'task':
+      return (await trx.selectFrom('tasks').select('team_id').where('id', '=', entity.id).executeTakeFirst())?.team_id ?? null;
+    default: {
+      const never: never = entity.type;
+      return never;
+    }
+  }
 }
 
 /**
@@ -52,7 +71,9 @@ export async function notifyAssignment(
     .where('id', '=', recipientId)
     .executeTakeFirst();
   if (!recipient?.active) return null;
-  if (recipient.role !== 'admin' && recipient.team_id !== input.teamId) return null;
+  const teamId = input.teamId ?? (await entityTeam(trx, input.entity));
+  if (!teamId) return null;
+  if (recipient.role !== 'admin' && recipient.team_id !== teamId) return null;
   const actor = input.actorId
     ? await trx.selectFrom('users').select('name').where('id', '=', input.actorId).executeTakeFirst()
     : undefined;

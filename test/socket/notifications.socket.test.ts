@@ -175,6 +175,20 @@ describe('live delivery', () => {
     );
     expect(pending).toBeNull();
     expect((await list(cOutsider)).items.some((n) => n.title.includes('Team A secret'))).toBe(false);
+
+    // Without teamId, the team is read from the entity's row.
+    const task = await createTask(cManager, { title: 'Team A task' });
+    const entity = { type: 'task' as const, id: task.id, name: task.title };
+    const toOutsider = await withNotifications(s.ctx.db, (trx) =>
+      notifyAssignment(s.ctx, trx, { actorId: manager.id, recipientId: outsider.id, entity }),
+    );
+    expect(toOutsider).toBeNull();
+    const toRep = await withNotifications(s.ctx.db, (trx) => notifyAssignment(s.ctx, trx, { actorId: manager.id, recipientId: rep.id, entity }));
+    expect(toRep?.recipientId).toBe(rep.id);
+    const missing = await withNotifications(s.ctx.db, (trx) =>
+      notifyAssignment(s.ctx, trx, { actorId: manager.id, recipientId: rep.id, entity: { ...entity, id: '00000000-0000-4000-8000-000000000004' } }),
+    );
+    expect(missing).toBeNull();
   });
 
   it('pages the list with a cursor', async () => {
