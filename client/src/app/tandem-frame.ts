@@ -206,8 +206,11 @@ export class TandemFrame extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     document.title = `${this.heading()} · Tandem`;
-    // Not on the first render: the page was just opened, and the browser starts at the top.
-    if (changed.has('path') && changed.get('path') !== undefined) this.focusHeading();
+    if (!changed.has('path')) return;
+    // On a route change; on the first render (just signed in, or the page just opened)
+    // only if nothing holds focus, so keyboard users start at the page, not at the top.
+    const firstRender = changed.get('path') === undefined;
+    if (!firstRender || document.activeElement === document.body || document.activeElement === null) this.focusHeading();
   }
 
   private focusHeading(): void {
