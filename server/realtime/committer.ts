@@ -14,6 +14,13 @@ import { appendUpdates, writeSnapshot } from './doc-store.repository.ts';
 import type { LiveDocument } from './document.ts';
 import * as Y from 'yjs';
 
+/**
+ * A batch whose projection values equal the last ones written for the
+ * document skips the projection (typing in notes changes no column), unless
+ * the last write is older than this: `updated_at` then moves on.
+ */
+export const PROJECTION_TOUCH_INTERVAL_MS = 60_000;
+
 export interface CommitRequest {
   doc: LiveDocument;
   update: Uint8Array;
@@ -93,6 +100,7 @@ export class Committer {
 
   private async commit(batch: Entry[]): Promise<void> {
     const now = this.ctx.now();
+    const projected: Array<[LiveDocument, string]> = [];
     let ids: number[];
     try {
       ids = await this.ctx.db.transaction().execute(async (trx) => {
@@ -102,9 +110,18 @@ export class Committer {
         );
         const latest = new Map<LiveDocument, Entry>();
         for (const e of batch) latest.set(e.doc, e);
-        for (const [doc, e] of latest) await doc.kind.project(trx, doc.id, e.projection, e.user, now);
+        for (const [doc, e] of latest) {
+          const key = JSON.stringify(e.projection);
+          if (key === doc.projectedKey && now.getTime() - doc.projectedAt < PROJECTION_TOUCH_INTERVAL_MS) continue;
+          await doc.kind.project(trx, doc.id, e.projection, e.user, now);
+          projected.push([doc, key]);
+        }
         return written;
       });
+      for (const [doc, key] of projected) {
+        doc.projectedKey = key;
+        doc.projectedAt = now.getTime();
+      }
     } catch (err) {
       this.ctx.log.error({ err, docs: [...new Set(batch.map((e) => e.doc.name))] }, 'storing document updates failed');
       const failedDocs = new Set(batch.map((e) => e.doc));

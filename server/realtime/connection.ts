@@ -96,6 +96,9 @@ export class Connection implements DocPeer {
 
   close(code: DocCloseCode, reason: string): void {
     if (this.closed) return;
+    if (code === DOC_CLOSE.badMessage || code === DOC_CLOSE.internal) {
+      this.log.warn({ doc: this.doc.name, userId: this.user.id, code, reason }, 'document connection closed');
+    }
     try {
       this.ws.close(code, truncate(reason));
     } catch {

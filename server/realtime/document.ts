@@ -66,6 +66,9 @@ export class LiveDocument {
   logRows: number;
   /** Bytes stored: snapshot + log rows since. */
   storedBytes: number;
+  /** The projection values last written (JSON) and when; the committer skips unchanged ones. */
+  projectedKey: string | null = null;
+  projectedAt = 0;
 
   private scratch: Y.Doc;
   /** Accepted updates not yet committed, oldest first. */

@@ -31,6 +31,8 @@ export class UpdateDecoder {
   private nextId = 1;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Shared with the worker: [job id being decoded or 0, pad, start time (ms) as float64]. */
+  private progress = new SharedArrayBuffer(16);
 
   /** `workerUrl`: the decoding script (tests substitute one that misbehaves on purpose). */
   constructor(
@@ -67,6 +69,7 @@ export class UpdateDecoder {
       },
       // The worker needs no loader hooks of the parent (tsx, vitest): it is plain JavaScript.
       execArgv: [],
+      workerData: { progress: this.progress },
     });
     worker.unref();
     worker.on('message', (reply: WorkerReply) => this.onReply(worker, reply));
@@ -93,6 +96,7 @@ export class UpdateDecoder {
     if (worker !== this.worker) return;
     this.worker = null;
     this.clearTimer();
+    Atomics.store(new Int32Array(this.progress, 0, 1), 0, 0);
     void worker.terminate();
     const [head, ...rest] = this.inFlight;
     this.inFlight = [];
@@ -108,12 +112,27 @@ export class UpdateDecoder {
     if (this.inFlight.length > 0) this.armTimer();
   }
 
-  private armTimer(): void {
+  /**
+   * Checks the head job after the timeout: only a decode the worker itself has
+   * been running for longer than the timeout ends it. A worker that has not
+   * started the job yet, or whose answer waits in a busy event loop, is
+   * checked again later.
+   */
+  private armTimer(delay = this.timeoutMs): void {
     this.clearTimer();
     const worker = this.worker;
     this.timer = setTimeout(() => {
-      if (worker) this.onWorkerLost(worker, 'timeout', `decoding took longer than ${this.timeoutMs} ms`);
-    }, this.timeoutMs);
+      this.timer = null;
+      const head = this.inFlight[0];
+      if (!worker || worker !== this.worker || !head) return;
+      const running = Atomics.load(new Int32Array(this.progress, 0, 1), 0);
+      const elapsed = Date.now() - new Float64Array(this.progress, 8, 1)[0]!;
+      if (running === head.id && elapsed >= this.timeoutMs) {
+        this.onWorkerLost(worker, 'timeout', `decoding took longer than ${this.timeoutMs} ms`);
+      } else {
+        this.armTimer(running === head.id ? this.timeoutMs - elapsed : this.timeoutMs);
+      }
+    }, delay);
     this.timer.unref();
   }
 

@@ -6,12 +6,20 @@
  * same under tsx, vitest and node.
  *
  * In: { id, update: Uint8Array }. Out: { id, ok: true, structs, deletes } or
- * { id, ok: false, error }.
+ * { id, ok: false, error }. Progress is published in the shared `progress`
+ * array (workerData): [id of the job being decoded, 0 when idle] and the
+ * time it started, so that the main thread times the decode itself, not its
+ * own event loop.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import * as Y from 'yjs';
 
+const job = new Int32Array(workerData.progress, 0, 1);
+const started = new Float64Array(workerData.progress, 8, 1);
+
 parentPort.on('message', (msg) => {
+  started[0] = Date.now();
+  Atomics.store(job, 0, msg.id);
   try {
     const decoded = Y.decodeUpdate(msg.update);
     let deletes = 0;
@@ -19,5 +27,7 @@ parentPort.on('message', (msg) => {
     parentPort.postMessage({ id: msg.id, ok: true, structs: decoded.structs.length, deletes });
   } catch (err) {
     parentPort.postMessage({ id: msg.id, ok: false, error: String(err?.message ?? err) });
+  } finally {
+    Atomics.store(job, 0, 0);
   }
 });
