@@ -476,7 +476,7 @@ function growth(f: { peakRssMb: number | null; readyRssMb: number | null }): num
 }
 
 function ratioTable(all: RunRecord[]): { header: string[]; rows: string[][] } {
-  const header = ['scenario', 'Tandem / peer', 'server CPU', 'p95', 'peak RSS', 'RSS growth', 'all synced / join', 'ingest per update'];
+  const header = ['scenario', 'Tandem / peer', 'server CPU (d: per join)', 'p95', 'peak RSS', 'RSS growth', 'all synced / join', 'ingest per update'];
   const rows: string[][] = [];
   const byScenario = new Map<string, RunRecord[]>();
   for (const r of all) byScenario.set(r.scenario.id, [...(byScenario.get(r.scenario.id) ?? []), r]);
