@@ -68,7 +68,11 @@ export async function request<T>(method: string, path: string, body?: unknown, o
     data = null;
   }
   if (res.ok) return data as T;
-  if (!isErrorBody(data)) throw new ApiError('internal', res.status, `HTTP ${res.status}`);
+  if (!isErrorBody(data)) {
+    // Not our server's answer: a proxy or gateway in front of it could not reach it.
+    const unreachable = res.status === 502 || res.status === 503 || res.status === 504;
+    throw new ApiError(unreachable ? 'network' : 'internal', res.status, `HTTP ${res.status}`);
+  }
   const { code, message, field } = data.error;
   const retry = Number(res.headers.get('retry-after'));
   const error = new ApiError(code, res.status, message, field, Number.isFinite(retry) && retry > 0 ? retry : undefined);

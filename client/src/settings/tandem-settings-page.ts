@@ -5,6 +5,7 @@
 import { ContextConsumer } from '@lit/context';
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing } from 'lit';
+import { live } from 'lit/directives/live.js';
 import type { Density, Locale, UpdateProfileBody } from '../../../schema/wire/user.ts';
 import { ApiError } from '../api/http.ts';
 import { updateMe } from '../api/me.ts';
@@ -117,6 +118,8 @@ export class TandemSettingsPage extends LitElement {
       this.prefsStatus = { kind: 'saved' };
     } catch (err) {
       this.prefsStatus = { kind: 'failed', message: errorMessage(err) };
+      // Controls go back to the saved preferences (live() compares with the DOM).
+      this.requestUpdate();
     }
   }
 
@@ -208,7 +211,7 @@ export class TandemSettingsPage extends LitElement {
         <div class="grid">
           <div class="field">
             <label for="locale">${msg('Language', { id: 'settings.language' })}</label>
-            <select id="locale" @change=${(e: Event) => this.savePreference({ locale: (e.target as HTMLSelectElement).value as Locale })}>
+            <select id="locale" .value=${live(user.locale)} @change=${(e: Event) => this.savePreference({ locale: (e.target as HTMLSelectElement).value as Locale })}>
               ${(Object.keys(LOCALE_NAMES) as Locale[]).map(
                 (l) => html`<option value=${l} lang=${l} ?selected=${user.locale === l}>${LOCALE_NAMES[l]}</option>`,
               )}
@@ -228,7 +231,7 @@ export class TandemSettingsPage extends LitElement {
                     type="radio"
                     name="density"
                     .value=${value}
-                    .checked=${user.density === value}
+                    .checked=${live(user.density === value)}
                     @change=${() => this.savePreference({ density: value })}
                   />${label}
                 </label>`,
