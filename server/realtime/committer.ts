@@ -1,11 +1,14 @@
 /**
- * Group commit. Accepted updates of every document wait here at most
- * `windowMs`, then one transaction appends them all to the log and runs the
- * projection of each document touched (the latest accepted state of each),
- * and only after COMMIT are they applied to the durable documents and
- * broadcast. Updates that arrive during a commit go in the next one, started
- * as soon as that commit ends. Compactions run between commits, in the same
- * queue, so that a snapshot never races a batch of the same document.
+ * Group commit. Accepted updates of every document wait here, then one
+ * transaction appends them all to the log and runs the projection of each
+ * document touched (the latest accepted state of each); only after COMMIT are
+ * they applied to the durable documents and broadcast. When the database is
+ * idle the commit starts at once (on the next turn of the event loop, so the
+ * updates of that turn share it); while commits follow each other, an update
+ * waits at most `windowMs` after the previous commit ended, so that one
+ * commit carries all that arrived meanwhile. No update waits more than the
+ * window plus the commit in progress. Compactions run between commits, in the
+ * same queue, so that a snapshot never races a batch of the same document.
  */
 import { AppError } from '../http/app-error.ts';
 import type { AppContext } from '../context.ts';
@@ -39,7 +42,10 @@ export class Committer {
   private queue: Entry[] = [];
   private jobs: Array<() => Promise<void>> = [];
   private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
   private active: Promise<void> | null = null;
+  /** When the last commit ended (ms, monotonic). */
+  private lastCommitEnd = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly ctx: AppContext,
@@ -62,10 +68,7 @@ export class Committer {
 
   /** Resolves when everything queued so far is stored. */
   async flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
+    this.cancelStart();
     while (this.queue.length > 0 || this.jobs.length > 0 || this.active) {
       this.active ??= this.drain();
       await this.active;
@@ -80,17 +83,32 @@ export class Committer {
   }
 
   private kick(): void {
-    if (this.active || this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
+    if (this.active || this.timer || this.immediate) return;
+    const start = () => {
+      this.cancelStart();
       this.active ??= this.drain();
-    }, this.windowMs);
+    };
+    const wait = this.lastCommitEnd + this.windowMs - performance.now();
+    if (wait <= 0) this.immediate = setImmediate(start);
+    else this.timer = setTimeout(start, wait);
+  }
+
+  private cancelStart(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = null;
+    this.immediate = null;
   }
 
   private async drain(): Promise<void> {
     try {
       while (this.queue.length > 0 || this.jobs.length > 0) {
-        if (this.queue.length > 0) await this.commit(this.queue.splice(0));
+        if (this.queue.length > 0) {
+          await this.commit(this.queue.splice(0));
+          this.lastCommitEnd = performance.now();
+          // Updates that arrived during the commit wait out the rest of the window.
+          if (this.queue.length > 0 && this.windowMs > 0) await new Promise((r) => setTimeout(r, this.windowMs));
+        }
         for (const job of this.jobs.splice(0)) await job();
       }
     } finally {
