@@ -67,17 +67,21 @@ function logOf(ctx: AppContext, pipelineId: string): UnprojectedLog {
   return log;
 }
 
-export interface BoardKindProjection extends BoardProjection {
-  /** The hub's context, for assignment notifications (the projection gets none of its own). */
-  ctx: AppContext | null;
-  /** Marks the log as projected up to this update. */
+/**
+ * What `project` needs besides the projection's plain values (which the hub
+ * may compare or serialise): the hub's context, for assignment notifications,
+ * and how to mark the log as projected up to this update.
+ */
+interface ProjectionMeta {
+  ctx: AppContext;
   projected(): void;
 }
+const metaOf = new WeakMap<BoardProjection, ProjectionMeta>();
 
 /** The context of the hub that last validated an update of a board, for projections without a record. */
 const contextOfBoard = new Map<string, AppContext>();
 
-export const boardDocKind: DocKind<BoardKindProjection> = {
+export const boardDocKind: DocKind<BoardProjection> = {
   name: 'board',
   roots: BOARD_DOC_ROOTS,
 
@@ -98,25 +102,27 @@ export const boardDocKind: DocKind<BoardKindProjection> = {
   extract(doc) {
     const record = validated.get(doc);
     validated.delete(doc);
-    if (!record) return { ...readBoard(doc, DEFAULT_CURRENCY), ctx: null, projected: () => {} };
+    if (!record) return readBoard(doc, DEFAULT_CURRENCY);
     const log = logOf(record.ctx, record.pipelineId);
     const seq = ++log.seq;
     log.entries.push({ seq, ids: record.ids });
     const union = new Set<string>();
     for (const e of log.entries) for (const id of e.ids) union.add(id);
-    return {
-      ...readCards(doc, union, DEFAULT_CURRENCY),
+    const projection = readCards(doc, union, DEFAULT_CURRENCY);
+    metaOf.set(projection, {
       ctx: record.ctx,
       projected: () => {
         log.entries = log.entries.filter((e) => e.seq > seq);
       },
-    };
+    });
+    return projection;
   },
 
   async project(trx, id, projection, user, now) {
     const result = await projectBoard(trx, id, projection, user, now);
-    projection.projected();
-    const ctx = projection.ctx ?? contextOfBoard.get(id);
+    const meta = metaOf.get(projection);
+    meta?.projected();
+    const ctx = meta?.ctx ?? contextOfBoard.get(id);
     if (ctx && result.ownerChanges.length > 0) await notifyOwnerChanges(ctx, trx, user, result.ownerChanges);
   },
 };

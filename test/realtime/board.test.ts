@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DOC_CLOSE, boardDocName } from '../../schema/wire/docs.ts';
 import type { PipelineDto } from '../../schema/wire/pipeline.ts';
+import { boardDocKind } from '../../server/opportunities/board.doc-kind.ts';
 import { compareCards, rankBetween } from '../../server/opportunities/rank.ts';
 import type { User } from '../../server/users/user.ts';
 import { login, seedTeam, seedUser } from '../helpers/context.ts';
@@ -126,6 +127,24 @@ describe('the board document', () => {
     a.destroy();
   });
 
+  it('re-projecting the whole stored board changes nothing (the projection is idempotent)', async () => {
+    await createOpportunity(asRep, { customerId: customer, name: 'Idempotent', amount: 3 });
+    const doc = await storedBoard(s.ctx, pipeline.id);
+    const count = async (table: 'opportunity_stage_history' | 'audit_log') =>
+      Number((await s.ctx.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const before = {
+      rows: await s.ctx.db.selectFrom('opportunities').selectAll().where('pipeline_id', '=', pipeline.id).orderBy('id').execute(),
+      history: await count('opportunity_stage_history'),
+      audit: await count('audit_log'),
+    };
+    const projection = boardDocKind.extract(doc, new Date());
+    expect(projection.scope).toBe('all');
+    await s.ctx.db.transaction().execute((trx) => boardDocKind.project(trx, pipeline.id, projection, rep, new Date()));
+    expect(await s.ctx.db.selectFrom('opportunities').selectAll().where('pipeline_id', '=', pipeline.id).orderBy('id').execute()).toEqual(before.rows);
+    expect(await count('opportunity_stage_history')).toBe(before.history);
+    expect(await count('audit_log')).toBe(before.audit);
+  });
+
   it('shows a stage rename and reorder at once on an open board', async () => {
     const a = await open(repCookie);
     const id = stage('Needs confirmed');
@@ -163,7 +182,7 @@ describe('conflicts', () => {
   });
 
   it('rapid updates from several clients, committed together, are all projected', async () => {
-    const made = [];
+    const made: Array<{ id: string }> = [];
     for (let i = 0; i < 12; i++) made.push(await createOpportunity(asRep, { customerId: customer, name: `Burst ${i}`, amount: i }));
     const a = await open(repCookie);
     const b = await open(rep2Cookie);
