@@ -115,25 +115,38 @@ export function kindLabel(kind: string): string {
   return kind === 'person' ? msg('Person', { id: 'customers.kind.person' }) : msg('Company', { id: 'customers.kind.company' });
 }
 
-/** A date-time in the current locale, short. */
-export function formatDateTime(iso: string | null | undefined): string {
+/**
+ * Date formatters per language and style, made once: building an Intl.DateTimeFormat costs far
+ * more than using one, and the list formats two dates for every row it renders.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function format(iso: string | null | undefined, style: 'dateTime' | 'date' | 'short'): string {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
-  return d.toLocaleString(document.documentElement.lang || undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  const lang = document.documentElement.lang || 'en';
+  const key = `${lang}|${style}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const options: Intl.DateTimeFormatOptions =
+      style === 'dateTime' ? { dateStyle: 'medium', timeStyle: 'short' } : style === 'date' ? { dateStyle: 'medium' } : { year: 'numeric', month: '2-digit', day: '2-digit' };
+    f = new Intl.DateTimeFormat(lang, options);
+    formatters.set(key, f);
+  }
+  return f.format(d);
+}
+
+/** A date-time in the current language, short. */
+export function formatDateTime(iso: string | null | undefined): string {
+  return format(iso, 'dateTime');
 }
 
 export function formatDate(iso: string | null | undefined): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  return d.toLocaleDateString(document.documentElement.lang || undefined, { dateStyle: 'medium' });
+  return format(iso, 'date');
 }
 
 /** A compact date for list cells: 2026/11/28, 11/28/2026. */
 export function formatShortDate(iso: string | null | undefined): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  return d.toLocaleDateString(document.documentElement.lang || undefined, { year: 'numeric', month: '2-digit', day: '2-digit' });
+  return format(iso, 'short');
 }
