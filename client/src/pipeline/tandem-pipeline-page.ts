@@ -26,17 +26,17 @@ import {
   buildColumns,
   type ColumnView,
   closeMonths,
-  type KeyMove,
   locate,
   mergeStages,
   NO_FILTERS,
-  nextTarget,
   type StageView,
   stageName,
 } from './board-model.ts';
 import { rankAtIndex } from './board-order.ts';
-import { avatarHue, type BoardPresence, distinctPeople, findPresenter, initials, type Peer } from './board-presence.ts';
-import { lastMeetingAt, rememberMeeting } from './last-meeting.ts';
+import { avatarHue, type BoardPresence, distinctPeople, initials, type Peer } from './board-presence.ts';
+import { keyAction, type Lifted } from './board-keyboard.ts';
+import { BoardMeeting } from './board-meeting.ts';
+import { lastMeetingAt } from './last-meeting.ts';
 import type { CardDropDetail, ColumnMarks, TandemBoardColumn } from './tandem-board-column.ts';
 import { TandemBoardCard } from './tandem-board-card.ts';
 import '../ui/tandem-alert.ts';
@@ -56,11 +56,6 @@ const LAST_PIPELINE_KEY = 'tandem.board.lastPipeline';
 
 type Load = { kind: 'loading' } | { kind: 'failed'; message: string } | { kind: 'ready'; pipelines: PipelineDto[] };
 
-interface Lifted {
-  cardId: string;
-  origin: { column: number; index: number };
-  target: { column: number; index: number };
-}
 
 interface PendingLost {
   cardId: string;
@@ -74,14 +69,6 @@ interface ChangesView {
   count: number;
 }
 
-const KEY_MOVES: Record<string, KeyMove> = {
-  ArrowLeft: 'left',
-  ArrowRight: 'right',
-  ArrowUp: 'up',
-  ArrowDown: 'down',
-  Home: 'top',
-  End: 'bottom',
-};
 
 export class TandemPipelinePage extends LitElement {
   static override properties = {
@@ -96,9 +83,6 @@ export class TandemPipelinePage extends LitElement {
     flash: { state: true },
     changes: { state: true },
     changesError: { state: true },
-    presenting: { state: true },
-    followingClientId: { state: true },
-    dismissedPresenter: { state: true },
     notice: { state: true },
     announcement: { state: true },
   };
@@ -241,9 +225,6 @@ export class TandemPipelinePage extends LitElement {
   declare flash: ReadonlySet<string>;
   declare changes: ChangesView | null;
   declare changesError: string;
-  declare presenting: boolean;
-  declare followingClientId: number | null;
-  declare dismissedPresenter: number | null;
   declare notice: { kind: 'error' | 'info'; text: string } | null;
   declare announcement: string;
 
@@ -253,11 +234,15 @@ export class TandemPipelinePage extends LitElement {
     refused: (reason) => this.onRefused(reason),
   });
   private readonly directory = new BoardDirectory(() => this.requestUpdate());
+  private readonly meeting = new BoardMeeting(
+    this,
+    () => this.board.peers,
+    () => this.pipeline?.id ?? null,
+  );
   private flashTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private columns: ColumnView[] = [];
   private columnsKey = '';
   private focusedCardId: string | null = null;
-  private meetingStartedAt: Date | null = null;
   private directoryAbort: AbortController | null = null;
 
   constructor() {
@@ -274,9 +259,6 @@ export class TandemPipelinePage extends LitElement {
     this.flash = new Set();
     this.changes = null;
     this.changesError = '';
-    this.presenting = false;
-    this.followingClientId = null;
-    this.dismissedPresenter = null;
     this.notice = null;
     this.announcement = '';
   }
@@ -294,7 +276,6 @@ export class TandemPipelinePage extends LitElement {
     this.directoryAbort?.abort();
     for (const t of this.flashTimers.values()) clearTimeout(t);
     this.flashTimers.clear();
-    this.endMeeting();
   }
 
   private async loadPipelines(): Promise<void> {
@@ -343,7 +324,7 @@ export class TandemPipelinePage extends LitElement {
       this.changes = null;
       this.selectedId = null;
     }
-    this.syncFollowing();
+    if (this.meeting.checkFollowed()) this.announce(msg('The presentation ended.', { id: 'board.meeting.ended' }));
     this.publishPresence();
   }
 
@@ -353,10 +334,8 @@ export class TandemPipelinePage extends LitElement {
     return mergeStages(this.board.stages, this.pipeline?.stages ?? []);
   }
 
-  /** The presenter being followed, while they still present. */
   private get followed(): Peer | null {
-    if (this.followingClientId === null) return null;
-    return this.board.peers.find((p) => p.clientId === this.followingClientId && p.presenting) ?? null;
+    return this.meeting.followed;
   }
 
   private effectiveFilters(): BoardFilters {
@@ -388,55 +367,22 @@ export class TandemPipelinePage extends LitElement {
     if (!user) return;
     const presence: BoardPresence = {
       user: { id: user.id, name: user.name, role: user.role },
-      presenting: this.presenting,
-      focusedCardId: this.presenting ? (this.selectedId ?? this.focusedCardId) : null,
-      filters: this.presenting ? this.filters : NO_FILTERS,
+      presenting: this.meeting.presenting,
+      focusedCardId: this.meeting.presenting ? (this.selectedId ?? this.focusedCardId) : null,
+      filters: this.meeting.presenting ? this.filters : NO_FILTERS,
     };
     this.board.setPresence(presence);
   }
 
-  /** Stops following a presenter who left or stopped presenting. */
-  private syncFollowing(): void {
-    if (this.followingClientId !== null && !this.followed) {
-      this.followingClientId = null;
-      this.announce(msg('The presentation ended.', { id: 'board.meeting.ended' }));
-      this.endMeeting();
-    }
-  }
-
   private startPresenting(): void {
-    this.presenting = true;
-    this.followingClientId = null;
-    this.meetingStartedAt ??= new Date();
+    this.meeting.present();
     this.announce(msg('You are presenting this board.', { id: 'board.meeting.youPresent' }));
   }
 
-  private stopPresenting(): void {
-    this.presenting = false;
-    this.endMeeting();
-  }
-
   private follow(peer: Peer): void {
-    this.followingClientId = peer.clientId;
-    this.meetingStartedAt ??= new Date();
+    this.meeting.follow(peer);
     this.lifted = null;
     this.announce(msg(str`Following ${peer.user.name}.`, { id: 'board.meeting.followingNow' }));
-  }
-
-  private stopFollowing(): void {
-    const presenter = this.followed;
-    this.followingClientId = null;
-    if (presenter) this.dismissedPresenter = presenter.clientId;
-    this.endMeeting();
-  }
-
-  /** A meeting that ran on this board becomes "the last meeting" for the changes view. */
-  private endMeeting(): void {
-    const pipeline = this.pipeline;
-    if (this.meetingStartedAt && pipeline && !this.presenting && this.followingClientId === null) {
-      rememberMeeting(pipeline.id, this.meetingStartedAt);
-      this.meetingStartedAt = null;
-    }
   }
 
   // ---- highlights -----------------------------------------------------------
@@ -577,94 +523,48 @@ export class TandemPipelinePage extends LitElement {
   private onKeyDown = (e: KeyboardEvent) => {
     const el = this.cardFromEvent(e);
     if (!el?.card) return;
+    const card = el.card;
     const columns = this.computeColumns();
-    const id = el.card.id;
-    const lifted = this.lifted;
-    if (lifted && lifted.cardId === id) {
-      const move = KEY_MOVES[e.key];
-      if (move) {
-        e.preventDefault();
-        const target = nextTarget(columns, id, lifted.target, move);
-        this.lifted = { ...lifted, target };
-        const column = columns[target.column]!;
-        const total = column.cards.filter((c) => c.id !== id).length + 1;
+    const action = keyAction(e.key, card.id, this.lifted, columns);
+    if (!action) return;
+    // Tab still moves focus after cancelling a move; every other handled key is ours alone.
+    if (e.key !== 'Tab') e.preventDefault();
+    switch (action.type) {
+      case 'lift':
+        if (this.followed) return;
+        this.lifted = { cardId: card.id, origin: action.at, target: action.at };
         this.announce(
-          msg(str`${stageName(column.stage, currentLocale())}, position ${target.index + 1} of ${total}.`, {
+          msg(str`Picked up ${card.name}. Arrow keys move it, Space drops it, Escape cancels.`, { id: 'board.key.picked' }),
+        );
+        return;
+      case 'retarget': {
+        this.lifted = { ...this.lifted!, target: action.target };
+        const column = columns[action.target.column]!;
+        const total = column.cards.filter((c) => c.id !== card.id).length + 1;
+        this.announce(
+          msg(str`${stageName(column.stage, currentLocale())}, position ${action.target.index + 1} of ${total}.`, {
             id: 'board.key.position',
           }),
         );
         return;
       }
-      if (e.key === ' ' || e.key === 'Enter') {
-        e.preventDefault();
+      case 'drop':
         this.lifted = null;
-        this.moveCard(id, columns[lifted.target.column]!, lifted.target.index);
+        this.moveCard(card.id, columns[action.target.column]!, action.target.index);
         return;
-      }
-      if (e.key === 'Escape') {
-        e.preventDefault();
+      case 'cancel':
         this.lifted = null;
-        this.announce(msg(str`Move of ${el.card.name} cancelled.`, { id: 'board.key.cancelled' }));
+        this.announce(msg(str`Move of ${card.name} cancelled.`, { id: 'board.key.cancelled' }));
         return;
-      }
-      if (e.key === 'Tab') this.lifted = null;
-      return;
+      case 'open':
+        this.selectedId = card.id;
+        return;
+      case 'focus':
+        void this.refocus(action.cardId);
+        return;
+      default:
+        return action satisfies never;
     }
-    if (e.key === ' ') {
-      e.preventDefault();
-      if (this.followed) return;
-      const at = locate(columns, id);
-      if (!at) return;
-      this.lifted = { cardId: id, origin: at, target: at };
-      this.announce(
-        msg(str`Picked up ${el.card.name}. Arrow keys move it, Space drops it, Escape cancels.`, { id: 'board.key.picked' }),
-      );
-      return;
-    }
-    if (e.key === 'Enter') {
-      e.preventDefault();
-      this.selectedId = id;
-      return;
-    }
-    // Moving focus between cards.
-    const move = KEY_MOVES[e.key];
-    if (!move) return;
-    const at = locate(columns, id);
-    if (!at) return;
-    let next: { column: number; index: number } | null = null;
-    switch (move) {
-      case 'up':
-        next = { column: at.column, index: at.index - 1 };
-        break;
-      case 'down':
-        next = { column: at.column, index: at.index + 1 };
-        break;
-      case 'left':
-      case 'right': {
-        const step = move === 'left' ? -1 : 1;
-        for (let c = at.column + step; c >= 0 && c < columns.length; c += step) {
-          if (columns[c]!.cards.length > 0) {
-            next = { column: c, index: Math.min(at.index, columns[c]!.cards.length - 1) };
-            break;
-          }
-        }
-        break;
-      }
-      case 'top':
-        next = { column: at.column, index: 0 };
-        break;
-      case 'bottom':
-        next = { column: at.column, index: columns[at.column]!.cards.length - 1 };
-        break;
-      default: {
-        const never: never = move;
-        return never;
-      }
-    }
-    const target = next && columns[next.column]?.cards[next.index];
-    if (!target) return;
-    e.preventDefault();
-    void this.refocus(target.id);
   };
 
   private onFocusIn = (e: FocusEvent) => {
@@ -672,7 +572,7 @@ export class TandemPipelinePage extends LitElement {
     if (!el?.card) return;
     if (this.lifted && this.lifted.cardId !== el.card.id) this.lifted = null;
     this.focusedCardId = el.card.id;
-    if (this.presenting && !this.selectedId) this.publishPresence();
+    if (this.meeting.presenting && !this.selectedId) this.publishPresence();
   };
 
   private onClick = (e: MouseEvent) => {
@@ -728,7 +628,7 @@ export class TandemPipelinePage extends LitElement {
     const columns = this.computeColumns();
     const stages = columns.map((c) => c.stage);
     const followed = this.followed;
-    const presenter = findPresenter(this.board.peers, this.user?.id ?? '');
+    const presenter = this.meeting.offer(this.user?.id ?? '');
     const selectedId = followed ? followed.focusedCardId : this.selectedId;
     const selected = selectedId ? (this.board.cards.get(selectedId) ?? null) : null;
     const marks: ColumnMarks = {
@@ -884,8 +784,8 @@ export class TandemPipelinePage extends LitElement {
         ${people.length > AVATARS_MAX ? html`<span class="avatar" style="background: var(--t-muted)">+${people.length - AVATARS_MAX}</span>` : nothing}
       </div>
       ${this.canManage
-        ? this.presenting
-          ? html`<button type="button" aria-pressed="true" @click=${() => this.stopPresenting()}>
+        ? this.meeting.presenting
+          ? html`<button type="button" aria-pressed="true" @click=${() => this.meeting.stopPresenting()}>
               ${msg('Stop presenting', { id: 'board.meeting.stop' })}
             </button>`
           : html`<button type="button" @click=${() => this.startPresenting()}>${msg('Present', { id: 'board.meeting.present' })}</button>`
@@ -919,18 +819,18 @@ export class TandemPipelinePage extends LitElement {
     return html`${followed
         ? html`<div class="banner" role="status">
             <span>${msg(str`You are following ${followed.user.name}.`, { id: 'board.meeting.following' })}</span>
-            <button type="button" @click=${() => this.stopFollowing()}>${msg('Stop following', { id: 'board.meeting.unfollow' })}</button>
+            <button type="button" @click=${() => this.meeting.stopFollowing()}>${msg('Stop following', { id: 'board.meeting.unfollow' })}</button>
           </div>`
-        : presenter && !this.presenting && this.dismissedPresenter !== presenter.clientId
+        : presenter
           ? html`<div class="banner" role="status">
               <span>${msg(str`${presenter.user.name} is presenting.`, { id: 'board.meeting.offer' })}</span>
               <button class="primary" type="button" @click=${() => this.follow(presenter)}>${msg('Follow', { id: 'board.meeting.follow' })}</button>
-              <button class="link" type="button" @click=${() => (this.dismissedPresenter = presenter.clientId)}>
+              <button class="link" type="button" @click=${() => this.meeting.dismiss(presenter)}>
                 ${msg('Not now', { id: 'board.meeting.dismiss' })}
               </button>
             </div>`
           : nothing}
-      ${this.presenting
+      ${this.meeting.presenting
         ? html`<div class="banner" role="status">
             <span>${msg('You are presenting: others can follow your focused card and filters.', { id: 'board.meeting.presentingNote' })}</span>
           </div>`

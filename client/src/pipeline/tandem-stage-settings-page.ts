@@ -56,9 +56,14 @@ export class TandemStageSettingsPage extends LitElement {
         gap: var(--t-space-5);
         max-width: 1000px;
       }
-      td input,
-      td select {
+      td input {
         min-width: 0;
+      }
+      td select {
+        min-width: 7.5em;
+      }
+      td .actions {
+        flex-wrap: nowrap;
       }
       td.num input {
         width: 5.5em;
