@@ -125,6 +125,8 @@ export class Connection implements DocPeer {
         this.send(this.doc.diffFor(msg.stateVector));
         return;
       case 'update': {
+        // The empty update (no structs, no deletions): a sync step 2 when the client lacks nothing.
+        if (msg.update.length === 2 && msg.update[0] === 0 && msg.update[1] === 0) return;
         const decoded = await this.decoder.decode(msg.update);
         if (this.closed) return;
         if (!decoded.ok) {

@@ -42,10 +42,12 @@ export class UpdateDecoder {
 
   decode(update: Uint8Array): Promise<DecodeResult> {
     if (this.closed) return Promise.resolve({ ok: false, reason: 'closed', detail: 'decoder closed' });
+    // A view on a larger buffer (a WebSocket frame) would be cloned whole: send the update's own bytes only.
+    const own = update.byteOffset === 0 && update.byteLength === update.buffer.byteLength ? update : update.slice();
     return new Promise((resolve) => {
-      const job = { id: this.nextId++, update, resolve };
+      const job = { id: this.nextId++, update: own, resolve };
       this.inFlight.push(job);
-      this.ensureWorker().postMessage({ id: job.id, update });
+      this.ensureWorker().postMessage({ id: job.id, update: own });
       if (this.inFlight.length === 1) this.armTimer();
     });
   }
