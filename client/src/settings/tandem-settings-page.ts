@@ -31,6 +31,7 @@ export class TandemSettingsPage extends LitElement {
     profileStatus: { state: true },
     profileErrors: { state: true },
     prefsStatus: { state: true },
+    pendingPrefs: { state: true },
     confirmingSignOut: { state: true },
     signOutError: { state: true },
   };
@@ -64,6 +65,8 @@ export class TandemSettingsPage extends LitElement {
   declare profileStatus: Status;
   declare profileErrors: Partial<Record<ProfileField, string>>;
   declare prefsStatus: Status;
+  /** Preferences chosen but not yet saved. */
+  declare pendingPrefs: { locale?: Locale; density?: Density };
   declare confirmingSignOut: boolean;
   declare signOutError: string;
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
@@ -74,6 +77,7 @@ export class TandemSettingsPage extends LitElement {
     this.profileStatus = { kind: 'idle' };
     this.profileErrors = {};
     this.prefsStatus = { kind: 'idle' };
+    this.pendingPrefs = {};
     this.confirmingSignOut = false;
     this.signOutError = '';
   }
@@ -109,17 +113,23 @@ export class TandemSettingsPage extends LitElement {
     }
   }
 
-  private async savePreference(body: UpdateProfileBody): Promise<void> {
+  /**
+   * Saves one preference. The controls show the chosen value while it is on
+   * its way, and go back to the saved one if it is refused.
+   */
+  private async savePreference(body: Pick<UpdateProfileBody, 'locale' | 'density'>): Promise<void> {
     const session = this.session.value;
     if (!session) return;
+    this.pendingPrefs = { ...this.pendingPrefs, ...body };
     this.prefsStatus = { kind: 'saving' };
     try {
-      session.userChanged(await updateMe(body));
+      const user = await updateMe(body);
+      this.pendingPrefs = {};
+      session.userChanged(user);
       this.prefsStatus = { kind: 'saved' };
     } catch (err) {
+      this.pendingPrefs = {};
       this.prefsStatus = { kind: 'failed', message: errorMessage(err) };
-      // Controls go back to the saved preferences (live() compares with the DOM).
-      this.requestUpdate();
     }
   }
 
@@ -171,6 +181,8 @@ export class TandemSettingsPage extends LitElement {
   override render() {
     const user = this.session.value?.user;
     if (!user) return nothing;
+    const locale = this.pendingPrefs.locale ?? user.locale;
+    const density = this.pendingPrefs.density ?? user.density;
     return html`
       <section class="card" aria-labelledby="profile-heading">
         <header>
@@ -211,9 +223,9 @@ export class TandemSettingsPage extends LitElement {
         <div class="grid">
           <div class="field">
             <label for="locale">${msg('Language', { id: 'settings.language' })}</label>
-            <select id="locale" .value=${live(user.locale)} @change=${(e: Event) => this.savePreference({ locale: (e.target as HTMLSelectElement).value as Locale })}>
+            <select id="locale" .value=${live(locale)} @change=${(e: Event) => this.savePreference({ locale: (e.target as HTMLSelectElement).value as Locale })}>
               ${(Object.keys(LOCALE_NAMES) as Locale[]).map(
-                (l) => html`<option value=${l} lang=${l} ?selected=${user.locale === l}>${LOCALE_NAMES[l]}</option>`,
+                (l) => html`<option value=${l} lang=${l} ?selected=${locale === l}>${LOCALE_NAMES[l]}</option>`,
               )}
             </select>
           </div>
@@ -231,7 +243,7 @@ export class TandemSettingsPage extends LitElement {
                     type="radio"
                     name="density"
                     .value=${value}
-                    .checked=${live(user.density === value)}
+                    .checked=${live(density === value)}
                     @change=${() => this.savePreference({ density: value })}
                   />${label}
                 </label>`,
