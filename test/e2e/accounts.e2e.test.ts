@@ -56,6 +56,7 @@ async function userRow(email: string) {
 }
 
 describe('accounts in the browser', () => {
+  // First in this file: the first-run admin is only created in an empty database.
   it('walks the first run: forced change, Chinese, a team, a manager and a rep; the rep must change their password', async () => {
     const first = await ensureFirstAdmin(app.test.ctx, () => FIRST_ADMIN_PASSWORD);
     expect(first?.password).toBe(FIRST_ADMIN_PASSWORD);
