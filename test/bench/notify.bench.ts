@@ -195,6 +195,10 @@ async function runEngine(engine: 'pglite' | 'postgres'): Promise<string[][]> {
                 }),
               );
             });
+            // In the server, each document edit arrives as its own network event; without this turn of
+            // the event loop the back-to-back transactions (a promise chain on PGlite) would hold back
+            // the sockets' write callbacks and measure the loop rather than the delivery.
+            await new Promise((r) => setImmediate(r));
           }
         });
 
