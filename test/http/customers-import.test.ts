@@ -7,6 +7,9 @@ import type { User } from '../../server/users/user.ts';
 import { ORIGIN, type TestContext, createTestContext, login, seedTeam, seedUser } from '../helpers/context.ts';
 import { api, errorOf, json } from '../helpers/customers.ts';
 
+/** Setup signs several users in (argon2id), slow on a busy machine. */
+const SETUP_TIMEOUT_MS = 180_000;
+
 let t: TestContext;
 let teamA: string;
 let manager: ReturnType<typeof api>;
@@ -29,7 +32,7 @@ beforeAll(async () => {
   manager = api(t, managerCookie);
   rep = api(t, repCookie);
   repB = api(t, await login(t.app, (await seedUser(t.ctx, { role: 'rep', teamId: teamB })).email));
-});
+}, SETUP_TIMEOUT_MS);
 afterAll(() => t.close());
 
 function upload(cookie: string, body: BodyInit, query = '', type = 'text/csv') {

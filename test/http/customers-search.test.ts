@@ -6,6 +6,9 @@ import type { User } from '../../server/users/user.ts';
 import { type TestContext, createTestContext, login, seedTeam, seedUser } from '../helpers/context.ts';
 import { api, errorOf, json } from '../helpers/customers.ts';
 
+/** Setup signs several users in (argon2id), slow on a busy machine. */
+const SETUP_TIMEOUT_MS = 180_000;
+
 let t: TestContext;
 let teamA: string;
 let rep: ReturnType<typeof api>;
@@ -45,7 +48,7 @@ beforeAll(async () => {
     201,
   );
   expect(contact.id).toBeTruthy();
-});
+}, SETUP_TIMEOUT_MS);
 afterAll(() => t.close());
 
 describe('keyword search', () => {

@@ -6,6 +6,9 @@ import type { User } from '../../server/users/user.ts';
 import { type TestContext, createTestContext, login, seedTeam, seedUser } from '../helpers/context.ts';
 import { api, errorOf, json } from '../helpers/customers.ts';
 
+/** Setup signs several users in (argon2id), slow on a busy machine. */
+const SETUP_TIMEOUT_MS = 180_000;
+
 let t: TestContext;
 let teamA: string;
 let teamB: string;
@@ -33,7 +36,7 @@ beforeAll(async () => {
   rep = api(t, await login(t.app, repUser.email));
   rep2 = api(t, await login(t.app, rep2User.email));
   repB = api(t, await login(t.app, repBUser.email));
-});
+}, SETUP_TIMEOUT_MS);
 afterAll(() => t.close());
 
 describe('creating customers', () => {
