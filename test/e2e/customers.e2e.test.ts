@@ -185,6 +185,34 @@ describe('customers in the browser', () => {
     await page.locator('#customer-name', { hasText: 'Northwind Traders' }).waitFor();
   });
 
+  it('a manager archives and restores from the page; a rep sees the archived customer read-only and cannot archive', async () => {
+    const gamma = await api(app.test, await login(app.test.app, alice.email)).create({ name: 'Gamma Logistics 伽马物流' });
+    const rep = await signedIn(bob);
+    await rep.goto(`${app.url}/customers/${gamma.id}`);
+    await rep.locator('.status[data-status="synced"]').waitFor({ timeout: LIVE_TIMEOUT_MS });
+    await expect(rep.getByRole('button', { name: 'Archive', exact: true }).count()).resolves.toBe(0);
+    await expect(fieldInput(rep, 'industry').isEditable()).resolves.toBe(true);
+
+    const manager = await signedIn(alice);
+    await manager.goto(`${app.url}/customers/${gamma.id}`);
+    await manager.locator('.status[data-status="synced"]').waitFor({ timeout: LIVE_TIMEOUT_MS });
+    manager.once('dialog', (d) => void d.accept());
+    await manager.getByRole('button', { name: 'Archive', exact: true }).click();
+    await manager.getByRole('button', { name: 'Restore' }).waitFor();
+    await manager.locator('.top .badge', { hasText: 'Archived' }).waitFor();
+
+    await rep.reload();
+    await rep.getByText('This customer is archived: only managers can change it.').waitFor();
+    await rep.locator('.status[data-status="synced"]').waitFor({ timeout: LIVE_TIMEOUT_MS });
+    await expect(fieldInput(rep, 'industry').isEditable()).resolves.toBe(false);
+    await expect(rep.locator('tandem-customer-notes [contenteditable="false"]').count()).resolves.toBe(1);
+
+    await manager.getByRole('button', { name: 'Restore' }).click();
+    await manager.getByRole('button', { name: 'Archive', exact: true }).waitFor();
+    const [row] = await app.test.ctx.db.selectFrom('customers').select('archived_at').where('id', '=', gamma.id).execute();
+    expect(row?.archived_at).toBeNull();
+  });
+
   it('imports a CSV through the wizard (mapping, preview, report) and undoes it', async () => {
     const page = await signedIn(alice);
     await page.goto(`${app.url}/customers`);

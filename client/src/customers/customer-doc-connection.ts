@@ -33,6 +33,8 @@ export interface CustomerDocEvents {
   changed?(remote: boolean): void;
   /** A peer changed contacts. */
   contactsChanged?(): void;
+  /** Synced again after a reconnection (access may have changed meanwhile). */
+  resynced?(): void;
 }
 
 function decodeRefusal(text: string): DocRefusalReason {
@@ -171,10 +173,13 @@ export class CustomerDocConnection implements ReactiveController {
     doc.getMap(CUSTOMER_ROOTS.fields).observe((_e, tx) => onChange(tx));
     doc.getMap(CUSTOMER_ROOTS.tags).observe((_e, tx) => onChange(tx));
 
+    let syncedBefore = false;
     provider.on('sync', (synced: boolean) => {
       if (!synced || provider !== this.provider) return;
       this.status = 'synced';
       this.read();
+      if (syncedBefore || this.generation > 1) this.events.resynced?.();
+      syncedBefore = true;
       this.host.requestUpdate();
     });
     provider.on('status', ({ status }: { status: string }) => {

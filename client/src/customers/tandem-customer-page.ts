@@ -193,7 +193,11 @@ export class TandemCustomerPage extends LitElement {
   declare busy: boolean;
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
   private readonly connection = new CustomerDocConnection(this, {
-    refused: (reason) => (this.refusal = reason),
+    refused: (reason) => {
+      this.refusal = reason;
+      void this.refresh();
+    },
+    resynced: () => void this.refresh(),
     changed: () => this.scheduleHistory(),
     contactsChanged: () => void this.renderRoot.querySelector<TandemCustomerContacts>('tandem-customer-contacts')?.reload(),
   });
@@ -234,6 +238,18 @@ export class TandemCustomerPage extends LitElement {
       void this.loadReferenceData();
     } catch (error) {
       this.load = error instanceof ApiError && (error.status === 404 || error.status === 400) ? { kind: 'not-found' } : { kind: 'error', error };
+    }
+  }
+
+  /** After a refusal or a reconnection: the record (archived?) and the access may have changed. */
+  private async refresh(): Promise<void> {
+    const id = this.customerId;
+    try {
+      const customer = await getCustomer(id);
+      await this.checkAccess(id);
+      if (id === this.customerId && this.load.kind === 'ready') this.load = { kind: 'ready', customer };
+    } catch {
+      // The document connection shows what went wrong.
     }
   }
 
