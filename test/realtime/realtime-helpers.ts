@@ -120,11 +120,16 @@ export function connect(wsBase: string, docName: string, cookie: string, opts: {
 export const originOf = (wsBase: string) => new URL(wsBase).origin.replace(/^ws/, 'http');
 
 /** Polls until `check` holds (each test's own timeout bounds the wait). */
-export async function until(check: () => boolean | Promise<boolean>, what: string, intervalMs = 20): Promise<void> {
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  intervalMs = 20,
+  giveUpMs = 20_000,
+): Promise<void> {
   const started = Date.now();
   for (;;) {
     if (await check()) return;
-    if (Date.now() - started > 20_000) throw new Error(`gave up waiting for: ${what}`);
+    if (Date.now() - started > giveUpMs) throw new Error(`gave up waiting for: ${what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
