@@ -8,6 +8,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CustomerDto } from '../../schema/wire/customer.ts';
+import { NOTES_MAX_CHARS } from '../../schema/wire/docs.ts';
 import type { User } from '../../server/users/user.ts';
 import { type BrowserApp, startBrowserApp } from '../helpers/browser.ts';
 import { login, seedTeam, seedUser } from '../helpers/context.ts';
@@ -183,6 +184,32 @@ describe('customers in the browser', () => {
     await page.getByRole('button', { name: 'Create anyway' }).click();
     await page.waitForURL(/\/customers\/[0-9a-f-]{36}$/);
     await page.locator('#customer-name', { hasText: 'Northwind Traders' }).waitFor();
+  });
+
+  it('a refused update is explained and the page resyncs to the saved version', async () => {
+    const delta = await api(app.test, await login(app.test.app, alice.email)).create({ name: 'Delta Foods' });
+    const page = await signedIn(bob);
+    await page.goto(`${app.url}/customers/${delta.id}`);
+    await page.locator('.status[data-status="synced"]').waitFor({ timeout: LIVE_TIMEOUT_MS });
+    await page.locator('[data-testid="notes-editor"]').click();
+    await page.keyboard.type('Kept');
+    await expect
+      .poll(async () => (await app.test.ctx.db.selectFrom('doc_updates').select('doc_name').where('doc_name', '=', `customer:${delta.id}`).execute()).length, {
+        timeout: LIVE_TIMEOUT_MS,
+      })
+      .toBeGreaterThan(0);
+    // More than NOTES_MAX_CHARS: the hub refuses the update and closes with 4422.
+    await page.keyboard.insertText('x'.repeat(NOTES_MAX_CHARS + 1));
+    await page.getByText('Your last change was not accepted').waitFor({ timeout: LIVE_TIMEOUT_MS });
+    await page.locator('.status[data-status="synced"]').waitFor({ timeout: LIVE_TIMEOUT_MS });
+    await expect.poll(() => page.locator('[data-testid="notes-editor"]').textContent(), { timeout: LIVE_TIMEOUT_MS }).toBe('Kept');
+    // Editing goes on after the resync.
+    await fieldInput(page, 'industry').fill('Food service');
+    await expect
+      .poll(async () => (await app.test.ctx.db.selectFrom('customers').select('industry').where('id', '=', delta.id).executeTakeFirst())?.industry, {
+        timeout: LIVE_TIMEOUT_MS,
+      })
+      .toBe('Food service');
   });
 
   it('a manager archives and restores from the page; a rep sees the archived customer read-only and cannot archive', async () => {

@@ -3,8 +3,8 @@
  * its y-websocket provider (same origin, `/yjs`), the connection status, the
  * fields and tags as plain values, and the people on the page (awareness).
  *
- * A refused update (close 4422) leaves the local document ahead of the
- * server's; the controller then drops it and opens a fresh copy (bumping
+ * A refused update (close 4422, or 4400 / 1009 for a malformed or oversized
+ * message) leaves the local document ahead of the server's; the controller then drops it and opens a fresh copy (bumping
  * `generation`, so editors bound to the old Y.Doc are rebuilt), and reports
  * why. Other final closes (4401, 4403, 4404, …) end in status `refused` with
  * `closeCode` set.
@@ -191,8 +191,9 @@ export class CustomerDocConnection implements ReactiveController {
     });
     provider.on('closed', ({ code }: { code: number }) => {
       if (provider !== this.provider) return;
-      if (code === DOC_CLOSE.updateRefused) {
-        const reason = this.lastRefusal ?? { code: 'validation', message: '' };
+      // Our copy holds an edit the server will never take: start over from the server's state.
+      if (code === DOC_CLOSE.updateRefused || code === DOC_CLOSE.badMessage || code === DOC_CLOSE.tooLarge) {
+        const reason = this.lastRefusal ?? { code: code === DOC_CLOSE.tooLarge ? 'payload_too_large' : 'validation', message: '' };
         this.lastRefusal = null;
         this.resync();
         this.events.refused?.(reason);

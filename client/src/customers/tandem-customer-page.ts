@@ -386,7 +386,9 @@ export class TandemCustomerPage extends LitElement {
       </div>
       ${this.refusal
         ? html`<tandem-alert
-            >${msg(str`Your last change was not accepted: ${this.refusal.message} The page now shows the latest saved version.`, { id: 'customer.refused' })}
+            >${this.refusal.message
+              ? msg(str`Your last change was not accepted: ${this.refusal.message} The page now shows the latest saved version.`, { id: 'customer.refused' })
+              : msg('Your last change was too large or malformed and was not accepted. The page now shows the latest saved version.', { id: 'customer.refusedPlain' })}
             <button type="button" class="link" @click=${() => (this.refusal = null)}>${msg('Dismiss', { id: 'common.dismiss' })}</button></tandem-alert
           >`
         : nothing}
