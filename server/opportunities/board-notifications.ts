@@ -24,6 +24,7 @@ export async function notifyOwnerChanges(ctx: AppContext, trx: Trx, actor: User 
       recipientId: c.ownerId,
       previousRecipientId: c.previousOwnerId,
       entity: { type: 'opportunity', id: c.opportunityId, name: c.name },
+      teamId: c.teamId,
     });
     if (p) pendings.push(p);
   }

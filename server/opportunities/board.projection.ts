@@ -22,6 +22,7 @@ const INSERT_CHUNK = 500;
 /** An owner change the projection wrote; the caller turns it into an assignment notification. */
 export interface OwnerChange {
   opportunityId: string;
+  teamId: string;
   name: string;
   previousOwnerId: string | null;
   ownerId: string | null;
@@ -144,7 +145,7 @@ export async function projectBoard(
         .execute();
       result.inserted += added.length;
       for (const r of added) {
-        if (r.owner_id) result.ownerChanges.push({ opportunityId: r.id, name: r.name, previousOwnerId: null, ownerId: r.owner_id });
+        if (r.owner_id) result.ownerChanges.push({ opportunityId: r.id, teamId: r.team_id, name: r.name, previousOwnerId: null, ownerId: r.owner_id });
       }
     }
   }
@@ -212,7 +213,13 @@ export async function projectBoard(
       result.moves++;
     }
     if (before.ownerId !== card.ownerId) {
-      result.ownerChanges.push({ opportunityId: card.id, name: card.name, previousOwnerId: before.ownerId, ownerId: card.ownerId });
+      result.ownerChanges.push({
+        opportunityId: card.id,
+        teamId: row.team_id,
+        name: card.name,
+        previousOwnerId: before.ownerId,
+        ownerId: card.ownerId,
+      });
     }
     if (Object.keys(audited).length > 0) {
       // `opportunity.amount` entries feed "changed since the last meeting".
