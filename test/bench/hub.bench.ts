@@ -296,6 +296,7 @@ interface TrafficFigures {
   p99: number | null;
   lost: number;
   expected: number;
+  settleMs: number | null;
   converged: string;
   loadCpu: number;
   loadLagP99: number;
@@ -352,6 +353,7 @@ function trafficFigures(r: RunRecord, res: TrafficResult): TrafficFigures {
     p99: res.latencyMs?.p99 ?? null,
     lost: res.expectedDeliveries - Math.min(res.deliveries, res.expectedDeliveries),
     expected: res.expectedDeliveries,
+    settleMs: res.settleMs,
     converged: `${res.docsConverged}/${res.docsChecked}`,
     loadCpu: res.loadCpuCores,
     loadLagP99: res.loopLagMs.p99,
@@ -395,6 +397,7 @@ const TRAFFIC_HEADER = [
   'p95 ms',
   'p99 ms',
   'lost / expected',
+  'settled after ms',
   'converged docs',
   'disconnects',
   'load CPU cores',
@@ -442,6 +445,7 @@ function scenarioTable(records: RunRecord[]): { header: string[]; rows: string[]
         fixed(f.p95, 2),
         fixed(f.p99, 2),
         `${f.lost} / ${f.expected}`,
+        fixed(f.settleMs, 0),
         f.converged,
         f.disconnects,
         fixed(f.loadCpu, 2),

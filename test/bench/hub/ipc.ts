@@ -95,6 +95,8 @@ export interface TrafficResult {
   expectedDeliveries: number;
   deliveries: number;
   latencyMs: { p50: number; p95: number; p99: number; max: number } | null;
+  /** From the last edit sent until every delivery arrived (or the settle timeout). */
+  settleMs: number | null;
   docsConverged: number;
   docsChecked: number;
   /** Connections that closed or failed during the run. */
