@@ -47,7 +47,9 @@ async function startChild(): Promise<void> {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  const c = child;
   await until(async () => {
+    if (c.exitCode !== null) throw new Error(`the server exited with ${c.exitCode} before it was ready`);
     try {
       return (await fetch(`http://127.0.0.1:${port}/readyz`)).ok;
     } catch {
