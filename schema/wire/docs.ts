@@ -84,16 +84,17 @@ export const NOTES_ELEMENT_NAME_MAX = 40;
 export const FOLLOWUPS_MAX = 1000;
 export const FOLLOWUP_TEXT_MAX_CHARS = 20_000;
 export const FOLLOWUP_ID_MAX = 64;
-export const FOLLOWUP_TYPES = ['call', 'email', 'meeting', 'visit', 'other'] as const;
+export const FOLLOWUP_TYPES = ['call', 'email', 'meeting', 'visit', 'note', 'other'] as const;
+export const FOLLOWUP_OUTCOME_MAX = 500;
 export type FollowupType = (typeof FOLLOWUP_TYPES)[number];
 
 /**
  * The keys of a follow-up entry (a Y.Map in `getArray('followups')`).
  * `at` and `nextAt` are ISO 8601 date-times (`nextAt` optional or null);
- * `text` is a Y.Text; `id` and `authorId` never change once written, and a
+ * `outcome` an optional short string; `text` is a Y.Text; `id` and `authorId` never change once written, and a
  * new entry's `authorId` is the user who adds it.
  */
-export const FOLLOWUP_KEYS = ['id', 'type', 'authorId', 'at', 'nextAt', 'text'] as const;
+export const FOLLOWUP_KEYS = ['id', 'type', 'authorId', 'at', 'nextAt', 'outcome', 'text'] as const;
 export type FollowupKey = (typeof FOLLOWUP_KEYS)[number];
 
 // ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import {
   type CustomerFieldName,
   FOLLOWUP_ID_MAX,
   FOLLOWUP_KEYS,
+  FOLLOWUP_OUTCOME_MAX,
   FOLLOWUP_TEXT_MAX_CHARS,
   FOLLOWUP_TYPES,
   FOLLOWUPS_MAX,
@@ -106,6 +107,10 @@ function followupValueProblem(key: string, value: unknown): ShapeProblem | null 
       return isIsoDateTime(value) ? null : bad('followups.at', 'at must be an ISO date-time');
     case 'nextAt':
       return value === undefined || value === null || isIsoDateTime(value) ? null : bad('followups.nextAt', 'nextAt must be an ISO date-time');
+    case 'outcome':
+      return value === undefined || (typeof value === 'string' && value.length <= FOLLOWUP_OUTCOME_MAX)
+        ? null
+        : bad('followups.outcome', `The outcome is text of at most ${FOLLOWUP_OUTCOME_MAX} characters`);
     case 'text':
       if (value === undefined) return null;
       if (!(value instanceof Y.Text)) return bad('followups.text', 'The follow-up text is rich text');
@@ -240,6 +245,41 @@ export interface CustomerProjection {
   ownerId: string | null;
   tags: string[];
   nextFollowupAt: Date | null;
+  /** The follow-ups, for the activities table (timeline filters and reports). */
+  followups: FollowupProjection[];
+}
+
+/** Characters of a follow-up's text kept in its activity row. */
+export const FOLLOWUP_EXCERPT_CHARS = 280;
+
+export interface FollowupProjection {
+  id: string;
+  type: string;
+  authorId: string | null;
+  at: Date;
+  nextAt: Date | null;
+  outcome: string;
+  excerpt: string;
+}
+
+function followupProjection(entry: Y.Map<unknown>): FollowupProjection | null {
+  const id = entry.get('id');
+  const at = entry.get('at');
+  if (typeof id !== 'string' || !isIsoDateTime(at)) return null;
+  const type = entry.get('type');
+  const authorId = entry.get('authorId');
+  const nextAt = entry.get('nextAt');
+  const outcome = entry.get('outcome');
+  const text = entry.get('text');
+  return {
+    id,
+    type: typeof type === 'string' ? type : 'other',
+    authorId: typeof authorId === 'string' ? authorId : null,
+    at: new Date(at),
+    nextAt: isIsoDateTime(nextAt) ? new Date(nextAt) : null,
+    outcome: typeof outcome === 'string' ? outcome : '',
+    excerpt: text instanceof Y.Text ? text.toString().slice(0, FOLLOWUP_EXCERPT_CHARS) : '',
+  };
 }
 
 /** The earliest follow-up date still ahead; when none is ahead, the latest one (overdue). */
@@ -265,11 +305,14 @@ export function readCustomerDoc(doc: Y.Doc, now: Date): CustomerProjection {
   }
   const tags = [...doc.getMap(CUSTOMER_ROOTS.tags).keys()].sort();
   const dates: Date[] = [];
+  const followups: FollowupProjection[] = [];
   for (const entry of doc.getArray(CUSTOMER_ROOTS.followups)) {
     if (!(entry instanceof Y.Map)) continue;
     const next = entry.get('nextAt');
     if (isIsoDateTime(next)) dates.push(new Date(next));
+    const f = followupProjection(entry);
+    if (f) followups.push(f);
   }
   const owner = fields.ownerId;
-  return { fields, ownerId: owner && owner !== '' ? owner : null, tags, nextFollowupAt: nextFollowupAt(dates, now) };
+  return { fields, ownerId: owner && owner !== '' ? owner : null, tags, nextFollowupAt: nextFollowupAt(dates, now), followups };
 }

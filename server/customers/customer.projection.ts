@@ -7,6 +7,7 @@
 import type { Transaction } from 'kysely';
 import type { CustomerUpdate } from '../../schema/tables/customer.table.ts';
 import type { Database } from '../../schema/types.ts';
+import { projectActivities } from '../activities/activity.projection.ts';
 import { DEFAULT_CUSTOMER_CATEGORY } from '../../schema/wire/docs.ts';
 import { type CustomerProjection, normaliseEmail, phoneDigits } from './customer-doc.ts';
 
@@ -38,5 +39,6 @@ export async function projectCustomer(
   };
   // The name is required in the document; a document that never had one keeps the row's.
   if (f.name) row.name = f.name.trim();
-  await trx.updateTable('customers').set(row).where('id', '=', id).execute();
+  const updated = await trx.updateTable('customers').set(row).where('id', '=', id).returning('team_id').executeTakeFirst();
+  if (updated) await projectActivities(trx, { id, teamId: updated.team_id }, p.followups, now);
 }

@@ -227,7 +227,8 @@ describe('cross-site requests', () => {
   it('refuse a state-changing request from another origin or with none', async () => {
     const u = await seedUser(t.ctx, { role: 'admin' });
     const cookie = await login(t.app, u.email);
-    for (const headers of [{ origin: 'https://evil.example' }, { origin: 'null' }, {}, { 'sec-fetch-site': 'cross-site' }]) {
+    const foreign: Array<Record<string, string>> = [{ origin: 'https://evil.example' }, { origin: 'null' }, {}, { 'sec-fetch-site': 'cross-site' }];
+    for (const headers of foreign) {
       const res = await t.app.request('/api/teams', {
         method: 'POST',
         headers: { 'content-type': 'application/json', cookie, ...headers },
