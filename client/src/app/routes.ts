@@ -58,6 +58,13 @@ export const ROUTES: readonly RouteDef[] = [
     nav: { icon: 'tasks' },
   },
   {
+    id: 'task',
+    path: '/tasks/:id',
+    title: () => msg('Tasks', { id: 'nav.tasks' }),
+    load: () => import('../tasks/tandem-tasks-page.ts'),
+    render: (params) => html`<tandem-tasks-page task-id=${params.id ?? ''}></tandem-tasks-page>`,
+  },
+  {
     id: 'reports',
     path: '/reports',
     title: () => msg('Reports', { id: 'nav.reports' }),

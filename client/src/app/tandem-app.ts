@@ -22,6 +22,7 @@ import { type SessionApi, sessionContext } from './contexts.ts';
 import { applyLocale, rememberLocale, signedOutLocale } from './localization.ts';
 import { navigate, RouterController } from './router.ts';
 import { HOME_PATH } from './routes.ts';
+import '../notifications/tandem-notification-center.ts';
 import './tandem-frame.ts';
 
 export type AppState =
@@ -210,7 +211,7 @@ export class TandemApp extends LitElement {
           @locale-change=${this.onLocaleChange}
         ></tandem-password-change-page>`;
       case 'signed-in':
-        return html`<tandem-frame .path=${this.router.path}></tandem-frame>`;
+        return html`<tandem-notification-center><tandem-frame .path=${this.router.path}></tandem-frame></tandem-notification-center>`;
       default:
         return state satisfies never;
     }

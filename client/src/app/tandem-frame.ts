@@ -6,6 +6,7 @@
 import { ContextConsumer } from '@lit/context';
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import '../notifications/tandem-notification-bell.ts';
 import { icons, logo } from '../ui/icons.ts';
 import { base, buttons } from '../ui/styles.ts';
 import '../ui/tandem-empty-state.ts';
@@ -137,6 +138,12 @@ export class TandemFrame extends LitElement {
         align-content: start;
         /* Full width: wide screens such as the pipeline board use it; forms cap their own width. */
         width: 100%;
+      }
+      .heading-row {
+        display: flex;
+        align-items: center;
+        justify-content: space-between;
+        gap: var(--t-space-3);
       }
       main h1:focus {
         outline: none;
@@ -295,7 +302,10 @@ export class TandemFrame extends LitElement {
         </div>
       </aside></div>
       <main id="main">
-        <h1 tabindex="-1">${this.heading()}</h1>
+        <div class="heading-row">
+          <h1 tabindex="-1">${this.heading()}</h1>
+          <tandem-notification-bell></tandem-notification-bell>
+        </div>
         ${this.renderScreen()}
       </main>`;
   }

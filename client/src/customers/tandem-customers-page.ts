@@ -17,6 +17,7 @@ import { navigate } from '../app/router.ts';
 import { errorMessage } from '../ui/error-message.ts';
 import { icons } from '../ui/icons.ts';
 import { base, buttons, forms } from '../ui/styles.ts';
+import '../realtime/tandem-presence.ts';
 import '../ui/tandem-alert.ts';
 import '../ui/tandem-dialog.ts';
 import { SORT_VALUES, sortLabel } from './customer-labels.ts';
@@ -259,6 +260,7 @@ export class TandemCustomersPage extends LitElement {
         <button type="button" aria-pressed=${this.showFilters ? 'true' : 'false'} aria-controls="filters" @click=${() => (this.showFilters = !this.showFilters)}>
           ${filters > 0 ? msg(str`Filters (${filters})`, { id: 'customers.filtersCount' }) : msg('Filters', { id: 'customers.filters' })}
         </button>
+        <tandem-presence resource="customers"></tandem-presence>
         <button class="primary" type="button" @click=${() => this.openDialog('create')}>${icons.plus}${msg('New customer', { id: 'customers.new' })}</button>
       </div>
       <div class="saved">

@@ -4,10 +4,12 @@
  */
 import { str } from '@lit/localize';
 import { customerTemplates } from './zh-CN.customers.ts';
+import { notificationTemplates } from './zh-CN.notifications.ts';
 import { pipelineTemplates } from './zh-CN.pipeline.ts';
 
 export const templates = {
   ...customerTemplates,
+  ...notificationTemplates,
   ...pipelineTemplates,
   'admin.actions': '操作',
   'admin.active': '启用',

@@ -15,6 +15,7 @@ import { LOCALE_NAMES } from '../auth/tandem-language-switch.ts';
 import '../auth/tandem-password-form.ts';
 import { errorMessage } from '../ui/error-message.ts';
 import { base, buttons, cards, forms } from '../ui/styles.ts';
+import '../notifications/tandem-desktop-notifications-setting.ts';
 import '../ui/tandem-alert.ts';
 import '../ui/tandem-dialog.ts';
 
@@ -252,6 +253,8 @@ export class TandemSettingsPage extends LitElement {
           </fieldset>
         </div>
       </section>
+
+      <tandem-desktop-notifications-setting></tandem-desktop-notifications-setting>
 
       <section class="card" aria-labelledby="password-heading">
         <header>
