@@ -12,7 +12,7 @@ import type {
   OrderTable,
   QuoteTable,
 } from './tables/opportunity.table.ts';
-import type { PipelineStageTable, PipelineTable, PipelineTeamTable } from './tables/pipeline.table.ts';
+import type { PipelineMeetingTable, PipelineStageTable, PipelineTable, PipelineTeamTable } from './tables/pipeline.table.ts';
 import type { SavedFilterTable } from './tables/saved-filter.table.ts';
 import type { SessionTable } from './tables/session.table.ts';
 import type { TaskTable } from './tables/task.table.ts';
@@ -38,6 +38,7 @@ export interface Database {
   pipelines: PipelineTable;
   pipeline_teams: PipelineTeamTable;
   pipeline_stages: PipelineStageTable;
+  pipeline_meetings: PipelineMeetingTable;
   opportunities: OpportunityTable;
   opportunity_stage_history: OpportunityStageHistoryTable;
   quotes: QuoteTable;

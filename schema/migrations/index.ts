@@ -6,6 +6,7 @@ import * as m0004 from './0004_customer_search.ts';
 import * as m0005 from './0005_notifications_tasks.ts';
 import * as m0006 from './0006_customer_search_tokens.ts';
 import * as m0010 from './0010_pipelines.ts';
+import * as m0011 from './0011_pipeline_meetings.ts';
 import * as m0020 from './0020_activities_reports.ts';
 
 /** Every migration, in order. Migrations are frozen: add a new file, never edit one that shipped. */
@@ -17,5 +18,6 @@ export const migrations: Record<string, Migration> = {
   '0005_notifications_tasks': m0005,
   '0006_customer_search_tokens': m0006,
   '0010_pipelines': m0010,
+  '0011_pipeline_meetings': m0011,
   '0020_activities_reports': m0020,
 };

@@ -38,3 +38,14 @@ export interface PipelineStageTable {
 export type PipelineStageRow = Selectable<PipelineStageTable>;
 export type NewPipelineStageRow = Insertable<PipelineStageTable>;
 export type PipelineStageUpdate = Updateable<PipelineStageTable>;
+
+/** A pipeline meeting's start (the presenter's state itself lives in awareness). */
+export interface PipelineMeetingTable {
+  id: Generated<string>;
+  pipeline_id: string;
+  /** The presenter's team; null for an admin outside any team. */
+  team_id: string | null;
+  started_by: string;
+  started_at: Date;
+}
+export type PipelineMeetingRow = Selectable<PipelineMeetingTable>;

@@ -107,3 +107,18 @@ export interface PipelineChangesDto {
   /** Opportunity ids with any change, for highlighting cards. */
   opportunityIds: string[];
 }
+
+/** A pipeline meeting's start (`POST /api/pipelines/:id/meetings`). */
+export interface PipelineMeetingDto {
+  id: string;
+  pipelineId: string;
+  teamId: string | null;
+  startedBy: string;
+  startedAt: string;
+}
+
+/** The meeting just started, and the one before it (null for the first): "changed since" starts there. */
+export interface StartedMeetingDto {
+  meeting: PipelineMeetingDto;
+  previous: PipelineMeetingDto | null;
+}

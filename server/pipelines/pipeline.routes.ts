@@ -14,6 +14,7 @@ import type { AppContext } from '../context.ts';
 import type { HonoEnv } from '../http/env.ts';
 import { jsonBody, parseWith } from '../http/validate.ts';
 import { pipelineChanges } from '../opportunities/opportunity-changes.ts';
+import { listMeetings, startMeeting, toMeetingDto } from './pipeline-meeting.service.ts';
 import { toPipelineDto } from './pipeline.ts';
 import {
   addStage,
@@ -57,6 +58,16 @@ export function pipelineRoutes(ctx: AppContext) {
       const { since } = parseWith(changesQuery, c.req.query());
       await visiblePipeline(ctx, user, id);
       return c.json(await pipelineChanges(ctx.db, user, id, new Date(since)));
+    })
+    .get('/:id/meetings', async (c) => {
+      const { user } = requireUser(c);
+      const id = parseWith(idParam, c.req.param('id'));
+      return c.json({ items: (await listMeetings(ctx, user, id)).map(toMeetingDto) });
+    })
+    .post('/:id/meetings', async (c) => {
+      const { user } = requireUser(c);
+      const id = parseWith(idParam, c.req.param('id'));
+      return c.json(await startMeeting(ctx, user, id), 201);
     })
     .post('/:id/stages', async (c) => {
       const { user } = requireUser(c);

@@ -247,3 +247,21 @@ describe('changed since the last meeting', () => {
     expect(repAUser.teamId).toBe(teamA);
   });
 });
+
+describe('pipeline meetings', () => {
+  it('managers record a meeting start and get the previous one; reps may not; other teams see nothing', async () => {
+    const p = await teamPipeline(repA);
+    expect((await repA.post(`/api/pipelines/${p.id}/meetings`)).status).toBe(403);
+    expect((await repB.post(`/api/pipelines/${p.id}/meetings`)).status).toBe(404);
+    const first = await json<{ meeting: { id: string; startedAt: string; pipelineId: string }; previous: unknown }>(await managerA.post(`/api/pipelines/${p.id}/meetings`), 201);
+    expect(first.meeting.pipelineId).toBe(p.id);
+    expect(first.previous).toBeNull();
+    const second = await json<{ meeting: { id: string }; previous: { id: string; startedAt: string } }>(await managerA.post(`/api/pipelines/${p.id}/meetings`), 201);
+    expect(second.previous).toMatchObject({ id: first.meeting.id, startedAt: first.meeting.startedAt });
+    const { items } = await json<{ items: Array<{ id: string }> }>(await repA.get(`/api/pipelines/${p.id}/meetings`));
+    expect(items.map((m) => m.id)).toEqual([second.meeting.id, first.meeting.id]);
+    expect((await repB.get(`/api/pipelines/${p.id}/meetings`)).status).toBe(404);
+    const changes = await json<{ since: string }>(await managerA.get(`/api/pipelines/${p.id}/changes?since=${encodeURIComponent(second.previous.startedAt)}`));
+    expect(changes.since).toBe(second.previous.startedAt);
+  });
+});
