@@ -16,6 +16,8 @@ import { api } from '../helpers/customers.ts';
 
 /** Waits for live effects: generous on a shared 2-core machine, and never a timing assertion. */
 const LIVE_TIMEOUT_MS = 10_000;
+/** Longer than the field's write debounce (300 ms): the value goes into the document during the pause. */
+const FIELD_WRITE_PAUSE_MS = 800;
 /** Tests that open two browser contexts and several pages. */
 const MULTI_PAGE_TIMEOUT_MS = 90_000;
 const SCRIPT_NAME = '<script>window.__injected = 1</script><img src=x onerror="window.__injected = 2"> Evil Ltd';
@@ -203,8 +205,12 @@ describe('customers in the browser', () => {
     await page.getByText('Your last change was not accepted').waitFor({ timeout: LIVE_TIMEOUT_MS });
     await page.locator('.status[data-status="synced"]').waitFor({ timeout: LIVE_TIMEOUT_MS });
     await expect.poll(() => page.locator('[data-testid="notes-editor"]').textContent(), { timeout: LIVE_TIMEOUT_MS }).toBe('Kept');
-    // Editing goes on after the resync.
-    await fieldInput(page, 'industry').fill('Food service');
+    // Editing goes on after the resync. A pause after a space (the value is written meanwhile)
+    // keeps the space: the next word is not glued on.
+    await fieldInput(page, 'industry').click();
+    await fieldInput(page, 'industry').pressSequentially('Food ');
+    await page.waitForTimeout(FIELD_WRITE_PAUSE_MS);
+    await fieldInput(page, 'industry').pressSequentially('service');
     await expect
       .poll(async () => (await app.test.ctx.db.selectFrom('customers').select('industry').where('id', '=', delta.id).executeTakeFirst())?.industry, {
         timeout: LIVE_TIMEOUT_MS,

@@ -59,7 +59,8 @@ export function sortLabel(sort: CustomerSort): string {
   }
 }
 
-export function followupTypeLabel(type: FollowupType): string {
+/** Any type string: entries written by other clients may carry types this build does not list yet. */
+export function followupTypeLabel(type: FollowupType | (string & {})): string {
   switch (type) {
     case 'call':
       return msg('Call', { id: 'followups.type.call' });
@@ -69,10 +70,12 @@ export function followupTypeLabel(type: FollowupType): string {
       return msg('Meeting', { id: 'followups.type.meeting' });
     case 'visit':
       return msg('Visit', { id: 'followups.type.visit' });
+    case 'note':
+      return msg('Note', { id: 'followups.type.note' });
     case 'other':
       return msg('Other', { id: 'followups.type.other' });
     default:
-      return type satisfies never;
+      return type;
   }
 }
 

@@ -137,10 +137,12 @@ export class TandemCustomerField extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.flush();
+    this.flush(true);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    // Our own write came back from the document: the field shows the document again.
+    if (changed.has('value') && this.draft !== null && this.draft === this.value) this.draft = null;
     if (changed.has('editors')) {
       const first = this.editors[0];
       this.toggleAttribute('editing', Boolean(first));
@@ -156,15 +158,24 @@ export class TandemCustomerField extends LitElement {
     this.timer = setTimeout(() => this.flush(), COMMIT_DEBOUNCE_MS);
   }
 
-  /** Writes the draft if it is valid; keeps it (with its issue shown) if not. */
-  private flush(): void {
+  /**
+   * Writes the draft if it is valid; keeps it (with its issue shown) if not. While the user
+   * types, the value goes in as typed (a trailing space stays, or the next word would lose
+   * it); when they leave the field (`final`), trimmed.
+   */
+  private flush(final = false): void {
     clearTimeout(this.timer);
     if (this.draft === null) return;
-    const value = this.draft.trim();
+    const value = final ? this.draft.trim() : this.draft;
     this.issue = fieldIssue(this.name, value);
     if (this.issue) return;
-    this.draft = null;
-    if (value !== this.value) this.dispatchEvent(new CustomEvent('field-commit', { detail: { name: this.name, value }, bubbles: true, composed: true }));
+    if (value === this.value) {
+      this.draft = null;
+      return;
+    }
+    // The draft stays until the document echoes the value (willUpdate), so the input never flickers back.
+    this.draft = value;
+    this.dispatchEvent(new CustomEvent('field-commit', { detail: { name: this.name, value }, bubbles: true, composed: true }));
   }
 
   private onFocus(): void {
@@ -172,7 +183,7 @@ export class TandemCustomerField extends LitElement {
   }
 
   private onBlur(): void {
-    this.flush();
+    this.flush(true);
     if (this.issue && this.draft !== null) {
       // An invalid value is not kept once the user leaves: the document's value comes back.
       this.draft = null;
@@ -218,7 +229,7 @@ export class TandemCustomerField extends LitElement {
             @input=${this.onInput}
             @focus=${this.onFocus}
             @blur=${this.onBlur}
-            @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this.flush()}
+            @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this.flush(true)}
           />`;
     return html`<div class="field">
       <div class="top">

@@ -4,7 +4,7 @@
  * the filter and fires `filter-change` with the whole new filter on each change.
  */
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
-import { css, html, LitElement } from 'lit';
+import { css, html, LitElement, type PropertyValues } from 'lit';
 import type { CategoryDto } from '../../../schema/wire/customer.ts';
 import type { CustomerFilter, FollowupStatus } from '../../../schema/wire/customer-query.ts';
 import type { UserDto } from '../../../schema/wire/user.ts';
@@ -26,6 +26,8 @@ export class TandemCustomerFilters extends LitElement {
     categories: { attribute: false },
     users: { attribute: false },
     tagOptions: { state: true },
+    industryText: { state: true },
+    tagsText: { state: true },
   };
   static override styles = [
     base,
@@ -84,6 +86,11 @@ export class TandemCustomerFilters extends LitElement {
   declare categories: readonly CategoryDto[];
   declare users: readonly UserDto[];
   declare tagOptions: string[];
+  /** What the user typed in the text filters (kept as typed: "a, " stays while they go on typing). */
+  declare industryText: string;
+  declare tagsText: string;
+  /** The last filter this element sent; any other new filter comes from outside (a saved filter). */
+  private sent: CustomerFilter | null = null;
   private textTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
@@ -93,6 +100,15 @@ export class TandemCustomerFilters extends LitElement {
     this.categories = [];
     this.users = [];
     this.tagOptions = [];
+    this.industryText = '';
+    this.tagsText = '';
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('filter') && this.filter !== this.sent) {
+      this.industryText = (this.filter.industry ?? []).join(', ');
+      this.tagsText = (this.filter.tags ?? []).join(', ');
+    }
   }
 
   override disconnectedCallback(): void {
@@ -107,6 +123,7 @@ export class TandemCustomerFilters extends LitElement {
       if (v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) delete next[key];
     }
     this.filter = next;
+    this.sent = next;
     this.dispatchEvent(new CustomEvent<CustomerFilter>('filter-change', { detail: next }));
   }
 
@@ -153,9 +170,12 @@ export class TandemCustomerFilters extends LitElement {
           <label for="f-industry">${msg('Industry', { id: 'customers.field.industry' })}</label>
           <input
             id="f-industry"
-            .value=${(f.industry ?? []).join(', ')}
+            .value=${this.industryText}
             placeholder=${msg('e.g. Telecom, Retail', { id: 'customers.filter.industryHint' })}
-            @input=${(e: Event) => this.changeLater({ industry: splitList((e.target as HTMLInputElement).value) })}
+            @input=${(e: Event) => {
+              this.industryText = (e.target as HTMLInputElement).value;
+              this.changeLater({ industry: splitList(this.industryText) });
+            }}
           />
         </div>
         <div class="field">
@@ -173,13 +193,13 @@ export class TandemCustomerFilters extends LitElement {
             <input
               id="f-tags"
               list="f-tag-options"
-              .value=${(f.tags ?? []).join(', ')}
+              .value=${this.tagsText}
               placeholder=${msg('Comma-separated', { id: 'customers.filter.tagsHint' })}
               @focus=${(e: Event) => this.loadTagOptions((e.target as HTMLInputElement).value)}
               @input=${(e: Event) => {
-                const value = (e.target as HTMLInputElement).value;
-                void this.loadTagOptions(value);
-                this.changeLater({ tags: splitList(value) });
+                this.tagsText = (e.target as HTMLInputElement).value;
+                void this.loadTagOptions(this.tagsText);
+                this.changeLater({ tags: splitList(this.tagsText) });
               }}
             />
             <select
@@ -256,7 +276,11 @@ export class TandemCustomerFilters extends LitElement {
           class="link"
           @click=${() => {
             const { q, sort } = this.filter;
+            clearTimeout(this.textTimer);
+            this.industryText = '';
+            this.tagsText = '';
             this.filter = { q, sort };
+            this.sent = this.filter;
             this.dispatchEvent(new CustomEvent<CustomerFilter>('filter-change', { detail: this.filter }));
           }}
         >

@@ -149,6 +149,12 @@ export class TandemCustomersPage extends LitElement {
     if (saved.status === 'fulfilled') this.saved = saved.value;
   }
 
+  /** The box is not bound to the filter: re-setting it while the user types would drop a trailing space. */
+  protected override firstUpdated(): void {
+    const search = this.renderRoot.querySelector<HTMLInputElement>('#search');
+    if (search) search.value = this.filter.q ?? '';
+  }
+
   private get list(): TandemCustomerList | null {
     return this.renderRoot.querySelector('tandem-customer-list');
   }
@@ -244,7 +250,6 @@ export class TandemCustomersPage extends LitElement {
             id="search"
             type="search"
             maxlength=${SEARCH_MAX}
-            .value=${this.filter.q ?? ''}
             placeholder=${msg('Search name, contact, phone or e-mail', { id: 'customers.searchPlaceholder' })}
             aria-label=${msg('Search customers', { id: 'customers.search' })}
             @input=${this.onSearchInput}

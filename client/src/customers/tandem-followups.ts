@@ -7,7 +7,7 @@
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import * as Y from 'yjs';
-import { CUSTOMER_ROOTS, FOLLOWUP_TEXT_MAX_CHARS, FOLLOWUPS_MAX, type FollowupType } from '../../../schema/wire/docs.ts';
+import { CUSTOMER_ROOTS, FOLLOWUP_TEXT_MAX_CHARS, FOLLOWUPS_MAX } from '../../../schema/wire/docs.ts';
 import type { UserDto } from '../../../schema/wire/user.ts';
 import { badges, base, buttons, forms } from '../ui/styles.ts';
 import '../ui/tandem-alert.ts';
@@ -15,7 +15,8 @@ import { FOLLOWUP_TYPE_VALUES, followupTypeLabel, formatDateTime } from './custo
 
 export interface FollowupView {
   id: string;
-  type: FollowupType;
+  /** As written: possibly a type newer than this build's list. */
+  type: string;
   authorId: string;
   at: string;
   nextAt: string | null;
@@ -32,7 +33,7 @@ function readFollowup(m: unknown): FollowupView | null {
   const nextAt = m.get('nextAt');
   return {
     id,
-    type: (FOLLOWUP_TYPE_VALUES as readonly unknown[]).includes(type) ? (type as FollowupType) : 'other',
+    type: typeof type === 'string' ? type : 'other',
     authorId: String(m.get('authorId') ?? ''),
     at,
     nextAt: typeof nextAt === 'string' ? nextAt : null,

@@ -165,6 +165,7 @@ export const customerTemplates = {
   'followups.type.call': '电话',
   'followups.type.email': '邮件',
   'followups.type.meeting': '会议',
+  'followups.type.note': '备注',
   'followups.type.other': '其他',
   'followups.type.visit': '拜访',
   'followups.unknownAuthor': '前成员',
