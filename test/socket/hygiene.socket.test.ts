@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SOCKET_REFUSALS_BEFORE_DISCONNECT } from '../../server/socket/socket-server.ts';
 import type { User } from '../../server/users/user.ts';
 import { login, seedTeam, seedUser } from '../helpers/context.ts';
 import {
@@ -144,6 +145,16 @@ describe('client events', () => {
     const limited = await emitWithAck(socket, 'presence:join', { resource: 'customers' });
     expect(limited).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
     expect(socket.connected).toBe(true);
+  });
+
+  it('a socket that keeps flooding past the limit is disconnected', async () => {
+    const u = await seedUser(s.ctx, { teamId: teamA });
+    const socket = await tab(await login(s.app, u.email));
+    const ended = new Recorder(socket, 'session:ended');
+    const gone = disconnected(socket);
+    for (let i = 0; i < BURST + SOCKET_REFUSALS_BEFORE_DISCONNECT; i++) socket.emit('presence:join', { resource: 'customers' });
+    await gone;
+    expect(ended.events).toEqual([{ reason: 'rate_limited' }]);
   });
 
   it('a message larger than the cap closes the connection', async () => {
