@@ -9,7 +9,7 @@
  *   tsx test/bench/hub.bench.ts [--quick] [--servers=tandem-pglite,hocuspocus] [--scenarios=a,d]
  *                               [--cpu-prof=<dir>] [--json=<file>] [--markdown]
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork, spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -526,6 +526,18 @@ function databaseNotes(records: RunRecord[]): string[] {
   return out;
 }
 
+/** The Tandem code measured: the commit, and whether the server's files had local changes. */
+function sourceState(): string {
+  const git = (args: string[]) => {
+    const r = spawnSync('git', args, { cwd: HERE, encoding: 'utf8' });
+    return r.status === 0 ? r.stdout.trim() : null;
+  };
+  const head = git(['rev-parse', '--short', 'HEAD']);
+  if (!head) return 'Tandem: not a git checkout';
+  const dirty = git(['status', '--porcelain', '--', '../../server', '../../schema']);
+  return `Tandem at commit ${head}${dirty ? ' with local changes in server/ or schema/' : ''}`;
+}
+
 async function postgresReachable(): Promise<boolean> {
   const c = new pg.Client({
     connectionString: process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || DEFAULT_BENCH_DATABASE_URL,
@@ -553,7 +565,7 @@ async function main() {
     `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' / ')}`;
-  process.stdout.write(`Hub benchmark on ${machine()}\n`);
+  process.stdout.write(`Hub benchmark on ${machine()}\n${sourceState()}\n`);
   const all: RunRecord[] = [];
   const markdown: string[] = [];
   for (const scenario of list) {
