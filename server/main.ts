@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { bootstrap } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
-import { demoLogins, seedDemoWorkspace } from './demo/demo.ts';
+import { demoLogins, seedDemo } from './demo/demo.ts';
 import { createLogger } from './logger.ts';
 import { type RunningServer, startServer } from './server.ts';
 import { ensureFirstAdmin } from './users/user.service.ts';
@@ -15,7 +15,7 @@ const { ctx, close: closeDb } = await bootstrap(config, log);
 
 if (process.argv.includes('--demo')) {
   const progress = (message: string) => process.stdout.write(`  demo: ${message}\n`);
-  await seedDemoWorkspace(ctx, progress);
+  await seedDemo(ctx, progress);
   process.stdout.write(`\n${demoLogins()}\n\n`);
 }
 

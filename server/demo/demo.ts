@@ -5,6 +5,8 @@
  */
 import { hashPassword } from '../auth/password.ts';
 import type { AppContext } from '../context.ts';
+import { seedDemoCustomers } from '../customers/customer.demo.ts';
+import { seedDemoOpportunities } from '../opportunities/opportunity.demo.ts';
 import { insertTeam, listTeams } from '../teams/team.repository.ts';
 import type { User } from '../users/user.ts';
 import { findUserByLogin, insertUser } from '../users/user.repository.ts';
@@ -74,6 +76,29 @@ export async function seedDemoWorkspace(ctx: AppContext, progress: Progress): Pr
     out.push({ teamId: team.id, users });
   }
   return out;
+}
+
+/** Customers per demo team. */
+export const DEMO_CUSTOMERS_PER_TEAM = 150;
+
+/**
+ * The whole demo: the workspace, then for each team that has no customer yet
+ * a few hundred customers in all (Chinese and English names) and
+ * opportunities in every stage of its pipeline.
+ */
+export async function seedDemo(ctx: AppContext, progress: Progress): Promise<void> {
+  const teams = await seedDemoWorkspace(ctx, progress);
+  for (const [i, team] of teams.entries()) {
+    const has = await ctx.db.selectFrom('customers').select('id').where('team_id', '=', team.teamId).limit(1).executeTakeFirst();
+    if (has) {
+      progress(`${DEMO_TEAMS[i]!.name}: has customers already, left as it is`);
+      continue;
+    }
+    const customers = await seedDemoCustomers(ctx, { teamId: team.teamId, users: team.users, count: DEMO_CUSTOMERS_PER_TEAM, seed: 1000 + i });
+    progress(`${DEMO_TEAMS[i]!.name}: ${customers.length} customers`);
+    const deals = await seedDemoOpportunities(ctx, { teamId: team.teamId, users: team.users, customers, seed: 2000 + i });
+    progress(`${DEMO_TEAMS[i]!.name}: ${deals.length} opportunities`);
+  }
 }
 
 export function demoLogins(): string {

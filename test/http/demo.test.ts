@@ -27,3 +27,21 @@ describe('the demo workspace', () => {
     expect(me.user.mustChangePassword).toBe(false);
   });
 });
+
+describe('the full demo', () => {
+  it('adds customers and opportunities in every stage to each team, once', async () => {
+    const { seedDemo } = await import('../../server/demo/demo.ts');
+    const messages: string[] = [];
+    await seedDemo(t.ctx, (m) => messages.push(m));
+    const customers = await t.ctx.db.selectFrom('customers').select(['team_id']).execute();
+    const teams = new Set(customers.map((c) => c.team_id));
+    expect(teams.size).toBe(2);
+    expect(customers.length).toBeGreaterThanOrEqual(200);
+    const stagesUsed = await t.ctx.db.selectFrom('opportunities').select('stage_id').distinct().execute();
+    const stages = await t.ctx.db.selectFrom('pipeline_stages').select('id').where('deleted_at', 'is', null).execute();
+    expect(stagesUsed.length).toBe(stages.length);
+    await seedDemo(t.ctx, () => {});
+    expect(await t.ctx.db.selectFrom('customers').select('id').execute()).toHaveLength(customers.length);
+    expect(messages.some((m) => m.includes('customers'))).toBe(true);
+  }, 180_000);
+});
