@@ -118,25 +118,28 @@ export class Committer {
 
   private async commit(batch: Entry[]): Promise<void> {
     const now = this.ctx.now();
-    const projected: Array<[LiveDocument, string]> = [];
+    // The projections this batch must write: the latest state of each document, where it changed.
+    const latest = new Map<LiveDocument, Entry>();
+    for (const e of batch) latest.set(e.doc, e);
+    const projections: Array<{ doc: LiveDocument; entry: Entry; key: string }> = [];
+    for (const [doc, entry] of latest) {
+      const key = JSON.stringify(entry.projection);
+      if (key === doc.projectedKey && now.getTime() - doc.projectedAt < PROJECTION_TOUCH_INTERVAL_MS) continue;
+      projections.push({ doc, entry, key });
+    }
+    const rows = batch.map((e) => ({ docName: e.doc.name, update: e.update, userId: e.user?.id ?? null }));
     let ids: number[];
     try {
-      ids = await this.ctx.db.transaction().execute(async (trx) => {
-        const written = await appendUpdates(
-          trx,
-          batch.map((e) => ({ docName: e.doc.name, update: e.update, userId: e.user?.id ?? null })),
-        );
-        const latest = new Map<LiveDocument, Entry>();
-        for (const e of batch) latest.set(e.doc, e);
-        for (const [doc, e] of latest) {
-          const key = JSON.stringify(e.projection);
-          if (key === doc.projectedKey && now.getTime() - doc.projectedAt < PROJECTION_TOUCH_INTERVAL_MS) continue;
-          await doc.kind.project(trx, doc.id, e.projection, e.user, now);
-          projected.push([doc, key]);
-        }
-        return written;
-      });
-      for (const [doc, key] of projected) {
+      // One INSERT is atomic by itself: a batch with no projection to write needs no transaction.
+      ids =
+        projections.length === 0
+          ? await appendUpdates(this.ctx.db, rows)
+          : await this.ctx.db.transaction().execute(async (trx) => {
+              const written = await appendUpdates(trx, rows);
+              for (const { doc, entry } of projections) await doc.kind.project(trx, doc.id, entry.projection, entry.user, now);
+              return written;
+            });
+      for (const { doc, key } of projections) {
         doc.projectedKey = key;
         doc.projectedAt = now.getTime();
       }
