@@ -25,6 +25,8 @@ const MESSAGE_AUTH = 2;
 const PERMISSION_DENIED = 0;
 /** Transactions made by this board's own edits. */
 export const LOCAL_EDIT = Symbol('board-local-edit');
+/** The performance mark set when a board has synced. */
+export const SYNCED_MARK = 'tandem:board-synced';
 /** The longest gap between reconnection attempts. */
 const MAX_BACKOFF_MS = 5000;
 
@@ -171,6 +173,8 @@ export class BoardConnection implements ReactiveController {
     });
     provider.on('sync', (synced: boolean) => {
       if (!synced || provider !== this.provider) return;
+      // A user-timing mark for the board benchmark and for profiling in the browser.
+      performance.mark(SYNCED_MARK);
       this.status = 'synced';
       this.readStages();
       this.host.requestUpdate();

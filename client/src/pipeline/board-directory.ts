@@ -19,10 +19,18 @@ export interface CustomerOption {
   name: string;
 }
 
+/** Wait before fetching names still missing, so one render's worth goes out together. */
+const MISSING_BATCH_MS = 50;
+/** Names fetched one by one at most per batch (the rest wait for the next render that needs them). */
+const MISSING_BATCH_MAX = 20;
+
 export class BoardDirectory {
   users = new Map<string, UserDto>();
   customers = new Map<string, string>();
   private pending = new Set<string>();
+  private wanted = new Set<string>();
+  private customersLoaded = false;
+  private batchTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly changed: () => void) {}
 
@@ -35,15 +43,42 @@ export class BoardDirectory {
   /** Fills the customer name cache page by page; stops at the cap or when the list ends. */
   async loadCustomers(signal?: AbortSignal): Promise<void> {
     let cursor: string | null = null;
-    for (let page = 0; page < CUSTOMER_PAGES_MAX; page++) {
-      const q = new URLSearchParams({ limit: String(CUSTOMER_PAGE) });
-      if (cursor) q.set('cursor', cursor);
-      const res: CustomerListDto = await request<CustomerListDto>('GET', `/api/customers?${q}`, undefined, { signal });
-      for (const c of res.items) this.customers.set(c.id, c.name);
-      this.changed();
-      cursor = res.nextCursor;
-      if (!cursor) return;
+    try {
+      for (let page = 0; page < CUSTOMER_PAGES_MAX; page++) {
+        const q = new URLSearchParams({ limit: String(CUSTOMER_PAGE) });
+        if (cursor) q.set('cursor', cursor);
+        const res: CustomerListDto = await request<CustomerListDto>('GET', `/api/customers?${q}`, undefined, { signal });
+        for (const c of res.items) this.customers.set(c.id, c.name);
+        this.changed();
+        cursor = res.nextCursor;
+        if (!cursor) break;
+      }
+    } finally {
+      // Whatever the bulk load missed (or if it failed) is fetched by id from now on.
+      this.customersLoaded = true;
+      this.scheduleMissing();
     }
+  }
+
+  /** The name of a customer, or '' while unknown (then fetched in the background once the bulk load is done). */
+  customerName(id: string): string {
+    const name = this.customers.get(id);
+    if (name !== undefined) return name;
+    if (!this.pending.has(id)) {
+      this.wanted.add(id);
+      this.scheduleMissing();
+    }
+    return '';
+  }
+
+  private scheduleMissing(): void {
+    if (!this.customersLoaded || this.batchTimer !== undefined || this.wanted.size === 0) return;
+    this.batchTimer = setTimeout(() => {
+      this.batchTimer = undefined;
+      const ids = [...this.wanted].slice(0, MISSING_BATCH_MAX);
+      for (const id of ids) this.wanted.delete(id);
+      void this.ensureCustomers(ids).then(() => this.scheduleMissing());
+    }, MISSING_BATCH_MS);
   }
 
   /** Fetches the names of customers a card shows that the cache lacks. */

@@ -33,11 +33,18 @@ export function formatCompactMoney(amount: number, locale: string): string {
   }).format(amount);
 }
 
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+
 /** A YYYY-MM-DD date as the locale writes it, in UTC (the date has no time zone). */
 export function formatDate(iso: string, locale: string): string {
   const d = new Date(`${iso}T00:00:00Z`);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(d);
+  let f = dateFormatters.get(locale);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+    dateFormatters.set(locale, f);
+  }
+  return f.format(d);
 }
 
 /** A YYYY-MM month as the locale writes it. */

@@ -265,6 +265,8 @@ export class TandemPipelinePage extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // A board named in the URL starts syncing at once, alongside the pipeline list (the server checks access).
+    if (this.pipelineId) this.board.open(this.pipelineId);
     void this.loadPipelines();
     this.directoryAbort = new AbortController();
     void this.directory.loadUsers().catch(() => undefined);
@@ -352,11 +354,7 @@ export class TandemPipelinePage extends LitElement {
     return this.columns;
   }
 
-  private customerName = (id: string) => {
-    const name = this.directory.customers.get(id);
-    if (name === undefined && this.board.status === 'synced') void this.directory.ensureCustomers([id]);
-    return name ?? '';
-  };
+  private customerName = (id: string) => this.directory.customerName(id);
 
   private names = { customer: this.customerName, user: (id: string | null) => this.directory.userName(id) };
 
