@@ -118,7 +118,11 @@ async function main(): Promise<void> {
         };
       });
       firstRender.push(t.now);
-      for (const [k, v] of Object.entries(t)) (phases[k] ??= []).push(v);
+      for (const [k, v] of Object.entries(t)) {
+        const list = phases[k] ?? [];
+        list.push(v);
+        phases[k] = list;
+      }
     }
     const cardCount = await page.locator('tandem-board-card').count();
 

@@ -24,6 +24,7 @@ const BENCHMARKS = [
   { name: 'customer-list', file: 'customer-list.bench.ts' },
   { name: 'notify', file: 'notify.bench.ts' },
   { name: 'board', file: 'board.bench.ts' },
+  { name: 'board-render', file: 'board-render.bench.ts' },
   { name: 'reports', file: 'reports.bench.ts' },
 ] as const;
 
