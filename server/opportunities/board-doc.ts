@@ -249,7 +249,8 @@ function projectedCard(id: string, value: Y.Map<unknown>, defaultCurrency: strin
   return {
     id,
     name: c.name,
-    amount: c.amount,
+    // Stored with two decimals: compare in the same form, so that 0.1 + 0.2 is not a change each time.
+    amount: Math.round(c.amount * 100) / 100,
     customerId: c.customerId,
     ownerId: c.ownerId ?? null,
     stageId: c.stageId,

@@ -89,7 +89,7 @@ export async function expectProjectionMatches(ctx: AppContext, pipelineId: strin
     if (!c) throw new Error(`row ${r.id} has no card`);
     const same =
       c.name === r.name &&
-      c.amount === Number(r.amount) &&
+      Math.round(c.amount * 100) === Math.round(Number(r.amount) * 100) &&
       c.customerId === r.customer_id &&
       (c.ownerId ?? null) === r.owner_id &&
       c.stageId === r.stage_id &&

@@ -77,6 +77,9 @@ describe('board card rules', () => {
     for (const [k, v] of Object.entries(card)) m.set(k, v);
     doc.getMap('cards').set(uuid, m);
     expect(readBoard(doc, 'CNY').cards).toEqual([{ id: uuid, ...card, currency: 'CNY', expectedCloseDate: null, lostReason: null }]);
+    // Amounts are read as the database stores them (two decimals), so the projection sees no change twice.
+    m.set('amount', 0.1 + 0.2);
+    expect(readBoard(doc, 'CNY').cards[0]!.amount).toBe(0.3);
   });
 });
 
