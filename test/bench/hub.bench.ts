@@ -288,6 +288,8 @@ interface TrafficFigures {
   allSyncedMs: number | null;
   cpuCores: number | null;
   dbCores: number | null;
+  /** Server CPU from the first edit until every delivery arrived, per edit: robust when the server falls behind. */
+  cpuMsPerEdit: number | null;
   peakRssMb: number | null;
   readyRssMb: number | null;
   lifetimeMaxRssMb: number | null;
@@ -347,6 +349,10 @@ function trafficFigures(r: RunRecord, res: TrafficResult): TrafficFigures {
     allSyncedMs: res.allSyncedMs,
     cpuCores: edits ? edits.cpuMs / edits.wallMs : null,
     dbCores: edits?.dbMs != null ? edits.dbMs / edits.wallMs : null,
+    cpuMsPerEdit: (() => {
+      const all = cpuBetween(r.marks['edits-start'], r.marks.settled);
+      return all && res.edits > 0 ? all.cpuMs / res.edits : null;
+    })(),
     ...rssFigures(r),
     p50: res.latencyMs?.p50 ?? null,
     p95: res.latencyMs?.p95 ?? null,
@@ -390,6 +396,7 @@ const TRAFFIC_HEADER = [
   'all synced ms',
   'server CPU cores',
   'of which DB',
+  'CPU ms/edit to settled',
   'RSS ready MB',
   'peak RSS MB',
   'max RSS MB',
@@ -438,6 +445,7 @@ function scenarioTable(records: RunRecord[]): { header: string[]; rows: string[]
         synced,
         fixed(f.cpuCores, 3),
         fixed(f.dbCores, 3),
+        fixed(f.cpuMsPerEdit, 3),
         fixed(f.readyRssMb, 0),
         fixed(f.peakRssMb, 0),
         fixed(f.lifetimeMaxRssMb, 0),
