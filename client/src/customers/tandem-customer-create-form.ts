@@ -29,7 +29,7 @@ type Field = TextField | 'category' | 'ownerId' | 'tags' | 'kind';
 
 /** A localized explanation for a field the server refused. */
 export function fieldProblem(field: string, serverMessage: string): string {
-  const tooLong = /at most/.test(serverMessage);
+  const tooLong = /at most|longer than|too long/i.test(serverMessage);
   switch (field) {
     case 'name':
       return tooLong ? msg('The name is too long.', { id: 'customers.error.nameLong' }) : msg('Enter the customer’s name.', { id: 'customers.error.nameRequired' });
@@ -43,6 +43,8 @@ export function fieldProblem(field: string, serverMessage: string): string {
       return msg('Choose one of the team’s categories.', { id: 'customers.error.category' });
     case 'ownerId':
       return msg('The owner must be an active member of the team, and only managers reassign customers.', { id: 'customers.error.owner' });
+    case 'owner':
+      return msg('No active member of the team has this e-mail.', { id: 'customers.error.ownerEmail' });
     case 'tags':
       return msg('Tags are at most 40 characters each, without commas, and at most 50 per customer.', { id: 'customers.error.tags' });
     default:

@@ -15,6 +15,7 @@ import { badges, base, buttons, forms, tables } from '../ui/styles.ts';
 import '../ui/tandem-alert.ts';
 import { readCsvHeaders } from './csv-header.ts';
 import { fieldLabel } from './customer-labels.ts';
+import { fieldProblem } from './tandem-customer-create-form.ts';
 
 /** How often a running import's progress is fetched. */
 const PROGRESS_POLL_MS = 500;
@@ -50,6 +51,10 @@ type Step =
 
 function importFieldLabel(f: ImportField): string {
   return f === 'owner' ? msg('Owner (e-mail)', { id: 'import.ownerEmail' }) : fieldLabel(f as CustomerField | 'tags');
+}
+
+function importFieldName(field: string): string {
+  return (IMPORT_FIELDS as readonly string[]).includes(field) ? importFieldLabel(field as ImportField) : field;
 }
 
 function statusLabel(s: ImportRowStatus): string {
@@ -273,6 +278,22 @@ export class TandemCustomerImport extends LitElement {
     </div>`;
   }
 
+  /** Why a row was skipped or refused, in the user's language where the server names the cause. */
+  private reason(r: ImportRowResult): string {
+    switch (r.status) {
+      case 'imported':
+        return '';
+      case 'duplicate': {
+        const names = (r.candidates ?? []).map((c) => c.name).join(', ');
+        return msg(str`Looks like an existing customer: ${names}`, { id: 'import.duplicateOf' });
+      }
+      case 'refused':
+        return r.field && r.field !== 'file' ? `${importFieldName(r.field)}: ${fieldProblem(r.field, r.reason ?? '')}` : (r.reason ?? '');
+      default:
+        return r.status satisfies never;
+    }
+  }
+
   private renderRows(rows: readonly ImportRowResult[]) {
     return html`<div class="table-wrap scroll">
       <table>
@@ -290,10 +311,7 @@ export class TandemCustomerImport extends LitElement {
               <td>${r.line}</td>
               <td>${r.customerId ? html`<a href="/customers/${encodeURIComponent(r.customerId)}">${r.name}</a>` : r.name}</td>
               <td><span class="badge ${r.status === 'imported' ? 'success' : r.status === 'refused' ? 'danger' : ''}">${statusLabel(r.status)}</span></td>
-              <td>
-                ${r.field ? html`<strong>${r.field}</strong> ` : nothing}${r.reason ?? ''}
-                ${r.candidates?.length ? html` — ${r.candidates.map((c) => c.name).join(', ')}` : nothing}
-              </td>
+              <td>${this.reason(r)}</td>
             </tr>`,
           )}
         </tbody>
