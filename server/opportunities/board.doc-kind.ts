@@ -171,7 +171,12 @@ async function checkPlan(ctx: AppContext, change: DocChange, plan: BoardChangePl
   }
   const customers = await findCustomerTeams(ctx.db, [...customerIds]);
   const owners = await findUserTeams(ctx.db, [...ownerIds]);
-  const pipelineTeams = customerIds.size > 0 ? await findPipelineTeamIds(ctx.db, change.id) : new Set<string>();
+  const isAdmin = change.user.role === 'admin';
+  const pipelineTeams = customerIds.size > 0 || !isAdmin ? await findPipelineTeamIds(ctx.db, change.id) : new Set<string>();
+  // Access is checked when a connection opens; a team taken off the pipeline since then may not write.
+  if (!isAdmin && (change.user.teamId === null || !pipelineTeams.has(change.user.teamId))) {
+    return new AppError('forbidden', 403, 'Your team no longer uses this pipeline', 'cards');
+  }
   return checkCards(change.user, plan.cards.values(), cardOf, { live, customers, opportunities, owners, pipelineTeams, pipelineId: change.id });
 }
 

@@ -139,7 +139,7 @@ describe('the board document', () => {
     };
     const projection = boardDocKind.extract(doc, new Date());
     expect(projection.scope).toBe('all');
-    await s.ctx.db.transaction().execute((trx) => boardDocKind.project(trx, pipeline.id, projection, rep, new Date()));
+    await s.ctx.db.transaction().execute((trx) => boardDocKind.project(trx, pipeline.id, projection, rep, new Date(), { ctx: s.ctx, afterCommit: () => {} }));
     expect(await s.ctx.db.selectFrom('opportunities').selectAll().where('pipeline_id', '=', pipeline.id).orderBy('id').execute()).toEqual(before.rows);
     expect(await count('opportunity_stage_history')).toBe(before.history);
     expect(await count('audit_log')).toBe(before.audit);
@@ -294,6 +294,21 @@ describe('permissions and shapes', () => {
     a.destroy();
     expect((await asRep.get(`/api/opportunities/${o.id}`)).status).toBe(404);
     await json(await asAdmin.patch(`/api/pipelines/${pipeline.id}`, { teamIds: [teamA] }));
+  });
+
+  it('refuses card edits from a team taken off the pipeline while its board was open', async () => {
+    const o = await createOpportunity(asRep, { customerId: customer, name: 'Removed team', amount: 5 });
+    const a = await open(repCookie);
+    const teamBId = repB.teamId!;
+    await json(await asAdmin.patch(`/api/pipelines/${pipeline.id}`, { teamIds: [teamBId] }));
+    try {
+      card(a, o.id).set('amount', 6);
+      expect(await refusalOf(a)).toMatchObject({ code: 'forbidden', field: 'cards' });
+      expect(Number((await s.ctx.db.selectFrom('opportunities').select('amount').where('id', '=', o.id).executeTakeFirstOrThrow()).amount)).toBe(5);
+    } finally {
+      await json(await asAdmin.patch(`/api/pipelines/${pipeline.id}`, { teamIds: [teamA] }));
+      a.destroy();
+    }
   });
 
   it('refuses bad shapes: bad rank, unknown key, negative amount, unknown stage, removed card, foreign customer, edited stages', async () => {
