@@ -157,6 +157,7 @@ export class TandemNotificationBell extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('pointerdown', this.onOutside, true);
+    document.removeEventListener('keydown', this.onKeydown);
   }
 
   private get bell(): HTMLButtonElement | null {
@@ -172,6 +173,8 @@ export class TandemNotificationBell extends LitElement {
     this.open = true;
     this.actionError = '';
     document.addEventListener('pointerdown', this.onOutside, true);
+    // On the document: a "Mark read" button disappears once used, and focus with it.
+    document.addEventListener('keydown', this.onKeydown);
     const api = this.notifications.value;
     if (api?.load.kind === 'failed') void api.reload();
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.panel')?.focus());
@@ -180,6 +183,7 @@ export class TandemNotificationBell extends LitElement {
   private close(returnFocus: boolean): void {
     this.open = false;
     document.removeEventListener('pointerdown', this.onOutside, true);
+    document.removeEventListener('keydown', this.onKeydown);
     if (returnFocus) this.bell?.focus();
   }
 
@@ -187,11 +191,20 @@ export class TandemNotificationBell extends LitElement {
     if (!e.composedPath().includes(this)) this.close(false);
   };
 
-  private onKeydown(e: KeyboardEvent): void {
+  private onKeydown = (e: KeyboardEvent) => {
     if (e.key === 'Escape' && this.open) {
       e.stopPropagation();
       this.close(true);
     }
+  };
+
+  private markRead(id: string): void {
+    const api = this.notifications.value;
+    if (!api) return;
+    // The button goes away once the item is read: keep focus in the panel.
+    void this.act(() => api.markRead(id)).then(() => {
+      if (!this.renderRoot.querySelector(':focus')) this.renderRoot.querySelector<HTMLElement>('.panel')?.focus();
+    });
   }
 
   private async act(action: () => Promise<void>): Promise<void> {
@@ -249,7 +262,7 @@ export class TandemNotificationBell extends LitElement {
           </div>
           ${n.readAt
             ? html`<span class="visually-hidden">${msg('Read', { id: 'notifications.read' })}</span>`
-            : html`<button class="small" type="button" @click=${() => this.act(() => api.markRead(n.id))}>
+            : html`<button class="small" type="button" @click=${() => this.markRead(n.id)}>
                 ${msg('Mark read', { id: 'notifications.markRead' })}
               </button>`}
         </li>`,
@@ -260,7 +273,7 @@ export class TandemNotificationBell extends LitElement {
   override render() {
     const api = this.notifications.value;
     const unread = api?.unread ?? 0;
-    return html`<div @keydown=${this.onKeydown}>
+    return html`<div>
       <button
         class="bell"
         type="button"

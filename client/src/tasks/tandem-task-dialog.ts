@@ -5,7 +5,6 @@
  */
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
-import { live } from 'lit/directives/live.js';
 import type { CustomerDto } from '../../../schema/wire/customer.ts';
 import { TASK_DESCRIPTION_MAX, TASK_TITLE_MAX, type TaskDto } from '../../../schema/wire/tasks.ts';
 import type { UserDto } from '../../../schema/wire/user.ts';
@@ -112,9 +111,23 @@ export class TandemTaskDialog extends LitElement {
       this.results = [];
       this.customerId = this.task?.customerId ?? null;
       this.customerLabel = this.task?.customerId ? this.customerName : '';
-      // The form keeps the previous values otherwise.
-      this.renderRoot.querySelector<HTMLFormElement>('form')?.reset();
     }
+  }
+
+  /** The inputs are not bound (a re-render must not undo typing): fill them each time the dialog opens. */
+  protected override updated(changed: PropertyValues<this>): void {
+    if (!changed.has('open') || !this.open) return;
+    const form = this.renderRoot.querySelector<HTMLFormElement>('form');
+    if (!form) return;
+    form.reset();
+    const set = (name: string, value: string) => {
+      const el = form.elements.namedItem(name) as HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement | null;
+      if (el) el.value = value;
+    };
+    set('title', this.task?.title ?? '');
+    set('description', this.task?.description ?? '');
+    set('dueAt', toLocalInput(this.task?.dueAt ?? null));
+    set('assigneeId', this.task?.assigneeId ?? this.me?.id ?? '');
   }
 
   override disconnectedCallback(): void {
@@ -213,7 +226,6 @@ export class TandemTaskDialog extends LitElement {
             required
             maxlength=${TASK_TITLE_MAX}
             data-autofocus
-            .value=${live(task?.title ?? '')}
             aria-invalid=${this.invalid('title')}
             aria-describedby="err-title"
           />
@@ -225,7 +237,6 @@ export class TandemTaskDialog extends LitElement {
             id="task-description"
             name="description"
             maxlength=${TASK_DESCRIPTION_MAX}
-            .value=${live(task?.description ?? '')}
             aria-invalid=${this.invalid('description')}
             aria-describedby="err-description"
           ></textarea>
@@ -244,7 +255,6 @@ export class TandemTaskDialog extends LitElement {
             id="task-due"
             name="dueAt"
             type="datetime-local"
-            .value=${live(toLocalInput(task?.dueAt ?? null))}
             aria-invalid=${this.invalid('dueAt')}
             aria-describedby="err-dueAt"
           />
