@@ -7,10 +7,18 @@ import { msg } from '@lit/localize';
 import { html } from 'lit';
 import type { RouteDef } from './route.ts';
 
-/** Where `/` and a fresh sign-in lead. */
-export const HOME_PATH = '/customers';
+/** Where `/` and a fresh sign-in lead: the start page. */
+export const HOME_PATH = '/';
 
 export const ROUTES: readonly RouteDef[] = [
+  {
+    id: 'home',
+    path: '/',
+    title: () => msg('Start', { id: 'nav.home' }),
+    load: () => import('../reports/tandem-home-page.ts'),
+    render: () => html`<tandem-home-page></tandem-home-page>`,
+    nav: { icon: 'home' },
+  },
   {
     id: 'customers',
     path: '/customers',

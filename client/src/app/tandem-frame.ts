@@ -236,13 +236,13 @@ export class TandemFrame extends LitElement {
     if (!match) {
       return html`<tandem-empty-state icon="compass" heading=${msg('There is nothing at this address', { id: 'frame.notFoundHeading' })}>
         ${msg('The link may be mistyped, or the page has moved.', { id: 'frame.notFoundText' })}
-        <a slot="actions" href=${HOME_PATH}>${msg('Go to Customers', { id: 'frame.goHome' })}</a>
+        <a slot="actions" href=${HOME_PATH}>${msg('Go to the start page', { id: 'frame.goHome' })}</a>
       </tandem-empty-state>`;
     }
     if (!canOpen(match.route, user.role)) {
       return html`<tandem-empty-state icon="lock" heading=${msg('You do not have access to this page', { id: 'frame.forbiddenHeading' })}>
         ${msg('Only administrators can open this page. Ask an administrator if you need it.', { id: 'frame.forbiddenText' })}
-        <a slot="actions" href=${HOME_PATH}>${msg('Go to Customers', { id: 'frame.goHome' })}</a>
+        <a slot="actions" href=${HOME_PATH}>${msg('Go to the start page', { id: 'frame.goHome' })}</a>
       </tandem-empty-state>`;
     }
     const state = this.loads.get(match.route) ?? 'loading';

@@ -6,11 +6,13 @@ import { str } from '@lit/localize';
 import { customerTemplates } from './zh-CN.customers.ts';
 import { notificationTemplates } from './zh-CN.notifications.ts';
 import { pipelineTemplates } from './zh-CN.pipeline.ts';
+import { reportTemplates } from './zh-CN.reports.ts';
 
 export const templates = {
   ...customerTemplates,
   ...notificationTemplates,
   ...pipelineTemplates,
+  ...reportTemplates,
   'admin.actions': '操作',
   'admin.active': '启用',
   'admin.chooseTeam': '选择团队…',
@@ -87,7 +89,7 @@ export const templates = {
   'forcedChange.title': '设置新密码',
   'frame.forbiddenHeading': '你无权访问此页面',
   'frame.forbiddenText': '只有管理员可以打开此页面。如有需要，请联系管理员。',
-  'frame.goHome': '前往客户',
+  'frame.goHome': '前往首页',
   'frame.loadFailedHeading': '无法加载此页面',
   'frame.loadFailedText': 'Tandem 可能已更新。请重新加载以获取最新版本。',
   'frame.nav': '主导航',
@@ -120,8 +122,6 @@ export const templates = {
   'password.submit': '修改密码',
   'pipeline.emptyHeading': '还没有商机',
   'pipeline.emptyText': '团队在客户下创建商机后，商机会按销售阶段显示在看板上。',
-  'reports.emptyHeading': '暂无可统计的数据',
-  'reports.emptyText': '团队录入客户、商机和跟进记录后，漏斗、赢单率和预测报表会自动生成。',
   'role.admin': '管理员',
   'role.manager': '经理',
   'role.rep': '销售代表',

@@ -5,6 +5,7 @@ const icon = (body: SVGTemplateResult) =>
   svg`<svg viewBox="0 0 24 24" width="18" height="18" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">${body}</svg>`;
 
 export const icons = {
+  home: icon(svg`<path d="M3 11 12 4l9 7"/><path d="M5 10v10h5v-6h4v6h5V10"/>`),
   customers: icon(svg`<path d="M3 21V7l7-4 7 4v14"/><path d="M17 11h4v10h-4"/><path d="M7 10h2M11 10h2M7 14h2M11 14h2M7 18h6"/>`),
   pipeline: icon(svg`<rect x="3" y="4" width="5" height="16" rx="1.5"/><rect x="10" y="4" width="5" height="11" rx="1.5"/><rect x="17" y="4" width="4" height="7" rx="1.5"/>`),
   tasks: icon(svg`<rect x="3" y="3" width="18" height="18" rx="3"/><path d="m8 12 3 3 5-6"/>`),

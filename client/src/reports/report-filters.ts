@@ -1,0 +1,114 @@
+/**
+ * The Reports screen's filters and their place in the URL (so a report can be
+ * shared): parsing, writing and the period presets. Pure: "today" is given.
+ */
+import type { ReportParams } from '../api/reports.ts';
+
+export const PERIOD_PRESETS = ['last30', 'last90', 'thisMonth', 'lastMonth', 'thisQuarter', 'thisYear'] as const;
+export type PeriodPreset = (typeof PERIOD_PRESETS)[number];
+export const DEFAULT_PRESET: PeriodPreset = 'last90';
+
+export type Granularity = 'week' | 'month';
+
+export interface ReportFilterState {
+  from: string;
+  to: string;
+  /** '' = every team the user may see (admins) or the user's own team. */
+  teamId: string;
+  /** '' = everyone in scope. */
+  ownerId: string;
+  /** '' = the first pipeline the user sees. */
+  pipelineId: string;
+  /** '' = the server's default currency. */
+  currency: string;
+  period: Granularity;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const CURRENCY = /^[A-Z]{3}$/;
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const iso = (y: number, m: number, d: number) => {
+  const date = new Date(Date.UTC(y, m, d));
+  return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
+};
+
+/** [from, to] of a preset, `to` inclusive, around `today` (YYYY-MM-DD). */
+export function presetRange(preset: PeriodPreset, today: string): { from: string; to: string } {
+  const [y, m, d] = today.split('-').map(Number) as [number, number, number];
+  const mi = m - 1;
+  switch (preset) {
+    case 'last30':
+      return { from: iso(y, mi, d - 29), to: today };
+    case 'last90':
+      return { from: iso(y, mi, d - 89), to: today };
+    case 'thisMonth':
+      return { from: iso(y, mi, 1), to: iso(y, mi + 1, 0) };
+    case 'lastMonth':
+      return { from: iso(y, mi - 1, 1), to: iso(y, mi, 0) };
+    case 'thisQuarter': {
+      const q = Math.floor(mi / 3) * 3;
+      return { from: iso(y, q, 1), to: iso(y, q + 3, 0) };
+    }
+    case 'thisYear':
+      return { from: iso(y, 0, 1), to: iso(y, 11, 31) };
+  }
+}
+
+/** The preset whose range the filters hold, or 'custom'. */
+export function presetOf(f: Pick<ReportFilterState, 'from' | 'to'>, today: string): PeriodPreset | 'custom' {
+  for (const p of PERIOD_PRESETS) {
+    const r = presetRange(p, today);
+    if (r.from === f.from && r.to === f.to) return p;
+  }
+  return 'custom';
+}
+
+/** Filters from a query string; anything malformed falls back to the default. */
+export function filtersFromSearch(search: string, today: string): ReportFilterState {
+  const q = new URLSearchParams(search);
+  const get = (k: string, re: RegExp) => {
+    const v = q.get(k) ?? '';
+    return re.test(v) ? v : '';
+  };
+  const def = presetRange(DEFAULT_PRESET, today);
+  let from = get('from', ISO_DATE) || def.from;
+  let to = get('to', ISO_DATE) || def.to;
+  if (from > to) [from, to] = [def.from, def.to];
+  return {
+    from,
+    to,
+    teamId: get('teamId', UUID),
+    ownerId: get('ownerId', UUID),
+    pipelineId: get('pipelineId', UUID),
+    currency: get('currency', CURRENCY),
+    period: q.get('period') === 'week' ? 'week' : 'month',
+  };
+}
+
+/** The query string of the filters (without '?'): only what differs from an empty filter. */
+export function filtersToSearch(f: ReportFilterState): string {
+  const q = new URLSearchParams();
+  q.set('from', f.from);
+  q.set('to', f.to);
+  if (f.teamId) q.set('teamId', f.teamId);
+  if (f.ownerId) q.set('ownerId', f.ownerId);
+  if (f.pipelineId) q.set('pipelineId', f.pipelineId);
+  if (f.currency) q.set('currency', f.currency);
+  if (f.period !== 'month') q.set('period', f.period);
+  return q.toString();
+}
+
+/** The API parameters of the filters. */
+export function reportParams(f: ReportFilterState): ReportParams {
+  return {
+    from: f.from,
+    to: f.to,
+    teamId: f.teamId || undefined,
+    ownerId: f.ownerId || undefined,
+    pipelineId: f.pipelineId || undefined,
+    currency: f.currency || undefined,
+    period: f.period,
+  };
+}
