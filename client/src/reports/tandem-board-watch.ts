@@ -23,7 +23,6 @@ export class TandemBoardWatch extends LitElement {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private boundDoc: Y.Doc | null = null;
   private lastStatus = '';
-  private everSynced = false;
 
   constructor() {
     super();
@@ -59,9 +58,10 @@ export class TandemBoardWatch extends LitElement {
 
   protected override updated(): void {
     const status = this.status;
-    // Back after a disconnection: whatever changed meanwhile arrived with the resync.
-    if (status === 'synced' && this.lastStatus !== 'synced' && this.everSynced) this.schedule();
-    if (status === 'synced') this.everSynced = true;
+    this.dataset.status = status;
+    // (Re)synced: whatever changed since the funnel was fetched (before the connection
+    // was up, or while it was down) arrived with the sync, so fetch it once more.
+    if (status === 'synced' && this.lastStatus !== 'synced') this.schedule();
     this.lastStatus = status;
   }
 
