@@ -6,10 +6,12 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserApp, startBrowserApp } from '../helpers/browser.ts';
+import { type BrowserApp, ELEMENT_TIMEOUT_MS, startBrowserApp } from '../helpers/browser.ts';
 import { type BoardFixture, seedBoard, signedInPage } from './board-fixture.ts';
 
 const TEST_TIMEOUT_MS = 120_000;
+/** expect.poll waits as long as a locator would. */
+const POLL = { timeout: ELEMENT_TIMEOUT_MS };
 
 let app: BrowserApp;
 let f: BoardFixture;
@@ -64,7 +66,7 @@ describe('meeting mode', () => {
 
     // The presenter's filters apply on the follower's board.
     await presenter.getByRole('combobox', { name: 'Owner' }).first().selectOption(f.rep.id);
-    await expect.poll(() => follower.getByRole('combobox', { name: 'Owner' }).first().inputValue()).toBe(f.rep.id);
+    await expect.poll(() => follower.getByRole('combobox', { name: 'Owner' }).first().inputValue(), POLL).toBe(f.rep.id);
     const shown = await follower.locator('tandem-board-card').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.cardId));
     const repCards = new Set(f.opportunities.filter((o) => o.ownerId === f.rep.id).map((o) => o.id));
     expect(shown.length).toBe(repCards.size);
@@ -73,7 +75,7 @@ describe('meeting mode', () => {
 
   it('stops following: the presenter’s focus and filters no longer apply', async () => {
     await follower.getByRole('button', { name: 'Stop following' }).click();
-    await expect.poll(() => follower.locator('tandem-board-card[presented]').count()).toBe(0);
+    await expect.poll(() => follower.locator('tandem-board-card[presented]').count(), POLL).toBe(0);
     expect(await follower.getByRole('combobox', { name: 'Owner' }).first().inputValue()).toBe('');
     const third = f.opportunities[1]!;
     await card(presenter, third.id).focus();
@@ -81,7 +83,7 @@ describe('meeting mode', () => {
     await presenter.locator(`tandem-board-card[data-card-id="${third.id}"]`).waitFor();
     expect(await follower.locator('tandem-board-card[presented]').count()).toBe(0);
     await presenter.getByRole('button', { name: 'Stop presenting' }).click();
-    await expect.poll(() => follower.getByText('Mei Wang is presenting.').count()).toBe(0);
+    await expect.poll(() => follower.getByText('Mei Wang is presenting.').count(), POLL).toBe(0);
     await presenter.getByRole('combobox', { name: 'Owner' }).first().selectOption('');
   }, TEST_TIMEOUT_MS);
 

@@ -6,13 +6,15 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserApp, startBrowserApp } from '../helpers/browser.ts';
+import { type BrowserApp, ELEMENT_TIMEOUT_MS, startBrowserApp } from '../helpers/browser.ts';
 import { login, seedUser } from '../helpers/context.ts';
 import { cardsOf, storedBoard } from '../helpers/opportunities.ts';
 import { type BoardFixture, seedBoard, signedInPage } from './board-fixture.ts';
 
 /** Two browsers, a server and several round trips on a shared machine. */
 const TEST_TIMEOUT_MS = 120_000;
+/** expect.poll waits as long as a locator would. */
+const POLL = { timeout: ELEMENT_TIMEOUT_MS };
 
 let app: BrowserApp;
 let f: BoardFixture;
@@ -55,7 +57,7 @@ describe('the live board in two browsers', () => {
     const stages = f.pipeline.stages;
     expect(await managerPage.locator('tandem-board-column').count()).toBe(stages.length);
     const first = stages[0]!;
-    await expect.poll(() => column(managerPage, first.id).locator('tandem-board-card').count()).toBe(2);
+    await expect.poll(() => column(managerPage, first.id).locator('tandem-board-card').count(), POLL).toBe(2);
     expect(await column(managerPage, first.id).locator('.stats').textContent()).toContain('2 deals');
     const opp = f.opportunities[0]!;
     await card(repPage, opp.id).getByText(opp.name).waitFor();
@@ -79,7 +81,7 @@ describe('the live board in two browsers', () => {
     expect(await cardIn(managerPage, from.id, opp.id).count()).toBe(0);
 
     // Focus stays on the moved card for the mover.
-    await expect.poll(() => deepFocusedCard(repPage)).toBe(opp.id);
+    await expect.poll(() => deepFocusedCard(repPage), POLL).toBe(opp.id);
     const stored = cardsOf(await storedBoard(app.test.ctx, f.pipeline.id)).get(opp.id);
     expect(stored?.stageId).toBe(to.id);
     const row = await app.test.ctx.db.selectFrom('opportunities').select(['stage_id']).where('id', '=', opp.id).executeTakeFirstOrThrow();
@@ -158,6 +160,52 @@ describe('the live board in two browsers', () => {
     expect(december.length).toBeGreaterThan(0);
     for (const id of december) expect(String(board.get(id!)?.expectedCloseDate)).toMatch(/^2026-12/);
     await repPage.getByLabel('Close month').selectOption('');
+  }, TEST_TIMEOUT_MS);
+
+  it('creates an opportunity in the dialog (seen on the other board) and writes a quote with line items', async () => {
+    await managerPage.getByRole('button', { name: 'New opportunity' }).first().click();
+    const dialog = managerPage.locator('tandem-dialog[open]');
+    await dialog.getByLabel('Find a customer').fill('Northwind');
+    await dialog.getByRole('option', { name: 'Northwind Foods' }).waitFor();
+    await dialog.locator('select[name="customerId"]').selectOption({ label: 'Northwind Foods' });
+    // Missing name and amount are refused in the form, nothing is created.
+    await dialog.getByRole('button', { name: 'Create opportunity' }).click();
+    await dialog.getByText('Enter a name for the deal.').waitFor();
+    await dialog.getByLabel('Deal name').fill('Cold chain sensors');
+    await dialog.getByLabel('Amount').fill('88000');
+    await dialog.getByLabel('Expected close').fill('2026-12-20');
+    await dialog.getByRole('button', { name: 'Create opportunity' }).click();
+    await managerPage.locator('tandem-dialog[open]').waitFor({ state: 'detached' });
+    // The dialog closes on 201 and the new deal's details open.
+    const panel = managerPage.locator('tandem-opportunity-panel');
+    await panel.getByRole('heading', { name: 'Cold chain sensors' }).waitFor();
+    const row = await app.test.ctx.db
+      .selectFrom('opportunities')
+      .select(['id', 'owner_id', 'amount'])
+      .where('name', '=', 'Cold chain sensors')
+      .executeTakeFirstOrThrow();
+    expect(row.owner_id).toBe(f.manager.id);
+    expect(Number(row.amount)).toBe(88000);
+    await cardIn(repPage, f.pipeline.stages[0]!.id, row.id).getByText('Cold chain sensors').waitFor();
+
+    // A quote with two lines, 10 % off the first, 13 % tax.
+    await panel.getByRole('button', { name: 'New quote' }).click();
+    await panel.getByLabel('Quote title').fill('Sensors, first site');
+    await panel.getByRole('button', { name: 'Add line' }).click();
+    const items = panel.getByLabel('Item');
+    await items.nth(0).fill('Sensor');
+    await panel.getByLabel('Qty').nth(0).fill('10');
+    await panel.getByLabel('Unit price').nth(0).fill('500');
+    await panel.getByLabel('Disc. %').nth(0).fill('10');
+    await items.nth(1).fill('Installation');
+    await panel.getByLabel('Unit price').nth(1).fill('1000');
+    await panel.getByLabel('Tax %').fill('13');
+    // 10 × 500 × 0.9 + 1000 = 5,500; tax 715; total 6,215.
+    await panel.getByTestId('quote-total').filter({ hasText: '6,215' }).waitFor();
+    await panel.getByRole('button', { name: 'Save quote' }).click();
+    await panel.getByText('Sensors, first site').waitFor();
+    const quote = await app.test.ctx.db.selectFrom('quotes').selectAll().where('opportunity_id', '=', row.id).executeTakeFirstOrThrow();
+    expect(Number(quote.total)).toBe(6215);
   }, TEST_TIMEOUT_MS);
 
   it('shows a stage renamed by an admin at once on an open board', async () => {

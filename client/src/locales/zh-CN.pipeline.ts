@@ -15,6 +15,7 @@ export const pipelineTemplates = {
   'board.changes.toggle': '上次会议以来的变化',
   'board.column.count': str`${0} 个商机`,
   'board.column.empty': '暂无商机',
+  'board.column.one': '1 个商机',
   'board.created': '商机已创建。',
   'board.filter.anyMonth': '任意月份',
   'board.filter.everyone': '所有人',

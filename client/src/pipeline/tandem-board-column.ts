@@ -216,7 +216,7 @@ export class TandemBoardColumn extends LitElement {
     return html`<header>
         <h2 id="heading"><span class="kind ${stage.kind}" aria-hidden="true"></span>${name}</h2>
         <div class="stats">
-          <span>${msg(str`${count} deals`, { id: 'board.column.count' })}</span>
+          <span>${count === 1 ? msg('1 deal', { id: 'board.column.one' }) : msg(str`${count} deals`, { id: 'board.column.count' })}</span>
           <span>${formatCompactMoney(amount, locale)}</span>
         </div>
       </header>
