@@ -9,6 +9,8 @@ type Q = Kysely<Database> | Transaction<Database>;
 export const CUSTOMER_ENTITY = 'customer';
 export const IMPORT_ENTITY = 'customer_import';
 export const HISTORY_LIMIT_MAX = 200;
+/** Field changes by one person within this window extend their previous history entry (typing is not a change per key). */
+export const AUDIT_COALESCE_MS = 60_000;
 
 export type CustomerAction =
   | 'create'
@@ -80,4 +82,49 @@ export async function listCustomerHistory(
     });
   }
   return entries;
+}
+
+type Changes = Record<string, [unknown, unknown]>;
+
+/**
+ * Merges a newer change set into an older one: each field keeps its oldest
+ * "before" and takes the newest "after"; fields back where they started drop out.
+ */
+export function mergeChanges(older: Changes, newer: Changes): Changes {
+  const out: Changes = { ...older };
+  for (const [field, [before, after]] of Object.entries(newer)) {
+    const start = field in out ? out[field]![0] : before;
+    if (JSON.stringify(start) === JSON.stringify(after)) delete out[field];
+    else out[field] = [start, after];
+  }
+  return out;
+}
+
+/**
+ * Records field changes in the customer's history, as the projection of its
+ * document sees them (so edits over REST, in an open tab or by an import
+ * all land here once). A run of edits by one person is one entry.
+ */
+export async function recordFieldChanges(
+  trx: Transaction<Database>,
+  e: { actorId: string | null; teamId: string; customerId: string; changes: Changes; now: Date },
+): Promise<void> {
+  const last = await trx
+    .selectFrom('audit_log')
+    .select(['id', 'actor_id', 'action', 'at', 'changes'])
+    .where('entity_type', '=', CUSTOMER_ENTITY)
+    .where('entity_id', '=', e.customerId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (last && last.action === 'update' && last.actor_id === e.actorId && e.now.getTime() - last.at.getTime() < AUDIT_COALESCE_MS) {
+    const merged = mergeChanges(last.changes as Changes, e.changes);
+    if (Object.keys(merged).length === 0) {
+      await trx.deleteFrom('audit_log').where('id', '=', last.id).execute();
+    } else {
+      await trx.updateTable('audit_log').set({ changes: JSON.stringify(merged), at: e.now }).where('id', '=', last.id).execute();
+    }
+    return;
+  }
+  await recordCustomerAudit(trx, { actorId: e.actorId, teamId: e.teamId, customerId: e.customerId, action: 'update', changes: e.changes, at: e.now });
 }

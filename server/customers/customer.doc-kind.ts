@@ -34,7 +34,7 @@ export const customerDocKind: DocKind<CustomerProjection> = {
 
   extract: readCustomerDoc,
 
-  project(trx, id, projection, _user, now) {
-    return projectCustomer(trx, id, projection, now);
+  project(trx, id, projection, user, now, commit) {
+    return projectCustomer(trx, id, projection, now, { user, commit });
   },
 };

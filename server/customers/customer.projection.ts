@@ -2,21 +2,32 @@
  * The customers row as a projection of its `customer:<id>` document, written
  * in the transaction that stores the document's updates (so a query after an
  * edit sees it). Columns added by later migrations that derive from the
- * document belong here too.
+ * document belong here too. It is also the one writer of the history of
+ * field changes and of assignment notifications for a new owner, however the
+ * change was made (REST, an open tab, a merge).
  */
 import type { Transaction } from 'kysely';
 import type { CustomerUpdate } from '../../schema/tables/customer.table.ts';
 import type { Database } from '../../schema/types.ts';
+import { CUSTOMER_FIELDS } from '../../schema/wire/customer.ts';
 import { projectActivities } from '../activities/activity.projection.ts';
 import { DEFAULT_CUSTOMER_CATEGORY } from '../../schema/wire/docs.ts';
+import { notifyAssignment } from '../notifications/assignment.ts';
+import type { ProjectionCommit } from '../realtime/doc-kind.ts';
+import type { User } from '../users/user.ts';
+import { recordFieldChanges } from './customer-audit.ts';
 import { type CustomerProjection, normaliseEmail, phoneDigits } from './customer-doc.ts';
+import { CUSTOMER_RECORD_COLUMNS, diffRows } from './customer.ts';
 
 export async function projectCustomer(
   trx: Transaction<Database>,
   id: string,
   p: CustomerProjection,
   now: Date,
+  by: { user: User | null; commit?: ProjectionCommit } = { user: null },
 ): Promise<void> {
+  const before = await trx.selectFrom('customers').select(CUSTOMER_RECORD_COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst();
+  if (!before) return;
   const f = p.fields;
   const row: CustomerUpdate = {
     kind: f.kind === 'person' ? 'person' : 'company',
@@ -39,6 +50,23 @@ export async function projectCustomer(
   };
   // The name is required in the document; a document that never had one keeps the row's.
   if (f.name) row.name = f.name.trim();
-  const updated = await trx.updateTable('customers').set(row).where('id', '=', id).returning('team_id').executeTakeFirst();
-  if (updated) await projectActivities(trx, { id, teamId: updated.team_id }, p.followups, now);
+  const after = await trx.updateTable('customers').set(row).where('id', '=', id).returning(CUSTOMER_RECORD_COLUMNS).executeTakeFirstOrThrow();
+  await projectActivities(trx, { id, teamId: after.team_id }, p.followups, now);
+
+  const actorId = by.user?.id ?? null;
+  const changes = diffRows(before, after, CUSTOMER_FIELDS);
+  if (Object.keys(changes).length > 0) {
+    await recordFieldChanges(trx, { actorId, teamId: after.team_id, customerId: id, changes, now });
+  }
+  const commit = by.commit;
+  if (commit && after.owner_id && after.owner_id !== before.owner_id) {
+    const pending = await notifyAssignment(commit.ctx, trx, {
+      actorId,
+      recipientId: after.owner_id,
+      previousRecipientId: before.owner_id,
+      entity: { type: 'customer', id, name: after.name },
+      teamId: after.team_id,
+    });
+    if (pending) commit.afterCommit(() => commit.ctx.notifier.deliver([pending]));
+  }
 }

@@ -189,13 +189,9 @@ export async function updateCustomer(ctx: AppContext, user: User, id: string, bo
   const change = changeFromBody(body);
   assertOwnerChangeAllowed(user, before.owner_id, change.fields.ownerId);
   await assertTeamValues(ctx, before.team_id, change);
+  // The projection of the document records the field changes in the history.
   await writeCustomerChange(ctx, user, id, change);
-  const after = (await findCustomer(ctx.db, id))!;
-  const changes = diffRows(before, after, CUSTOMER_FIELDS);
-  if (Object.keys(changes).length > 0) {
-    await recordCustomerAudit(ctx.db, { actorId: user.id, teamId: before.team_id, customerId: id, action: 'update', changes });
-  }
-  return toCustomerDto(after);
+  return toCustomerDto((await findCustomer(ctx.db, id))!);
 }
 
 export async function setCustomerArchived(ctx: AppContext, user: User, id: string, archived: boolean): Promise<CustomerDto> {

@@ -14,6 +14,7 @@ import { AppError } from '../http/app-error.ts';
 import type { AppContext } from '../context.ts';
 import type { User } from '../users/user.ts';
 import { appendUpdates, writeSnapshot } from './doc-store.repository.ts';
+import type { ProjectionCommit } from './doc-kind.ts';
 import type { LiveDocument } from './document.ts';
 import * as Y from 'yjs';
 
@@ -128,6 +129,8 @@ export class Committer {
       projections.push({ doc, entry, key });
     }
     const rows = batch.map((e) => ({ docName: e.doc.name, update: e.update, userId: e.user?.id ?? null }));
+    const afterCommit: Array<() => void> = [];
+    const commit: ProjectionCommit = { ctx: this.ctx, afterCommit: (fn) => afterCommit.push(fn) };
     let ids: number[];
     try {
       // One INSERT is atomic by itself: a batch with no projection to write needs no transaction.
@@ -136,7 +139,9 @@ export class Committer {
           ? await appendUpdates(this.ctx.db, rows)
           : await this.ctx.db.transaction().execute(async (trx) => {
               const written = await appendUpdates(trx, rows);
-              for (const { doc, entry } of projections) await doc.kind.project(trx, doc.id, entry.projection, entry.user, now);
+              for (const { doc, entry } of projections) {
+                await doc.kind.project(trx, doc.id, entry.projection, entry.user, now, commit);
+              }
               return written;
             });
       for (const { doc, key } of projections) {
@@ -153,6 +158,13 @@ export class Committer {
       const error = new AppError('internal', 500, 'Storing the change failed');
       for (const e of [...batch, ...dropped]) e.reject(error);
       return;
+    }
+    for (const fn of afterCommit) {
+      try {
+        fn();
+      } catch (err) {
+        this.ctx.log.error({ err }, 'an after-commit step of a projection failed');
+      }
     }
     const touched = new Set<LiveDocument>();
     batch.forEach((e, i) => {

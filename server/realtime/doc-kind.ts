@@ -52,6 +52,13 @@ export interface DocChange {
   unknownRoots: readonly string[];
 }
 
+/** What a projection may ask of the commit it runs in. */
+export interface ProjectionCommit {
+  ctx: AppContext;
+  /** Runs `fn` once the transaction has committed; never when it rolls back. */
+  afterCommit(fn: () => void): void;
+}
+
 export interface DocKind<Projection = unknown> {
   name: DocKindName;
   /** Root types and their constructors, defined on every loaded copy so types never depend on the first update. */
@@ -66,5 +73,12 @@ export interface DocKind<Projection = unknown> {
   /** The values the relational projection needs, read synchronously from an accepted state. */
   extract(doc: Y.Doc, now: Date): Projection;
   /** Writes the projection, inside the transaction that stores the updates. */
-  project(trx: Transaction<Database>, id: string, projection: Projection, user: User | null, now: Date): Promise<void>;
+  project(
+    trx: Transaction<Database>,
+    id: string,
+    projection: Projection,
+    user: User | null,
+    now: Date,
+    commit: ProjectionCommit,
+  ): Promise<void>;
 }

@@ -1,0 +1,87 @@
+/**
+ * The customer projection is the one writer of the field history and of
+ * owner-assignment notifications, whether a change comes over REST or from
+ * an edit of the live document.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '../../server/users/user.ts';
+import { type TestContext, createTestContext, jsonRequest, login, seedTeam, seedUser } from '../helpers/context.ts';
+
+let t: TestContext;
+let manager: User;
+let rep: User;
+let rep2: User;
+let repCookie: string;
+let managerCookie: string;
+let customerId: string;
+let clock: Date;
+
+const history = async () =>
+  (
+    (await (await t.app.request(`/api/customers/${customerId}/history`, { headers: { cookie: managerCookie } })).json()) as {
+      items: Array<{ action: string; actorId: string | null; changes: Record<string, [unknown, unknown]> }>;
+    }
+  ).items;
+const notificationsOf = (userId: string) =>
+  t.ctx.db.selectFrom('notifications').selectAll().where('recipient_id', '=', userId).where('type', '=', 'assignment').execute();
+
+beforeAll(async () => {
+  t = await createTestContext();
+  clock = new Date('2026-04-01T08:00:00Z');
+  t.ctx.now = () => clock;
+  const team = (await seedTeam(t.ctx)).id;
+  manager = await seedUser(t.ctx, { role: 'manager', teamId: team, name: 'Mia Manager' });
+  rep = await seedUser(t.ctx, { teamId: team, name: 'Ray Rep' });
+  rep2 = await seedUser(t.ctx, { teamId: team, name: 'Rita Rep' });
+  repCookie = await login(t.app, rep.email);
+  managerCookie = await login(t.app, manager.email);
+  const res = await t.app.request('/api/customers', jsonRequest('POST', { name: 'Northwind 北风' }, repCookie));
+  customerId = ((await res.json()) as { customer: { id: string } }).customer.id;
+});
+afterAll(() => t.close());
+
+describe('history of field changes', () => {
+  it('records a live edit, and a run of edits by one person as one entry', async () => {
+    const typed = ['P', 'Pr', 'Pri', 'Price'];
+    for (const needs of typed) {
+      clock = new Date(clock.getTime() + 1000);
+      await t.ctx.hub.edit(`customer:${customerId}`, rep, (d) => d.getMap('fields').set('needs', needs));
+    }
+    const updates = (await history()).filter((h) => h.action === 'update');
+    expect(updates).toHaveLength(1);
+    expect(updates[0]).toMatchObject({ actorId: rep.id, changes: { needs: ['', 'Price'] } });
+  });
+
+  it('starts a new entry for another person or after a pause, and once over REST', async () => {
+    clock = new Date(clock.getTime() + 1000);
+    await t.ctx.hub.edit(`customer:${customerId}`, manager, (d) => d.getMap('fields').set('industry', 'Energy'));
+    clock = new Date(clock.getTime() + 5 * 60_000);
+    const res = await t.app.request(`/api/customers/${customerId}`, jsonRequest('PATCH', { industry: 'Utilities' }, managerCookie));
+    expect(res.status).toBe(200);
+    const updates = (await history()).filter((h) => h.action === 'update');
+    expect(updates.map((u) => u.changes)).toEqual([{ industry: ['Energy', 'Utilities'] }, { industry: ['', 'Energy'] }, { needs: ['', 'Price'] }]);
+  });
+});
+
+describe('assignment notifications', () => {
+  it('tell the new owner when a manager reassigns in the document, never the actor', async () => {
+    await t.ctx.hub.edit(`customer:${customerId}`, manager, (d) => d.getMap('fields').set('ownerId', rep2.id));
+    const got = await notificationsOf(rep2.id);
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({ entity_type: 'customer', entity_id: customerId });
+    expect(await notificationsOf(manager.id)).toHaveLength(0);
+  });
+
+  it('tell the new owner on a REST reassignment, once, and nobody on a self-assignment', async () => {
+    const res = await t.app.request(`/api/customers/${customerId}`, jsonRequest('PATCH', { ownerId: rep.id }, managerCookie));
+    expect(res.status).toBe(200);
+    expect(await notificationsOf(rep.id)).toHaveLength(1);
+    await t.app.request(`/api/customers/${customerId}`, jsonRequest('PATCH', { ownerId: manager.id }, managerCookie));
+    expect(await notificationsOf(manager.id)).toHaveLength(0);
+  });
+
+  it('send nothing when a rep’s reassignment is refused', async () => {
+    await expect(t.ctx.hub.edit(`customer:${customerId}`, rep, (d) => d.getMap('fields').set('ownerId', rep2.id))).rejects.toMatchObject({ status: 403 });
+    expect(await notificationsOf(rep2.id)).toHaveLength(1);
+  });
+});
