@@ -235,8 +235,8 @@ describe('accounts in the browser', () => {
     await here.locator('tandem-dialog[open]').getByRole('button', { name: 'Sign out everywhere' }).click();
     await here.getByRole('heading', { name: 'Sign in' }).waitFor();
 
-    // The other browser learns it at its next request, and says why.
-    await elsewhere.getByRole('link', { name: 'Users' }).click();
+    // The other browser learns it at once (the server closes its Socket.IO connection with the session
+    // and the notification centre's next request gets 401), and says why.
     await elsewhere.getByText('Your session has ended. Please sign in again.').waitFor();
     expect(await elsewhere.evaluate(async () => (await fetch('/api/me')).status)).toBe(401);
     expect(app.pageErrors).toEqual([]);
