@@ -6,7 +6,7 @@ import { msg } from '@lit/localize';
 import type { FunnelStageDto } from '../../../schema/wire/opportunity.ts';
 import type { ActivityCell, ConversionStage, ForecastMonth, LeaderboardRow, NewCustomersCell, WinRate } from '../../../schema/wire/reports.ts';
 import type { Locale } from '../../../schema/wire/user.ts';
-import { followupTypeLabel } from '../customers/customer-labels.ts';
+import { categoryLabel, followupTypeLabel } from '../customers/customer-labels.ts';
 import {
   formatAmount,
   formatCompactAmount,
@@ -52,6 +52,7 @@ export function funnelView(stages: FunnelStageDto[], c: ViewContext): ReportView
       ],
       format: count(c),
       secondaryFormat: compact(c),
+      integer: true,
     },
     header: [msg('Stage', { id: 'reports.col.stage' }), msg('Deals', { id: 'reports.col.deals' }), msg('Amount', { id: 'reports.col.amount' })],
     rows: stages.map((s, i) => [names[i]!, formatCount(s.count, c.locale), money(c)(s.amount)]),
@@ -72,6 +73,7 @@ export function conversionView(stages: ConversionStage[], c: ViewContext): Repor
       ],
       format: count(c),
       secondaryFormat: (n) => formatDecimal(n, c.locale),
+      integer: true,
     },
     header: [
       msg('Stage', { id: 'reports.col.stage' }),
@@ -148,7 +150,10 @@ export function leaderboardView(rows: LeaderboardRow[], c: ViewContext): ReportV
       kind: 'bar',
       horizontal: true,
       labels: rows.map((r) => r.name),
-      series: [{ label: msg('Won amount', { id: 'reports.col.wonAmount' }), data: rows.map((r) => r.wonAmount) }],
+      series: [
+        { label: msg('Won amount', { id: 'reports.col.wonAmount' }), data: rows.map((r) => r.wonAmount) },
+        { label: msg('Open amount', { id: 'reports.col.openAmount' }), data: rows.map((r) => r.openAmount) },
+      ],
       format: compact(c),
     },
     header: [
@@ -190,6 +195,7 @@ export function activityView(cells: ActivityCell[], c: ViewContext): ReportView 
       labels: buckets.map((w) => formatDay(w, c.locale)),
       series: series.map((s) => ({ label: followupTypeLabel(s.kind), data: s.data })),
       format: count(c),
+      integer: true,
     },
     header: [
       msg('Rep', { id: 'reports.col.rep' }),
@@ -214,6 +220,7 @@ export function newCustomersView(cells: NewCustomersCell[], granularity: 'week' 
       labels: buckets.map(label),
       series: series.map((s) => ({ label: s.kind, data: s.data })),
       format: count(c),
+      integer: true,
     },
     header: [
       granularity === 'month' ? msg('Month', { id: 'reports.col.month' }) : msg('Week of', { id: 'reports.col.week' }),
@@ -221,7 +228,7 @@ export function newCustomersView(cells: NewCustomersCell[], granularity: 'week' 
       msg('Category', { id: 'reports.col.category' }),
       msg('New customers', { id: 'reports.col.newCustomers' }),
     ],
-    rows: cells.map((x) => [label(x.period), x.source || none, x.category || none, formatCount(x.count, c.locale)]),
+    rows: cells.map((x) => [label(x.period), x.source || none, x.category ? categoryLabel(x.category) : none, formatCount(x.count, c.locale)]),
     numeric: [3],
     empty: cells.length === 0,
   };

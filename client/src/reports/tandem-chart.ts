@@ -31,6 +31,8 @@ export interface ChartSpec {
   stacked?: boolean;
   format?: (value: number) => string;
   secondaryFormat?: (value: number) => string;
+  /** The primary values are counts: whole-number ticks only. */
+  integer?: boolean;
 }
 
 /** Series colours; the first is the theme's primary colour. */
@@ -202,7 +204,7 @@ export class TandemChart extends LitElement {
       [valueAxis]: {
         stacked: spec.stacked ?? false,
         beginAtZero: true,
-        ticks: { ...ticks, callback: (v: number | string) => format(Number(v)) },
+        ticks: { ...ticks, ...(spec.integer ? { precision: 0 } : {}), callback: (v: number | string) => format(Number(v)) },
         grid: { color: theme.grid },
         border: { display: false },
       },
