@@ -7,6 +7,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserApp, ELEMENT_TIMEOUT_MS, startBrowserApp } from '../helpers/browser.ts';
+import { login, seedTeam, seedUser } from '../helpers/context.ts';
 import { caller, json } from '../helpers/opportunities.ts';
 import { type BoardFixture, seedBoard, signedInPage } from './board-fixture.ts';
 
@@ -98,6 +99,24 @@ describe('reports', () => {
     expect(app.pageErrors).toEqual([]);
   });
 
+  it('shows an error with a way to try again when the server refuses the period', { timeout: TEST_TIMEOUT_MS }, async () => {
+    // Longer than a report may span: every period report answers 400.
+    await manager.goto(`${app.url}/reports?from=2019-01-01&to=2026-01-01`);
+    const winRate = section(manager, 'win-rate');
+    await winRate.getByRole('button', { name: 'Try again' }).waitFor();
+    expect(await winRate.locator('tandem-alert[kind="error"]').count()).toBe(1);
+    // The funnel is the board as it stands and is still drawn.
+    await section(manager, 'funnel').locator('tbody tr').first().waitFor();
+    // The filters are reachable from the keyboard.
+    await manager.getByLabel('Period').focus();
+    await manager.keyboard.press('Tab');
+    expect(await manager.evaluate(() => {
+      let el: Element | null = document.activeElement;
+      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+      return el?.id;
+    })).toBe('r-from');
+  });
+
   it('links each report to its CSV', { timeout: TEST_TIMEOUT_MS }, async () => {
     await manager.goto(`${app.url}/reports?ownerId=${f.rep.id}`);
     await section(manager, 'leaderboard').locator('tbody tr').first().waitFor();
@@ -137,6 +156,20 @@ describe('start page', () => {
     await manager.goto(`${app.url}/`);
     await manager.locator('[data-section="leaderboard"] tbody tr', { hasText: 'Ravi Kumar' }).waitFor();
     await manager.locator('[data-section="team-funnel"] tandem-chart').waitFor();
+    expect(app.pageErrors).toEqual([]);
+  });
+
+  it('greets a new user with empty states', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { ctx } = app.test;
+    const team = await seedTeam(ctx);
+    const newcomer = await seedUser(ctx, { role: 'rep', teamId: team.id, name: 'Lin Xiao' });
+    const page = await signedInPage(app, await login(app.test.app, newcomer.email));
+    await page.goto(`${app.url}/`);
+    await page.getByText('Nothing due today.').waitFor();
+    await page.getByText('No overdue follow-ups.').waitFor();
+    await page.getByText('No activity on your customers yet.').waitFor();
+    await page.getByText('No open deals yet.', { exact: false }).waitFor();
+    expect(await page.locator('[data-figure="open-count"]').textContent()).toBe('0');
     expect(app.pageErrors).toEqual([]);
   });
 });
