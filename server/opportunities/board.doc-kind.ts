@@ -69,17 +69,12 @@ function logOf(ctx: AppContext, pipelineId: string): UnprojectedLog {
 
 /**
  * What `project` needs besides the projection's plain values (which the hub
- * may compare or serialise): the hub's context, for assignment notifications,
- * and how to mark the log as projected up to this update.
+ * may compare or serialise): how to mark the log as projected up to this update.
  */
 interface ProjectionMeta {
-  ctx: AppContext;
   projected(): void;
 }
 const metaOf = new WeakMap<BoardProjection, ProjectionMeta>();
-
-/** The context of the hub that last validated an update of a board, for projections without a record. */
-const contextOfBoard = new Map<string, AppContext>();
 
 export const boardDocKind: DocKind<BoardProjection> = {
   name: 'board',
@@ -93,7 +88,6 @@ export const boardDocKind: DocKind<BoardProjection> = {
   },
 
   async validate(ctx, change) {
-    contextOfBoard.set(change.id, ctx);
     const { error, cardIds } = await checkBoardUpdate(ctx, change);
     if (!error) validated.set(change.after, { ctx, pipelineId: change.id, ids: cardIds });
     return error;
@@ -110,7 +104,6 @@ export const boardDocKind: DocKind<BoardProjection> = {
     for (const e of log.entries) for (const id of e.ids) union.add(id);
     const projection = readCards(doc, union, DEFAULT_CURRENCY);
     metaOf.set(projection, {
-      ctx: record.ctx,
       projected: () => {
         log.entries = log.entries.filter((e) => e.seq > seq);
       },
@@ -118,12 +111,10 @@ export const boardDocKind: DocKind<BoardProjection> = {
     return projection;
   },
 
-  async project(trx, id, projection, user, now) {
+  async project(trx, id, projection, user, now, commit) {
     const result = await projectBoard(trx, id, projection, user, now);
-    const meta = metaOf.get(projection);
-    meta?.projected();
-    const ctx = meta?.ctx ?? contextOfBoard.get(id);
-    if (ctx && result.ownerChanges.length > 0) await notifyOwnerChanges(ctx, trx, user, result.ownerChanges);
+    metaOf.get(projection)?.projected();
+    if (result.ownerChanges.length > 0) await notifyOwnerChanges(commit, trx, user, result.ownerChanges);
   },
 };
 

@@ -231,10 +231,14 @@ export class DocHub {
     if (this.rechecking || this.connections.size === 0) return;
     this.rechecking = true;
     try {
-      const ids = [...new Set([...this.connections].map((c) => c.sessionId))];
+      // Only the connections open when the query starts: one that opens while it
+      // runs has a session the answer does not cover (and was just checked anyway).
+      const checked = [...this.connections];
+      const ids = [...new Set(checked.map((c) => c.sessionId))];
       const live = await findLiveSessions(this.ctx.db, ids);
       const now = this.ctx.now();
-      for (const c of [...this.connections]) {
+      for (const c of checked) {
+        if (!this.connections.has(c)) continue;
         const s = live.get(c.sessionId);
         if (!s?.active || sessionState(s, now) === 'expired') {
           c.close(DOC_CLOSE.unauthenticated, 'The session ended');
