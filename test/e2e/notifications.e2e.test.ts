@@ -4,7 +4,8 @@
  * and a count of one, marking it read in one tab clears the other, the actor
  * hears nothing; a rep who was offline finds the count at sign-in and follows
  * the link; a task assigned to a teammate notifies them and appears in their
- * My day with its customer; the customer list shows who else is viewing it.
+ * My day with its customer; the customer list shows who else is viewing it;
+ * a customer reassigned on its 360° page notifies the new owner's tabs.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -200,6 +201,35 @@ describe('notifications in the browser', () => {
       expect(task?.done_at).not.toBeNull();
       expect(app.pageErrors).toEqual([]);
       expect(consoleErrors).toEqual([]);
+    },
+    MULTI_PAGE_TIMEOUT_MS,
+  );
+
+  it(
+    'a customer reassigned on its 360° page notifies the new owner in both tabs, and not the manager',
+    async () => {
+      const tab1 = await signedIn(dan);
+      const tab2 = await secondTab(tab1);
+      await tab1.goto(`${app.url}/customers`);
+      await tab2.goto(`${app.url}/tasks`);
+      await expect.poll(() => unreadOf(tab1), { timeout: LIVE_TIMEOUT_MS }).toBeTruthy();
+      const before = Number(await unreadOf(tab1));
+
+      const manager = await signedIn(alice);
+      await manager.goto(`${app.url}/customers/${acme.id}`);
+      const owner = manager.locator('tandem-customer-field[name="ownerId"] select');
+      await owner.waitFor({ timeout: LIVE_TIMEOUT_MS });
+      await expect.poll(() => owner.isEnabled(), { timeout: LIVE_TIMEOUT_MS }).toBe(true);
+      await owner.selectOption(dan.id);
+
+      for (const tab of [tab1, tab2]) {
+        await tab.locator('tandem-notification-center .toast', { hasText: 'Acme Robotics' }).waitFor({ timeout: LIVE_TIMEOUT_MS });
+        await expect.poll(() => unreadOf(tab), { timeout: LIVE_TIMEOUT_MS }).toBe(String(before + 1));
+      }
+      const customerNotes = (await notificationsOf(dan.id)).filter((n) => n.entity_type === 'customer');
+      expect(customerNotes.map((n) => [n.type, n.entity_id])).toEqual([['assignment', acme.id]]);
+      expect((await notificationsOf(alice.id)).filter((n) => n.entity_type === 'customer')).toEqual([]);
+      expect(app.pageErrors).toEqual([]);
     },
     MULTI_PAGE_TIMEOUT_MS,
   );
