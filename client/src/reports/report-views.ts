@@ -73,6 +73,7 @@ export function conversionView(stages: ConversionStage[], c: ViewContext): Repor
       ],
       format: count(c),
       secondaryFormat: (n) => formatDecimal(n, c.locale),
+      secondaryAtLeast: 1,
       integer: true,
     },
     header: [

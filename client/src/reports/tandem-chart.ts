@@ -31,6 +31,8 @@ export interface ChartSpec {
   stacked?: boolean;
   format?: (value: number) => string;
   secondaryFormat?: (value: number) => string;
+  /** The secondary axis reaches at least this far (so tiny values do not fill it with equal labels). */
+  secondaryAtLeast?: number;
   /** The primary values are counts: whole-number ticks only. */
   integer?: boolean;
 }
@@ -211,7 +213,7 @@ export class TandemChart extends LitElement {
     };
     if (spec.series.some((s) => s.axis === 'secondary') && !spec.horizontal) {
       const f = spec.secondaryFormat ?? format;
-      scales.y1 = { position: 'right', beginAtZero: true, ticks: { ...ticks, callback: (v: number | string) => f(Number(v)) }, grid: { display: false } };
+      scales.y1 = { position: 'right', beginAtZero: true, suggestedMax: spec.secondaryAtLeast, ticks: { ...ticks, callback: (v: number | string) => f(Number(v)) }, grid: { display: false } };
     }
     return {
       type: 'bar',
