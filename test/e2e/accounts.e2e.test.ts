@@ -73,8 +73,8 @@ describe('accounts in the browser', () => {
     expect((await userRow(admin))?.must_change_password).toBe(true);
 
     await changeInitialPassword(page, FIRST_ADMIN_PASSWORD, ADMIN_NEW_PASSWORD);
-    await page.getByRole('heading', { name: 'Customers', exact: true }).waitFor();
-    expect(new URL(page.url()).pathname).toBe('/customers');
+    await page.getByRole('heading', { name: 'Start', exact: true }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/');
     expect((await userRow(admin))?.must_change_password).toBe(false);
 
     // Switch the interface to Chinese in Settings: it re-renders at once and is saved.
