@@ -6,6 +6,7 @@
  */
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import { DEFAULT_CURRENCY, isValidAmount, OPPORTUNITY_NAME_MAX } from '../../../schema/wire/board.ts';
 import type { CreateOpportunityInput } from '../../../schema/wire/opportunity.ts';
 import type { UserDto } from '../../../schema/wire/user.ts';
@@ -33,6 +34,7 @@ export class TandemOpportunityDialog extends LitElement {
     canAssign: { type: Boolean },
     selfId: { type: String },
     results: { state: true },
+    customerId: { state: true },
     errors: { state: true },
     failure: { state: true },
     busy: { state: true },
@@ -59,6 +61,8 @@ export class TandemOpportunityDialog extends LitElement {
   declare canAssign: boolean;
   declare selfId: string;
   declare results: CustomerOption[];
+  /** The chosen customer; kept while search results change, else the first result. */
+  declare customerId: string;
   declare errors: Partial<Record<Field, string>>;
   declare failure: string;
   declare busy: boolean;
@@ -74,6 +78,7 @@ export class TandemOpportunityDialog extends LitElement {
     this.canAssign = false;
     this.selfId = '';
     this.results = [];
+    this.customerId = '';
     this.errors = {};
     this.failure = '';
     this.busy = false;
@@ -83,6 +88,7 @@ export class TandemOpportunityDialog extends LitElement {
     if (changed.has('open') && this.open) {
       this.errors = {};
       this.failure = '';
+      this.customerId = '';
       this.renderRoot.querySelector('form')?.reset();
       void this.search('');
     }
@@ -99,9 +105,9 @@ export class TandemOpportunityDialog extends LitElement {
     const abort = new AbortController();
     this.searchAbort = abort;
     try {
-      this.results = await searchCustomers(q, abort.signal);
-      const select = this.renderRoot.querySelector<HTMLSelectElement>('#customer');
-      if (select && this.results.length > 0 && !select.value) select.value = this.results[0]!.id;
+      const results = await searchCustomers(q, abort.signal);
+      this.results = results;
+      if (!results.some((c) => c.id === this.customerId)) this.customerId = results[0]?.id ?? '';
     } catch (e) {
       if ((e as Error).name !== 'AbortError') this.failure = errorMessage(e);
     }
@@ -113,7 +119,7 @@ export class TandemOpportunityDialog extends LitElement {
     const data = new FormData(form);
     const value = (k: string) => String(data.get(k) ?? '').trim();
     const errors: Partial<Record<Field, string>> = {};
-    const customerId = value('customerId');
+    const customerId = this.customerId;
     const name = value('name');
     const amount = Number(value('amount'));
     if (!customerId) errors.customerId = msg('Choose a customer.', { id: 'opp.form.customerRequired' });
@@ -180,8 +186,13 @@ export class TandemOpportunityDialog extends LitElement {
             required
             aria-invalid=${e.customerId ? 'true' : 'false'}
             aria-describedby="customerId-error"
+            @change=${(e: Event) => (this.customerId = (e.target as HTMLSelectElement).value)}
           >
-            ${this.results.map((c) => html`<option value=${c.id}>${c.name}</option>`)}
+            ${repeat(
+              this.results,
+              (c) => c.id,
+              (c) => html`<option value=${c.id} ?selected=${c.id === this.customerId}>${c.name}</option>`,
+            )}
           </select>
           ${this.results.length === 0 ? html`<span class="hint">${msg('No matching customers.', { id: 'opp.form.noCustomers' })}</span>` : nothing}
           ${this.fieldError('customerId')}

@@ -7,7 +7,7 @@
  */
 import { ContextConsumer } from '@lit/context';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
-import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { DocRefusalReason } from '../../../schema/wire/docs.ts';
 import type { PipelineDto } from '../../../schema/wire/pipeline.ts';
@@ -19,6 +19,7 @@ import { errorMessage } from '../ui/error-message.ts';
 import { icons } from '../ui/icons.ts';
 import { base, buttons, forms } from '../ui/styles.ts';
 import { BoardConnection } from './board-connection.ts';
+import { boardPageStyles } from './board-page.styles.ts';
 import { BoardDirectory } from './board-directory.ts';
 import { formatDate, formatMonth } from './board-format.ts';
 import {
@@ -44,6 +45,7 @@ import '../ui/tandem-dialog.ts';
 import '../ui/tandem-empty-state.ts';
 import '../ui/tandem-loading.ts';
 import './tandem-board-column.ts';
+import './tandem-lost-reason-dialog.ts';
 import './tandem-opportunity-dialog.ts';
 import './tandem-opportunity-panel.ts';
 
@@ -79,140 +81,13 @@ export class TandemPipelinePage extends LitElement {
     creating: { state: true },
     lifted: { state: true },
     pendingLost: { state: true },
-    lostError: { state: true },
     flash: { state: true },
     changes: { state: true },
     changesError: { state: true },
     notice: { state: true },
     announcement: { state: true },
   };
-  static override styles = [
-    base,
-    buttons,
-    forms,
-    css`
-      :host {
-        display: flex;
-        flex-direction: column;
-        gap: var(--t-space-3);
-        height: calc(100vh - 120px);
-        min-height: 420px;
-        /* A grid item of the frame: without this the columns' width would widen the page. */
-        min-width: 0;
-      }
-      .toolbar {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: end;
-        gap: var(--t-space-3);
-      }
-      .toolbar .field {
-        min-width: 140px;
-      }
-      .toolbar .spacer {
-        flex: 1;
-      }
-      .toolbar button[aria-pressed='true'] {
-        background: var(--t-primary-soft);
-        border-color: var(--t-primary);
-        color: var(--t-primary);
-      }
-      .people {
-        display: flex;
-        align-items: center;
-      }
-      .avatar {
-        display: inline-grid;
-        place-items: center;
-        width: 30px;
-        height: 30px;
-        border-radius: 50%;
-        color: #fff;
-        font-size: 12px;
-        font-weight: 650;
-        border: 2px solid var(--t-surface);
-        margin-left: -6px;
-      }
-      .avatar.presenting {
-        box-shadow: 0 0 0 2px var(--t-primary);
-      }
-      .status {
-        font-size: var(--t-font-size-sm);
-        color: var(--t-muted);
-        display: flex;
-        align-items: center;
-        gap: 6px;
-      }
-      .dot {
-        width: 8px;
-        height: 8px;
-        border-radius: 50%;
-        background: var(--t-muted);
-      }
-      .dot.synced {
-        background: var(--t-success);
-      }
-      .dot.offline,
-      .dot.refused {
-        background: var(--t-danger);
-      }
-      .banner {
-        display: flex;
-        align-items: center;
-        gap: var(--t-space-3);
-        flex-wrap: wrap;
-        padding: var(--t-space-2) var(--t-space-4);
-        border-radius: var(--t-radius-sm);
-        background: var(--t-primary-soft);
-        border: 1px solid rgba(44, 90, 233, 0.3);
-      }
-      .banner.changes {
-        background: var(--t-warning-soft);
-        border-color: #ecd08a;
-      }
-      .workspace {
-        display: flex;
-        gap: var(--t-space-3);
-        flex: 1;
-        min-height: 0;
-      }
-      .board {
-        flex: 1;
-        display: grid;
-        grid-auto-flow: column;
-        grid-auto-columns: minmax(230px, 1fr);
-        gap: var(--t-space-3);
-        overflow-x: auto;
-        padding-bottom: var(--t-space-2);
-        min-height: 0;
-      }
-      tandem-board-column {
-        min-height: 0;
-      }
-      tandem-opportunity-panel {
-        width: 380px;
-        flex: none;
-      }
-      @media (max-width: 900px) {
-        :host {
-          height: auto;
-        }
-        .workspace {
-          flex-direction: column;
-        }
-        .board {
-          min-height: 70vh;
-        }
-        tandem-opportunity-panel {
-          width: auto;
-        }
-      }
-      textarea {
-        min-height: 90px;
-        padding: var(--t-space-2) var(--t-space-3);
-      }
-    `,
-  ];
+  static override styles = [base, buttons, forms, boardPageStyles];
 
   declare pipelineId: string;
   declare load: Load;
@@ -221,7 +96,6 @@ export class TandemPipelinePage extends LitElement {
   declare creating: boolean;
   declare lifted: Lifted | null;
   declare pendingLost: PendingLost | null;
-  declare lostError: string;
   declare flash: ReadonlySet<string>;
   declare changes: ChangesView | null;
   declare changesError: string;
@@ -255,7 +129,6 @@ export class TandemPipelinePage extends LitElement {
     this.creating = false;
     this.lifted = null;
     this.pendingLost = null;
-    this.lostError = '';
     this.flash = new Set();
     this.changes = null;
     this.changesError = '';
@@ -450,7 +323,6 @@ export class TandemPipelinePage extends LitElement {
     }
     const rank = rankAtIndex(others, index);
     if (column.stage.kind === 'lost' && card.stageId !== column.stage.id) {
-      this.lostError = '';
       this.pendingLost = { cardId, stageId: column.stage.id, rank };
       return;
     }
@@ -475,20 +347,18 @@ export class TandemPipelinePage extends LitElement {
     void this.refocus(cardId);
   }
 
-  private confirmLost(e: Event): void {
-    e.preventDefault();
+  private confirmLost(reason: string): void {
     const pending = this.pendingLost;
     if (!pending) return;
-    const input = this.renderRoot.querySelector<HTMLTextAreaElement>('#lost-reason');
-    const reason = input?.value.trim() ?? '';
-    if (!reason) {
-      this.lostError = msg('Say why the deal was lost.', { id: 'board.lost.required' });
-      input?.focus();
-      return;
-    }
-    const stage = this.stages().find((s) => s.id === pending.stageId);
+    const stage = this.stages().find((st) => st.id === pending.stageId);
     this.pendingLost = null;
-    if (stage) this.writeMove(pending.cardId, stage, pending.rank, reason.slice(0, 1000));
+    if (stage) this.writeMove(pending.cardId, stage, pending.rank, reason);
+  }
+
+  private cancelLost(): void {
+    const pending = this.pendingLost;
+    this.pendingLost = null;
+    if (pending) void this.refocus(pending.cardId);
   }
 
   private async refocus(cardId: string): Promise<void> {
@@ -708,7 +578,12 @@ export class TandemPipelinePage extends LitElement {
           this.creating = false;
         }}
       ></tandem-opportunity-dialog>
-      ${this.renderLostDialog()}
+      <tandem-lost-reason-dialog
+        .open=${!!this.pendingLost}
+        .cardName=${this.pendingLost ? (this.board.cards.get(this.pendingLost.cardId)?.name ?? '') : ''}
+        @confirm=${(e: CustomEvent<{ reason: string }>) => this.confirmLost(e.detail.reason)}
+        @close=${() => this.cancelLost()}
+      ></tandem-lost-reason-dialog>
       <div class="visually-hidden" aria-live="assertive" role="status" data-testid="board-live">${this.announcement}</div>`;
   }
 
@@ -845,39 +720,6 @@ export class TandemPipelinePage extends LitElement {
       ${this.changesError ? html`<tandem-alert kind="error">${this.changesError}</tandem-alert>` : nothing}`;
   }
 
-  private renderLostDialog() {
-    const pending = this.pendingLost;
-    const card = pending ? this.board.cards.get(pending.cardId) : null;
-    return html`<tandem-dialog
-      .open=${!!pending}
-      heading=${msg('Why was it lost?', { id: 'board.lost.heading' })}
-      @close=${() => {
-        if (this.pendingLost) void this.refocus(this.pendingLost.cardId);
-        this.pendingLost = null;
-      }}
-    >
-      <form @submit=${this.confirmLost} novalidate>
-        <p class="muted">${card ? msg(str`Moving ${card.name} to a lost stage.`, { id: 'board.lost.text' }) : ''}</p>
-        <div class="field">
-          <label for="lost-reason">${msg('Reason', { id: 'board.lost.reason' })}<span class="required" aria-hidden="true">*</span></label>
-          <textarea
-            id="lost-reason"
-            maxlength="1000"
-            required
-            autofocus
-            aria-invalid=${this.lostError ? 'true' : 'false'}
-            aria-describedby="lost-error"
-          ></textarea>
-          ${this.lostError ? html`<span id="lost-error" class="field-error">${this.lostError}</span>` : nothing}
-        </div>
-        <div class="actions end">
-          <button type="button" @click=${() => (this.pendingLost = null)}>${msg('Cancel', { id: 'common.cancel' })}</button>
-          <button class="primary" type="submit">${msg('Mark as lost', { id: 'board.lost.confirm' })}</button>
-        </div>
-      </form>
-    </tandem-dialog>`;
-  }
-
   protected override updated(): void {
     // Followers keep the presenter's focused card in view.
     const followed = this.followed;
@@ -885,8 +727,6 @@ export class TandemPipelinePage extends LitElement {
       this.lastShownFocus = followed.focusedCardId;
       void this.revealCard(followed.focusedCardId);
     }
-    const textarea = this.renderRoot.querySelector<HTMLTextAreaElement>('#lost-reason');
-    if (textarea && !this.pendingLost) textarea.value = '';
   }
 
   private lastShownFocus: string | null = null;
