@@ -14,11 +14,9 @@ import { DocController } from '../realtime/doc-controller.ts';
 export const BOARD_CHANGE_DEBOUNCE_MS = 300;
 
 export class TandemBoardWatch extends LitElement {
-  static override properties = { pipelineId: { type: String, attribute: 'pipeline-id' }, userId: { type: String, attribute: 'user-id' }, userName: { type: String, attribute: 'user-name' } };
+  static override properties = { pipelineId: { type: String, attribute: 'pipeline-id' } };
 
   declare pipelineId: string;
-  declare userId: string;
-  declare userName: string;
   private controller: DocController | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private boundDoc: Y.Doc | null = null;
@@ -27,8 +25,6 @@ export class TandemBoardWatch extends LitElement {
   constructor() {
     super();
     this.pipelineId = '';
-    this.userId = '';
-    this.userName = '';
   }
 
   /** 'connecting' | 'synced' | 'offline' | 'refused', or '' before a pipeline is set. */
@@ -48,7 +44,9 @@ export class TandemBoardWatch extends LitElement {
     if (changed.has('pipelineId') && this.pipelineId && !this.controller) {
       this.controller = new DocController(this, {
         docName: boardDocName(this.pipelineId),
-        user: { id: this.userId, name: this.userName },
+        // No name in the awareness state: someone reading reports is not "on the board",
+        // and the board's presence list skips states without a user id and name.
+        user: { id: '', name: '' },
         onDoc: (doc) => this.bind(doc),
       });
       this.bind(this.controller.doc);

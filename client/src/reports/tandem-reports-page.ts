@@ -299,16 +299,14 @@ export class TandemReportsPage extends LitElement {
   }
 
   override render() {
-    const user = this.session.value?.user;
     const watchedPipeline = this.funnel.kind === 'ready' ? this.funnel.data.pipelineId : null;
     const c = this.viewContext(this.currency);
     return html`
       ${this.renderFilters()}
-      ${watchedPipeline && user
+      ${watchedPipeline
         ? keyed(
             watchedPipeline,
-            html`<tandem-board-watch pipeline-id=${watchedPipeline} user-id=${user.id} user-name=${user.name}
-              @board-change=${() => void this.loadFunnel()}></tandem-board-watch>`,
+            html`<tandem-board-watch pipeline-id=${watchedPipeline} @board-change=${() => void this.loadFunnel()}></tandem-board-watch>`,
           )
         : nothing}
       <div class="grid">
