@@ -130,9 +130,6 @@ export class TandemReportsPage extends LitElement {
         grid-template-columns: repeat(auto-fit, minmax(min(100%, 34rem), 1fr));
         gap: var(--t-space-5);
       }
-      .live {
-        font-size: var(--t-font-size-sm);
-      }
       .table-wrap {
         box-shadow: none;
         max-height: calc(var(--t-control-height) * 9);
