@@ -35,6 +35,9 @@ beforeAll(async () => {
 }, TEST_TIMEOUT_MS);
 
 afterAll(async () => {
+  // Leave the board first and let the hub store what the departures caused, then stop everything.
+  for (const page of [presenter, follower]) await page?.context().close();
+  await app?.test.ctx.hub.flush();
   await app?.close();
 });
 

@@ -49,6 +49,9 @@ beforeAll(async () => {
 }, TEST_TIMEOUT_MS);
 
 afterAll(async () => {
+  // Leave the board first and let the hub store what the departures caused, then stop everything.
+  for (const page of [managerPage, repPage]) await page?.context().close();
+  await app?.test.ctx.hub.flush();
   await app?.close();
 });
 
