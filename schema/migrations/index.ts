@@ -8,6 +8,7 @@ import * as m0006 from './0006_customer_search_tokens.ts';
 import * as m0010 from './0010_pipelines.ts';
 import * as m0011 from './0011_pipeline_meetings.ts';
 import * as m0020 from './0020_activities_reports.ts';
+import * as m0021 from './0021_report_indexes.ts';
 
 /** Every migration, in order. Migrations are frozen: add a new file, never edit one that shipped. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0010_pipelines': m0010,
   '0011_pipeline_meetings': m0011,
   '0020_activities_reports': m0020,
+  '0021_report_indexes': m0021,
 };

@@ -15,9 +15,11 @@ export interface FunnelStageInput {
   position: number;
 }
 
+/** One opportunity, or with `count` the total of that many in one stage. */
 export interface FunnelOpportunityInput {
   stageId: string;
   amount: number;
+  count?: number;
 }
 
 export interface FunnelStage {
@@ -40,7 +42,7 @@ export function computeFunnel(
   for (const o of opportunities) {
     const acc = cents.get(o.stageId);
     if (!acc) continue;
-    acc.count += 1;
+    acc.count += o.count ?? 1;
     acc.cents += Math.round(o.amount * 100);
   }
   const ordered = [...stages].sort((a, b) => a.position - b.position || (a.id < b.id ? -1 : 1));

@@ -54,9 +54,13 @@ export function listStageHistory(db: Q, opportunityId: string): Promise<Opportun
     .execute();
 }
 
-/** Amount and stage of every opportunity of a pipeline (for the funnel). */
-export function listPipelineAmounts(db: Q, pipelineId: string, teamId?: string): Promise<Array<{ stage_id: string; amount: string }>> {
-  let q = db.selectFrom('opportunities').select(['stage_id', 'amount']).where('pipeline_id', '=', pipelineId);
+/** Count and summed amount of a pipeline's opportunities per stage (for the funnel), added up by the database. */
+export async function listPipelineAmounts(db: Q, pipelineId: string, teamId?: string): Promise<Array<{ stage_id: string; count: number; amount: string }>> {
+  let q = db
+    .selectFrom('opportunities')
+    .select((eb) => ['stage_id', eb.fn.countAll<string>().as('count'), eb.fn.sum<string>('amount').as('amount')])
+    .where('pipeline_id', '=', pipelineId)
+    .groupBy('stage_id');
   if (teamId !== undefined) q = q.where('team_id', '=', teamId);
-  return q.execute();
+  return (await q.execute()).map((r) => ({ stage_id: r.stage_id, count: Number(r.count), amount: r.amount }));
 }

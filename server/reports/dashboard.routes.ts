@@ -55,7 +55,7 @@ export function dashboardRoutes(ctx: AppContext) {
       const pipeline = (await visiblePipelines(ctx, user))[0];
       const rows = pipeline ? await listPipelineAmounts(ctx.db, pipeline.id, user.teamId ?? undefined) : [];
       const funnel = pipeline
-        ? { pipelineId: pipeline.id, ...computeFunnel(pipeline.stages, rows.map((r) => ({ stageId: r.stage_id, amount: amountOf(r.amount) }))) }
+        ? { pipelineId: pipeline.id, ...computeFunnel(pipeline.stages, rows.map((r) => ({ stageId: r.stage_id, count: r.count, amount: amountOf(r.amount) }))) }
         : null;
       const f = resolveFilters('leaderboard', { from: monthStart.toISOString().slice(0, 10), currency }, user, now);
       const [people, figures, activities] = [await leaderboardPeople(ctx.db, f), await figuresByOwner(ctx.db, f), await activityCountByAuthor(ctx.db, f)];

@@ -27,7 +27,7 @@ export function funnelRoutes(ctx: AppContext) {
     const rows = await listPipelineAmounts(ctx.db, pipeline.id, user.role === 'admin' ? undefined : (user.teamId ?? undefined));
     const funnel = computeFunnel(
       pipeline.stages,
-      rows.map((r) => ({ stageId: r.stage_id, amount: amountOf(r.amount) })),
+      rows.map((r) => ({ stageId: r.stage_id, count: r.count, amount: amountOf(r.amount) })),
     );
     const body: FunnelDto = { pipelineId: pipeline.id, stages: funnel.stages };
     return format === 'csv' ? csv(c, pipeline.id, body.stages) : c.json(body);
