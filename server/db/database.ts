@@ -28,6 +28,10 @@ pg.types.setTypeParser(20, (v) => Number(v));
 export async function openDatabase(url: string | undefined, dataDir: string): Promise<DatabaseHandle> {
   if (url?.startsWith('postgres://') || url?.startsWith('postgresql://')) {
     const pool = new pg.Pool({ connectionString: url, max: PG_POOL_SIZE });
+    // An idle connection that the server ends (restart, database dropped) emits 'error' on the
+    // pool; unhandled, that would crash the process. The pool drops it and opens another one
+    // when needed; a query in flight still gets its own error.
+    pool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, engine: 'postgres', close: () => db.destroy() };
   }
