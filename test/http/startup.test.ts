@@ -8,7 +8,9 @@ import { migrateToLatest } from '../../server/db/migrator.ts';
 import { migrations } from '../../schema/migrations/index.ts';
 import { createTestDatabase } from '../helpers/context.ts';
 
-const STARTUP_TIMEOUT_MS = 30_000;
+const STARTUP_TIMEOUT_MS = 60_000;
+/** Two starts of a real process on a fresh database, on a possibly busy 2-core machine. */
+const PROCESS_TEST_TIMEOUT_MS = 180_000;
 
 /** Starts `server/main.ts` as `npm start` would, and waits for its address. */
 async function startMain(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; stdout: () => string }> {
@@ -79,7 +81,7 @@ describe('first run on the embedded database', () => {
     const exit2 = new Promise<string>((resolve) => again.child.on('exit', (code, signal) => resolve(`${code} ${signal}`)));
     again.child.kill('SIGTERM');
     expect(await exit2).toBe('0 null');
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 
   it('takes the admin from ADMIN_EMAIL and ADMIN_PASSWORD when given', async () => {
     const { child, url, stdout } = await startMain({
@@ -97,7 +99,7 @@ describe('first run on the embedded database', () => {
     const exit = new Promise<string>((resolve) => child.on('exit', (code, signal) => resolve(`${code} ${signal}`)));
     child.kill('SIGTERM');
     expect(await exit).toBe('0 null');
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 });
 
 describe('migrations', () => {
