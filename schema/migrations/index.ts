@@ -9,6 +9,7 @@ import * as m0010 from './0010_pipelines.ts';
 import * as m0011 from './0011_pipeline_meetings.ts';
 import * as m0020 from './0020_activities_reports.ts';
 import * as m0021 from './0021_report_indexes.ts';
+import * as m0022 from './0022_mention_snippets.ts';
 
 /** Every migration, in order. Migrations are frozen: add a new file, never edit one that shipped. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0011_pipeline_meetings': m0011,
   '0020_activities_reports': m0020,
   '0021_report_indexes': m0021,
+  '0022_mention_snippets': m0022,
 };

@@ -25,6 +25,8 @@ export interface CustomerTable {
   /** Lower-cased, trimmed e-mail, for duplicate checks. */
   email_norm: Generated<string>;
   next_followup_at: Date | null;
+  /** The @-mentions of the notes and follow-ups as last projected (see customer-doc.ts). */
+  mention_snippets: ColumnType<string[], string[] | undefined, string[]>;
   archived_at: Date | null;
   created_by: string | null;
   created_at: Generated<Date>;

@@ -247,6 +247,30 @@ export interface CustomerProjection {
   nextFollowupAt: Date | null;
   /** The follow-ups, for the activities table (timeline filters and reports). */
   followups: FollowupProjection[];
+  /** Each `@` of the notes and follow-up texts with the text around it (mention notifications). */
+  mentionSnippets: string[];
+}
+
+/** Characters kept after an `@` (long enough for a name), and the most snippets kept. */
+export const MENTION_SNIPPET_CHARS = 40;
+export const MENTION_SNIPPETS_MAX = 200;
+
+/** Every `@` in `text` with one character before it (mentions.ts looks at it) and MENTION_SNIPPET_CHARS after. */
+export function mentionSnippets(text: string, into: string[]): void {
+  for (let i = text.indexOf('@'); i !== -1 && into.length < MENTION_SNIPPETS_MAX; i = text.indexOf('@', i + 1)) {
+    into.push(text.slice(Math.max(0, i - 1), i + 1 + MENTION_SNIPPET_CHARS).split('\n')[0]!);
+  }
+}
+
+/** The text of the notes, paragraphs on lines of their own. */
+function notesText(node: Y.XmlFragment | Y.XmlElement, out: string[]): void {
+  for (const child of node.toArray()) {
+    if (child instanceof Y.XmlText) out.push(child.toString().replace(/<[^>]*>/g, ''));
+    else if (child instanceof Y.XmlElement) {
+      notesText(child, out);
+      out.push('\n');
+    }
+  }
 }
 
 /** Characters of a follow-up's text kept in its activity row. */
@@ -313,6 +337,21 @@ export function readCustomerDoc(doc: Y.Doc, now: Date): CustomerProjection {
     const f = followupProjection(entry);
     if (f) followups.push(f);
   }
+  const snippets: string[] = [];
+  for (const entry of doc.getArray(CUSTOMER_ROOTS.followups)) {
+    const text = entry instanceof Y.Map ? entry.get('text') : undefined;
+    if (text instanceof Y.Text) mentionSnippets(text.toString(), snippets);
+  }
+  const notes: string[] = [];
+  notesText(doc.getXmlFragment(CUSTOMER_ROOTS.notes), notes);
+  mentionSnippets(notes.join(''), snippets);
   const owner = fields.ownerId;
-  return { fields, ownerId: owner && owner !== '' ? owner : null, tags, nextFollowupAt: nextFollowupAt(dates, now), followups };
+  return {
+    fields,
+    ownerId: owner && owner !== '' ? owner : null,
+    tags,
+    nextFollowupAt: nextFollowupAt(dates, now),
+    followups,
+    mentionSnippets: snippets,
+  };
 }

@@ -3,8 +3,9 @@
  * in the transaction that stores the document's updates (so a query after an
  * edit sees it). Columns added by later migrations that derive from the
  * document belong here too. It is also the one writer of the history of
- * field changes and of assignment notifications for a new owner, however the
- * change was made (REST, an open tab, a merge).
+ * field changes, of assignment notifications for a new owner and of mention
+ * notifications for people newly @-mentioned in the notes or follow-ups,
+ * however the change was made (REST, an open tab, a merge).
  */
 import type { Transaction } from 'kysely';
 import type { CustomerUpdate } from '../../schema/tables/customer.table.ts';
@@ -13,6 +14,7 @@ import { CUSTOMER_FIELDS } from '../../schema/wire/customer.ts';
 import { projectActivities } from '../activities/activity.projection.ts';
 import { DEFAULT_CUSTOMER_CATEGORY } from '../../schema/wire/docs.ts';
 import { notifyAssignment } from '../notifications/assignment.ts';
+import { notifyMentions } from '../notifications/mention.service.ts';
 import type { ProjectionCommit } from '../realtime/doc-kind.ts';
 import type { User } from '../users/user.ts';
 import { recordFieldChanges } from './customer-audit.ts';
@@ -26,7 +28,12 @@ export async function projectCustomer(
   now: Date,
   by: { user: User | null; commit?: ProjectionCommit } = { user: null },
 ): Promise<void> {
-  const before = await trx.selectFrom('customers').select(CUSTOMER_RECORD_COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst();
+  const before = await trx
+    .selectFrom('customers')
+    .select([...CUSTOMER_RECORD_COLUMNS, 'mention_snippets'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
   if (!before) return;
   const f = p.fields;
   const row: CustomerUpdate = {
@@ -46,6 +53,7 @@ export async function projectCustomer(
     phone_digits: phoneDigits(f.phone ?? ''),
     email_norm: normaliseEmail(f.email ?? ''),
     next_followup_at: p.nextFollowupAt,
+    mention_snippets: p.mentionSnippets,
     updated_at: now,
   };
   // The name is required in the document; a document that never had one keeps the row's.
@@ -68,5 +76,17 @@ export async function projectCustomer(
       teamId: after.team_id,
     });
     if (pending) commit.afterCommit(() => commit.ctx.notifier.deliver([pending]));
+  }
+  const previous = before.mention_snippets.join('\n');
+  const current = p.mentionSnippets.join('\n');
+  if (commit && actorId && current !== previous && current.includes('@')) {
+    const pendings = await notifyMentions(commit.ctx, trx, {
+      actorId,
+      teamId: after.team_id,
+      text: current,
+      previousText: previous,
+      entity: { type: 'customer', id, name: after.name },
+    });
+    if (pendings.length > 0) commit.afterCommit(() => commit.ctx.notifier.deliver(pendings));
   }
 }

@@ -5,7 +5,7 @@ import { badRequest, forbidden } from '../http/app-error.ts';
 import type { User } from '../users/user.ts';
 
 /** A customer row without the search helpers (large, and of no use outside queries). */
-export type CustomerRecord = Omit<CustomerRow, 'search_text' | 'search_tokens' | 'contact_search' | 'name_key'>;
+export type CustomerRecord = Omit<CustomerRow, 'search_text' | 'search_tokens' | 'contact_search' | 'name_key' | 'mention_snippets'>;
 
 /** The columns read for a CustomerRecord. */
 export const CUSTOMER_RECORD_COLUMNS = [

@@ -4,6 +4,7 @@
  * an edit of the live document.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import type { User } from '../../server/users/user.ts';
 import { type TestContext, createTestContext, jsonRequest, login, seedTeam, seedUser } from '../helpers/context.ts';
 
@@ -83,5 +84,40 @@ describe('assignment notifications', () => {
   it('send nothing when a rep’s reassignment is refused', async () => {
     await expect(t.ctx.hub.edit(`customer:${customerId}`, rep, (d) => d.getMap('fields').set('ownerId', rep2.id))).rejects.toMatchObject({ status: 403 });
     expect(await notificationsOf(rep2.id)).toHaveLength(1);
+  });
+});
+
+describe('mention notifications', () => {
+  const mentionsOf = (userId: string) =>
+    t.ctx.db.selectFrom('notifications').selectAll().where('recipient_id', '=', userId).where('type', '=', 'mention').execute();
+
+  it('tell a teammate newly @-mentioned in a follow-up, once, and never the writer', async () => {
+    await t.ctx.hub.edit(`customer:${customerId}`, rep, (d) => {
+      const f = new Y.Map<unknown>();
+      f.set('id', 'm1');
+      f.set('authorId', rep.id);
+      f.set('type', 'call');
+      f.set('at', '2026-04-02T09:00:00Z');
+      f.set('text', new Y.Text('@Rita Rep can you send the quote? cc @Ray Rep'));
+      d.getArray('followups').push([f]);
+    });
+    expect(await mentionsOf(rep2.id)).toHaveLength(1);
+    expect(await mentionsOf(rep.id)).toHaveLength(0);
+    // More typing elsewhere in the text mentions nobody new.
+    await t.ctx.hub.edit(`customer:${customerId}`, rep, (d) => {
+      ((d.getArray('followups').get(0) as Y.Map<unknown>).get('text') as Y.Text).insert(0, 'Urgent: ');
+    });
+    expect(await mentionsOf(rep2.id)).toHaveLength(1);
+  });
+
+  it('tell a teammate @-mentioned in the account notes', async () => {
+    await t.ctx.hub.edit(`customer:${customerId}`, rep, (d) => {
+      const p = new Y.XmlElement('paragraph');
+      p.insert(0, [new Y.XmlText('Budget approved, @Mia Manager please sign')]);
+      d.getXmlFragment('notes').insert(0, [p]);
+    });
+    const got = await mentionsOf(manager.id);
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({ entity_type: 'customer', entity_id: customerId });
   });
 });
