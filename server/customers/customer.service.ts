@@ -1,5 +1,6 @@
 /** Customer use cases: create, read, list, change, archive, restore, duplicates, history. */
 import { randomUUID } from 'node:crypto';
+import { customerDocName } from '../../schema/wire/docs.ts';
 import {
   CUSTOMER_FIELDS,
   type CreateCustomerBody,
@@ -209,6 +210,8 @@ export async function setCustomerArchived(ctx: AppContext, user: User, id: strin
     });
     return row!;
   });
+  // Reps' open tabs become read-only (archived) or writable again (restored) at once.
+  await ctx.hub.recheckAccess(customerDocName(id));
   return toCustomerDto(after);
 }
 

@@ -93,6 +93,24 @@ describe('access re-checked by domain code (ctx.hub.recheckAccess)', () => {
   });
 });
 
+describe('archiving over REST', () => {
+  it('turns a rep’s open tab read-only at once', async () => {
+    const cookie = await login(s.t.app, rep.email);
+    const id = await seedCustomerDoc(s.ctx, rep.teamId!, rep, 'Archived over REST');
+    const c = connect(s.wsBase, customerDocName(id), cookie);
+    await c.synced();
+    const res = await s.t.app.request(`/api/customers/${id}/archive`, jsonRequest('POST', {}, await login(s.t.app, admin.email)));
+    expect(res.status).toBe(200);
+    await until(() => c.closes.some((x) => x.code === DOC_CLOSE.recheck), 'closed for a re-check');
+    await until(() => c.provider.synced, 'reconnected');
+    c.doc.getMap('fields').set('industry', 'late edit');
+    await until(() => c.closes.some((x) => x.code === DOC_CLOSE.updateRefused), 'read-only now');
+    const row = await s.ctx.db.selectFrom('customers').select('industry').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.industry).not.toBe('late edit');
+    c.destroy();
+  });
+});
+
 describe('sessions that end close their sockets', () => {
   it('sign-out closes the socket at once with 4401', async () => {
     const cookie = await login(s.t.app, rep.email);
