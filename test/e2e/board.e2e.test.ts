@@ -151,6 +151,15 @@ describe('the live board in two browsers', () => {
     expect(cardsOf(await storedBoard(app.test.ctx, f.pipeline.id)).get(opp.id)?.ownerId).toBe(f.rep.id);
   }, TEST_TIMEOUT_MS);
 
+  it('opens an opportunity from its link (/opportunities/:id) on its board with the details', async () => {
+    const opp = f.opportunities[0]!;
+    const page = await signedInPage(app, f.repCookie);
+    await page.goto(`${app.url}/opportunities/${opp.id}`);
+    await page.waitForURL(`${app.url}/pipeline/${f.pipeline.id}?card=${opp.id}`);
+    await page.locator('tandem-opportunity-panel').getByRole('heading', { name: opp.name }).waitFor();
+    await page.context().close();
+  }, TEST_TIMEOUT_MS);
+
   it('filters by owner and by close month', async () => {
     await repPage.getByRole('combobox', { name: 'Owner' }).first().selectOption(f.manager.id);
     const shown = await repPage.locator('tandem-board-card').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.cardId));

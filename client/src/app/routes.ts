@@ -50,6 +50,13 @@ export const ROUTES: readonly RouteDef[] = [
     render: (params) => html`<tandem-pipeline-page pipeline-id=${params.pipelineId ?? ''}></tandem-pipeline-page>`,
   },
   {
+    id: 'opportunity',
+    path: '/opportunities/:id',
+    title: () => msg('Pipeline', { id: 'nav.pipeline' }),
+    load: () => import('../pipeline/tandem-opportunity-link.ts'),
+    render: (params) => html`<tandem-opportunity-link opportunity-id=${params.id ?? ''}></tandem-opportunity-link>`,
+  },
+  {
     id: 'pipeline-stages',
     path: '/pipeline/:pipelineId/stages',
     title: () => msg('Pipeline stages', { id: 'stages.title' }),

@@ -32,6 +32,7 @@ export const pipelineTemplates = {
   'board.lost.text': str`正在将 ${0} 移到输单阶段。`,
   'board.meeting.dismiss': '暂不',
   'board.meeting.ended': '演示已结束。',
+  'opportunity.link.opening': '正在打开商机…',
   'board.meeting.follow': '跟随',
   'board.meeting.following': str`你正在跟随 ${0}。`,
   'board.meeting.followingNow': str`正在跟随 ${0}。`,

@@ -197,7 +197,8 @@ export class TandemPipelinePage extends LitElement {
     }
     if (changed.has('pipelineId')) {
       this.changes = null;
-      this.selectedId = null;
+      // `?card=<id>` (a notification's link) opens that opportunity's details.
+      this.selectedId = new URLSearchParams(location.search).get('card');
     }
     if (this.meeting.checkFollowed()) this.announce(msg('The presentation ended.', { id: 'board.meeting.ended' }));
     this.publishPresence();
