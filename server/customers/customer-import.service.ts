@@ -21,6 +21,8 @@ import { findTeamById } from '../teams/team.repository.ts';
 import type { User } from '../users/user.ts';
 import { assertManager, changeFromBody, teamForNewCustomer } from './customer.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
+import { notifyAssignment } from '../notifications/assignment.ts';
+import type { PendingDelivery } from '../notifications/notifier.ts';
 import { IMPORT_ENTITY } from './customer-audit.ts';
 import { insertInitialCustomers } from './customer-bulk.repository.ts';
 import { listCategories } from './customer-category.repository.ts';
@@ -40,6 +42,12 @@ import { findDuplicateKeysIn } from './customer.repository.ts';
 
 /** Rows per transaction. */
 export const IMPORT_BATCH_ROWS = 1000;
+/**
+ * Imported customers owned by someone other than the importer notify that
+ * owner, one notification per customer, for at most this many per import
+ * (a large import would otherwise bury the owner's list).
+ */
+export const IMPORT_ASSIGNMENT_NOTIFY_MAX = 50;
 /** Rows per duplicate lookup against the database. */
 const DUPLICATE_LOOKUP_ROWS = 5000;
 
@@ -228,6 +236,7 @@ async function executeImport(ctx: AppContext, user: User, teamId: string, import
   // Pipelined: the next batch's rows and documents are built while the database stores the
   // current one (two cores: Node and the database work at the same time).
   let storing: Promise<void> | null = null;
+  let notified = 0;
   try {
     for (let i = 0; i < plan.length; i += IMPORT_BATCH_ROWS) {
       const batch = plan.slice(i, i + IMPORT_BATCH_ROWS);
@@ -258,9 +267,26 @@ async function executeImport(ctx: AppContext, user: User, teamId: string, import
         .execute(async (trx) => {
           await insertInitialCustomers(trx, states, now);
           await addImportProgress(trx, importId, { processed: batch.length, ...counts });
+          const pendings: PendingDelivery[] = [];
+          for (const { row } of states) {
+            if (notified >= IMPORT_ASSIGNMENT_NOTIFY_MAX || !row.owner_id || row.owner_id === user.id) continue;
+            const p = await notifyAssignment(ctx, trx, {
+              actorId: user.id,
+              recipientId: row.owner_id,
+              previousRecipientId: null,
+              entity: { type: 'customer', id: row.id, name: row.name },
+              teamId,
+            });
+            if (p) {
+              pendings.push(p);
+              notified++;
+            }
+          }
+          return pendings;
         })
-        .then(() => {
+        .then((pendings) => {
           for (const r of results) keep(r);
+          ctx.notifier.deliver(pendings);
         });
       // A failure surfaces at the next await; keep it from being reported as unhandled meanwhile.
       storing.catch(() => {});

@@ -103,6 +103,9 @@ describe('import', () => {
     expect(imp.imported).toBe(1);
     const c = await json<{ customer: CustomerDto }>(await manager.get(`/api/customers/${imp.report[0]!.customerId}`));
     expect(c.customer.ownerId).toBe(rep2User.id);
+    // The new owner is told, the importing manager is not.
+    const notes = await t.ctx.db.selectFrom('notifications').selectAll().where('type', '=', 'assignment').where('entity_id', '=', c.customer.id).execute();
+    expect(notes.map((n) => n.recipient_id)).toEqual([rep2User.id]);
   });
 
   it('refuses files it cannot read, with the reason', async () => {
