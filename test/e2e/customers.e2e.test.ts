@@ -131,8 +131,24 @@ describe('customers in the browser', () => {
     await expect.poll(() => page.locator('a.row .name').allInnerTexts(), { timeout: LIVE_TIMEOUT_MS }).toEqual(['华为技术有限公司']);
     expect(new URL(page.url()).searchParams.get('q')).toBe('华为');
 
-    // Arrow down from the search box to the row, Enter opens it.
-    await page.getByRole('searchbox', { name: 'Search customers' }).press('ArrowDown');
+    // Arrow down from the search box to the row, Enter opens it. (The list may still be
+    // re-rendering the search's answer when the key arrives: press again until the row has focus.)
+    const search = page.getByRole('searchbox', { name: 'Search customers' });
+    const rowFocused = () =>
+      page.evaluate(() => {
+        let el: Element | null = document.activeElement;
+        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+        return el instanceof HTMLAnchorElement && el.classList.contains('row');
+      });
+    await expect
+      .poll(
+        async () => {
+          if (!(await rowFocused())) await search.press('ArrowDown');
+          return rowFocused();
+        },
+        { timeout: LIVE_TIMEOUT_MS },
+      )
+      .toBe(true);
     await page.keyboard.press('Enter');
     await page.waitForURL(`**/customers/${huawei.id}`);
     await page.locator('#customer-name', { hasText: '华为技术有限公司' }).waitFor();
