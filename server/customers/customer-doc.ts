@@ -9,6 +9,7 @@ import {
   CUSTOMER_FIELDS,
   CUSTOMER_KINDS,
   CUSTOMER_ROOTS,
+  DEFAULT_CUSTOMER_CATEGORY,
   type CustomerFieldName,
   FOLLOWUP_ID_MAX,
   FOLLOWUP_KEYS,
@@ -353,5 +354,33 @@ export function readCustomerDoc(doc: Y.Doc, now: Date): CustomerProjection {
     nextFollowupAt: nextFollowupAt(dates, now),
     followups,
     mentionSnippets: snippets,
+  };
+}
+
+/**
+ * The customers columns that mirror a document, from its projection values:
+ * the one mapping used by the projection and by customers created in bulk.
+ * (`name` is left to the caller: a document that never had one keeps the row's.)
+ */
+export function projectedColumns(p: CustomerProjection) {
+  const f = p.fields;
+  return {
+    kind: f.kind === 'person' ? ('person' as const) : ('company' as const),
+    industry: f.industry ?? '',
+    size: f.size ?? '',
+    phone: f.phone ?? '',
+    email: f.email ?? '',
+    address: f.address ?? '',
+    website: f.website ?? '',
+    source: f.source ?? '',
+    decision_makers: f.decisionMakers ?? '',
+    needs: f.needs ?? '',
+    category: f.category || DEFAULT_CUSTOMER_CATEGORY,
+    owner_id: p.ownerId,
+    tags: p.tags,
+    phone_digits: phoneDigits(f.phone ?? ''),
+    email_norm: normaliseEmail(f.email ?? ''),
+    next_followup_at: p.nextFollowupAt,
+    mention_snippets: p.mentionSnippets,
   };
 }

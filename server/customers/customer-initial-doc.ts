@@ -11,10 +11,10 @@
 import * as Y from 'yjs';
 import type { NewCustomerRow } from '../../schema/tables/customer.table.ts';
 import type { CustomerField } from '../../schema/wire/customer.ts';
-import { CUSTOMER_ROOTS, DEFAULT_CUSTOMER_CATEGORY } from '../../schema/wire/docs.ts';
+import { CUSTOMER_ROOTS } from '../../schema/wire/docs.ts';
 import { badRequest } from '../http/app-error.ts';
 import type { CustomerChange } from './customer.ts';
-import { fieldProblem, normaliseEmail, phoneDigits, readCustomerDoc, tagProblem } from './customer-doc.ts';
+import { fieldProblem, projectedColumns, readCustomerDoc, tagProblem } from './customer-doc.ts';
 
 export interface InitialCustomer {
   id: string;
@@ -32,7 +32,7 @@ export interface InitialCustomerState {
 }
 
 /** Writes a change into a customer document (fields as strings, ownerId null → removed, tags as a set). */
-export function applyChangeToDoc(doc: Y.Doc, change: CustomerChange): void {
+export function writeChangeIntoDoc(doc: Y.Doc, change: CustomerChange): void {
   const fields = doc.getMap(CUSTOMER_ROOTS.fields);
   for (const [field, value] of Object.entries(change.fields) as [CustomerField, string | null][]) {
     if (value === null || (field === 'ownerId' && value === '')) fields.delete(field);
@@ -51,7 +51,7 @@ export function buildInitialCustomer(c: InitialCustomer, now: Date): InitialCust
   const doc = new Y.Doc({ guid: c.id });
   try {
     doc.transact(() => {
-      applyChangeToDoc(doc, { fields: { ...c.change.fields, name: c.name }, tags: c.change.tags });
+      writeChangeIntoDoc(doc, { fields: { ...c.change.fields, name: c.name }, tags: c.change.tags });
     });
     // The hub's own shape rules, so a document created here is one the hub would accept.
     const fields = doc.getMap(CUSTOMER_ROOTS.fields);
@@ -65,29 +65,13 @@ export function buildInitialCustomer(c: InitialCustomer, now: Date): InitialCust
       if (p) throw badRequest(`${p.field}: ${p.message}`, p.field);
     }
     const p = readCustomerDoc(doc, now);
-    const f = p.fields;
     const row: NewCustomerRow & { id: string } = {
+      ...projectedColumns(p),
       id: c.id,
       team_id: c.teamId,
       created_by: c.createdBy,
       import_id: c.importId,
-      name: (f.name ?? c.name).trim(),
-      kind: f.kind === 'person' ? 'person' : 'company',
-      industry: f.industry ?? '',
-      size: f.size ?? '',
-      phone: f.phone ?? '',
-      email: f.email ?? '',
-      address: f.address ?? '',
-      website: f.website ?? '',
-      source: f.source ?? '',
-      decision_makers: f.decisionMakers ?? '',
-      needs: f.needs ?? '',
-      category: f.category || DEFAULT_CUSTOMER_CATEGORY,
-      owner_id: p.ownerId,
-      tags: p.tags,
-      phone_digits: phoneDigits(f.phone ?? ''),
-      email_norm: normaliseEmail(f.email ?? ''),
-      next_followup_at: p.nextFollowupAt,
+      name: (p.fields.name ?? c.name).trim(),
       created_at: now,
       updated_at: now,
     };

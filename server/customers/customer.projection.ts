@@ -12,13 +12,12 @@ import type { CustomerUpdate } from '../../schema/tables/customer.table.ts';
 import type { Database } from '../../schema/types.ts';
 import { CUSTOMER_FIELDS } from '../../schema/wire/customer.ts';
 import { projectActivities } from '../activities/activity.projection.ts';
-import { DEFAULT_CUSTOMER_CATEGORY } from '../../schema/wire/docs.ts';
 import { notifyAssignment } from '../notifications/assignment.ts';
 import { notifyMentions } from '../notifications/mention.service.ts';
 import type { ProjectionCommit } from '../realtime/doc-kind.ts';
 import type { User } from '../users/user.ts';
 import { recordFieldChanges } from './customer-audit.ts';
-import { type CustomerProjection, normaliseEmail, phoneDigits } from './customer-doc.ts';
+import { type CustomerProjection, projectedColumns } from './customer-doc.ts';
 import { CUSTOMER_RECORD_COLUMNS, diffRows } from './customer.ts';
 
 export async function projectCustomer(
@@ -36,26 +35,7 @@ export async function projectCustomer(
     .executeTakeFirst();
   if (!before) return;
   const f = p.fields;
-  const row: CustomerUpdate = {
-    kind: f.kind === 'person' ? 'person' : 'company',
-    industry: f.industry ?? '',
-    size: f.size ?? '',
-    phone: f.phone ?? '',
-    email: f.email ?? '',
-    address: f.address ?? '',
-    website: f.website ?? '',
-    source: f.source ?? '',
-    decision_makers: f.decisionMakers ?? '',
-    needs: f.needs ?? '',
-    category: f.category || DEFAULT_CUSTOMER_CATEGORY,
-    owner_id: p.ownerId,
-    tags: p.tags,
-    phone_digits: phoneDigits(f.phone ?? ''),
-    email_norm: normaliseEmail(f.email ?? ''),
-    next_followup_at: p.nextFollowupAt,
-    mention_snippets: p.mentionSnippets,
-    updated_at: now,
-  };
+  const row: CustomerUpdate = { ...projectedColumns(p), updated_at: now };
   // The name is required in the document; a document that never had one keeps the row's.
   if (f.name) row.name = f.name.trim();
   const after = await trx.updateTable('customers').set(row).where('id', '=', id).returning(CUSTOMER_RECORD_COLUMNS).executeTakeFirstOrThrow();
