@@ -32,7 +32,7 @@ export interface InitialCustomerState {
 }
 
 /** Writes a change into a customer document (fields as strings, ownerId null → removed, tags as a set). */
-export function writeChangeIntoDoc(doc: Y.Doc, change: CustomerChange): void {
+export function writeChangeInDocument(doc: Y.Doc, change: CustomerChange): void {
   const fields = doc.getMap(CUSTOMER_ROOTS.fields);
   for (const [field, value] of Object.entries(change.fields) as [CustomerField, string | null][]) {
     if (value === null || (field === 'ownerId' && value === '')) fields.delete(field);
@@ -51,7 +51,7 @@ export function buildInitialCustomer(c: InitialCustomer, now: Date): InitialCust
   const doc = new Y.Doc({ guid: c.id });
   try {
     doc.transact(() => {
-      writeChangeIntoDoc(doc, { fields: { ...c.change.fields, name: c.name }, tags: c.change.tags });
+      writeChangeInDocument(doc, { fields: { ...c.change.fields, name: c.name }, tags: c.change.tags });
     });
     // The hub's own shape rules, so a document created here is one the hub would accept.
     const fields = doc.getMap(CUSTOMER_ROOTS.fields);

@@ -7,11 +7,11 @@ import { customerDocName } from '../../schema/wire/docs.ts';
 import type { AppContext } from '../context.ts';
 import type { User } from '../users/user.ts';
 import type { CustomerChange } from './customer.ts';
-import { writeChangeIntoDoc } from './customer-initial-doc.ts';
+import { writeChangeInDocument } from './customer-initial-doc.ts';
 
 export const REST_ORIGIN = 'rest';
 
 export async function writeCustomerChange(ctx: AppContext, user: User, id: string, change: CustomerChange, origin = REST_ORIGIN): Promise<void> {
   if (Object.keys(change.fields).length === 0 && change.tags === undefined) return;
-  await ctx.hub.edit(customerDocName(id), user, (doc) => writeChangeIntoDoc(doc, change), { origin });
+  await ctx.hub.edit(customerDocName(id), user, (doc) => writeChangeInDocument(doc, change), { origin });
 }
