@@ -12,9 +12,8 @@
  * second process would compete for the same cores); their decoding time is
  * included in the figures, which makes them pessimistic.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { boardDocName } from '../../schema/wire/docs.ts';
@@ -27,10 +26,10 @@ import { ensureTeamPipeline } from '../../server/pipelines/pipeline.service.ts';
 import { listPipelines } from '../../server/pipelines/pipeline.repository.ts';
 import { startServer } from '../../server/server.ts';
 import { createApp } from '../../server/app.ts';
-import { login, seedTeam, seedUser } from '../helpers/context.ts';
+import { createPostgresDatabase, login, seedTeam, seedUser } from '../helpers/context.ts';
 import { wsClass } from '../realtime/realtime-helpers.ts';
 import { fixed, formatTable, percentile, sortedCopy } from './hub/stats.ts';
-import { DEFAULT_BENCH_DATABASE_URL } from './hub/tandem-defaults.ts';
+import { benchPostgresUrl } from './hub/tandem-defaults.ts';
 
 const CARDS = 2000;
 const VIEWERS = 50;
@@ -51,23 +50,7 @@ const REST_MOVES = quick ? 20 : 100;
 
 async function openDatabase(engine: 'pglite' | 'postgres'): Promise<{ url: string; drop(): Promise<void> }> {
   if (engine === 'pglite') return { url: 'memory://', drop: async () => {} };
-  const base = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? DEFAULT_BENCH_DATABASE_URL;
-  const name = `tandem_bench_board_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
+  return createPostgresDatabase(benchPostgresUrl(), 'tandem_bench_board');
 }
 
 function provider(wsBase: string, docName: string, cookie: string, origin: string) {

@@ -11,11 +11,10 @@
  * PostgreSQL: a fresh database is created (and dropped) on BENCH_DATABASE_URL,
  * TEST_DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import pg from 'pg';
 import type { NewContactRow } from '../../schema/tables/customer.table.ts';
 import type { CustomerListQuery } from '../../schema/wire/customer-query.ts';
 import { bootstrap } from '../../server/bootstrap.ts';
@@ -29,7 +28,8 @@ import { type InitialCustomerState, buildInitialCustomer } from '../../server/cu
 import { listCustomers } from '../../server/customers/customer.service.ts';
 import { createLogger } from '../../server/logger.ts';
 import type { User } from '../../server/users/user.ts';
-import { seedTeam, seedUser } from '../helpers/context.ts';
+import { createPostgresDatabase, seedTeam, seedUser } from '../helpers/context.ts';
+import { benchPostgresUrl } from './hub/tandem-defaults.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -41,7 +41,6 @@ const engines = (args.find((a) => a.startsWith('--db='))?.slice(5) ?? 'postgres,
 const SEED_BATCH = 1000;
 const RUNS_PER_QUERY = quick ? 10 : 30;
 const WARMUP_RUNS = 3;
-const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432/postgres';
 const TARGETS = { postgres: 30, pglite: 150 } as const;
 const IMPORT_TARGET_ROWS_PER_S = 5000;
 
@@ -282,26 +281,14 @@ async function runEngine(engine: 'pglite' | 'postgres'): Promise<void> {
   let url = 'memory://';
   let drop = async () => {};
   if (engine === 'postgres') {
-    const base = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? DEFAULT_PG;
-    const name = `tandem_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: base });
     try {
-      await admin.connect();
+      const database = await createPostgresDatabase(benchPostgresUrl(), 'tandem_bench');
+      url = database.url;
+      drop = database.drop;
     } catch {
       process.stdout.write('PostgreSQL is not reachable (BENCH_DATABASE_URL / TEST_DATABASE_URL): skipped.\n');
       return;
     }
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const u = new URL(base);
-    u.pathname = `/${name}`;
-    url = u.toString();
-    drop = async () => {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    };
   }
   const config = { ...loadConfig({ LOG_LEVEL: 'silent' }), databaseUrl: url };
   const { ctx, close } = await bootstrap(config, createLogger('silent'));

@@ -12,12 +12,10 @@
  * TEST_DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres.
  */
 import { fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { createSession } from '../../server/auth/session.service.ts';
 import { bootstrap } from '../../server/bootstrap.ts';
 import { loadConfig } from '../../server/config.ts';
@@ -26,7 +24,8 @@ import { createLogger } from '../../server/logger.ts';
 import { notifyAssignment } from '../../server/notifications/assignment.ts';
 import { withNotifications } from '../../server/notifications/notifier.ts';
 import { startServer } from '../../server/server.ts';
-import { seedTeam, seedUser } from '../helpers/context.ts';
+import { createPostgresDatabase, seedTeam, seedUser } from '../helpers/context.ts';
+import { benchPostgresUrl } from './hub/tandem-defaults.ts';
 import type { Arrival, LoadToParent, ParentToLoad } from './notify/ipc.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -37,7 +36,6 @@ const READY_TIMEOUT_MS = 120_000;
 const DRAIN_TIMEOUT_MS = 30_000;
 const REPORT_POLL_MS = 100;
 const TARGET_P99_MS = 50;
-const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 type Kind = 'task-rest' | 'customer-projection';
 interface Scenario {
@@ -73,21 +71,11 @@ function table(header: string[], rows: string[][]): string {
 
 async function withDatabase<T>(engine: 'pglite' | 'postgres', fn: (url: string) => Promise<T>): Promise<T> {
   if (engine === 'pglite') return fn('memory://');
-  const base = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? DEFAULT_PG;
-  const name = `tandem_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
+  const database = await createPostgresDatabase(benchPostgresUrl(), 'tandem_bench');
   try {
-    return await fn(url.toString());
+    return await fn(database.url);
   } finally {
-    const c = new pg.Client({ connectionString: base });
-    await c.connect();
-    await c.query(`drop database if exists ${name} with (force)`);
-    await c.end();
+    await database.drop();
   }
 }
 

@@ -16,7 +16,8 @@ import { bootstrap } from '../../server/bootstrap.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/logger.ts';
 import { visiblePipelines } from '../../server/pipelines/pipeline.service.ts';
-import { createTestDatabase, login, seedTeam, seedUser } from '../helpers/context.ts';
+import { createPostgresDatabase, login, seedTeam, seedUser } from '../helpers/context.ts';
+import { benchPostgresUrl } from './hub/tandem-defaults.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -48,11 +49,10 @@ const pct = (xs: number[], p: number) => {
 };
 
 async function runOn(engine: 'pglite' | 'postgres') {
-  const prev = process.env.TEST_DATABASE_URL;
-  if (engine === 'postgres') process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? prev ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  else delete process.env.TEST_DATABASE_URL;
-  const database = await createTestDatabase();
-  process.env.TEST_DATABASE_URL = prev;
+  const database =
+    engine === 'postgres'
+      ? await createPostgresDatabase(benchPostgresUrl(), 'tandem_bench')
+      : { url: 'memory://', drop: async () => {} };
   const config = { ...loadConfig({ LOG_LEVEL: 'silent' }), databaseUrl: database.url };
   const { ctx, close } = await bootstrap(config, createLogger('silent'));
   try {

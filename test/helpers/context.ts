@@ -23,26 +23,31 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A database URL of its own for one test file (or one server process in a test). */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const base = process.env.TEST_DATABASE_URL;
-  if (!base) return { url: 'memory://', drop: async () => {} };
-  const name = `tandem_t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
+/** A new, empty PostgreSQL database on the server of `baseUrl`; `drop()` removes it. */
+export async function createPostgresDatabase(baseUrl: string, prefix = 'tandem_t'): Promise<TestDatabase & { name: string }> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
   await admin.query(`create database ${name}`);
   await admin.end();
-  const url = new URL(base);
+  const url = new URL(baseUrl);
   url.pathname = `/${name}`;
   return {
+    name,
     url: url.toString(),
     async drop() {
-      const c = new pg.Client({ connectionString: base });
+      const c = new pg.Client({ connectionString: baseUrl });
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
     },
   };
+}
+
+/** A database URL of its own for one test file (or one server process in a test). */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const base = process.env.TEST_DATABASE_URL;
+  return base ? createPostgresDatabase(base) : { url: 'memory://', drop: async () => {} };
 }
 
 export interface TestContext {

@@ -9,7 +9,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { hashPassword } from '../../../server/auth/password.ts';
 import { bootstrap } from '../../../server/bootstrap.ts';
 import { loadConfig } from '../../../server/config.ts';
@@ -20,7 +19,8 @@ import { insertUser } from '../../../server/users/user.repository.ts';
 import { customerDocName } from '../../../schema/wire/docs.ts';
 import { failStartup, readSetup, serveProbe } from './server-probe.ts';
 import { PostgresCpuTracker } from './postgres-cpu.ts';
-import { DEFAULT_BENCH_DATABASE_URL } from './tandem-defaults.ts';
+import { createPostgresDatabase } from '../../helpers/context.ts';
+import { benchPostgresUrl } from './tandem-defaults.ts';
 
 const BENCH_PASSWORD = `Bench-${randomBytes(9).toString('base64url')}`;
 const CUSTOMER_INSERT_BATCH = 500;
@@ -34,23 +34,12 @@ interface Storage {
 }
 
 async function postgresStorage(base: string): Promise<Storage> {
-  const name = `tandem_bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
+  const database = await createPostgresDatabase(base, 'tandem_bench');
   return {
-    databaseUrl: url.toString(),
+    databaseUrl: database.url,
     dataDir: tmpdir(),
-    postgres: { adminUrl: base, database: name },
-    async dispose() {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
+    postgres: { adminUrl: base, database: database.name },
+    dispose: database.drop,
   };
 }
 
@@ -65,7 +54,7 @@ try {
   if (engine !== 'postgres' && engine !== 'pglite') throw new Error(`unknown engine ${engine}`);
   const storage =
     engine === 'postgres'
-      ? await postgresStorage(process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || DEFAULT_BENCH_DATABASE_URL)
+      ? await postgresStorage(benchPostgresUrl())
       : await pgliteStorage();
   try {
     const config = {
