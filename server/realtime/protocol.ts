@@ -95,29 +95,18 @@ export function decodeClientMessage(frame: Uint8Array): ClientMessage {
   }
 }
 
-export function encodeSyncStep1(stateVector: Uint8Array): Uint8Array {
+/** A sync message (`SYNC_STEP1` with a state vector, `SYNC_STEP2` or `SYNC_UPDATE` with an update). */
+function encodeSync(type: typeof SYNC_STEP1 | typeof SYNC_STEP2 | typeof SYNC_UPDATE, payload: Uint8Array): Uint8Array {
   const e = encoding.createEncoder();
   encoding.writeVarUint(e, MESSAGE_SYNC);
-  encoding.writeVarUint(e, SYNC_STEP1);
-  encoding.writeVarUint8Array(e, stateVector);
+  encoding.writeVarUint(e, type);
+  encoding.writeVarUint8Array(e, payload);
   return encoding.toUint8Array(e);
 }
 
-export function encodeSyncStep2(update: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, MESSAGE_SYNC);
-  encoding.writeVarUint(e, SYNC_STEP2);
-  encoding.writeVarUint8Array(e, update);
-  return encoding.toUint8Array(e);
-}
-
-export function encodeUpdate(update: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, MESSAGE_SYNC);
-  encoding.writeVarUint(e, SYNC_UPDATE);
-  encoding.writeVarUint8Array(e, update);
-  return encoding.toUint8Array(e);
-}
+export const encodeSyncStep1 = (stateVector: Uint8Array) => encodeSync(SYNC_STEP1, stateVector);
+export const encodeSyncStep2 = (update: Uint8Array) => encodeSync(SYNC_STEP2, update);
+export const encodeUpdate = (update: Uint8Array) => encodeSync(SYNC_UPDATE, update);
 
 export function encodeAwareness(update: Uint8Array): Uint8Array {
   const e = encoding.createEncoder();
