@@ -61,3 +61,19 @@ export async function signedInPage(app: BrowserApp, cookie: string, locale = 'en
   await page.context().addCookies([{ name: name!, value: value!, url: app.url }]);
   return page;
 }
+
+/** A card on a page's board. */
+export const boardCard = (page: Page, cardId: string) => page.locator(`tandem-board-card[data-card-id="${cardId}"]`);
+
+/** Opens the fixture's board and waits until its document is synced. */
+export async function openBoard(app: BrowserApp, f: BoardFixture, page: Page): Promise<void> {
+  await page.goto(`${app.url}/pipeline/${f.pipeline.id}`);
+  await page.locator('.status[data-status="synced"]').waitFor();
+}
+
+/** Leaves the board first and lets the hub store what the departures caused, then stops everything. */
+export async function closeBoardApp(app: BrowserApp | undefined, pages: Array<Page | undefined>): Promise<void> {
+  for (const page of pages) await page?.context().close();
+  await app?.test.ctx.hub.flush();
+  await app?.close();
+}

@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserApp, ELEMENT_TIMEOUT_MS, startBrowserApp } from '../helpers/browser.ts';
-import { type BoardFixture, seedBoard, signedInPage } from './board-fixture.ts';
+import { type BoardFixture, boardCard, closeBoardApp, openBoard, seedBoard, signedInPage } from './board-fixture.ts';
 
 const TEST_TIMEOUT_MS = 120_000;
 /** expect.poll waits as long as a locator would. */
@@ -18,28 +18,18 @@ let f: BoardFixture;
 let presenter: Page;
 let follower: Page;
 
-const card = (page: Page, cardId: string) => page.locator(`tandem-board-card[data-card-id="${cardId}"]`);
-
-async function openBoard(page: Page): Promise<void> {
-  await page.goto(`${app.url}/pipeline/${f.pipeline.id}`);
-  await page.locator('.status[data-status="synced"]').waitFor();
-}
+const card = boardCard;
 
 beforeAll(async () => {
   app = await startBrowserApp();
   f = await seedBoard(app, 2);
   presenter = await signedInPage(app, f.managerCookie);
   follower = await signedInPage(app, f.repCookie);
-  await openBoard(presenter);
-  await openBoard(follower);
+  await openBoard(app, f, presenter);
+  await openBoard(app, f, follower);
 }, TEST_TIMEOUT_MS);
 
-afterAll(async () => {
-  // Leave the board first and let the hub store what the departures caused, then stop everything.
-  for (const page of [presenter, follower]) await page?.context().close();
-  await app?.test.ctx.hub.flush();
-  await app?.close();
-});
+afterAll(() => closeBoardApp(app, [presenter, follower]));
 
 describe('meeting mode', () => {
   it('shows who is on the board', async () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserApp, ELEMENT_TIMEOUT_MS, startBrowserApp } from '../helpers/browser.ts';
 import { login, seedUser } from '../helpers/context.ts';
 import { cardsOf, storedBoard } from '../helpers/opportunities.ts';
-import { type BoardFixture, seedBoard, signedInPage } from './board-fixture.ts';
+import { type BoardFixture, boardCard, closeBoardApp, openBoard, seedBoard, signedInPage } from './board-fixture.ts';
 
 /** Two browsers, a server and several round trips on a shared machine. */
 const TEST_TIMEOUT_MS = 120_000;
@@ -22,7 +22,7 @@ let managerPage: Page;
 let repPage: Page;
 
 const column = (page: Page, stageId: string) => page.locator(`tandem-board-column[data-stage-id="${stageId}"]`);
-const card = (page: Page, cardId: string) => page.locator(`tandem-board-card[data-card-id="${cardId}"]`);
+const card = boardCard;
 const cardIn = (page: Page, stageId: string, cardId: string) => column(page, stageId).locator(`tandem-board-card[data-card-id="${cardId}"]`);
 
 /** The card id of the focused element, looking through shadow roots. */
@@ -34,26 +34,16 @@ function deepFocusedCard(page: Page): Promise<string | null> {
   });
 }
 
-async function openBoard(page: Page): Promise<void> {
-  await page.goto(`${app.url}/pipeline/${f.pipeline.id}`);
-  await page.locator('.status[data-status="synced"]').waitFor();
-}
-
 beforeAll(async () => {
   app = await startBrowserApp();
   f = await seedBoard(app, 2);
   managerPage = await signedInPage(app, f.managerCookie);
   repPage = await signedInPage(app, f.repCookie);
-  await openBoard(managerPage);
-  await openBoard(repPage);
+  await openBoard(app, f, managerPage);
+  await openBoard(app, f, repPage);
 }, TEST_TIMEOUT_MS);
 
-afterAll(async () => {
-  // Leave the board first and let the hub store what the departures caused, then stop everything.
-  for (const page of [managerPage, repPage]) await page?.context().close();
-  await app?.test.ctx.hub.flush();
-  await app?.close();
-});
+afterAll(() => closeBoardApp(app, [managerPage, repPage]));
 
 describe('the live board in two browsers', () => {
   it('shows every stage with its count, and the cards of the team', async () => {
