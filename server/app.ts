@@ -40,13 +40,17 @@ export function createApp(ctx: AppContext) {
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
 
   app.get('/healthz', (c) => c.json({ ok: true }));
+  // Ready: the database answers and, with several nodes, Redis is connected. A node that lost
+  // Redis keeps serving the clients it has, but should not be sent new ones.
   app.get('/readyz', async (c) => {
-    try {
-      await sql`select 1`.execute(ctx.db);
-      return c.json({ ok: true });
-    } catch {
-      return c.json({ ok: false }, 503);
-    }
+    const database = await sql`select 1`.execute(ctx.db).then(
+      () => 'ok' as const,
+      () => 'down' as const,
+    );
+    const bus = ctx.hub.busConnected;
+    const checks = { database, ...(bus === null ? {} : { redis: bus ? ('ok' as const) : ('down' as const) }) };
+    const ok = Object.values(checks).every((v) => v === 'ok');
+    return c.json({ ok, checks }, ok ? 200 : 503);
   });
 
   const api = new Hono<HonoEnv>();

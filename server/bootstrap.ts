@@ -7,6 +7,8 @@ import { openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import { Notifier } from './notifications/notifier.ts';
 import { defaultDocKinds } from './realtime/doc-kinds.ts';
+import { randomUUID } from 'node:crypto';
+import { type DocBus, RedisDocBus } from './realtime/doc-bus.ts';
 import { DocHub } from './realtime/hub.ts';
 
 export async function bootstrap(config: Config, log: Logger): Promise<{ ctx: AppContext; close(): Promise<void> }> {
@@ -22,13 +24,35 @@ export async function bootstrap(config: Config, log: Logger): Promise<{ ctx: App
     sessionEvents: new SessionEvents(),
     notifier: new Notifier(log),
   } as AppContext;
-  ctx.hub = new DocHub(ctx, defaultDocKinds());
+  const bus = await connectBus(ctx);
+  ctx.hub = new DocHub(ctx, defaultDocKinds(), bus);
   return {
     ctx,
     async close() {
       // Every accepted document update is stored before the database closes.
       await ctx.hub.close();
+      await bus?.close();
       await handle.close();
     },
   };
+}
+
+/**
+ * Several nodes: with REDIS_URL on PostgreSQL, live documents are shared
+ * with the other nodes through Redis, and so are session ends. PGlite is
+ * one process's database, so there it stays off.
+ */
+async function connectBus(ctx: AppContext): Promise<DocBus | null> {
+  const { redisUrl, redisPrefix } = ctx.config;
+  if (!redisUrl) return null;
+  if (ctx.engine !== 'postgres') {
+    ctx.log.warn('REDIS_URL is set but the database is PGlite, which one process owns: live documents stay on this node');
+    return null;
+  }
+  const bus = await RedisDocBus.connect({ url: redisUrl, prefix: redisPrefix, nodeId: randomUUID(), log: ctx.log });
+  ctx.sessionEvents.onRevoked((ids, from) => {
+    if (from === 'local') bus.publishRevoked(ids);
+  });
+  bus.onRevoked((ids) => ctx.sessionEvents.revoked(ids, 'bus'));
+  return bus;
 }

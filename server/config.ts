@@ -11,6 +11,8 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   redisUrl: string | undefined;
+  /** Prefix of every Redis key, stream and channel, so deployments can share one Redis (REDIS_PREFIX). */
+  redisPrefix: string;
   adminEmail: string | undefined;
   adminPassword: string | undefined;
   logLevel: string;
@@ -39,6 +41,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.DATA_DIR ?? './data',
     redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: redisPrefix(env.REDIS_PREFIX),
     adminEmail: env.ADMIN_EMAIL || undefined,
     adminPassword: env.ADMIN_PASSWORD || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
@@ -51,4 +54,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxBodyBytes,
     realtime: loadRealtimeConfig(env),
   };
+}
+
+export const DEFAULT_REDIS_PREFIX = 'tandem:';
+
+function redisPrefix(raw: string | undefined): string {
+  if (raw === undefined || raw === '') return DEFAULT_REDIS_PREFIX;
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(raw)) throw new Error('REDIS_PREFIX may hold only letters, digits and _.:- (at most 64)');
+  return raw;
 }

@@ -111,6 +111,20 @@ export const boardDocKind: DocKind<BoardProjection> = {
     return projection;
   },
 
+  reextract(doc, previous) {
+    const projection =
+      previous.scope === 'all'
+        ? readBoard(doc, DEFAULT_CURRENCY)
+        : readCards(
+            doc,
+            previous.cards.map((c) => c.id),
+            DEFAULT_CURRENCY,
+          );
+    const meta = metaOf.get(previous);
+    if (meta) metaOf.set(projection, meta);
+    return projection;
+  },
+
   async project(trx, id, projection, user, now, commit) {
     const result = await projectBoard(trx, id, projection, user, now);
     metaOf.get(projection)?.projected();

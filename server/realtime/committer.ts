@@ -13,10 +13,12 @@
 import { AppError } from '../http/app-error.ts';
 import type { AppContext } from '../context.ts';
 import type { User } from '../users/user.ts';
-import { appendUpdates, writeSnapshot } from './doc-store.repository.ts';
+import { appendUpdates, lockDocs, readStoredSince, writeSnapshot } from './doc-store.repository.ts';
 import type { ProjectionCommit } from './doc-kind.ts';
 import type { LiveDocument } from './document.ts';
+import type { Transaction } from 'kysely';
 import * as Y from 'yjs';
+import type { Database } from '../../schema/types.ts';
 
 /**
  * A batch whose projection values equal the last ones written for the
@@ -52,6 +54,12 @@ export class Committer {
     private readonly ctx: AppContext,
     private readonly windowMs: number,
     private readonly compactAfterUpdates: number,
+    /**
+     * Several nodes share the database: every commit and compaction takes the
+     * documents' advisory locks and first applies what other nodes stored
+     * (so projections and snapshots describe every stored update).
+     */
+    private readonly shared = false,
   ) {}
 
   /** Queues an accepted update; resolves once it is stored (and projected) and broadcast. */
@@ -119,32 +127,42 @@ export class Committer {
 
   private async commit(batch: Entry[]): Promise<void> {
     const now = this.ctx.now();
-    // The projections this batch must write: the latest state of each document, where it changed.
+    // The projections this batch may write: the latest state of each document.
     const latest = new Map<LiveDocument, Entry>();
     for (const e of batch) latest.set(e.doc, e);
-    const projections: Array<{ doc: LiveDocument; entry: Entry; key: string }> = [];
-    for (const [doc, entry] of latest) {
-      const key = JSON.stringify(entry.projection);
-      if (key === doc.projectedKey && now.getTime() - doc.projectedAt < PROJECTION_TOUCH_INTERVAL_MS) continue;
-      projections.push({ doc, entry, key });
-    }
     const rows = batch.map((e) => ({ docName: e.doc.name, update: e.update, userId: e.user?.id ?? null }));
     const afterCommit: Array<() => void> = [];
     const commit: ProjectionCommit = { ctx: this.ctx, afterCommit: (fn) => afterCommit.push(fn) };
+    let written: Array<{ doc: LiveDocument; key: string }> = [];
     let ids: number[];
     try {
-      // One INSERT is atomic by itself: a batch with no projection to write needs no transaction.
-      ids =
-        projections.length === 0
-          ? await appendUpdates(this.ctx.db, rows)
-          : await this.ctx.db.transaction().execute(async (trx) => {
-              const written = await appendUpdates(trx, rows);
-              for (const { doc, entry } of projections) {
-                await doc.kind.project(trx, doc.id, entry.projection, entry.user, now, commit);
-              }
-              return written;
-            });
-      for (const { doc, key } of projections) {
+      if (this.shared) {
+        ({ ids, written } = await this.ctx.db.transaction().execute(async (trx) => {
+          const docs = [...latest.keys()];
+          await lockDocs(
+            trx,
+            docs.map((d) => d.name),
+          );
+          const since = await readStoredSince(trx, new Map(docs.map((d) => [d.name, d.lastUpdateId])));
+          for (const doc of docs) doc.catchUp(since.get(doc.name));
+          const ids = await appendUpdates(trx, rows);
+          // Read again: the state now includes what other nodes stored, which the projection must describe.
+          const todo = [...latest].map(([doc, entry]) => ({ doc, entry, projection: doc.reextract(entry.projection) }));
+          return { ids, written: await this.project(trx, todo, now, commit) };
+        }));
+      } else {
+        const todo = [...latest].map(([doc, entry]) => ({ doc, entry, projection: entry.projection }));
+        const changed = todo.filter((p) => this.changedKey(p.doc, p.projection, now) !== null);
+        // One INSERT is atomic by itself: a batch with no projection to write needs no transaction.
+        ({ ids, written } =
+          changed.length === 0
+            ? { ids: await appendUpdates(this.ctx.db, rows), written: [] }
+            : await this.ctx.db.transaction().execute(async (trx) => ({
+                ids: await appendUpdates(trx, rows),
+                written: await this.project(trx, changed, now, commit),
+              })));
+      }
+      for (const { doc, key } of written) {
         doc.projectedKey = key;
         doc.projectedAt = now.getTime();
       }
@@ -177,13 +195,45 @@ export class Committer {
     }
   }
 
+  /** Writes the projections whose values changed (or are due a touch); answers what it wrote. */
+  private async project(
+    trx: Transaction<Database>,
+    todo: Array<{ doc: LiveDocument; entry: Entry; projection: unknown }>,
+    now: Date,
+    commit: ProjectionCommit,
+  ): Promise<Array<{ doc: LiveDocument; key: string }>> {
+    const written: Array<{ doc: LiveDocument; key: string }> = [];
+    for (const { doc, entry, projection } of todo) {
+      const key = this.changedKey(doc, projection, now);
+      if (key === null) continue;
+      await doc.kind.project(trx, doc.id, projection, entry.user, now, commit);
+      written.push({ doc, key });
+    }
+    return written;
+  }
+
+  /** The projection's key when it must be written: values changed, or the last write is due a touch; else null. */
+  private changedKey(doc: LiveDocument, projection: unknown, now: Date): string | null {
+    const key = JSON.stringify(projection);
+    const due = key !== doc.projectedKey || now.getTime() - doc.projectedAt >= PROJECTION_TOUCH_INTERVAL_MS;
+    return due ? key : null;
+  }
+
   private async compactNow(doc: LiveDocument): Promise<void> {
     if (doc.logRows === 0) return;
-    const state = Y.encodeStateAsUpdate(doc.doc);
-    const lastId = doc.lastUpdateId;
     try {
-      await this.ctx.db.transaction().execute((trx) => writeSnapshot(trx, doc.name, state, lastId, this.ctx.now()));
-      doc.compacted(state.length);
+      let stateBytes = 0;
+      await this.ctx.db.transaction().execute(async (trx) => {
+        if (this.shared) {
+          // Another node may have stored updates this one has not applied yet: apply them, or the snapshot would drop them.
+          await lockDocs(trx, [doc.name]);
+          doc.catchUp((await readStoredSince(trx, new Map([[doc.name, doc.lastUpdateId]]))).get(doc.name));
+        }
+        const state = Y.encodeStateAsUpdate(doc.doc);
+        stateBytes = state.length;
+        await writeSnapshot(trx, doc.name, state, doc.lastUpdateId, this.ctx.now());
+      });
+      doc.compacted(stateBytes);
     } catch (err) {
       // The log still holds every update; compaction is retried after the next commit.
       this.ctx.log.error({ err, doc: doc.name }, 'compacting a document failed');

@@ -72,6 +72,12 @@ export interface DocKind<Projection = unknown> {
   validate(ctx: AppContext, change: DocChange): Promise<AppError | null>;
   /** The values the relational projection needs, read synchronously from an accepted state. */
   extract(doc: Y.Doc, now: Date): Projection;
+  /**
+   * The projection of the same scope as `previous`, read again from `doc`
+   * (with several nodes, a commit may learn of other nodes' changes just
+   * before it writes). Without it, `extract` is called.
+   */
+  reextract?(doc: Y.Doc, previous: Projection, now: Date): Projection;
   /** Writes the projection, inside the transaction that stores the updates. */
   project(
     trx: Transaction<Database>,

@@ -1,5 +1,5 @@
 /** Persistence of live documents: the append-only update log and the compacted snapshots. */
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../schema/types.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -60,4 +60,55 @@ export async function writeSnapshot(trx: Q, docName: string, state: Uint8Array, 
     )
     .execute();
   await trx.deleteFrom('doc_updates').where('doc_name', '=', docName).where('id', '<=', lastUpdateId).execute();
+}
+
+/**
+ * Takes each document's transaction-scoped advisory lock (PostgreSQL),
+ * in one global order so that two nodes never deadlock. While held, no other
+ * node appends to, projects or compacts these documents; ids of one
+ * document's log rows therefore follow the order of their commits.
+ */
+export async function lockDocs(trx: Q, docNames: string[]): Promise<void> {
+  if (docNames.length === 0) return;
+  await sql`
+    select pg_advisory_xact_lock(h)
+    from (select distinct hashtextextended(n, 0) as h from unnest(${docNames}::text[]) as n order by h) as locks
+  `.execute(trx);
+}
+
+/** What a node holding a document lacks: a newer snapshot (another node compacted), then newer log rows. */
+export interface StoredSince {
+  snapshot: { state: Uint8Array; lastUpdateId: number } | null;
+  updates: Array<{ id: number; update: Uint8Array }>;
+}
+
+/**
+ * For each document, what was stored after the given log id: the snapshot if
+ * it covers more than that id, and the log rows after both. One query for
+ * all the documents.
+ */
+export async function readStoredSince(db: Q, since: Map<string, number>): Promise<Map<string, StoredSince>> {
+  const out = new Map<string, StoredSince>();
+  if (since.size === 0) return out;
+  const names = [...since.keys()];
+  const ids = names.map((n) => String(since.get(n)!));
+  const { rows } = await sql<{ doc_name: string; kind: 's' | 'u'; id: string; bytes: Uint8Array }>`
+    with s as (select * from unnest(${names}::text[], ${ids}::bigint[]) as s(name, since))
+    select d.doc_name, 's' as kind, d.last_update_id as id, d.state as bytes
+      from doc_snapshots d join s on d.doc_name = s.name and d.last_update_id > s.since
+    union all
+    select u.doc_name, 'u' as kind, u.id, u.update as bytes
+      from doc_updates u join s on u.doc_name = s.name and u.id > s.since
+    order by 1, 2, 3
+  `.execute(db);
+  for (const r of rows) {
+    let entry = out.get(r.doc_name);
+    if (!entry) {
+      entry = { snapshot: null, updates: [] };
+      out.set(r.doc_name, entry);
+    }
+    if (r.kind === 's') entry.snapshot = { state: new Uint8Array(r.bytes), lastUpdateId: Number(r.id) };
+    else entry.updates.push({ id: Number(r.id), update: new Uint8Array(r.bytes) });
+  }
+  return out;
 }

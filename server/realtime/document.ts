@@ -19,7 +19,7 @@ import { AppError, badRequest, forbidden } from '../http/app-error.ts';
 import type { User } from '../users/user.ts';
 import type { Committer } from './committer.ts';
 import type { DocKind, KeyChange, SharedType, TypeChange } from './doc-kind.ts';
-import type { StoredDoc } from './doc-store.repository.ts';
+import type { StoredDoc, StoredSince } from './doc-store.repository.ts';
 import { type AwarenessEntry, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.ts';
 
 /** Stored bytes (snapshot + log + pending) a document may reach; updates beyond are refused. */
@@ -28,6 +28,8 @@ export const MAX_DOC_BYTES = 16 * 1024 * 1024;
 export const MAX_AWARENESS_STATE_BYTES = 8 * 1024;
 
 const SCRATCH_ORIGIN = Symbol('scratch');
+/** Origin of changes stored by another node (several nodes): forwarded to every local peer, never published again. */
+export const REMOTE_ORIGIN = Symbol('remote');
 
 /** A connection as a document sees it. */
 export interface DocPeer {
@@ -77,6 +79,11 @@ export class LiveDocument {
   private capture: Capture | null = null;
   private chain: Promise<unknown> = Promise.resolve();
   private destroyed = false;
+  /** A remote update waits for changes not received yet: `scratch` is rebuilt once they arrive. */
+  private scratchBehind = false;
+  /** Several nodes: called with each update this node stored, and with its own clients' awareness changes. */
+  onStored: ((id: number, update: Uint8Array) => void) | null = null;
+  onLocalAwareness: ((payload: Uint8Array) => void) | null = null;
 
   constructor(
     readonly name: string,
@@ -108,8 +115,11 @@ export class LiveDocument {
           for (const id of [...added, ...updated]) origin.awarenessIds.add(id);
           for (const id of removed) origin.awarenessIds.delete(id);
         }
-        const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+        const payload = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+        const frame = encodeAwareness(payload);
         for (const peer of this.peers) peer.send(frame);
+        // A local client's change (or its leaving, origin null) goes to the other nodes; a timeout does not.
+        if (origin === null || isPeer(origin)) this.onLocalAwareness?.(payload);
       },
     );
   }
@@ -150,6 +160,19 @@ export class LiveDocument {
     }
     awarenessProtocol.applyAwarenessUpdate(this.awareness, payload, peer);
     return true;
+  }
+
+  /** Awareness of this node's own clients, for a node that just loaded the document; null when none. */
+  localAwareness(): Uint8Array | null {
+    const ids: number[] = [];
+    for (const peer of this.peers) for (const id of peer.awarenessIds) if (this.awareness.getStates().has(id)) ids.push(id);
+    return ids.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids) : null;
+  }
+
+  /** Applies another node's clients' awareness change; it reaches every local peer. */
+  applyRemoteAwareness(payload: Uint8Array): void {
+    if (this.destroyed) return;
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, payload, REMOTE_ORIGIN);
   }
 
   closeAll(code: DocCloseCode, reason: string, filter: (p: DocPeer) => boolean = () => true): void {
@@ -232,10 +255,64 @@ export class LiveDocument {
   committed(update: Uint8Array, id: number, origin: unknown): void {
     this.pending.shift();
     this.pendingBytes -= update.length;
-    this.lastUpdateId = id;
+    this.lastUpdateId = Math.max(this.lastUpdateId, id);
     this.logRows++;
     this.storedBytes += update.length;
-    if (!this.destroyed) Y.applyUpdate(this.doc, update, origin);
+    if (this.destroyed) return;
+    Y.applyUpdate(this.doc, update, origin);
+    this.onStored?.(id, update);
+  }
+
+  // -- several nodes ---------------------------------------------------------
+
+  /**
+   * Applies an update another node stored: to the durable state (and so to
+   * every local peer) and to the scratch copy, so that later local updates
+   * are validated against it. Yjs makes a repeated update a no-op.
+   */
+  applyRemote(update: Uint8Array): void {
+    if (this.destroyed) return;
+    Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
+    this.logRows++;
+    this.storedBytes += update.length;
+    // The projection this node wrote last no longer describes the document.
+    this.projectedKey = null;
+    const store = this.doc.store;
+    if (store.pendingStructs !== null || store.pendingDs !== null) {
+      // It builds on changes not received yet; `scratch` must not hold a gap, or every local update would look incomplete.
+      this.scratchBehind = true;
+    } else if (this.scratchBehind) {
+      this.scratchBehind = false;
+      this.rebuildScratch();
+    } else {
+      Y.applyUpdate(this.scratch, update, REMOTE_ORIGIN);
+    }
+  }
+
+  /** Applies what the store holds beyond `lastUpdateId` (read by `readStoredSince`); true when anything was new. */
+  catchUp(stored: StoredSince | undefined): boolean {
+    if (!stored || this.destroyed) return false;
+    let applied = false;
+    if (stored.snapshot && stored.snapshot.lastUpdateId > this.lastUpdateId) {
+      this.applyRemote(stored.snapshot.state);
+      this.lastUpdateId = stored.snapshot.lastUpdateId;
+      this.logRows = 0;
+      this.storedBytes = stored.snapshot.state.length;
+      applied = true;
+    }
+    for (const row of stored.updates) {
+      if (row.id <= this.lastUpdateId) continue;
+      this.applyRemote(row.update);
+      this.lastUpdateId = row.id;
+      applied = true;
+    }
+    return applied;
+  }
+
+  /** The projection of the accepted state now, for a commit that learnt of other nodes' changes. */
+  reextract(previous: unknown): unknown {
+    const now = this.ctx.now();
+    return this.kind.reextract ? this.kind.reextract(this.scratch, previous, now) : this.kind.extract(this.scratch, now);
   }
 
   /** Storing failed: forget what was pending and make writers re-send it (Yjs sync) on reconnect. */
@@ -251,6 +328,11 @@ export class LiveDocument {
   compacted(stateBytes: number): void {
     this.logRows = 0;
     this.storedBytes = stateBytes;
+  }
+
+  /** A remote update waits for changes this node has not received (the hub reconciles with the log). */
+  get behind(): boolean {
+    return this.scratchBehind;
   }
 
   get hasPending(): boolean {
@@ -275,7 +357,7 @@ export class LiveDocument {
   /** A scratch copy: the durable state plus the pending updates, reporting every change it undergoes. */
   private newScratch(): Y.Doc {
     const scratch = this.newDoc();
-    Y.applyUpdate(scratch, Y.encodeStateAsUpdate(this.doc));
+    Y.applyUpdate(scratch, integratedState(this.doc));
     for (const u of this.pending) Y.applyUpdate(scratch, u);
     for (const name of Object.keys(this.kind.roots)) {
       scratch.share.get(name)!.observeDeep((events) => {
@@ -332,6 +414,26 @@ export function toTypeChange(root: string, ev: Y.YEvent<SharedType>): TypeChange
     for (const item of ev.changes.added) added.push(...item.content.getContent());
   }
   return { root, target, keys, listChanged, added };
+}
+
+/**
+ * The document's state without the parts Yjs holds back for missing
+ * dependencies (`encodeStateAsUpdate` includes them). With several nodes, a
+ * remote update can wait for another one for a moment; local clients never
+ * saw such a part, so the scratch copy must not hold it either.
+ */
+function integratedState(doc: Y.Doc): Uint8Array {
+  const store = doc.store;
+  const { pendingStructs, pendingDs } = store;
+  if (pendingStructs === null && pendingDs === null) return Y.encodeStateAsUpdate(doc);
+  store.pendingStructs = null;
+  store.pendingDs = null;
+  try {
+    return Y.encodeStateAsUpdate(doc);
+  } finally {
+    store.pendingStructs = pendingStructs;
+    store.pendingDs = pendingDs;
+  }
 }
 
 function isPeer(x: unknown): x is DocPeer {

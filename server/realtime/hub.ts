@@ -12,9 +12,10 @@ import { AppError, forbidden, notFound } from '../http/app-error.ts';
 import type { User } from '../users/user.ts';
 import { Committer } from './committer.ts';
 import { Connection, type WebSocketLike } from './connection.ts';
+import type { BusMessage, DocBus } from './doc-bus.ts';
 import type { DocKind } from './doc-kind.ts';
 import type { DocKindRegistry } from './doc-kinds.ts';
-import { loadStoredDoc } from './doc-store.repository.ts';
+import { loadStoredDoc, readStoredSince } from './doc-store.repository.ts';
 import { LiveDocument } from './document.ts';
 import { findLiveSessions } from './live-session.repository.ts';
 import type { RealtimeConfig } from './realtime-config.ts';
@@ -44,22 +45,46 @@ export class DocHub {
   private readonly stopRevoked: () => void;
   private rechecking = false;
   private closed = false;
+  private readonly reconcileTimer: NodeJS.Timeout | null = null;
+  private reconciling: Promise<void> | null = null;
+  private reconcileAgain = false;
 
+  /**
+   * With a bus (several nodes on one PostgreSQL), documents held by several
+   * nodes stay in step: stored updates and clients' awareness travel over
+   * the bus, commits and compactions take per-document advisory locks, and
+   * each node reconciles with the log every `reconcileMs` and when Redis
+   * comes back.
+   */
   constructor(
     private readonly ctx: AppContext,
     private readonly kinds: DocKindRegistry,
+    private readonly bus: DocBus | null = null,
   ) {
     this.config = ctx.config.realtime;
     this.decoder = new UpdateDecoder(this.config.decodeTimeoutMs);
-    this.committer = new Committer(ctx, this.config.commitWindowMs, this.config.compactAfterUpdates);
-    this.stopRevoked = ctx.sessionEvents.onRevoked((ids) => {
-      const ended = new Set(ids);
-      for (const c of [...this.connections]) {
-        if (ended.has(c.sessionId)) c.close(DOC_CLOSE.unauthenticated, 'The session ended');
-      }
-    });
+    this.committer = new Committer(ctx, this.config.commitWindowMs, this.config.compactAfterUpdates, bus !== null);
+    this.stopRevoked = ctx.sessionEvents.onRevoked((ids) => this.closeSessions(ids));
     this.recheckTimer = setInterval(() => void this.recheckSessions(), this.config.sessionRecheckMs);
     this.recheckTimer.unref();
+    if (bus) {
+      bus.onReconnect(() => {
+        void this.reconcile();
+        for (const entry of this.docs.values()) if (entry.doc) this.announce(entry.doc);
+      });
+      this.reconcileTimer = setInterval(() => void this.reconcile(), this.config.reconcileMs);
+      this.reconcileTimer.unref();
+    }
+  }
+
+  /** True when this node shares its documents with others through the bus. */
+  get clustered(): boolean {
+    return this.bus !== null;
+  }
+
+  /** The bus connection, for readiness: null without a bus. */
+  get busConnected(): boolean | null {
+    return this.bus ? this.bus.connected : null;
   }
 
   get maxMessageBytes(): number {
@@ -166,6 +191,11 @@ export class DocHub {
    * reconnects and gets its new access).
    */
   async recheckAccess(name: string): Promise<void> {
+    this.bus?.publish(name, { kind: 'recheck', node: this.bus.nodeId });
+    await this.recheckLocal(name);
+  }
+
+  private async recheckLocal(name: string): Promise<void> {
     const conns = [...this.connections].filter((c) => c.doc.name === name);
     for (const c of conns) {
       const access = await c.doc.kind.access(this.ctx, c.user, c.doc.id);
@@ -197,6 +227,8 @@ export class DocHub {
     await this.flush();
     this.closed = true;
     clearInterval(this.recheckTimer);
+    if (this.reconcileTimer) clearInterval(this.reconcileTimer);
+    await this.reconciling;
     this.stopRevoked();
     const entries = [...this.docs.values()];
     for (const entry of entries) {
@@ -208,8 +240,100 @@ export class DocHub {
   }
 
   private async load(target: Pick<DocTarget, 'name' | 'kind' | 'id'>): Promise<LiveDocument> {
-    const stored = await loadStoredDoc(this.ctx.db, target.name);
-    return new LiveDocument(target.name, target.id, target.kind, stored, this.ctx, this.committer);
+    const bus = this.bus;
+    if (!bus) {
+      const stored = await loadStoredDoc(this.ctx.db, target.name);
+      return new LiveDocument(target.name, target.id, target.kind, stored, this.ctx, this.committer);
+    }
+    // Subscribed before reading the store, so nothing stored in between is missed; what arrives early waits.
+    let doc: LiveDocument | null = null;
+    const early: BusMessage[] = [];
+    await bus.subscribe(target.name, (msg) => (doc ? this.onBusMessage(doc, msg) : early.push(msg)));
+    try {
+      const stored = await loadStoredDoc(this.ctx.db, target.name);
+      doc = new LiveDocument(target.name, target.id, target.kind, stored, this.ctx, this.committer);
+    } catch (err) {
+      await bus.unsubscribe(target.name);
+      throw err;
+    }
+    const loaded: LiveDocument = doc;
+    loaded.onStored = (id, update) => bus.publish(loaded.name, { kind: 'update', node: bus.nodeId, id, update });
+    loaded.onLocalAwareness = (payload) => bus.publish(loaded.name, { kind: 'awareness', node: bus.nodeId, payload });
+    for (const msg of early) this.onBusMessage(loaded, msg);
+    bus.publish(loaded.name, { kind: 'awareness-query', node: bus.nodeId });
+    return loaded;
+  }
+
+  /** Another node's message about a document this node holds. */
+  private onBusMessage(doc: LiveDocument, msg: BusMessage): void {
+    switch (msg.kind) {
+      case 'update':
+        if (msg.id <= doc.lastUpdateId) return;
+        doc.applyRemote(msg.update);
+        // A gap (a message lost while Redis was away): the log has what is missing.
+        if (doc.behind) void this.reconcile();
+        return;
+      case 'awareness':
+        doc.applyRemoteAwareness(msg.payload);
+        return;
+      case 'awareness-query': {
+        const mine = doc.localAwareness();
+        if (mine && this.bus) this.bus.publish(doc.name, { kind: 'awareness', node: this.bus.nodeId, payload: mine });
+        return;
+      }
+      case 'recheck':
+        void this.recheckLocal(doc.name).catch((err: unknown) => this.ctx.log.warn({ err, doc: doc.name }, 're-checking access failed'));
+        return;
+      case 'revoked':
+        return;
+      default: {
+        const never: never = msg;
+        throw new Error(`unknown bus message ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /** Tells the other nodes who is here, and asks who is there (after Redis came back). */
+  private announce(doc: LiveDocument): void {
+    const bus = this.bus;
+    if (!bus) return;
+    const mine = doc.localAwareness();
+    if (mine) bus.publish(doc.name, { kind: 'awareness', node: bus.nodeId, payload: mine });
+    bus.publish(doc.name, { kind: 'awareness-query', node: bus.nodeId });
+  }
+
+  /**
+   * Applies what other nodes stored that this node has not received (lost
+   * pub/sub messages, a Redis outage): one query for every loaded document.
+   */
+  reconcile(): Promise<void> {
+    if (this.reconciling) {
+      this.reconcileAgain = true;
+      return this.reconciling;
+    }
+    this.reconciling = (async () => {
+      try {
+        do {
+          this.reconcileAgain = false;
+          const loaded = [...this.docs.values()].map((e) => e.doc).filter((d): d is LiveDocument => d !== null);
+          if (loaded.length === 0) return;
+          const since = await readStoredSince(this.ctx.db, new Map(loaded.map((d) => [d.name, d.lastUpdateId])));
+          for (const doc of loaded) doc.catchUp(since.get(doc.name));
+        } while (this.reconcileAgain && !this.closed);
+      } catch (err) {
+        this.ctx.log.warn({ err }, 'reconciling live documents with the log failed');
+      } finally {
+        this.reconciling = null;
+      }
+    })();
+    return this.reconciling;
+  }
+
+  private closeSessions(ids: string[]): void {
+    const ended = new Set(ids);
+    for (const c of [...this.connections]) {
+      if (ended.has(c.sessionId)) c.close(DOC_CLOSE.unauthenticated, 'The session ended');
+    }
   }
 
   private unload(entry: DocEntry, doc: LiveDocument): Promise<void> {
@@ -221,6 +345,7 @@ export class DocHub {
       } finally {
         doc.destroy();
         if (this.docs.get(doc.name) === entry) this.docs.delete(doc.name);
+        await this.bus?.unsubscribe(doc.name);
       }
     })();
     return entry.unloading;

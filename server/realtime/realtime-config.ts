@@ -16,6 +16,12 @@ export const DEFAULT_UNLOAD_DELAY_MS = 30_000;
 export const DEFAULT_SESSION_RECHECK_MS = 5_000;
 /** Decoding one untrusted update may take at most this long before its worker is replaced. */
 export const DEFAULT_DECODE_TIMEOUT_MS = 2_000;
+/**
+ * With several nodes (REDIS_URL on PostgreSQL), each node compares the
+ * documents it holds with the stored log this often and applies what
+ * Redis did not deliver (DOC_RECONCILE_MS).
+ */
+export const DEFAULT_RECONCILE_MS = 2_000;
 
 export interface RealtimeConfig {
   maxMessageBytes: number;
@@ -24,6 +30,7 @@ export interface RealtimeConfig {
   unloadDelayMs: number;
   sessionRecheckMs: number;
   decodeTimeoutMs: number;
+  reconcileMs: number;
 }
 
 function positiveInt(env: Record<string, string | undefined>, key: string, fallback: number, min = 1): number {
@@ -42,5 +49,6 @@ export function loadRealtimeConfig(env: Record<string, string | undefined>): Rea
     unloadDelayMs: positiveInt(env, 'DOC_UNLOAD_DELAY_MS', DEFAULT_UNLOAD_DELAY_MS, 0),
     sessionRecheckMs: positiveInt(env, 'DOC_SESSION_RECHECK_MS', DEFAULT_SESSION_RECHECK_MS, 100),
     decodeTimeoutMs: positiveInt(env, 'DOC_DECODE_TIMEOUT_MS', DEFAULT_DECODE_TIMEOUT_MS, 10),
+    reconcileMs: positiveInt(env, 'DOC_RECONCILE_MS', DEFAULT_RECONCILE_MS, 50),
   };
 }
