@@ -85,7 +85,9 @@ describe('three nodes on one database and one Redis', () => {
       await new Promise((r) => setTimeout(r, 10));
     }
     // Concurrent writes of one field on three nodes, then one on node 2 after it has seen them all.
-    cs.forEach((c, i) => c.doc.getMap(CUSTOMER_ROOTS.fields).set('industry', `industry ${i}`));
+    cs.forEach((c, i) => {
+      c.doc.getMap(CUSTOMER_ROOTS.fields).set('industry', `industry ${i}`);
+    });
     await until(
       () => cs.every((c) => followupIds(c.doc).length === written.length),
       'every client has every follow-up',
