@@ -41,8 +41,8 @@ const followupIds = (doc: Y.Doc) =>
     .sort();
 
 beforeAll(async () => {
-  // The periodic session re-check is off (10 min): only the relay between nodes can close a connection at once.
-  cluster = await startCluster({ nodes: 3, env: { DOC_SESSION_RECHECK_MS: '600000' } });
+  // The periodic session re-check and log reconciliation are off (10 min): only Redis carries changes between nodes here.
+  cluster = await startCluster({ nodes: 3, env: { DOC_SESSION_RECHECK_MS: '600000', DOC_RECONCILE_MS: '600000' } });
   nodes = cluster.nodes;
   ({ manager, reps, teamId } = await cluster.withContext(async (ctx) => {
     const team = await seedTeam(ctx);
