@@ -8,8 +8,8 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Logger } from 'pino';
 import { createClient } from 'redis';
 
-/** Stream name shared by every node of one deployment. */
-export const SOCKET_IO_STREAM = 'tandem:socket.io';
+/** The stream (and the pub/sub channel prefix) shared by every node of one deployment, under REDIS_PREFIX. */
+export const socketIoStream = (prefix: string) => `${prefix}socket.io`;
 /** Upper bound of the stream's length (Redis trims it approximately). */
 export const SOCKET_IO_STREAM_MAX_LEN = 10_000;
 /** How long one blocking read of the stream waits; also bounds how long a closed node's reader lingers. */
@@ -17,21 +17,49 @@ export const SOCKET_IO_STREAM_BLOCK_MS = 1000;
 
 export interface RedisAdapterHandle {
   adapter: ReturnType<typeof createAdapter>;
+  /** Whether the connection to Redis is up now: when it is not, other nodes cannot be reached. */
+  isReady(): boolean;
+  /** Calls `listener` each time the connection comes back after a loss; returns the unsubscribe. */
+  onReconnect(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
-export async function connectRedisAdapter(url: string, log: Logger): Promise<RedisAdapterHandle> {
+export async function connectRedisAdapter(url: string, prefix: string, log: Logger): Promise<RedisAdapterHandle> {
   const client = createClient({ url });
-  client.on('error', (err: unknown) => log.warn({ err }, 'redis connection error'));
+  // The client retries every few seconds while Redis is away: one warning per outage, not one per attempt.
+  let lost = false;
+  client.on('error', (err: unknown) => {
+    if (!lost) log.warn({ err }, 'redis connection lost; Socket.IO broadcasts are held until it is back');
+    lost = true;
+  });
   await client.connect();
+  const reconnectListeners = new Set<() => void>();
+  // 'ready' follows every (re)connection; the first one happened inside connect().
+  client.on('ready', () => {
+    if (lost) log.info('redis connection is back');
+    lost = false;
+    for (const listener of reconnectListeners) listener();
+  });
+  const name = socketIoStream(prefix);
   return {
     adapter: createAdapter(client, {
-      streamName: SOCKET_IO_STREAM,
+      streamName: name,
+      // Requests between nodes (presence lists) go over pub/sub: keep them apart per deployment too.
+      channelPrefix: name,
+      sessionKeyPrefix: `${prefix}sio:session:`,
       maxLen: SOCKET_IO_STREAM_MAX_LEN,
       blockTimeInMs: SOCKET_IO_STREAM_BLOCK_MS,
     }),
+    isReady: () => client.isReady,
+    onReconnect(listener) {
+      reconnectListeners.add(listener);
+      return () => reconnectListeners.delete(listener);
+    },
     async close() {
-      if (client.isOpen) await client.close();
+      reconnectListeners.clear();
+      // A graceful close waits for queued commands, which never drain while Redis is away.
+      if (client.isReady) await client.close();
+      else if (client.isOpen) client.destroy();
     },
   };
 }

@@ -9,8 +9,7 @@ import { Server } from 'socket.io';
 import { SOCKET_IO_PATH } from '../../schema/wire/socket-events.ts';
 import { validateSessionToken } from '../auth/session.service.ts';
 import type { AppContext } from '../context.ts';
-import { registerPresenceHandlers } from './presence.handlers.ts';
-import { PresenceRegistry } from './presence-registry.ts';
+import { createPresence } from './presence.handlers.ts';
 import { connectRedisAdapter, type RedisAdapterHandle } from './redis-adapter.ts';
 import { authenticateHandshake, handshakeError, socketOriginCheck } from './socket-auth.ts';
 import { TokenBucket } from './socket-rate-limit.ts';
@@ -45,15 +44,15 @@ export interface SocketServerHandle {
   close(): Promise<void>;
 }
 
-/** Attaches the Socket.IO server; with a Redis URL (config or options), through the Redis Streams adapter. */
+/** Attaches the Socket.IO server; with a Redis URL (config or options), through the Redis Streams adapter under REDIS_PREFIX. */
 export async function startSocketServer(
   ctx: AppContext,
   httpServer: HttpServer,
   opts: SocketServerOptions = {},
 ): Promise<SocketServerHandle> {
   const redisUrl = opts.redisUrl ?? ctx.config.redisUrl;
-  const redis = redisUrl ? await connectRedisAdapter(redisUrl, ctx.log) : null;
-  const handle = attachSocketServer(ctx, httpServer, opts, redis?.adapter);
+  const redis = redisUrl ? await connectRedisAdapter(redisUrl, ctx.config.redisPrefix, ctx.log) : undefined;
+  const handle = attachSocketServer(ctx, httpServer, opts, redis);
   return {
     ...handle,
     async close() {
@@ -67,7 +66,7 @@ export function attachSocketServer(
   ctx: AppContext,
   httpServer: HttpServer,
   opts: SocketServerOptions = {},
-  adapter?: RedisAdapterHandle['adapter'],
+  redis?: Omit<RedisAdapterHandle, 'close'>,
 ): SocketServerHandle {
   const rule = {
     burst: opts.eventBurst ?? SOCKET_EVENT_BURST,
@@ -81,9 +80,9 @@ export function attachSocketServer(
     // Other upgrade paths (/yjs/…) belong to the document hub: never destroy them.
     destroyUpgrade: false,
     cors: { origin: false },
-    ...(adapter ? { adapter } : {}),
+    ...(redis ? { adapter: redis.adapter } : {}),
   });
-  const registry = new PresenceRegistry();
+  const presence = createPresence(ctx, io, redis);
   const socketsPerUser = new Map<string, number>();
 
   io.use(async (socket, next) => {
@@ -135,7 +134,7 @@ export function attachSocketServer(
       }
       next();
     });
-    registerPresenceHandlers(ctx, io, registry, socket);
+    presence.register(socket);
     socket.on('disconnect', () => {
       const n = (socketsPerUser.get(userId) ?? 1) - 1;
       if (n <= 0) socketsPerUser.delete(userId);
@@ -196,6 +195,7 @@ export function attachSocketServer(
       clearInterval(timer);
       offRevoked();
       offTransport();
+      presence.close();
       // `local`: with the Redis adapter, a plain disconnectSockets would reach every node.
       io.local.disconnectSockets(true);
       // Closes the engine and the adapter; the HTTP server itself is closed by startServer.

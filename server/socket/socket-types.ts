@@ -1,5 +1,5 @@
 import type { Server, Socket } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../schema/wire/socket-events.ts';
+import type { ClientToServerEvents, PresenceUser, ServerToClientEvents } from '../../schema/wire/socket-events.ts';
 import type { Role } from '../../schema/wire/user.ts';
 import type { TokenBucket } from './socket-rate-limit.ts';
 
@@ -19,8 +19,11 @@ export interface SocketData {
   refusals: number;
 }
 
-// biome-ignore lint/complexity/noBannedTypes: Socket.IO's slot for server-to-server events; we have none.
-type InterServerEvents = {};
+/** Between nodes, through the Redis adapter (never from clients). */
+export interface InterServerEvents {
+  /** Each other node answers with the users of its own sockets in a presence room. */
+  'presence:users': (room: string, ack: (users: PresenceUser[]) => void) => void;
+}
 
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

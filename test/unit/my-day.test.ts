@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePresenceResource } from '../../schema/wire/socket-events.ts';
-import { PresenceRegistry } from '../../server/socket/presence-registry.ts';
+import { presenceList, presenceRoom, presenceUsersOf, resourceOfRoom } from '../../server/socket/presence-list.ts';
 import { TokenBucket } from '../../server/socket/socket-rate-limit.ts';
 import { bucketMyDay, canEditTask, canSeeTask, dayBounds, isValidTimeZone } from '../../server/tasks/task.ts';
 
@@ -66,17 +66,25 @@ describe('socket rules', () => {
     expect(b.take(500)).toBe(false);
   });
 
-  it('presence registry counts a user once across tabs', () => {
-    const r = new PresenceRegistry();
-    expect(r.join('room', { id: 'u', name: 'U' }, 's1')).toBe(true);
-    expect(r.join('room', { id: 'u', name: 'U' }, 's2')).toBe(false);
-    expect(r.join('room', { id: 'a', name: 'A' }, 's3')).toBe(true);
-    expect(r.users('room').map((x) => x.name)).toEqual(['A', 'U']);
-    expect(r.leave('room', 'u', 's1')).toBe(false);
-    expect(r.leave('room', 'u', 's2')).toBe(true);
-    expect(r.leave('room', 'u', 's2')).toBe(false);
-    expect(r.leave('room', 'a', 's3')).toBe(true);
-    expect(r.roomCount).toBe(0);
+  it('presence list: a user once across tabs and nodes, sorted by name then id; only well-formed answers', () => {
+    const list = presenceList([
+      { id: 'u', name: 'U' },
+      { id: 'b', name: 'A' },
+      { id: 'u', name: 'U' },
+      { id: 'a', name: 'A' },
+    ]);
+    expect(list).toEqual([
+      { id: 'a', name: 'A' },
+      { id: 'b', name: 'A' },
+      { id: 'u', name: 'U' },
+    ]);
+    expect(presenceUsersOf([{ id: 'x', name: 'X' }, { id: 1, name: 'Y' }, null, 'z'])).toEqual([{ id: 'x', name: 'X' }]);
+    expect(presenceUsersOf('not a list')).toEqual([]);
+    const id = '0b6f3c2e-8a1d-4c3b-9f2e-1a2b3c4d5e6f';
+    expect(resourceOfRoom(presenceRoom(id, `board:${id}`))).toBe(`board:${id}`);
+    expect(resourceOfRoom(presenceRoom(id, 'customers'))).toBe('customers');
+    expect(resourceOfRoom(`user:${id}`)).toBeNull();
+    expect(resourceOfRoom(`presence:${id}:team:${id}`)).toBeNull();
   });
 
   it('presence resource grammar', () => {
