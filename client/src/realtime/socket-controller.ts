@@ -39,6 +39,9 @@ let shared: SharedConnection | null = null;
 function open(): SharedConnection {
   const socket: TandemSocket = io({
     path: SOCKET_IO_PATH,
+    // WebSocket only (live documents need it anyway): any node behind a balancer can serve any
+    // connection, with no sticky sessions (long-polling would need every request on one node).
+    transports: ['websocket'],
     withCredentials: true,
     reconnectionDelay: RECONNECT_DELAY_MS,
     reconnectionDelayMax: RECONNECT_DELAY_MAX_MS,
