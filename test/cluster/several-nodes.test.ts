@@ -4,8 +4,8 @@
  * converge, each update stored once and the row projected from everything;
  * awareness crosses nodes; a board move on one node reaches a viewer on
  * another and its row; an assignment made through one node notifies the
- * rep's tab on another; a session ended on one node closes its live
- * connections on the others.
+ * rep's tab on another; an archive on one node re-checks open tabs on the
+ * others; a session ended on one node closes its live connections on the others.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -188,6 +188,17 @@ describe('three nodes on one database and one Redis', () => {
     expect((await call(nodes[0]!, cookie).send('POST', '/api/auth/logout', {})).status).toBeLessThan(300);
     await until(() => c.closes.some((e) => e.code === 4401), 'the connection on node 3 closed', 20, 10_000);
     c.provider.disconnect();
+  }, 30_000);
+
+  it('archiving on node 1 makes a rep’s open tab on node 2 read-only at once', async () => {
+    const customerId = await cluster.withContext((ctx) => seedCustomer(ctx, teamId, 'Archived Co'));
+    const c = connect(nodes[1]!.wsBase, customerDocName(customerId), await nodes[1]!.signIn(reps[0]!.email));
+    clients.push(c);
+    await c.synced();
+    const res = await call(nodes[0]!, await nodes[0]!.signIn(manager.email)).send('POST', `/api/customers/${customerId}/archive`, {});
+    expect(res.status).toBe(200);
+    // Access changed: node 2 closes the connection (4001) and the client reconnects read-only.
+    await until(() => c.closes.some((e) => e.code === 4001), 'the connection on node 2 re-checked', 20, 10_000);
   }, 30_000);
 
   it('/readyz reports the database and Redis on every node', async () => {
