@@ -14,7 +14,8 @@ import { type RunningServer, startServer } from '../../server/server.ts';
 import { PRESENCE_QUERY_TIMEOUT_MS, PRESENCE_SETTLE_MS } from '../../server/socket/presence.handlers.ts';
 import type { User } from '../../server/users/user.ts';
 import { createTestContext, login, seedTeam, seedUser, type TestContext } from '../helpers/context.ts';
-import { PrivateRedis, type SharedRedis, sharedRedis } from '../helpers/redis.ts';
+import { PrivateRedis } from '../helpers/cluster.ts';
+import { type SharedRedis, sharedRedis } from '../helpers/redis.ts';
 import { type ClientSocket, connect, emitWithAck, Recorder } from './socket-helpers.ts';
 
 let t: TestContext;
