@@ -14,23 +14,28 @@ export interface StoredDoc {
   bytes: number;
 }
 
+/**
+ * The stored document: its snapshot and the log rows after it. One statement,
+ * so that a compaction committing meanwhile (by another node) cannot make the
+ * rows read miss those the snapshot read does not cover.
+ */
 export async function loadStoredDoc(db: Q, docName: string): Promise<StoredDoc> {
-  const snap = await db
-    .selectFrom('doc_snapshots')
-    .select(['state', 'last_update_id'])
-    .where('doc_name', '=', docName)
-    .executeTakeFirst();
-  const after = snap ? Number(snap.last_update_id) : 0;
-  const rows = await db
-    .selectFrom('doc_updates')
-    .select(['id', 'update'])
-    .where('doc_name', '=', docName)
-    .where('id', '>', after)
-    .orderBy('id')
-    .execute();
-  const updates = rows.map((r) => new Uint8Array(r.update));
-  const snapshot = snap ? new Uint8Array(snap.state) : null;
-  const last = rows.length > 0 ? Number(rows[rows.length - 1]!.id) : after;
+  const { rows } = await sql<{ kind: 's' | 'u'; id: string; bytes: Uint8Array }>`
+    with snap as (select state, last_update_id from doc_snapshots where doc_name = ${docName})
+    select 's' as kind, last_update_id as id, state as bytes from snap
+    union all
+    select 'u' as kind, u.id, u.update as bytes from doc_updates u
+      where u.doc_name = ${docName} and u.id > coalesce((select last_update_id from snap), 0)
+    order by 1, 2
+  `.execute(db);
+  let snapshot: Uint8Array | null = null;
+  let last = 0;
+  const updates: Uint8Array[] = [];
+  for (const r of rows) {
+    if (r.kind === 's') snapshot = new Uint8Array(r.bytes);
+    else updates.push(new Uint8Array(r.bytes));
+    last = Math.max(last, Number(r.id));
+  }
   const bytes = (snapshot?.length ?? 0) + updates.reduce((n, u) => n + u.length, 0);
   return { snapshot, updates, lastUpdateId: last, bytes };
 }
