@@ -9,10 +9,10 @@ import { toUserDto } from '../users/user.ts';
 import { findUserByLogin } from '../users/user.repository.ts';
 import { clearSessionCookie, requireUser, setSessionCookie } from './auth.middleware.ts';
 import { dummyPasswordHash, verifyPassword } from './password.ts';
-import { RateLimiter } from './rate-limit.ts';
+import { rateLimitFor } from './rate-limit.ts';
 import { createSession, endSession, endUserSessions } from './session.service.ts';
 
-/** Failed sign-ins allowed per account, and attempts per address, in one window. */
+/** Failed sign-ins allowed per account, and attempts per address, in one window (across all nodes with REDIS_URL). */
 export const LOGIN_ACCOUNT_LIMIT = { max: 5, windowMs: 15 * 60 * 1000 };
 export const LOGIN_ADDRESS_LIMIT = { max: 30, windowMs: 15 * 60 * 1000 };
 
@@ -29,8 +29,8 @@ function clientAddress(c: Context, trustProxy: boolean): string {
 }
 
 export function authRoutes(ctx: AppContext) {
-  const perAccount = new RateLimiter(LOGIN_ACCOUNT_LIMIT);
-  const perAddress = new RateLimiter(LOGIN_ADDRESS_LIMIT);
+  const perAccount = rateLimitFor(ctx.config, ctx.log, 'login-account', LOGIN_ACCOUNT_LIMIT);
+  const perAddress = rateLimitFor(ctx.config, ctx.log, 'login-address', LOGIN_ADDRESS_LIMIT);
   const invalid = () => new AppError('invalid_credentials', 401, 'Wrong e-mail or password');
 
   return new Hono<HonoEnv>()
@@ -39,22 +39,22 @@ export function authRoutes(ctx: AppContext) {
       const now = ctx.now().getTime();
       const account = body.email.toLowerCase();
       const address = clientAddress(c, ctx.config.trustProxy);
-      const wait = Math.max(perAccount.retryAfter(account, now), perAddress.retryAfter(address, now));
+      const wait = Math.max(...(await Promise.all([perAccount.retryAfter(account, now), perAddress.retryAfter(address, now)])));
       if (wait > 0) {
         throw new AppError('rate_limited', 429, 'Too many sign-in attempts; try again later', undefined, {
           'Retry-After': String(Math.ceil(wait / 1000)),
         });
       }
-      perAddress.hit(address, now);
+      await perAddress.hit(address, now);
       const found = await findUserByLogin(ctx.db, account);
       // Verify against a dummy hash for unknown accounts so both failures take as long.
       const ok = await verifyPassword(found?.passwordHash ?? (await dummyPasswordHash()), body.password);
       if (!found || !ok || !found.user.active) {
-        perAccount.hit(account, now);
+        await perAccount.hit(account, now);
         ctx.log.info({ event: 'login_failed' }, 'sign-in refused');
         throw invalid();
       }
-      perAccount.reset(account);
+      await perAccount.reset(account);
       const { token, session } = await createSession(ctx.db, found.user.id, ctx.now());
       setSessionCookie(c, ctx, token, session.expiresAt);
       ctx.log.info({ event: 'login', userId: found.user.id }, 'signed in');
