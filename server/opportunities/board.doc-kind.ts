@@ -32,21 +32,13 @@ const toError = (p: BoardProblem) =>
 /**
  * The projection compares only the cards that accepted updates touched, not
  * the whole board (2,000 rows per move would dominate a move's cost).
- * `validate` records the touched card ids of an update it accepts, keyed by
- * the scratch document it checked; `extract`, which the hub calls right after
- * on that same document, appends them to the board's log of unprojected
- * updates and reads those cards. `project` clears the log up to the update it
- * projects. A batch that fails to store is dropped by the hub together with
- * the updates accepted on top of it, so clearing early loses nothing; when no
- * record is found the projection falls back to the whole board.
+ * `validate` appends the touched card ids of each update it accepts to the
+ * board's log of unprojected updates; `extract`, once per commit, reads the
+ * cards of every entry so far; `project` clears the log up to what it read.
+ * A batch that fails to store is dropped by the hub together with the
+ * updates accepted on top of it, so clearing early loses nothing. Called
+ * without the board's identity (tests), `extract` reads the whole board.
  */
-interface Validated {
-  ctx: AppContext;
-  pipelineId: string;
-  ids: ReadonlySet<string>;
-}
-const validated = new WeakMap<Y.Doc, Validated>();
-
 interface UnprojectedLog {
   seq: number;
   entries: Array<{ seq: number; ids: ReadonlySet<string> }>;
@@ -89,39 +81,25 @@ export const boardDocKind: DocKind<BoardProjection> = {
 
   async validate(ctx, change) {
     const { error, cardIds } = await checkBoardUpdate(ctx, change);
-    if (!error) validated.set(change.after, { ctx, pipelineId: change.id, ids: cardIds });
+    if (!error) {
+      const log = logOf(ctx, change.id);
+      log.entries.push({ seq: ++log.seq, ids: cardIds });
+    }
     return error;
   },
 
-  extract(doc) {
-    const record = validated.get(doc);
-    validated.delete(doc);
-    if (!record) return readBoard(doc, DEFAULT_CURRENCY);
-    const log = logOf(record.ctx, record.pipelineId);
-    const seq = ++log.seq;
-    log.entries.push({ seq, ids: record.ids });
+  extract(doc, _now, board) {
+    if (!board) return readBoard(doc, DEFAULT_CURRENCY);
+    const log = logOf(board.ctx, board.id);
+    const upTo = log.seq;
     const union = new Set<string>();
     for (const e of log.entries) for (const id of e.ids) union.add(id);
     const projection = readCards(doc, union, DEFAULT_CURRENCY);
     metaOf.set(projection, {
       projected: () => {
-        log.entries = log.entries.filter((e) => e.seq > seq);
+        log.entries = log.entries.filter((e) => e.seq > upTo);
       },
     });
-    return projection;
-  },
-
-  reextract(doc, previous) {
-    const projection =
-      previous.scope === 'all'
-        ? readBoard(doc, DEFAULT_CURRENCY)
-        : readCards(
-            doc,
-            previous.cards.map((c) => c.id),
-            DEFAULT_CURRENCY,
-          );
-    const meta = metaOf.get(previous);
-    if (meta) metaOf.set(projection, meta);
     return projection;
   },
 

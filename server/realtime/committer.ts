@@ -33,7 +33,6 @@ export interface CommitRequest {
   user: User | null;
   /** Passed to the durable document's transaction: the sending connection is not echoed its own update. */
   origin: unknown;
-  projection: unknown;
 }
 
 interface Entry extends CommitRequest {
@@ -127,9 +126,10 @@ export class Committer {
 
   private async commit(batch: Entry[]): Promise<void> {
     const now = this.ctx.now();
-    // The projections this batch may write: the latest state of each document.
+    // The projections this batch may write: the accepted state of each document, read once, now.
     const latest = new Map<LiveDocument, Entry>();
     for (const e of batch) latest.set(e.doc, e);
+    const todo = [...latest].map(([doc, entry]) => ({ doc, entry, projection: doc.extract() }));
     const rows = batch.map((e) => ({ docName: e.doc.name, update: e.update, userId: e.user?.id ?? null }));
     const afterCommit: Array<() => void> = [];
     const commit: ProjectionCommit = { ctx: this.ctx, afterCommit: (fn) => afterCommit.push(fn) };
@@ -144,14 +144,14 @@ export class Committer {
             docs.map((d) => d.name),
           );
           const since = await readStoredSince(trx, new Map(docs.map((d) => [d.name, d.lastUpdateId])));
-          for (const doc of docs) doc.catchUp(since.get(doc.name));
+          for (const t of todo) {
+            // Read again where other nodes' updates arrived: the projection must describe them too.
+            if (t.doc.catchUp(since.get(t.doc.name))) t.projection = t.doc.extract();
+          }
           const ids = await appendUpdates(trx, rows);
-          // Read again: the state now includes what other nodes stored, which the projection must describe.
-          const todo = [...latest].map(([doc, entry]) => ({ doc, entry, projection: doc.reextract(entry.projection) }));
           return { ids, written: await this.project(trx, todo, now, commit) };
         }));
       } else {
-        const todo = [...latest].map(([doc, entry]) => ({ doc, entry, projection: entry.projection }));
         const changed = todo.filter((p) => this.changedKey(p.doc, p.projection, now) !== null);
         // One INSERT is atomic by itself: a batch with no projection to write needs no transaction.
         ({ ids, written } =

@@ -70,14 +70,14 @@ export interface DocKind<Projection = unknown> {
    * Must stay cheap: look only at `changes`, never at the whole document.
    */
   validate(ctx: AppContext, change: DocChange): Promise<AppError | null>;
-  /** The values the relational projection needs, read synchronously from an accepted state. */
-  extract(doc: Y.Doc, now: Date): Projection;
   /**
-   * The projection of the same scope as `previous`, read again from `doc`
-   * (with several nodes, a commit may learn of other nodes' changes just
-   * before it writes). Without it, `extract` is called.
+   * The values the relational projection needs, read synchronously from an
+   * accepted state: once per document per commit, covering every update the
+   * commit stores (and, rarely, updates accepted just after, stored by the
+   * next commit). What a projection must know of each update (e.g. which
+   * cards it touched) the kind notes in `validate`.
    */
-  reextract?(doc: Y.Doc, previous: Projection, now: Date): Projection;
+  extract(doc: Y.Doc, now: Date, of?: { ctx: AppContext; id: string }): Projection;
   /** Writes the projection, inside the transaction that stores the updates. */
   project(
     trx: Transaction<Database>,

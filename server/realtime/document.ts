@@ -243,11 +243,9 @@ export class LiveDocument {
       return refused(error);
     }
 
-    const now = this.ctx.now();
-    const projection = this.kind.extract(this.scratch, now);
     this.pending.push(update);
     this.pendingBytes += update.length;
-    const durable = this.committer.enqueue({ doc: this, update, user, origin, projection });
+    const durable = this.committer.enqueue({ doc: this, update, user, origin });
     return { status: 'accepted', durable };
   }
 
@@ -309,10 +307,14 @@ export class LiveDocument {
     return applied;
   }
 
-  /** The projection of the accepted state now, for a commit that learnt of other nodes' changes. */
-  reextract(previous: unknown): unknown {
-    const now = this.ctx.now();
-    return this.kind.reextract ? this.kind.reextract(this.scratch, previous, now) : this.kind.extract(this.scratch, now);
+  /**
+   * The projection of the accepted state, read once per document per commit
+   * (not per update). The commit extracts it as it starts, so it describes
+   * exactly the updates of the batch; a commit that first applies other
+   * nodes' updates reads it again after them.
+   */
+  extract(): unknown {
+    return this.kind.extract(this.scratch, this.ctx.now(), { ctx: this.ctx, id: this.id });
   }
 
   /** Storing failed: forget what was pending and make writers re-send it (Yjs sync) on reconnect. */
