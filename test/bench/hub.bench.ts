@@ -6,32 +6,45 @@
  * orchestrator samples the server's CPU at the load generator's phase marks
  * and prints one table per scenario, then Tandem's ratios to each peer.
  *
+ * Several nodes, on request only: `tandem-postgres-redis` is one Tandem node
+ * on PostgreSQL with the bus to other nodes (Redis) switched on;
+ * `tandem-postgres-2nodes` is two such nodes on one database and one Redis
+ * prefix, the clients of every document split between them. Each node is a
+ * server process of its own, sampled like any other; the two are compared
+ * side by side in a table of their own.
+ *
  *   tsx test/bench/hub.bench.ts [--quick] [--servers=tandem-pglite,hocuspocus] [--scenarios=a,d]
  *                               [--cpu-prof=<dir>] [--json=<file>] [--markdown]
+ *   tsx test/bench/hub.bench.ts --servers=tandem-postgres-redis,tandem-postgres-2nodes --scenarios=c
  */
 import { type ChildProcess, fork, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { createClient } from 'redis';
 import type {
   HistoryResult,
+  LatencySummary,
   LoadResult,
   LoadToParent,
+  NodeTarget,
   ParentToLoad,
   ResourceSample,
   Scenario,
   ServerKind,
   ServerReady,
   ServerToParent,
+  TandemNodeSetup,
   TrafficResult,
 } from './hub/ipc.ts';
-import { SERVER_KINDS } from './hub/ipc.ts';
+import { ALL_SERVER_KINDS, SERVER_KINDS, SEVERAL_NODE_KINDS } from './hub/ipc.ts';
 import { docsNeeded, scenarios } from './hub/scenarios.ts';
 import { fixed, formatMarkdownTable, formatTable, median, percentile, ratio, sortedCopy } from './hub/stats.ts';
-import { DEFAULT_BENCH_DATABASE_URL } from './hub/tandem-defaults.ts';
+import { benchRedisUrl, DEFAULT_BENCH_DATABASE_URL } from './hub/tandem-defaults.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const READY_TIMEOUT_MS = 180_000;
@@ -48,8 +61,12 @@ const SERVER_LABEL: Record<ServerKind, string> = {
   'tandem-pglite': 'Tandem (PGlite)',
   hocuspocus: 'Hocuspocus 4',
   'y-websocket-server': '@y/websocket-server 0.1.1',
+  'tandem-postgres-redis': 'Tandem (PostgreSQL + Redis, 1 node)',
+  'tandem-postgres-2nodes': 'Tandem (PostgreSQL + Redis, 2 nodes)',
 };
 const TANDEM: ServerKind[] = ['tandem-postgres', 'tandem-pglite'];
+/** Server processes a kind runs: one, or one per node. */
+const NODES: Partial<Record<ServerKind, number>> = { 'tandem-postgres-2nodes': 2 };
 const PEERS: ServerKind[] = ['hocuspocus', 'y-websocket-server'];
 
 interface Options {
@@ -71,7 +88,7 @@ function parseArgs(argv: string[]): Options {
         break;
       case '--servers': {
         const names = value.split(',').filter(Boolean);
-        for (const n of names) if (!(SERVER_KINDS as readonly string[]).includes(n)) throw new Error(`unknown server ${n}; one of ${SERVER_KINDS.join(', ')}`);
+        for (const n of names) if (!(ALL_SERVER_KINDS as readonly string[]).includes(n)) throw new Error(`unknown server ${n}; one of ${ALL_SERVER_KINDS.join(', ')}`);
         opts.servers = names as ServerKind[];
         break;
       }
@@ -100,13 +117,20 @@ interface TimedSample extends ResourceSample {
   at: number;
 }
 
-interface RunRecord {
-  scenario: Scenario;
-  server: ServerKind;
+interface NodeSamples {
   marks: Record<string, TimedSample>;
   /** Taken once the server is ready (seeded, listening), before any client connects. */
   start: TimedSample | null;
   final: TimedSample | null;
+}
+
+interface RunRecord extends NodeSamples {
+  scenario: Scenario;
+  server: ServerKind;
+  /** Several nodes: each node's samples; the record's own are their sum (see `combine`). Null for one process. */
+  nodes: NodeSamples[] | null;
+  /** Tandem with the bus: CPU of the whole redis-server at each mark (INFO cpu), microseconds; null otherwise. */
+  redisCpuMarks: Record<string, number> | null;
   result: LoadResult | null;
   error: string | null;
 }
@@ -184,13 +208,17 @@ class ServerProcess {
 const PROFILE_FROM = new Set(['edits-start', 'ingest-start']);
 const PROFILE_TO = new Set(['edits-end', 'ingest-end']);
 
-function startServer(kind: ServerKind, docs: number): ServerProcess {
-  const setup = JSON.stringify({ docs, users: TANDEM.includes(kind) ? TANDEM_USERS : 1 });
+function startServer(kind: ServerKind, docs: number, node: TandemNodeSetup | null = null): ServerProcess {
+  const setup = JSON.stringify({ docs, users: kind.startsWith('tandem-') ? TANDEM_USERS : 1 });
   const execArgv = ['--import', 'tsx'];
   const [file, args] = ((): [string, string[]] => {
     switch (kind) {
       case 'tandem-postgres':
         return ['server-tandem.ts', [setup, 'postgres']];
+      case 'tandem-postgres-redis':
+      case 'tandem-postgres-2nodes':
+        if (!node) throw new Error(`${kind} needs a node setup`);
+        return ['server-tandem.ts', [setup, 'postgres', JSON.stringify(node)]];
       case 'tandem-pglite':
         return ['server-tandem.ts', [setup, 'pglite']];
       case 'hocuspocus':
@@ -206,14 +234,106 @@ function startServer(kind: ServerKind, docs: number): ServerProcess {
   return new ServerProcess(fork(resolve(HERE, 'hub', file), args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
 }
 
+/** Several nodes: one sample of them all. CPU and memory add up; the database's share comes from the first node, which follows every backend of the shared database. */
+function combine(samples: TimedSample[]): TimedSample {
+  const first = samples[0];
+  if (!first) throw new Error('no sample');
+  if (samples.length === 1) return first;
+  const sum = (f: (x: TimedSample) => number) => samples.reduce((n, x) => n + f(x), 0);
+  return {
+    type: 'sample',
+    cpuMicros: sum((x) => x.cpuMicros),
+    dbCpuMicros: first.dbCpuMicros,
+    dbStats: first.dbStats,
+    rssBytes: sum((x) => x.rssBytes),
+    maxRssBytes: sum((x) => x.maxRssBytes),
+    windowPeakRssBytes: sum((x) => x.windowPeakRssBytes),
+    at: Math.max(...samples.map((x) => x.at)),
+  };
+}
+
+/** The machine's Redis as the nodes see it: its CPU for the figures, and the run's keys to remove afterwards. */
+async function watchRedis(url: string) {
+  const client = createClient({ url });
+  client.on('error', () => {});
+  await client.connect();
+  return {
+    /** used_cpu_sys + used_cpu_user of the whole redis-server (other users of it included), microseconds. */
+    async cpuMicros(): Promise<number> {
+      const info = await client.info('cpu');
+      const field = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1] ?? Number.NaN);
+      return (field('used_cpu_sys') + field('used_cpu_user')) * 1e6;
+    },
+    /** Deletes the keys under `prefix` (the Socket.IO stream and anything else the nodes left). */
+    async removeKeys(prefix: string): Promise<void> {
+      for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
+        if (keys.length > 0) await client.del(keys);
+      }
+    },
+    async close(): Promise<void> {
+      if (client.isOpen) await client.close();
+    },
+  };
+}
+type RedisWatch = Awaited<ReturnType<typeof watchRedis>>;
+
+/** The first node's account headers with another node's own Origin (the upgrade checks it against the Host). */
+function headersFor(first: ServerReady, ready: ServerReady): Record<string, string>[] {
+  const origin = `http://${new URL(ready.wsUrl).host}`;
+  return first.headers.map((h) => ('origin' in h ? { ...h, origin } : { ...h }));
+}
+
+function progress(startedAt: number, text: string): void {
+  process.stderr.write(`    ${((performance.now() - startedAt) / 1000).toFixed(1).padStart(6)} s  ${text}\n`);
+}
+
 async function runOne(scenario: Scenario, kind: ServerKind, opts: Options): Promise<RunRecord> {
-  const record: RunRecord = { scenario, server: kind, marks: {}, start: null, final: null, result: null, error: null };
-  const server = startServer(kind, docsNeeded(scenario));
+  const nodeCount = NODES[kind] ?? 1;
+  const record: RunRecord = {
+    scenario,
+    server: kind,
+    marks: {},
+    start: null,
+    final: null,
+    nodes: nodeCount > 1 ? Array.from({ length: nodeCount }, () => ({ marks: {}, start: null, final: null })) : null,
+    redisCpuMarks: null,
+    result: null,
+    error: null,
+  };
+  const startedAt = performance.now();
   const profileDir = opts.cpuProfDir;
+  const bus: TandemNodeSetup | null = SEVERAL_NODE_KINDS.includes(kind)
+    ? { redisUrl: benchRedisUrl(), redisPrefix: `bench-${randomBytes(6).toString('hex')}:` }
+    : null;
+  const servers: ServerProcess[] = [];
+  let redis: RedisWatch | null = null;
   let load: ChildProcess | null = null;
+  /** Samples every node; records each node's own sample when there are several. */
+  const sampleAll = async (resetPeak: boolean, keep: (node: NodeSamples, sample: TimedSample) => void): Promise<TimedSample> => {
+    const samples = await Promise.all(servers.map((server) => server.sample(resetPeak)));
+    for (const [i, node] of (record.nodes ?? []).entries()) keep(node, samples[i] as TimedSample);
+    return combine(samples);
+  };
   try {
-    const ready = await server.ready();
-    record.start = await server.sample(true);
+    if (bus) {
+      redis = await watchRedis(bus.redisUrl);
+      record.redisCpuMarks = {};
+    }
+    servers.push(startServer(kind, docsNeeded(scenario), bus));
+    const first = await servers[0]!.ready();
+    const readies: ServerReady[] = [first];
+    for (let i = 1; i < nodeCount; i++) {
+      if (!bus || !first.databaseUrl) throw new Error('the first node reported no database to join');
+      progress(startedAt, `node 1 ready; starting node ${i + 1}`);
+      const server = startServer(kind, docsNeeded(scenario), { ...bus, joinDatabaseUrl: first.databaseUrl });
+      servers.push(server);
+      readies.push(await server.ready());
+    }
+    const nodes: NodeTarget[] = readies.map((ready, i) => ({ wsUrl: ready.wsUrl, headers: i === 0 ? ready.headers : headersFor(first, ready) }));
+    progress(startedAt, nodeCount > 1 ? `${nodeCount} nodes ready: ${nodes.map((n) => n.wsUrl).join(', ')}` : 'server ready');
+    record.start = await sampleAll(true, (n, x) => {
+      n.start = x;
+    });
     const loadChild = fork(resolve(HERE, 'hub', 'load-generator.ts'), [], {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -226,13 +346,24 @@ async function runOne(scenario: Scenario, kind: ServerKind, opts: Options): Prom
         switch (m.type) {
           case 'mark':
             (async () => {
+              progress(startedAt, m.name);
               if (profileDir && PROFILE_TO.has(m.name)) {
-                await server.profile({ type: 'profile-stop', file: resolve(profileDir, `${scenario.id}-${kind}.cpuprofile`) });
+                await Promise.all(
+                  servers.map((server, i) =>
+                    server.profile({ type: 'profile-stop', file: resolve(profileDir, `${scenario.id}-${kind}${servers.length > 1 ? `-node${i + 1}` : ''}.cpuprofile`) }),
+                  ),
+                );
               }
-              record.marks[m.name] = await server.sample();
-              if (profileDir && PROFILE_FROM.has(m.name)) await server.profile({ type: 'profile-start' });
+              record.marks[m.name] = await sampleAll(false, (n, x) => {
+                n.marks[m.name] = x;
+              });
+              if (redis && record.redisCpuMarks) record.redisCpuMarks[m.name] = await redis.cpuMicros();
+              if (profileDir && PROFILE_FROM.has(m.name)) await Promise.all(servers.map((server) => server.profile({ type: 'profile-start' })));
               loadChild.send({ type: 'ack', name: m.name } satisfies ParentToLoad);
             })().catch(reject);
+            break;
+          case 'progress':
+            progress(startedAt, m.text);
             break;
           case 'result':
             clearTimeout(timer);
@@ -252,15 +383,13 @@ async function runOne(scenario: Scenario, kind: ServerKind, opts: Options): Prom
         clearTimeout(timer);
         reject(new Error(`the load generator exited with ${code}`));
       });
-      loadChild.send({
-        type: 'run',
-        scenario,
-        target: { protocol: ready.protocol, wsUrl: ready.wsUrl, docs: ready.docs, headers: ready.headers },
-      } satisfies ParentToLoad);
+      loadChild.send({ type: 'run', scenario, target: { protocol: first.protocol, docs: first.docs, nodes } } satisfies ParentToLoad);
     });
     record.result = result;
     await loadExit;
-    record.final = await server.sample();
+    record.final = await sampleAll(false, (n, x) => {
+      n.final = x;
+    });
   } catch (err) {
     record.error = err instanceof Error ? err.message : String(err);
   } finally {
@@ -276,7 +405,12 @@ async function runOne(scenario: Scenario, kind: ServerKind, opts: Options): Prom
         });
       });
     }
-    await server.stop();
+    // The first node drops the database: it stops last.
+    for (const server of [...servers].reverse()) await server.stop();
+    if (redis && bus) {
+      await redis.removeKeys(bus.redisPrefix).catch(() => {});
+      await redis.close();
+    }
   }
   return record;
 }
@@ -534,6 +668,134 @@ function databaseNotes(records: RunRecord[]): string[] {
   return out;
 }
 
+// ---------------------------------------------------------------------------
+// Several nodes side by side
+
+/** Per second over a window in milliseconds; null when the window is empty. */
+function perSecond(count: number, windowMs: number | null): number | null {
+  return windowMs === null || windowMs <= 0 ? null : (count * 1000) / windowMs;
+}
+
+interface NodeRunFigures {
+  clientsPerNode: number[];
+  allSyncedMs: number | null;
+  sentPerS: number | null;
+  acceptedPerS: number | null;
+  deliveredPerS: number | null;
+  latency: { p50: number; p95: number; p99: number; max: number } | null;
+  sameNode: LatencySummary | { p50: number; p99: number } | null;
+  crossNode: LatencySummary | null;
+  allReceived: LatencySummary | null;
+  traffic: TrafficFigures;
+  /** The nodes' own CPU over the edit window (database backends and Redis apart), cores: all, then each node. */
+  nodeCores: number | null;
+  perNodeCores: Array<number | null>;
+  dbCores: number | null;
+  redisCores: number | null;
+  /** Nodes + database backends + Redis, first edit until every delivery arrived, per edit. */
+  cpuMsPerEditWithRedis: number | null;
+  commitsPerS: number | null;
+  perNodePeakRssMb: Array<number | null>;
+}
+
+/** A node's (or the sum's) own CPU between two marks, cores: its database share taken out. */
+function ownCores(a: TimedSample | undefined, b: TimedSample | undefined): number | null {
+  const c = cpuBetween(a, b);
+  return c && c.wallMs > 0 ? (c.cpuMs - (c.dbMs ?? 0)) / c.wallMs : null;
+}
+
+function redisMs(r: RunRecord, from: string, to: string): number | null {
+  const a = r.redisCpuMarks?.[from];
+  const b = r.redisCpuMarks?.[to];
+  return a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) ? null : (b - a) / 1000;
+}
+
+function nodeRunFigures(r: RunRecord, res: TrafficResult): NodeRunFigures {
+  const traffic = trafficFigures(r, res);
+  const nodes = r.nodes ?? [r];
+  const edits = cpuBetween(r.marks['edits-start'], r.marks['edits-end']);
+  const toSettled = cpuBetween(r.marks['edits-start'], r.marks.settled);
+  const redisEdits = redisMs(r, 'edits-start', 'edits-end');
+  const redisToSettled = redisMs(r, 'edits-start', 'settled');
+  const a = r.marks['edits-start'];
+  const b = r.marks['edits-end'];
+  return {
+    clientsPerNode: res.clientsPerNode,
+    allSyncedMs: res.allSyncedMs,
+    sentPerS: perSecond(res.edits, res.editWindowMs),
+    acceptedPerS: perSecond(res.editsAccepted, res.acceptWindowMs),
+    deliveredPerS: perSecond(res.deliveries, res.deliveryWindowMs),
+    latency: res.latencyMs,
+    // With one node every delivery is a same-node one.
+    sameNode: res.sameNodeMs ?? (res.clientsPerNode.length === 1 ? res.latencyMs : null),
+    crossNode: res.crossNodeMs,
+    allReceived: res.allReceivedMs,
+    traffic,
+    nodeCores: ownCores(a, b),
+    perNodeCores: nodes.map((n) => ownCores(n.marks['edits-start'], n.marks['edits-end'])),
+    dbCores: traffic.dbCores,
+    redisCores: redisEdits !== null && edits ? redisEdits / edits.wallMs : null,
+    cpuMsPerEditWithRedis: toSettled && redisToSettled !== null && res.edits > 0 ? (toSettled.cpuMs + redisToSettled) / res.edits : null,
+    commitsPerS: a?.dbStats && b?.dbStats && b.at > a.at ? ((b.dbStats.commits - a.dbStats.commits) * 1000) / (b.at - a.at) : null,
+    perNodePeakRssMb: nodes.map((n) => (n.final ? n.final.windowPeakRssBytes / MB : null)),
+  };
+}
+
+/** "0.41 + 0.43" for several values, the value alone for one. */
+function each(values: Array<number | null>, digits: number): string {
+  return values.map((v) => fixed(v, digits)).join(' + ');
+}
+
+/**
+ * One node with the bus against two nodes, for one traffic scenario: a
+ * row per figure, a column per server, then two nodes ÷ one node. Null when
+ * neither ran (or the scenario is not a traffic one).
+ */
+function severalNodesTable(records: RunRecord[]): { header: string[]; rows: string[][] } | null {
+  const runs = SEVERAL_NODE_KINDS.map((kind) => records.find((r) => r.server === kind)).filter((r): r is RunRecord => r !== undefined);
+  if (runs.length === 0 || runs[0]?.scenario.kind !== 'traffic') return null;
+  const figures = runs.map((r) => (r.result?.kind === 'traffic' ? nodeRunFigures(r, r.result) : null));
+  const both = figures.length === 2 && figures.every((f) => f !== null);
+  const header = ['figure', ...runs.map((r) => SERVER_LABEL[r.server]), ...(both ? ['2 nodes / 1 node'] : [])];
+  const rows: string[][] = [];
+  const row = (label: string, cell: (f: NodeRunFigures) => string, value?: (f: NodeRunFigures) => number | null) => {
+    const cells = figures.map((f, i) => (f ? cell(f) : `failed: ${runs[i]?.error ?? 'no result'}`));
+    const [one, two] = figures;
+    rows.push([label, ...cells, ...(both ? [value && one && two ? ratio(value(two), value(one)) : ''] : [])]);
+  };
+  const num = (label: string, value: (f: NodeRunFigures) => number | null, digits: number) => row(label, (f) => fixed(value(f), digits), value);
+  row('clients per node', (f) => f.clientsPerNode.join(' + '));
+  num('all synced ms', (f) => f.allSyncedMs, 0);
+  num('edits sent /s', (f) => f.sentPerS, 1);
+  num('edits accepted /s', (f) => f.acceptedPerS, 1);
+  num('updates delivered /s', (f) => f.deliveredPerS, 1);
+  num('delivery p50 ms', (f) => f.latency?.p50 ?? null, 2);
+  num('delivery p95 ms', (f) => f.latency?.p95 ?? null, 2);
+  num('delivery p99 ms', (f) => f.latency?.p99 ?? null, 2);
+  num('delivery max ms', (f) => f.latency?.max ?? null, 2);
+  num('same node p50 ms', (f) => f.sameNode?.p50 ?? null, 2);
+  num('same node p99 ms', (f) => f.sameNode?.p99 ?? null, 2);
+  num('other node p50 ms', (f) => f.crossNode?.p50 ?? null, 2);
+  num('other node p99 ms', (f) => f.crossNode?.p99 ?? null, 2);
+  num('edit → all others p50 ms', (f) => f.allReceived?.p50 ?? null, 2);
+  num('edit → all others p99 ms', (f) => f.allReceived?.p99 ?? null, 2);
+  row('lost / expected', (f) => `${f.traffic.lost} / ${f.traffic.expected}`);
+  row('converged docs', (f) => f.traffic.converged);
+  num('settled after ms', (f) => f.traffic.settleMs, 0);
+  row('disconnects', (f) => f.traffic.disconnects);
+  num('nodes CPU cores', (f) => f.nodeCores, 3);
+  row('  per node', (f) => each(f.perNodeCores, 3));
+  num('DB backends CPU cores', (f) => f.dbCores, 3);
+  num('Redis CPU cores (whole server)', (f) => f.redisCores, 3);
+  num('CPU ms/edit to settled, nodes + DB', (f) => f.traffic.cpuMsPerEdit, 3);
+  num('  + Redis', (f) => f.cpuMsPerEditWithRedis, 3);
+  num('commits /s (all nodes)', (f) => f.commitsPerS, 1);
+  row('peak RSS MB per node', (f) => each(f.perNodePeakRssMb, 0));
+  num('load CPU cores', (f) => f.traffic.loadCpu, 2);
+  num('load lag p99 ms', (f) => f.traffic.loadLagP99, 1);
+  return { header, rows };
+}
+
 /** The Tandem code measured: the commit, and whether the server's files had local changes. */
 function sourceState(): string {
   const git = (args: string[]) => {
@@ -560,12 +822,29 @@ async function postgresReachable(): Promise<boolean> {
   }
 }
 
+async function redisReachable(): Promise<boolean> {
+  const client = createClient({ url: benchRedisUrl(), socket: { connectTimeout: 3000, reconnectStrategy: false } });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   let servers = opts.servers;
-  if (servers.includes('tandem-postgres') && !(await postgresReachable())) {
+  const onPostgres: ServerKind[] = ['tandem-postgres', ...SEVERAL_NODE_KINDS];
+  if (servers.some((s) => onPostgres.includes(s)) && !(await postgresReachable())) {
     process.stdout.write('PostgreSQL is not reachable (BENCH_DATABASE_URL / TEST_DATABASE_URL): Tandem on PostgreSQL is skipped.\n');
-    servers = servers.filter((s) => s !== 'tandem-postgres');
+    servers = servers.filter((s) => !onPostgres.includes(s));
+  }
+  if (servers.some((s) => SEVERAL_NODE_KINDS.includes(s)) && !(await redisReachable())) {
+    process.stdout.write(`Redis is not reachable (BENCH_REDIS_URL, else ${benchRedisUrl()}): Tandem with the bus between nodes is skipped.\n`);
+    servers = servers.filter((s) => !SEVERAL_NODE_KINDS.includes(s));
   }
   if (opts.cpuProfDir) await mkdir(opts.cpuProfDir, { recursive: true });
   const list = scenarios(opts.quick).filter((s) => !opts.scenarioIds || opts.scenarioIds.includes(s.id));
@@ -589,6 +868,11 @@ async function main() {
     process.stdout.write(`\nHub: ${scenario.title}\n${formatTable(header, rows)}\n`);
     for (const line of databaseNotes(records)) process.stdout.write(`${line}\n`);
     markdown.push(`#### ${scenario.title}\n\n${formatMarkdownTable(header, rows)}\n`);
+    const nodes = severalNodesTable(records);
+    if (nodes) {
+      process.stdout.write(`\nHub, several nodes: ${scenario.title}; ${machine()}\n${formatTable(nodes.header, nodes.rows)}\n`);
+      markdown.push(`#### Several nodes: ${scenario.title}\n\n${formatMarkdownTable(nodes.header, nodes.rows)}\n`);
+    }
   }
   process.stdout.write(`\nHub benchmark finished; ${machine()}\n`);
   const ratios = ratioTable(all);

@@ -3,8 +3,21 @@
  * (the server under test and the load generator), over Node's IPC channel.
  */
 
-export type ServerKind = 'tandem-postgres' | 'tandem-pglite' | 'hocuspocus' | 'y-websocket-server';
+export type ServerKind =
+  | 'tandem-postgres'
+  | 'tandem-pglite'
+  | 'hocuspocus'
+  | 'y-websocket-server'
+  /** One Tandem node on PostgreSQL with REDIS_URL set: the bus's cost with nobody to share with. */
+  | 'tandem-postgres-redis'
+  /** Two Tandem nodes on one PostgreSQL database and one Redis, the clients split between them. */
+  | 'tandem-postgres-2nodes';
+/** The servers a run measures unless `--servers` names others. */
 export const SERVER_KINDS: readonly ServerKind[] = ['tandem-postgres', 'tandem-pglite', 'hocuspocus', 'y-websocket-server'];
+/** Tandem with the bus between nodes (Redis), run only when `--servers` names them. */
+export const SEVERAL_NODE_KINDS: readonly ServerKind[] = ['tandem-postgres-redis', 'tandem-postgres-2nodes'];
+/** Every server `--servers` accepts. */
+export const ALL_SERVER_KINDS: readonly ServerKind[] = [...SERVER_KINDS, ...SEVERAL_NODE_KINDS];
 
 /** How the load generator's providers reach a server. */
 export type ClientProtocol = 'y-websocket' | 'hocuspocus';
@@ -25,6 +38,19 @@ export interface ServerReady {
   docs: string[];
   /** Headers each client sends on the upgrade, one set per account (empty objects for the peers). */
   headers: Record<string, string>[];
+  /** Tandem on PostgreSQL: the database it seeded, for further nodes to join. */
+  databaseUrl?: string;
+}
+
+/**
+ * Tandem with the bus between nodes: the Redis it publishes on (REDIS_URL,
+ * REDIS_PREFIX) and, for a node after the first, the database to join
+ * (already migrated and seeded; that node creates, seeds and tracks nothing).
+ */
+export interface TandemNodeSetup {
+  redisUrl: string;
+  redisPrefix: string;
+  joinDatabaseUrl?: string;
 }
 
 export interface ResourceSample {
@@ -79,11 +105,31 @@ export interface HistoryScenario {
 
 export type Scenario = TrafficScenario | HistoryScenario;
 
+/** One node the load generator's clients connect to. */
+export interface NodeTarget {
+  wsUrl: string;
+  /** As ServerReady's, with this node's own Origin. */
+  headers: Record<string, string>[];
+}
+
 export interface LoadTarget {
   protocol: ClientProtocol;
-  wsUrl: string;
   docs: string[];
-  headers: Record<string, string>[];
+  /**
+   * One node, or several serving the same documents: client i of a traffic
+   * scenario goes to node ⌊i / documents⌋ mod nodes, so the clients of one
+   * document alternate between the nodes.
+   */
+  nodes: NodeTarget[];
+}
+
+/** Latency percentiles, milliseconds. */
+export interface LatencySummary {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
 }
 
 export interface TrafficResult {
@@ -97,6 +143,21 @@ export interface TrafficResult {
   latencyMs: { p50: number; p95: number; p99: number; max: number } | null;
   /** From the last edit sent until every delivery arrived (or the settle timeout). */
   settleMs: number | null;
+  /** From the first edit sent to the last one sent. */
+  editWindowMs: number;
+  /** Edits that reached at least one other client (so the server stored and broadcast them). */
+  editsAccepted: number;
+  /** From the first edit sent until the last edit reached its first other client. */
+  acceptWindowMs: number | null;
+  /** From the first edit sent until the last delivery. */
+  deliveryWindowMs: number | null;
+  /** Per edit: sent → every other client of its document has it (edits that reached them all). */
+  allReceivedMs: LatencySummary | null;
+  /** Several nodes: deliveries to clients on the sender's node, and on another node. */
+  sameNodeMs: LatencySummary | null;
+  crossNodeMs: LatencySummary | null;
+  /** Clients per node, in node order. */
+  clientsPerNode: number[];
   docsConverged: number;
   docsChecked: number;
   /** Connections that closed or failed during the run. */
@@ -125,6 +186,8 @@ export type LoadResult = TrafficResult | HistoryResult;
 
 export type LoadToParent =
   | { type: 'mark'; name: string }
+  /** A line for the terminal while a phase runs. */
+  | { type: 'progress'; text: string }
   | { type: 'result'; result: LoadResult }
   | { type: 'error'; message: string };
 export type ParentToLoad = { type: 'run'; scenario: Scenario; target: LoadTarget } | { type: 'ack'; name: string };

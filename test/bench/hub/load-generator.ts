@@ -10,6 +10,11 @@
  * moment a `fields` map observer fires, but also for the concurrent writes to
  * `needs` that lose the last-writer-wins race and so never change the map's
  * visible value. Sender and receivers share this process's clock.
+ *
+ * Several nodes: the clients of one document alternate between the nodes
+ * (see LoadTarget), so an edit reaches some of them through the sender's
+ * node alone and the others through the bus between the nodes; both kinds of
+ * delivery are summarised apart as well.
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import * as Y from 'yjs';
@@ -17,6 +22,7 @@ import { type BenchClient, createBenchClient } from './bench-client.ts';
 import type {
   HistoryResult,
   HistoryScenario,
+  LatencySummary,
   LoadTarget,
   LoadToParent,
   ParentToLoad,
@@ -39,6 +45,8 @@ const JOIN_TAIL_MS = 200;
 const LOOP_RESOLUTION_MS = 10;
 /** If the orchestrator disappears, stop. */
 const ORPHAN_CHECK_MS = 1_000;
+/** How often a running phase reports its progress. */
+const PROGRESS_MS = 5_000;
 
 function send(message: LoadToParent): void {
   process.send?.(message);
@@ -53,6 +61,12 @@ function mark(name: string): Promise<void> {
     acks.set(name, resolve);
     send({ type: 'mark', name });
   });
+}
+
+/** Reports `text()` every PROGRESS_MS until the returned function is called. */
+function progressEvery(text: () => string): () => void {
+  const timer = setInterval(() => send({ type: 'progress', text: text() }), PROGRESS_MS);
+  return () => clearInterval(timer);
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -83,14 +97,38 @@ function closeCodesOf(clients: BenchClient[]): Record<string, number> {
   return out;
 }
 
-function makeClient(target: LoadTarget, docName: string, index: number): BenchClient {
+function makeClient(target: LoadTarget, docName: string, index: number, nodeIndex: number): BenchClient {
+  const node = target.nodes[nodeIndex % target.nodes.length];
+  if (!node) throw new Error('the target has no node');
   return createBenchClient({
     protocol: target.protocol,
-    wsUrl: target.wsUrl,
+    wsUrl: node.wsUrl,
     docName,
-    headers: target.headers[index % target.headers.length] ?? {},
+    headers: node.headers[index % node.headers.length] ?? {},
     userName: `Load ${index}`,
   });
+}
+
+function summarise(values: ArrayLike<number>): LatencySummary | null {
+  const sorted = sortedCopy(values);
+  if (sorted.length === 0) return null;
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 50) as number,
+    p95: percentile(sorted, 95) as number,
+    p99: percentile(sorted, 99) as number,
+    max: sorted[sorted.length - 1] as number,
+  };
+}
+
+/** One sender's edits, by the clock of the item each created. */
+interface SentEdits {
+  times: number[];
+  /** Deliveries so far, per edit. */
+  seen: number[];
+  node: number;
+  /** The other clients of the sender's document. */
+  receivers: number;
 }
 
 async function runTraffic(scenario: TrafficScenario, target: LoadTarget): Promise<TrafficResult> {
@@ -101,27 +139,49 @@ async function runTraffic(scenario: TrafficScenario, target: LoadTarget): Promis
   for (let i = 0; i < scenario.clients; i++) clientsPerDoc[i % docs.length] = (clientsPerDoc[i % docs.length] ?? 0) + 1;
   const expectedDeliveries = clientsPerDoc.reduce((sum, n) => sum + editsPerClient * n * (n - 1), 0);
 
-  // Send times by sender client id, indexed by the clock of the item the edit created.
-  const sentAt = new Map<number, number[]>();
+  const nodes = target.nodes.length;
+  const nodeOf = (i: number) => Math.floor(i / docs.length) % nodes;
+  const clientsPerNode = new Array<number>(nodes).fill(0);
+  for (let i = 0; i < scenario.clients; i++) clientsPerNode[nodeOf(i)] = (clientsPerNode[nodeOf(i)] ?? 0) + 1;
+
+  // Edits by sender client id.
+  const sent = new Map<number, SentEdits>();
   const latencies = new Float64Array(expectedDeliveries);
   let deliveries = 0;
+  let editsAccepted = 0;
+  let lastAcceptAt: number | null = null;
+  let lastDeliveryAt: number | null = null;
+  const allReceived: number[] = [];
+  const sameNode: number[] = [];
+  const crossNode: number[] = [];
 
   const t0 = performance.now();
   const clients: BenchClient[] = [];
   for (let i = 0; i < scenario.clients; i++) {
-    const client = makeClient(target, docs[i % docs.length] as string, i);
+    const node = nodeOf(i);
+    const client = makeClient(target, docs[i % docs.length] as string, i, node);
     client.doc.on('afterTransaction', (tr: Y.Transaction) => {
       if (tr.local) return;
       const now = performance.now();
       tr.afterState.forEach((after, sender) => {
-        const times = sentAt.get(sender);
-        if (!times) return;
+        const edits = sent.get(sender);
+        if (!edits) return;
         const before = tr.beforeState.get(sender) ?? 0;
         for (let clock = before; clock < after; clock++) {
-          const at = times[clock];
+          const at = edits.times[clock];
           if (at === undefined) continue;
-          if (deliveries < latencies.length) latencies[deliveries] = now - at;
+          const ms = now - at;
+          if (deliveries < latencies.length) latencies[deliveries] = ms;
           deliveries++;
+          lastDeliveryAt = now;
+          const seen = (edits.seen[clock] ?? 0) + 1;
+          edits.seen[clock] = seen;
+          if (seen === 1) {
+            editsAccepted++;
+            lastAcceptAt = now;
+          }
+          if (seen === edits.receivers) allReceived.push(ms);
+          if (nodes > 1) (edits.node === node ? sameNode : crossNode).push(ms);
         }
       });
     });
@@ -129,7 +189,9 @@ async function runTraffic(scenario: TrafficScenario, target: LoadTarget): Promis
   }
   let synced = 0;
   for (const c of clients) void c.whenSynced.then(() => synced++);
+  const stopSyncProgress = progressEvery(() => `connecting: ${synced}/${clients.length} synced`);
   const allSynced = await waitUntil(() => synced === clients.length, SYNC_TIMEOUT_MS);
+  stopSyncProgress();
   const allSyncedMs = allSynced ? performance.now() - t0 : null;
 
   const base = {
@@ -138,6 +200,16 @@ async function runTraffic(scenario: TrafficScenario, target: LoadTarget): Promis
     synced,
     allSyncedMs,
     expectedDeliveries,
+    clientsPerNode,
+  };
+  const none = {
+    editWindowMs: 0,
+    editsAccepted: 0,
+    acceptWindowMs: null,
+    deliveryWindowMs: null,
+    allReceivedMs: null,
+    sameNodeMs: null,
+    crossNodeMs: null,
   };
   if (!allSynced) {
     for (const c of clients) c.destroy();
@@ -147,6 +219,7 @@ async function runTraffic(scenario: TrafficScenario, target: LoadTarget): Promis
       deliveries: 0,
       latencyMs: null,
       settleMs: null,
+      ...none,
       docsConverged: 0,
       docsChecked: 0,
       disconnects: clients.reduce((s, c) => s + c.disconnects, 0),
@@ -162,10 +235,18 @@ async function runTraffic(scenario: TrafficScenario, target: LoadTarget): Promis
   const cpu0 = cpuMicros();
   const start = performance.now();
   let edits = 0;
+  let firstSentAt: number | null = null;
+  let lastSentAt: number | null = null;
+  const stopEditProgress = progressEvery(() => `edits: ${edits} sent, ${deliveries}/${expectedDeliveries} delivered`);
   const schedules = clients.map((client, index) => {
     const fields = client.doc.getMap<string>('fields');
     const times: number[] = [];
-    sentAt.set(client.doc.clientID, times);
+    sent.set(client.doc.clientID, {
+      times,
+      seen: [],
+      node: nodeOf(index),
+      receivers: (clientsPerDoc[index % docs.length] ?? 1) - 1,
+    });
     const offset = Math.random() * scenario.editIntervalMs;
     return new Promise<void>((resolve) => {
       let seq = 0;
@@ -173,6 +254,8 @@ async function runTraffic(scenario: TrafficScenario, target: LoadTarget): Promis
         const clock = Y.getState(client.doc.store, client.doc.clientID);
         const at = performance.now();
         times[clock] = at;
+        firstSentAt ??= at;
+        lastSentAt = at;
         fields.set('needs', `bench c${index} s${seq} t${at.toFixed(1)}`);
         edits++;
         seq++;
@@ -184,13 +267,16 @@ async function runTraffic(scenario: TrafficScenario, target: LoadTarget): Promis
     });
   });
   await Promise.all(schedules);
+  stopEditProgress();
   const editWallMs = performance.now() - start;
   const loadCpuCores = (cpuMicros() - cpu0) / 1000 / editWallMs;
   lag.disable();
   await mark('edits-end');
 
   const settleStart = performance.now();
+  const stopSettleProgress = progressEvery(() => `settling: ${deliveries}/${expectedDeliveries} delivered`);
   await waitUntil(() => deliveries >= expectedDeliveries, SETTLE_TIMEOUT_MS);
+  stopSettleProgress();
   const settleMs = performance.now() - settleStart;
   const disconnects = clients.reduce((s, c) => s + c.disconnects, 0);
   const closeCodes = closeCodesOf(clients);
@@ -222,6 +308,11 @@ async function runTraffic(scenario: TrafficScenario, target: LoadTarget): Promis
             max: sorted[sorted.length - 1] as number,
           },
     settleMs,
+    ...windows(firstSentAt, lastSentAt, lastAcceptAt, lastDeliveryAt),
+    editsAccepted,
+    allReceivedMs: summarise(allReceived),
+    sameNodeMs: nodes > 1 ? summarise(sameNode) : null,
+    crossNodeMs: nodes > 1 ? summarise(crossNode) : null,
     docsConverged,
     docsChecked: byDoc.size,
     disconnects,
@@ -229,6 +320,17 @@ async function runTraffic(scenario: TrafficScenario, target: LoadTarget): Promis
     loadCpuCores,
     loopLagMs: loopLag(lag),
   };
+}
+
+/** The traffic run's windows, all from the first edit sent. */
+function windows(
+  firstSent: number | null,
+  lastSent: number | null,
+  lastAccept: number | null,
+  lastDelivery: number | null,
+): Pick<TrafficResult, 'editWindowMs' | 'acceptWindowMs' | 'deliveryWindowMs'> {
+  const from = (t: number | null) => (firstSent === null || t === null ? null : t - firstSent);
+  return { editWindowMs: from(lastSent) ?? 0, acceptWindowMs: from(lastAccept), deliveryWindowMs: from(lastDelivery) };
 }
 
 /** The notes' first paragraph, where the history scenario types. */
@@ -242,8 +344,9 @@ function paragraphText(doc: Y.Doc): Y.XmlText | null {
 async function runHistory(scenario: HistoryScenario, target: LoadTarget): Promise<HistoryResult> {
   const docName = target.docs[0];
   if (!docName) throw new Error('the server prepared no document');
-  const writer = makeClient(target, docName, 0);
-  const observer = makeClient(target, docName, 1);
+  // With several nodes the writer and the observer are on different nodes, and the joiners alternate.
+  const writer = makeClient(target, docName, 0, 0);
+  const observer = makeClient(target, docName, 1, 1);
   const ready = await waitUntil(() => writer.synced && observer.synced, SYNC_TIMEOUT_MS);
   if (!ready) throw new Error('the writer and observer did not sync');
 
@@ -279,7 +382,7 @@ async function runHistory(scenario: HistoryScenario, target: LoadTarget): Promis
   await mark('joins-start');
   for (let j = 0; j < scenario.joins; j++) {
     const joinStart = performance.now();
-    const joiner = makeClient(target, docName, 2 + j);
+    const joiner = makeClient(target, docName, 2 + j, 2 + j);
     const complete = await waitUntil(() => Y.getState(joiner.doc.store, writerId) >= finalClock, JOIN_TIMEOUT_MS, 1);
     if (complete) joinMs.push(performance.now() - joinStart);
     joiner.destroy();

@@ -4,6 +4,12 @@
  * on PGlite on disk in a temporary directory (argv[3] = 'pglite', the
  * default deployment). Seeds one team, its reps and one customers row per
  * document, signs the reps in through the API and hands their cookies over.
+ *
+ * Several nodes (argv[4], a TandemNodeSetup, PostgreSQL only): the node
+ * publishes on Redis (REDIS_URL, REDIS_PREFIX). The first node creates and
+ * seeds the database as above and reports its URL; a node given
+ * `joinDatabaseUrl` only opens that database and serves it: it seeds,
+ * signs in, tracks and drops nothing, and reports no documents.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -17,6 +23,7 @@ import { startServer } from '../../../server/server.ts';
 import { insertTeam } from '../../../server/teams/team.repository.ts';
 import { insertUser } from '../../../server/users/user.repository.ts';
 import { customerDocName } from '../../../schema/wire/docs.ts';
+import type { TandemNodeSetup } from './ipc.ts';
 import { failStartup, readSetup, serveProbe } from './server-probe.ts';
 import { PostgresCpuTracker } from './postgres-cpu.ts';
 import { createPostgresDatabase } from '../../helpers/context.ts';
@@ -43,26 +50,61 @@ async function postgresStorage(base: string): Promise<Storage> {
   };
 }
 
+/** A database another node created and seeded; it stays when this node stops. */
+function joinedStorage(databaseUrl: string): Storage {
+  return { databaseUrl, dataDir: tmpdir(), postgres: null, dispose: async () => {} };
+}
+
+function readNodeSetup(): TandemNodeSetup | null {
+  const raw = process.argv[4];
+  if (!raw) return null;
+  const parsed = JSON.parse(raw) as Partial<TandemNodeSetup>;
+  if (typeof parsed.redisUrl !== 'string' || typeof parsed.redisPrefix !== 'string') throw new Error('the node setup needs redisUrl and redisPrefix');
+  return {
+    redisUrl: parsed.redisUrl,
+    redisPrefix: parsed.redisPrefix,
+    joinDatabaseUrl: typeof parsed.joinDatabaseUrl === 'string' ? parsed.joinDatabaseUrl : undefined,
+  };
+}
+
 async function pgliteStorage(): Promise<Storage> {
   const dir = await mkdtemp(join(tmpdir(), 'tandem-bench-'));
   return { databaseUrl: undefined, dataDir: dir, postgres: null, dispose: () => rm(dir, { recursive: true, force: true }) };
 }
 
-try {
+async function main(): Promise<void> {
   const setup = readSetup();
   const engine = process.argv[3];
   if (engine !== 'postgres' && engine !== 'pglite') throw new Error(`unknown engine ${engine}`);
-  const storage =
-    engine === 'postgres'
+  const node = readNodeSetup();
+  if (node && engine !== 'postgres') throw new Error('several nodes need PostgreSQL');
+  const joining = node?.joinDatabaseUrl !== undefined;
+  const storage = node?.joinDatabaseUrl
+    ? joinedStorage(node.joinDatabaseUrl)
+    : engine === 'postgres'
       ? await postgresStorage(benchPostgresUrl())
       : await pgliteStorage();
   try {
     const config = {
-      ...loadConfig({ LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent', HOST: '127.0.0.1', PORT: '0' }),
+      ...loadConfig({
+        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        ...(node ? { REDIS_URL: node.redisUrl, REDIS_PREFIX: node.redisPrefix } : {}),
+      }),
       databaseUrl: storage.databaseUrl,
       dataDir: storage.dataDir,
     };
     const { ctx, close: closeDb } = await bootstrap(config, createLogger(config.logLevel));
+    if (node && !ctx.hub.clustered) throw new Error('the node runs without the bus although REDIS_URL is set');
+    if (joining) {
+      const running = await startServer(ctx, { port: 0, host: '127.0.0.1' });
+      serveProbe({ type: 'ready', protocol: 'y-websocket', wsUrl: `ws://127.0.0.1:${running.port}/yjs`, docs: [], headers: [] }, async () => {
+        await running.close();
+        await closeDb();
+      });
+      return;
+    }
     const team = await insertTeam(ctx.db, 'Benchmark team');
     const passwordHash = await hashPassword(BENCH_PASSWORD);
     const emails: string[] = [];
@@ -104,7 +146,14 @@ try {
     }
     const dbCpu = storage.postgres ? await PostgresCpuTracker.start(storage.postgres.adminUrl, storage.postgres.database) : null;
     serveProbe(
-      { type: 'ready', protocol: 'y-websocket', wsUrl: `ws://127.0.0.1:${running.port}/yjs`, docs: ids.map(customerDocName), headers },
+      {
+        type: 'ready',
+        protocol: 'y-websocket',
+        wsUrl: `ws://127.0.0.1:${running.port}/yjs`,
+        docs: ids.map(customerDocName),
+        headers,
+        ...(node ? { databaseUrl: storage.databaseUrl } : {}),
+      },
       async () => {
         try {
           await running.close();
@@ -120,6 +169,10 @@ try {
     await storage.dispose().catch(() => {});
     throw err;
   }
+}
+
+try {
+  await main();
 } catch (err) {
   failStartup(err);
 }
