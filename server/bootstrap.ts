@@ -1,5 +1,6 @@
 /** Opens the database, migrates it and builds the AppContext. Shared by main, demo and tests. */
 import type { Logger } from 'pino';
+import { closeRateLimits } from './auth/rate-limit.ts';
 import { SessionEvents } from './auth/session-events.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
@@ -32,6 +33,7 @@ export async function bootstrap(config: Config, log: Logger): Promise<{ ctx: App
       // Every accepted document update is stored before the database closes.
       await ctx.hub.close();
       await bus?.close();
+      await closeRateLimits(config);
       await handle.close();
     },
   };

@@ -13,7 +13,7 @@
 import { AppError } from '../http/app-error.ts';
 import type { AppContext } from '../context.ts';
 import type { User } from '../users/user.ts';
-import { appendUpdates, lockDocs, readStoredSince, writeSnapshot } from './doc-store.repository.ts';
+import { appendUpdates, lockDocs, readStoredSince, tryLockDocs, writeSnapshot } from './doc-store.repository.ts';
 import type { ProjectionCommit } from './doc-kind.ts';
 import type { LiveDocument } from './document.ts';
 import type { Transaction } from 'kysely';
@@ -35,9 +35,20 @@ export interface CommitRequest {
   origin: unknown;
 }
 
+/** With several nodes, a commit whose every document another node is committing retries after this long at least. */
+const DEFERRED_RETRY_MS = 5;
+
 interface Entry extends CommitRequest {
   resolve(): void;
   reject(err: unknown): void;
+}
+
+/** A document's projection in a commit, and the count of other nodes' updates it had seen when read. */
+interface Projecting {
+  doc: LiveDocument;
+  entry: Entry;
+  projection: unknown;
+  seen: number;
 }
 
 export class Committer {
@@ -112,10 +123,12 @@ export class Committer {
     try {
       while (this.queue.length > 0 || this.jobs.length > 0) {
         if (this.queue.length > 0) {
-          await this.commit(this.queue.splice(0));
+          const stored = await this.commit(this.queue.splice(0));
           this.lastCommitEnd = performance.now();
-          // Updates that arrived during the commit wait out the rest of the window.
-          if (this.queue.length > 0 && this.windowMs > 0) await new Promise((r) => setTimeout(r, this.windowMs));
+          // Updates that arrived during the commit wait out the rest of the window (and deferred
+          // ones, at least a moment, for the other node's transaction to end).
+          const pause = stored === 0 ? Math.max(this.windowMs, DEFERRED_RETRY_MS) : this.windowMs;
+          if (this.queue.length > 0 && pause > 0) await new Promise((r) => setTimeout(r, pause));
         }
         for (const job of this.jobs.splice(0)) await job();
       }
@@ -124,34 +137,24 @@ export class Committer {
     }
   }
 
-  private async commit(batch: Entry[]): Promise<void> {
+  /** Stores a batch; answers how many of its updates were stored (with several nodes, some may wait for the next). */
+  private async commit(all: Entry[]): Promise<number> {
     const now = this.ctx.now();
     // The projections this batch may write: the accepted state of each document, read once, now.
     const latest = new Map<LiveDocument, Entry>();
-    for (const e of batch) latest.set(e.doc, e);
-    const todo = [...latest].map(([doc, entry]) => ({ doc, entry, projection: doc.extract() }));
-    const rows = batch.map((e) => ({ docName: e.doc.name, update: e.update, userId: e.user?.id ?? null }));
+    for (const e of all) latest.set(e.doc, e);
+    const todo: Projecting[] = [...latest].map(([doc, entry]) => ({ doc, entry, projection: doc.extract(), seen: doc.remoteVersion }));
     const afterCommit: Array<() => void> = [];
     const commit: ProjectionCommit = { ctx: this.ctx, afterCommit: (fn) => afterCommit.push(fn) };
+    let batch = all;
+    let deferred: Entry[] = [];
     let written: Array<{ doc: LiveDocument; key: string }> = [];
     let ids: number[];
     try {
       if (this.shared) {
-        ({ ids, written } = await this.ctx.db.transaction().execute(async (trx) => {
-          const docs = [...latest.keys()];
-          await lockDocs(
-            trx,
-            docs.map((d) => d.name),
-          );
-          const since = await readStoredSince(trx, new Map(docs.map((d) => [d.name, d.lastUpdateId])));
-          for (const t of todo) {
-            // Read again where other nodes' updates arrived: the projection must describe them too.
-            if (t.doc.catchUp(since.get(t.doc.name))) t.projection = t.doc.extract();
-          }
-          const ids = await appendUpdates(trx, rows);
-          return { ids, written: await this.project(trx, todo, now, commit) };
-        }));
+        ({ batch, deferred, ids, written } = await this.storeShared(all, todo, now, commit));
       } else {
+        const rows = batch.map((e) => ({ docName: e.doc.name, update: e.update, userId: e.user?.id ?? null }));
         const changed = todo.filter((p) => this.changedKey(p.doc, p.projection, now) !== null);
         // One INSERT is atomic by itself: a batch with no projection to write needs no transaction.
         ({ ids, written } =
@@ -175,7 +178,10 @@ export class Committer {
       for (const doc of failedDocs) doc.storageFailed();
       const error = new AppError('internal', 500, 'Storing the change failed');
       for (const e of [...batch, ...dropped]) e.reject(error);
-      return;
+      return 0;
+    } finally {
+      // Documents another node is committing wait for the next commit, ahead of their newer updates.
+      if (deferred.length > 0) this.queue.unshift(...deferred);
     }
     for (const fn of afterCommit) {
       try {
@@ -184,21 +190,51 @@ export class Committer {
         this.ctx.log.error({ err }, 'an after-commit step of a projection failed');
       }
     }
-    const touched = new Set<LiveDocument>();
+    // Each document takes its stored updates in order, and broadcasts them as one frame.
+    const byDoc = new Map<LiveDocument, Array<{ update: Uint8Array; id: number; origin: unknown }>>();
     batch.forEach((e, i) => {
-      e.doc.committed(e.update, ids[i]!, e.origin);
-      touched.add(e.doc);
-      e.resolve();
+      const list = byDoc.get(e.doc) ?? [];
+      list.push({ update: e.update, id: ids[i]!, origin: e.origin });
+      byDoc.set(e.doc, list);
     });
-    for (const doc of touched) {
+    for (const [doc, stored] of byDoc) {
+      doc.committed(stored);
       if (doc.logRows >= this.compactAfterUpdates) this.jobs.push(() => this.compactNow(doc));
     }
+    for (const e of batch) e.resolve();
+    return batch.length;
+  }
+
+  /**
+   * A commit when several nodes share the database. Each document's advisory
+   * lock is tried, never waited for: a document another node is committing
+   * right now waits for this node's next commit instead of stalling the whole
+   * batch (and every other document in it) behind the other node's
+   * transaction. Under the locks, what other nodes stored is applied first,
+   * and a projection read before it is read again.
+   */
+  private storeShared(all: Entry[], todo: Projecting[], now: Date, commit: ProjectionCommit) {
+    return this.ctx.db.transaction().execute(async (trx) => {
+      const locked = await tryLockDocs(trx, [...new Set(all.map((e) => e.doc.name))]);
+      const batch = all.filter((e) => locked.has(e.doc.name));
+      const deferred = all.filter((e) => !locked.has(e.doc.name));
+      const mine = todo.filter((t) => locked.has(t.doc.name));
+      if (batch.length === 0) return { batch, deferred, ids: [] as number[], written: [] };
+      const since = await readStoredSince(trx, new Map(mine.map((t) => [t.doc.name, t.doc.lastUpdateId])));
+      for (const t of mine) {
+        t.doc.catchUp(since.get(t.doc.name));
+        if (t.doc.remoteVersion !== t.seen) t.projection = t.doc.extract();
+      }
+      const rows = batch.map((e) => ({ docName: e.doc.name, update: e.update, userId: e.user?.id ?? null }));
+      const ids = await appendUpdates(trx, rows);
+      return { batch, deferred, ids, written: await this.project(trx, mine, now, commit) };
+    });
   }
 
   /** Writes the projections whose values changed (or are due a touch); answers what it wrote. */
   private async project(
     trx: Transaction<Database>,
-    todo: Array<{ doc: LiveDocument; entry: Entry; projection: unknown }>,
+    todo: Projecting[],
     now: Date,
     commit: ProjectionCommit,
   ): Promise<Array<{ doc: LiveDocument; key: string }>> {

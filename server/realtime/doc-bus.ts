@@ -8,7 +8,8 @@
  *
  * Messages are small binary frames (lib0 encoding):
  *   varUint kind, varString node id, then per kind:
- *   update:          varUint log id, varUint8Array update
+ *   update:          varUint count, varUint log id × count, varUint8Array update
+ *                    (one commit's updates of the document, merged)
  *   awareness:       varUint8Array awareness update
  *   awareness-query: nothing (holders answer with their clients' states)
  *   recheck:         nothing (holders re-check their connections' access)
@@ -21,7 +22,7 @@ import type { Logger } from 'pino';
 import { createClient } from 'redis';
 
 export type BusMessage =
-  | { kind: 'update'; node: string; id: number; update: Uint8Array }
+  | { kind: 'update'; node: string; ids: number[]; update: Uint8Array }
   | { kind: 'awareness'; node: string; payload: Uint8Array }
   | { kind: 'awareness-query'; node: string }
   | { kind: 'recheck'; node: string }
@@ -30,8 +31,9 @@ export type BusMessage =
 const KIND = { update: 0, awareness: 1, 'awareness-query': 2, recheck: 3, revoked: 4 } as const;
 /** Largest frame a node accepts from the bus (an update is capped by the hub's message size anyway). */
 export const MAX_BUS_FRAME_BYTES = 4 * 1024 * 1024;
-/** Session ids per `revoked` frame, at most. */
+/** Session ids per `revoked` frame, and log ids per `update` frame, at most. */
 const MAX_REVOKED_PER_FRAME = 10_000;
+const MAX_IDS_PER_FRAME = 100_000;
 
 export function encodeBusMessage(msg: BusMessage): Uint8Array {
   const e = encoding.createEncoder();
@@ -39,7 +41,8 @@ export function encodeBusMessage(msg: BusMessage): Uint8Array {
   encoding.writeVarString(e, msg.node);
   switch (msg.kind) {
     case 'update':
-      encoding.writeVarUint(e, msg.id);
+      encoding.writeVarUint(e, msg.ids.length);
+      for (const id of msg.ids) encoding.writeVarUint(e, id);
       encoding.writeVarUint8Array(e, msg.update);
       break;
     case 'awareness':
@@ -69,9 +72,14 @@ export function decodeBusMessage(frame: Uint8Array): BusMessage | null {
     const node = decoding.readVarString(d);
     let msg: BusMessage;
     switch (kind) {
-      case KIND.update:
-        msg = { kind: 'update', node, id: decoding.readVarUint(d), update: decoding.readVarUint8Array(d) };
+      case KIND.update: {
+        const n = decoding.readVarUint(d);
+        if (n === 0 || n > MAX_IDS_PER_FRAME) return null;
+        const ids: number[] = [];
+        for (let i = 0; i < n; i++) ids.push(decoding.readVarUint(d));
+        msg = { kind: 'update', node, ids, update: decoding.readVarUint8Array(d) };
         break;
+      }
       case KIND.awareness:
         msg = { kind: 'awareness', node, payload: decoding.readVarUint8Array(d) };
         break;

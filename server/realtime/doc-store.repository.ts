@@ -81,6 +81,18 @@ export async function lockDocs(trx: Q, docNames: string[]): Promise<void> {
   `.execute(trx);
 }
 
+/**
+ * Tries each document's transaction-scoped advisory lock without waiting;
+ * answers the names locked (taken by another transaction: left out).
+ */
+export async function tryLockDocs(trx: Q, docNames: string[]): Promise<Set<string>> {
+  if (docNames.length === 0) return new Set();
+  const { rows } = await sql<{ name: string; ok: boolean }>`
+    select n as name, pg_try_advisory_xact_lock(hashtextextended(n, 0)) as ok from unnest(${docNames}::text[]) as n
+  `.execute(trx);
+  return new Set(rows.filter((r) => r.ok).map((r) => r.name));
+}
+
 /** What a node holding a document lacks: a newer snapshot (another node compacted), then newer log rows. */
 export interface StoredSince {
   snapshot: { state: Uint8Array; lastUpdateId: number } | null;

@@ -257,7 +257,7 @@ export class DocHub {
       throw err;
     }
     const loaded: LiveDocument = doc;
-    loaded.onStored = (id, update) => bus.publish(loaded.name, { kind: 'update', node: bus.nodeId, id, update });
+    loaded.onStored = (ids, update) => bus.publish(loaded.name, { kind: 'update', node: bus.nodeId, ids, update });
     loaded.onLocalAwareness = (payload) => bus.publish(loaded.name, { kind: 'awareness', node: bus.nodeId, payload });
     for (const msg of early) this.onBusMessage(loaded, msg);
     bus.publish(loaded.name, { kind: 'awareness-query', node: bus.nodeId });
@@ -268,8 +268,8 @@ export class DocHub {
   private onBusMessage(doc: LiveDocument, msg: BusMessage): void {
     switch (msg.kind) {
       case 'update':
-        if (msg.id <= doc.lastUpdateId) return;
-        doc.applyRemote(msg.update);
+        if (doc.hasRows(msg.ids)) return;
+        doc.applyRemote(msg.update, msg.ids);
         // A gap (a message lost while Redis was away): the log has what is missing.
         if (doc.behind) void this.reconcile();
         return;
