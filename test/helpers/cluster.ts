@@ -13,6 +13,7 @@ import { loadConfig } from '../../server/config.ts';
 import type { AppContext } from '../../server/context.ts';
 import { createLogger } from '../../server/logger.ts';
 import { createPostgresDatabase, TEST_PASSWORD, type TestDatabase } from './context.ts';
+import { sharedRedis } from './redis.ts';
 
 /** Nodes need a shared database: the machine's PostgreSQL unless TEST_DATABASE_URL names another. */
 export const CLUSTER_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -128,7 +129,9 @@ export interface ClusterOptions {
 /** A fresh database, migrated once, and `nodes` started nodes on it. */
 export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const database = await createPostgresDatabase(CLUSTER_DATABASE_URL, 'tandem_cluster');
-  const prefix = `test-${randomBytes(6).toString('hex')}:`;
+  // On the shared Redis, keys (the Socket.IO stream) go under a prefix of this cluster's, deleted at the end.
+  const shared = opts.redisUrl ? null : sharedRedis();
+  const prefix = shared?.prefix ?? `test-${randomBytes(6).toString('hex')}:`;
   const env: Record<string, string> = {
     DATABASE_URL: database.url,
     REDIS_URL: opts.redisUrl ?? CLUSTER_REDIS_URL,
@@ -157,6 +160,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     async stop() {
       await Promise.all(nodes.map((n) => n.stop('SIGKILL')));
       await database.drop();
+      await shared?.cleanup();
     },
   };
   try {
