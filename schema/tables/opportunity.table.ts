@@ -29,6 +29,16 @@ export interface OpportunityTable {
   created_by: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /**
+   * A summary of the stage history, kept by triggers on
+   * `opportunity_stage_history` and never written by the application: every
+   * stage ever entered (sorted, no repeats), and per stage with completed
+   * stays (aligned arrays) their summed length in microseconds and number.
+   */
+  stages_entered: ColumnType<string[], never, never>;
+  done_stay_stages: ColumnType<string[], never, never>;
+  done_stay_micros: ColumnType<Array<string | number>, never, never>;
+  done_stay_counts: ColumnType<number[], never, never>;
 }
 export type OpportunityRow = Selectable<OpportunityTable>;
 export type NewOpportunityRow = Insertable<OpportunityTable>;

@@ -33,46 +33,59 @@ export async function currenciesInScope(db: DB, f: ReportFilters): Promise<strin
   return (await q.orderBy('currency').execute()).map((r) => r.currency);
 }
 
-/** For the cohort created in the period: how many opportunities got furthest to each (non-lost) stage position. */
+/**
+ * For the cohort created in the period: how many opportunities got furthest to
+ * each (non-lost) stage position. The cohort is grouped by the set of stages
+ * each opportunity ever entered (`stages_entered`, a handful of distinct sets),
+ * and each set's furthest stage is taken by the stages' current positions, as
+ * the stage history would give. Opportunities that never entered a non-lost
+ * stage are left out.
+ */
 export async function maxReachedByPosition(db: DB, f: ReportFilters, pipelineId: string): Promise<Map<number, number>> {
   const { start, end } = periodBounds(f);
-  const perOpportunity = db
-      .selectFrom('opportunities')
-      .innerJoin('opportunity_stage_history as h', 'h.opportunity_id', 'opportunities.id')
-      .innerJoin('pipeline_stages as s', 's.id', 'h.to_stage_id')
-      .select((eb) => ['opportunities.id', eb.fn.max('s.position').as('maxpos')])
-      .where('opportunities.pipeline_id', '=', pipelineId)
-      .where('s.kind', '<>', 'lost')
-      .where('opportunities.created_at', '>=', start)
-      .where('opportunities.created_at', '<', end)
-      .where(opportunityScope(f, false))
-      .groupBy('opportunities.id');
+  const sets = db
+    .selectFrom('opportunities')
+    .select((eb) => ['opportunities.stages_entered', eb.fn.countAll().as('n')])
+    .where('opportunities.pipeline_id', '=', pipelineId)
+    .where('opportunities.created_at', '>=', start)
+    .where('opportunities.created_at', '<', end)
+    .where(opportunityScope(f, false))
+    .groupBy('opportunities.stages_entered');
+  const furthest = db
+    .selectFrom(sets.as('t'))
+    .select([
+      sql<number | null>`(select max(s.position) from pipeline_stages s where s.id = any(t.stages_entered) and s.kind <> 'lost')`.as('maxpos'),
+      't.n',
+    ]);
   const rows = await db
-    .selectFrom(perOpportunity.as('t'))
-    .select((eb) => ['t.maxpos', eb.fn.countAll().as('n')])
-    .groupBy('t.maxpos')
+    .selectFrom(furthest.as('r'))
+    .select((eb) => ['r.maxpos', eb.fn.sum<string>('r.n').as('n')])
+    .where('r.maxpos', 'is not', null)
+    .groupBy('r.maxpos')
     .execute();
   return new Map(rows.map((r) => [num(r.maxpos), num(r.n)]));
 }
 
-/** Mean days of the completed stays of the cohort, per stage. */
+/**
+ * Mean days of the completed stays of the cohort, per stage, from each
+ * opportunity's completed-stay totals (`done_stay_*`: per stage entered, the
+ * summed microseconds and the number of completed stays). The sum is exact
+ * and taken to seconds with six decimals, so the mean is the one
+ * `avg(extract(epoch from left_at - entered_at))` over the stage history gives.
+ */
 export async function averageDaysInStage(db: DB, f: ReportFilters, pipelineId: string): Promise<Map<string, number>> {
   const { start, end } = periodBounds(f);
-  const rows = await db
-      .selectFrom('opportunities')
-      .innerJoin('opportunity_stage_history as h', 'h.opportunity_id', 'opportunities.id')
-      .select([
-        'h.to_stage_id',
-        sql<string>`avg(extract(epoch from (h.left_at - h.entered_at))) / 86400`.as('days'),
-      ])
-      .where('opportunities.pipeline_id', '=', pipelineId)
-      .where('h.left_at', 'is not', null)
-      .where('opportunities.created_at', '>=', start)
-      .where('opportunities.created_at', '<', end)
-      .where(opportunityScope(f, false))
-      .groupBy('h.to_stage_id')
-      .execute();
-  return new Map(rows.map((r) => [r.to_stage_id, num(r.days)]));
+  const { rows } = await sql<{ stage_id: string; days: string }>`
+    select u.stage_id, (sum(u.micros)::numeric * 0.000001) / sum(u.stays) / 86400 as days
+    from opportunities
+    cross join lateral unnest(opportunities.done_stay_stages, opportunities.done_stay_micros, opportunities.done_stay_counts)
+      as u(stage_id, micros, stays)
+    where opportunities.pipeline_id = ${pipelineId}
+      and opportunities.created_at >= ${start}
+      and opportunities.created_at < ${end}
+      and ${opportunityScope(f, false)}
+    group by u.stage_id`.execute(db);
+  return new Map(rows.map((r) => [r.stage_id, num(r.days)]));
 }
 
 /** Opportunities closed in the period, by outcome. */
