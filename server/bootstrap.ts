@@ -25,7 +25,7 @@ export async function bootstrap(config: Config, log: Logger): Promise<{ ctx: App
     sessionEvents: new SessionEvents(),
     notifier: new Notifier(log),
   } as AppContext;
-  const bus = await connectBus(ctx);
+  const bus = connectBus(ctx);
   ctx.hub = new DocHub(ctx, defaultDocKinds(), bus);
   return {
     ctx,
@@ -44,14 +44,14 @@ export async function bootstrap(config: Config, log: Logger): Promise<{ ctx: App
  * with the other nodes through Redis, and so are session ends. PGlite is
  * one process's database, so there it stays off.
  */
-async function connectBus(ctx: AppContext): Promise<DocBus | null> {
+function connectBus(ctx: AppContext): DocBus | null {
   const { redisUrl, redisPrefix } = ctx.config;
   if (!redisUrl) return null;
   if (ctx.engine !== 'postgres') {
     ctx.log.warn('REDIS_URL is set but the database is PGlite, which one process owns: live documents stay on this node');
     return null;
   }
-  const bus = await RedisDocBus.connect({ url: redisUrl, prefix: redisPrefix, nodeId: randomUUID(), log: ctx.log });
+  const bus = RedisDocBus.start({ url: redisUrl, prefix: redisPrefix, nodeId: randomUUID(), log: ctx.log });
   ctx.sessionEvents.onRevoked((ids, from) => {
     if (from === 'local') bus.publishRevoked(ids);
   });

@@ -137,7 +137,11 @@ export class RedisDocBus implements DocBus {
   private readonly unsubscribed = new Set<string>();
   private readonly reconnectHandlers: Array<() => void> = [];
   private revokedHandler: ((ids: string[]) => void) | null = null;
-  private wasDown = false;
+  /** Until the first connection, as after a loss: on `ready`, subscribe what waits and reconcile. */
+  private wasDown = true;
+  private everConnected = false;
+  private warnedAtStart = false;
+  private sessionsSubscribed = false;
   private closed = false;
 
   private constructor(
@@ -155,6 +159,10 @@ export class RedisDocBus implements DocBus {
     ] as const) {
       client.on('error', (err: unknown) => {
         if (!this.wasDown) log.warn({ err, role }, 'live documents: redis connection lost; serving this node’s clients only');
+        else if (!this.everConnected && !this.warnedAtStart) {
+          this.warnedAtStart = true;
+          log.warn({ err, role }, 'live documents: cannot reach redis; serving this node’s clients only until it can');
+        }
         this.wasDown = true;
       });
     }
@@ -163,10 +171,18 @@ export class RedisDocBus implements DocBus {
     this.pub.on('ready', () => this.readyAgain());
   }
 
-  static async connect(opts: { url: string; prefix: string; nodeId: string; log: Logger }): Promise<RedisDocBus> {
+  /**
+   * Starts connecting and returns at once: a node whose Redis is away at
+   * start serves its own clients (and reports not ready) until it connects.
+   */
+  static start(opts: { url: string; prefix: string; nodeId: string; log: Logger }): RedisDocBus {
     const bus = new RedisDocBus(opts.nodeId, opts.url, opts.prefix, opts.log);
-    await Promise.all([bus.pub.connect(), bus.sub.connect()]);
-    await bus.sub.subscribe(bus.sessionsChannel, (frame: Buffer) => bus.deliverRevoked(frame), true);
+    for (const client of [bus.pub, bus.sub]) {
+      // Rejects only when the client gives up (closed meanwhile); retries are reported through 'error'.
+      client.connect().catch((err: unknown) => {
+        if (!bus.closed) opts.log.warn({ err }, 'live documents: connecting to redis failed');
+      });
+    }
     return bus;
   }
 
@@ -213,7 +229,11 @@ export class RedisDocBus implements DocBus {
     if (this.closed) return;
     this.closed = true;
     this.handlers.clear();
-    await Promise.all([this.pub, this.sub].map((c) => (c.isOpen ? c.close() : Promise.resolve())));
+    // A graceful close waits for queued commands, which never drain while Redis is away.
+    for (const c of [this.pub, this.sub]) {
+      if (c.isReady) await c.close();
+      else if (c.isOpen) c.destroy();
+    }
   }
 
   private get sessionsChannel(): string {
@@ -260,7 +280,16 @@ export class RedisDocBus implements DocBus {
   private readyAgain(): void {
     if (!this.wasDown || !this.connected || this.closed) return;
     this.wasDown = false;
-    this.log.info('live documents: redis is back; reconciling documents with the log');
+    if (this.everConnected) this.log.info('live documents: redis is back; reconciling documents with the log');
+    else if (this.warnedAtStart) this.log.info('live documents: connected to redis');
+    this.everConnected = true;
+    if (!this.sessionsSubscribed) {
+      this.sessionsSubscribed = true;
+      this.sub.subscribe(this.sessionsChannel, (frame: Buffer) => this.deliverRevoked(frame), true).catch((err: unknown) => {
+        this.sessionsSubscribed = false;
+        this.log.warn({ err }, 'live documents: subscribing to session ends failed; retried when redis is back');
+      });
+    }
     // The client re-subscribes the channels it had; these are the ones asked for while Redis was down.
     void (async () => {
       const missing = [...this.unsubscribed];

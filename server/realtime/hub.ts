@@ -311,7 +311,7 @@ export class DocHub {
       this.reconcileAgain = true;
       return this.reconciling;
     }
-    this.reconciling = (async () => {
+    const run = async () => {
       try {
         do {
           this.reconcileAgain = false;
@@ -322,10 +322,12 @@ export class DocHub {
         } while (this.reconcileAgain && !this.closed);
       } catch (err) {
         this.ctx.log.warn({ err }, 'reconciling live documents with the log failed');
-      } finally {
-        this.reconciling = null;
       }
-    })();
+    };
+    // Cleared asynchronously: a run that ends at once (nothing loaded) must not leave itself set.
+    this.reconciling = run().finally(() => {
+      this.reconciling = null;
+    });
     return this.reconciling;
   }
 

@@ -28,18 +28,29 @@ export async function connectRedisAdapter(url: string, prefix: string, log: Logg
   const client = createClient({ url });
   // The client retries every few seconds while Redis is away: one warning per outage, not one per attempt.
   let lost = false;
+  let everConnected = false;
   client.on('error', (err: unknown) => {
-    if (!lost) log.warn({ err }, 'redis connection lost; Socket.IO broadcasts are held until it is back');
+    if (!lost) {
+      log.warn(
+        { err },
+        everConnected
+          ? 'redis connection lost; Socket.IO broadcasts are held until it is back'
+          : 'cannot reach redis; Socket.IO events reach this node’s sockets only until it can',
+      );
+    }
     lost = true;
   });
-  await client.connect();
   const reconnectListeners = new Set<() => void>();
-  // 'ready' follows every (re)connection; the first one happened inside connect().
+  // 'ready' follows every (re)connection.
   client.on('ready', () => {
-    if (lost) log.info('redis connection is back');
+    if (lost) log.info(everConnected ? 'redis connection is back' : 'connected to redis');
+    const again = everConnected;
     lost = false;
-    for (const listener of reconnectListeners) listener();
+    everConnected = true;
+    if (again) for (const listener of reconnectListeners) listener();
   });
+  // A node whose Redis is away at start serves its own sockets meanwhile (and reports not ready).
+  client.connect().catch((err: unknown) => log.warn({ err }, 'connecting to redis failed'));
   const name = socketIoStream(prefix);
   return {
     adapter: createAdapter(client, {

@@ -155,3 +155,36 @@ describe('Redis stopped and started again during edits', () => {
     await until(async () => (await storedIds(cluster, name)).length === all.length, 'the store has every edit', 100, 30_000);
   }, 240_000);
 });
+
+describe('a node started while Redis is away', () => {
+  it('serves its own clients and reports not ready, then joins the others once Redis comes', async () => {
+    const redis = await PrivateRedis.start();
+    stops.push(() => redis.stop());
+    await redis.stop();
+    const cluster = await startCluster({ nodes: 2, redisUrl: redis.url, until: 'answering' });
+    stops.push(() => cluster.stop());
+    const [n1, n2] = cluster.nodes as [NonNullable<(typeof cluster.nodes)[0]>, NonNullable<(typeof cluster.nodes)[1]>];
+    expect(await (await fetch(`${n1.url}/readyz`)).json()).toEqual({ ok: false, checks: { database: 'ok', redis: 'down' } });
+    const { users, customerId } = await seed(cluster, 2);
+    const name = customerDocName(customerId);
+    const a = connect(n1.wsBase, name, await n1.signIn(users[0]!.email));
+    const b = connect(n2.wsBase, name, await n2.signIn(users[1]!.email));
+    clients.push(a, b);
+    await Promise.all([a.synced(), b.synced()]);
+    const edits = editLoop([a, b], users, 'start');
+    await new Promise((r) => setTimeout(r, 300));
+
+    await redis.start();
+    await until(async () => (await n1.ready()) === 200 && (await n2.ready()) === 200, 'both nodes ready', 100, 30_000);
+    // Awareness crosses once Redis is there: the nodes announce their clients to each other.
+    a.provider.awareness.setLocalStateField('user', { name: 'on node 1' });
+    await until(
+      () => [...b.provider.awareness.getStates().values()].some((st) => (st.user as { name?: string } | undefined)?.name === 'on node 1'),
+      'awareness from node 1 on node 2',
+    );
+    await edits.stop();
+    const all = [...edits.written].sort();
+    await until(() => [a, b].every((c) => idsOf(c.doc).length === all.length), 'both clients converged', 50, 30_000);
+    for (const c of [a, b]) expect(idsOf(c.doc)).toEqual(all);
+  }, 240_000);
+});

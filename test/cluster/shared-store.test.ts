@@ -157,3 +157,37 @@ describe('two nodes on one Redis', () => {
     }
   });
 });
+
+describe('a node that Redis never tells', () => {
+  const pair: Array<{ ctx: AppContext; close(): Promise<void> }> = [];
+
+  afterAll(async () => {
+    for (const n of pair) await n.close();
+  });
+
+  it('still gets another node’s edits, from the log, within the reconciliation period', async () => {
+    for (const who of ['x', 'y']) {
+      const config = loadConfig({
+        DATABASE_URL: database.url,
+        REDIS_URL: CLUSTER_REDIS_URL,
+        REDIS_PREFIX: `test-${randomBytes(6).toString('hex')}-${who}:`,
+        LOG_LEVEL: 'silent',
+        DOC_RECONCILE_MS: '50',
+      });
+      pair.push(await bootstrap(config, createLogger(config.logLevel)));
+    }
+    const [x, y] = pair.map((n) => n.ctx) as [AppContext, AppContext];
+    const id = await seedCustomer(x, teamId, 'Unheard Co');
+    const name = customerDocName(id);
+    const held = await y.hub.acquire(await y.hub.authorize(name, manager));
+    try {
+      for (let i = 0; i < 5; i++) await x.hub.edit(name, manager, setField('industry', `quiet ${i}`));
+      const until = Date.now() + 10_000;
+      while (held.doc.getMap(CUSTOMER_ROOTS.fields).get('industry') !== 'quiet 4' && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      expect(held.doc.getMap(CUSTOMER_ROOTS.fields).get('industry')).toBe('quiet 4');
+      expect(held.lastUpdateId).toBe((await loadStoredDoc(x.db, name)).lastUpdateId);
+    } finally {
+      y.hub.release(held);
+    }
+  });
+});

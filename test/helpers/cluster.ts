@@ -61,7 +61,8 @@ export class ClusterNode {
     return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  async start(): Promise<void> {
+  /** Starts the node and waits until /readyz says ready ('ready') or answers at all ('answering'). */
+  async start(until: 'ready' | 'answering' = 'ready'): Promise<void> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       env: { ...process.env, ...this.env, PORT: String(this.port) },
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -70,9 +71,10 @@ export class ClusterNode {
     await waitFor(
       async () => {
         if (child.exitCode !== null) throw new Error(`node :${this.port} exited with ${child.exitCode} before it was ready`);
-        return (await this.ready()) === 200;
+        const status = await this.ready();
+        return until === 'ready' ? status === 200 : status !== 0;
       },
-      `node :${this.port} ready`,
+      `node :${this.port} ${until}`,
       NODE_START_GIVE_UP_MS,
     );
   }
@@ -121,6 +123,8 @@ export interface Cluster {
 
 export interface ClusterOptions {
   nodes: number;
+  /** 'answering': do not wait for the nodes to report ready (e.g. Redis is away on purpose). */
+  until?: 'ready' | 'answering';
   redisUrl?: string;
   /** Extra environment for every node. */
   env?: Record<string, string>;
@@ -164,7 +168,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     },
   };
   try {
-    await Promise.all(nodes.map((n) => n.start()));
+    await Promise.all(nodes.map((n) => n.start(opts.until)));
   } catch (err) {
     await cluster.stop();
     throw err;
@@ -244,7 +248,8 @@ export class PrivateRedis {
     return r;
   }
 
-  async start(): Promise<void> {
+  /** Starts the node and waits until /readyz says ready ('ready') or answers at all ('answering'). */
+  async start(until: 'ready' | 'answering' = 'ready'): Promise<void> {
     const bin = execFileSync('sh', ['-c', 'command -v redis-server || true']).toString().trim();
     if (!bin) throw new Error('redis-server is not installed');
     const child = spawn(bin, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
