@@ -248,8 +248,7 @@ export class PrivateRedis {
     return r;
   }
 
-  /** Starts the node and waits until /readyz says ready ('ready') or answers at all ('answering'). */
-  async start(until: 'ready' | 'answering' = 'ready'): Promise<void> {
+  async start(): Promise<void> {
     const bin = execFileSync('sh', ['-c', 'command -v redis-server || true']).toString().trim();
     if (!bin) throw new Error('redis-server is not installed');
     const child = spawn(bin, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
