@@ -14,7 +14,7 @@ import { loadStoredDoc } from '../../server/realtime/doc-store.repository.ts';
 import type { User } from '../../server/users/user.ts';
 import { type Balancer, type Cluster, PrivateRedis, startBalancer, startCluster } from '../helpers/cluster.ts';
 import { seedTeam, seedUser } from '../helpers/context.ts';
-import { type Client, connect, newFollowup, seedCustomer, until } from '../realtime/realtime-helpers.ts';
+import { type Client, connect, followupIds, newFollowup, seedCustomer, until } from '../realtime/realtime-helpers.ts';
 
 const EDIT_EVERY_MS = 20;
 const clients: Client[] = [];
@@ -24,13 +24,6 @@ afterAll(async () => {
   for (const c of clients) c.destroy();
   for (const stop of stops.reverse()) await stop();
 }, 60_000);
-
-const idsOf = (doc: Y.Doc) =>
-  doc
-    .getArray<Y.Map<unknown>>(CUSTOMER_ROOTS.followups)
-    .toArray()
-    .map((m) => m.get('id') as string)
-    .sort();
 
 async function seed(cluster: Cluster, people: number): Promise<{ users: User[]; customerId: string }> {
   return cluster.withContext(async (ctx) => {
@@ -68,7 +61,7 @@ async function storedIds(cluster: Cluster, name: string): Promise<string[]> {
   const doc = new Y.Doc();
   if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
   for (const u of stored.updates) Y.applyUpdate(doc, u);
-  return idsOf(doc);
+  return followupIds(doc);
 }
 
 describe('two nodes, one killed', () => {
@@ -103,8 +96,8 @@ describe('two nodes, one killed', () => {
 
     const all = [...edits.written].sort();
     await until(() => cs.every((c) => c.provider.wsconnected && c.provider.synced), 'every client connected again');
-    await until(() => cs.every((c) => idsOf(c.doc).length === all.length), 'every client has every edit', 50, 60_000);
-    for (const c of cs) expect(idsOf(c.doc)).toEqual(all);
+    await until(() => cs.every((c) => followupIds(c.doc).length === all.length), 'every client has every edit', 50, 60_000);
+    for (const c of cs) expect(followupIds(c.doc)).toEqual(all);
     await until(async () => (await storedIds(cluster, name)).length === all.length, 'the store has every edit', 100, 30_000);
     expect(await storedIds(cluster, name)).toEqual(all);
   }, 240_000);
@@ -139,7 +132,7 @@ describe('Redis stopped and started again during edits', () => {
     const marker = newFollowup(users[0]!.id, 'while Redis is away');
     marker.set('id', 'marker-during-outage');
     a.doc.getArray(CUSTOMER_ROOTS.followups).push([marker]);
-    await until(() => idsOf(aWatcher.doc).includes('marker-during-outage'), 'node 1 serves its own clients');
+    await until(() => followupIds(aWatcher.doc).includes('marker-during-outage'), 'node 1 serves its own clients');
     await before.stop();
     await during.stop();
 
@@ -150,8 +143,8 @@ describe('Redis stopped and started again during edits', () => {
     await after.stop();
 
     const all = [...before.written, ...during.written, 'marker-during-outage', ...after.written].sort();
-    await until(() => [a, aWatcher, b].every((c) => idsOf(c.doc).length === all.length), 'every client converged', 50, 30_000);
-    for (const c of [a, aWatcher, b]) expect(idsOf(c.doc)).toEqual(all);
+    await until(() => [a, aWatcher, b].every((c) => followupIds(c.doc).length === all.length), 'every client converged', 50, 30_000);
+    for (const c of [a, aWatcher, b]) expect(followupIds(c.doc)).toEqual(all);
     await until(async () => (await storedIds(cluster, name)).length === all.length, 'the store has every edit', 100, 30_000);
   }, 240_000);
 });
@@ -184,7 +177,7 @@ describe('a node started while Redis is away', () => {
     );
     await edits.stop();
     const all = [...edits.written].sort();
-    await until(() => [a, b].every((c) => idsOf(c.doc).length === all.length), 'both clients converged', 50, 30_000);
-    for (const c of [a, b]) expect(idsOf(c.doc)).toEqual(all);
+    await until(() => [a, b].every((c) => followupIds(c.doc).length === all.length), 'both clients converged', 50, 30_000);
+    for (const c of [a, b]) expect(followupIds(c.doc)).toEqual(all);
   }, 240_000);
 });

@@ -14,7 +14,7 @@ import { loadStoredDoc } from '../../server/realtime/doc-store.repository.ts';
 import type { User } from '../../server/users/user.ts';
 import { type Cluster, type ClusterNode, startCluster } from '../helpers/cluster.ts';
 import { seedTeam, seedUser } from '../helpers/context.ts';
-import { type Client, connect, newFollowup, seedCustomer, until } from '../realtime/realtime-helpers.ts';
+import { type Client, connect, followupIds, newFollowup, seedCustomer, until } from '../realtime/realtime-helpers.ts';
 import { connect as connectSocket, type ClientSocket, Recorder } from '../socket/socket-helpers.ts';
 
 let cluster: Cluster;
@@ -32,13 +32,6 @@ function call(node: ClusterNode, cookie: string) {
     send: (method: string, path: string, body: unknown) => fetch(`${node.url}${path}`, { method, headers, body: JSON.stringify(body) }),
   };
 }
-
-const followupIds = (doc: Y.Doc) =>
-  doc
-    .getArray<Y.Map<unknown>>(CUSTOMER_ROOTS.followups)
-    .toArray()
-    .map((m) => m.get('id') as string)
-    .sort();
 
 beforeAll(async () => {
   // The periodic session re-check and log reconciliation are off (10 min): only Redis carries changes between nodes here.

@@ -6,7 +6,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +16,8 @@ import { loadConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/logger.ts';
 import { loadStoredDoc } from '../../server/realtime/doc-store.repository.ts';
 import type { User } from '../../server/users/user.ts';
-import { TEST_PASSWORD, type TestDatabase, createTestDatabase, seedTeam, seedUser } from '../helpers/context.ts';
+import { freePort } from '../helpers/cluster.ts';
+import { createTestDatabase, seedTeam, seedUser, TEST_PASSWORD, type TestDatabase } from '../helpers/context.ts';
 import { type Client, connect, newFollowup, seedCustomerDoc, until } from './realtime-helpers.ts';
 
 const CLIENTS = 4;
@@ -31,16 +31,6 @@ let env: Record<string, string>;
 let port: number;
 let child: ChildProcess | null = null;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const p = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(p));
-    });
-    srv.on('error', reject);
-  });
-}
 
 async function startChild(): Promise<void> {
   child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {

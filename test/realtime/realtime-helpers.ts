@@ -161,3 +161,11 @@ export const newFollowup = (authorId: string, text: string, extra: Record<string
   for (const [k, v] of Object.entries(extra)) m.set(k, v);
   return m;
 };
+
+/** The ids of a customer document's follow-ups, sorted. */
+export const followupIds = (doc: Y.Doc): string[] =>
+  doc
+    .getArray<Y.Map<unknown>>(CUSTOMER_ROOTS.followups)
+    .toArray()
+    .map((m) => m.get('id') as string)
+    .sort();

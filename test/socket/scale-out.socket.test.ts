@@ -4,13 +4,13 @@
  * still no one else. Needs `redis-server` on PATH (started here on a free port).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../server/context.ts';
 import { Notifier } from '../../server/notifications/notifier.ts';
 import { type RunningServer, startServer } from '../../server/server.ts';
 import type { User } from '../../server/users/user.ts';
-import { type TestContext, createTestContext, login, seedTeam, seedUser } from '../helpers/context.ts';
+import { freePort } from '../helpers/cluster.ts';
+import { createTestContext, login, seedTeam, seedUser, type TestContext } from '../helpers/context.ts';
 import { api, type ClientSocket, connect, EVENT_WAIT_MS, Recorder } from './socket-helpers.ts';
 
 let t: TestContext;
@@ -22,14 +22,6 @@ let manager: User;
 let rep: User;
 let outsider: User;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function startRedis(): Promise<{ child: ChildProcess; url: string }> {
   const bin = execFileSync('sh', ['-c', 'command -v redis-server || true']).toString().trim();
