@@ -56,9 +56,24 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const n of nodes) await n.close();
+  for (const n of [...nodes, ...extraNodes]) await n.close();
   await database?.drop();
 });
+
+
+/** Two more nodes on the test's database, on the given Redis prefixes; closed after the file. */
+const extraNodes: Array<{ ctx: AppContext; close(): Promise<void> }> = [];
+async function startNodes(prefixes: [string, string], env: Record<string, string>): Promise<[AppContext, AppContext]> {
+  const out: AppContext[] = [];
+  for (const prefix of prefixes) {
+    const config = loadConfig({ DATABASE_URL: database.url, REDIS_URL: CLUSTER_REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', ...env });
+    const node = await bootstrap(config, createLogger(config.logLevel));
+    extraNodes.push(node);
+    out.push(node.ctx);
+  }
+  return out as [AppContext, AppContext];
+}
+
 
 const setField = (key: string, value: unknown) => (doc: Y.Doc) => {
   doc.getMap(CUSTOMER_ROOTS.fields).set(key, value);
@@ -126,19 +141,9 @@ describe('two nodes that do not hear each other', () => {
 });
 
 describe('two nodes on one Redis', () => {
-  const pair: Array<{ ctx: AppContext; close(): Promise<void> }> = [];
-
-  afterAll(async () => {
-    for (const n of pair) await n.close();
-  });
-
   it('count another node’s updates once, whether the bus or the log brought them', async () => {
     const prefix = `test-${randomBytes(6).toString('hex')}:`;
-    for (let i = 0; i < 2; i++) {
-      const config = loadConfig({ DATABASE_URL: database.url, REDIS_URL: CLUSTER_REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', DOC_RECONCILE_MS: '50' });
-      pair.push(await bootstrap(config, createLogger(config.logLevel)));
-    }
-    const [x, y] = pair.map((n) => n.ctx) as [AppContext, AppContext];
+    const [x, y] = await startNodes([prefix, prefix], { DOC_RECONCILE_MS: '50' });
     const id = await seedCustomer(x, teamId, 'Counted Co');
     const name = customerDocName(id);
     const held = await y.hub.acquire(await y.hub.authorize(name, manager));
@@ -159,24 +164,9 @@ describe('two nodes on one Redis', () => {
 });
 
 describe('a node that Redis never tells', () => {
-  const pair: Array<{ ctx: AppContext; close(): Promise<void> }> = [];
-
-  afterAll(async () => {
-    for (const n of pair) await n.close();
-  });
-
   it('still gets another node’s edits, from the log, within the reconciliation period', async () => {
-    for (const who of ['x', 'y']) {
-      const config = loadConfig({
-        DATABASE_URL: database.url,
-        REDIS_URL: CLUSTER_REDIS_URL,
-        REDIS_PREFIX: `test-${randomBytes(6).toString('hex')}-${who}:`,
-        LOG_LEVEL: 'silent',
-        DOC_RECONCILE_MS: '50',
-      });
-      pair.push(await bootstrap(config, createLogger(config.logLevel)));
-    }
-    const [x, y] = pair.map((n) => n.ctx) as [AppContext, AppContext];
+    const tag = randomBytes(6).toString('hex');
+    const [x, y] = await startNodes([`test-${tag}-x:`, `test-${tag}-y:`], { DOC_RECONCILE_MS: '50' });
     const id = await seedCustomer(x, teamId, 'Unheard Co');
     const name = customerDocName(id);
     const held = await y.hub.acquire(await y.hub.authorize(name, manager));
