@@ -167,8 +167,14 @@ export async function activityCountByAuthor(db: DB, f: ReportFilters): Promise<M
 const utcDay = (period: 'week' | 'month', column: Expression<Date>) =>
   sql<string>`to_char(date_trunc(${sql.lit(period)}, ${column} at time zone 'UTC'), 'YYYY-MM-DD')`;
 
+/** A Monday, 00:00 UTC: weeks are binned from it. */
+const MONDAY = '2001-01-01T00:00:00Z';
+
 export async function activityByWeek(db: DB, f: ReportFilters): Promise<ActivityCell[]> {
-  const week = utcDay('week', sql.ref('activities.at'));
+  // The Monday 00:00 UTC starting each activity's ISO week, by arithmetic on the
+  // instant (what date_trunc('week', at at time zone 'UTC') gives, without a time
+  // zone conversion per row); formatted only once per group.
+  const week = sql<Date>`date_bin('7 days', activities.at, ${sql.lit(MONDAY)}::timestamptz)`;
   // Count first (from the covering index), then name the few groups.
   const counts = db
     .selectFrom('activities')
@@ -179,7 +185,7 @@ export async function activityByWeek(db: DB, f: ReportFilters): Promise<Activity
   const rows = await db
     .selectFrom(counts.as('c'))
     .innerJoin('users', 'users.id', 'c.author_id')
-    .select(['c.author_id', 'users.name', 'c.week', 'c.type', 'c.n'])
+    .select(['c.author_id', 'users.name', sql<string>`to_char(c.week at time zone 'UTC', 'YYYY-MM-DD')`.as('week'), 'c.type', 'c.n'])
     .orderBy('c.week')
     .orderBy('users.name')
     .orderBy('c.type')
