@@ -3,7 +3,10 @@
  * thread with resource limits first; one that takes longer than the timeout
  * or exhausts the worker's memory is refused, and the worker is replaced.
  * Only updates that decoded in bounds reach a Y.Doc on the main thread, where
- * decoding the same bytes again is then bounded as well.
+ * decoding the same bytes again is then bounded as well. The updates that
+ * arrive in one turn of the event loop travel to the worker in one message,
+ * and their answers come back in one: a round trip per update would cost
+ * more than decoding a small one.
  */
 import { Worker } from 'node:worker_threads';
 
@@ -22,12 +25,16 @@ interface Job {
   resolve: (r: DecodeResult) => void;
 }
 
-type WorkerReply = { id: number; ok: true; structs: number; deletes: number } | { id: number; ok: false; error: string };
+type WorkerResult = { id: number; ok: true; structs: number; deletes: number } | { id: number; ok: false; error: string };
+type WorkerReply = { results: WorkerResult[] };
 
 export class UpdateDecoder {
   private worker: Worker | null = null;
   /** Jobs sent to the current worker, oldest first; it answers in order. */
   private inFlight: Job[] = [];
+  /** Jobs of this turn of the event loop, posted together at its end. */
+  private batch: Job[] = [];
+  private flushing: NodeJS.Immediate | null = null;
   private nextId = 1;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -45,17 +52,37 @@ export class UpdateDecoder {
     // A view on a larger buffer (a WebSocket frame) would be cloned whole: send the update's own bytes only.
     const own = update.byteOffset === 0 && update.byteLength === update.buffer.byteLength ? update : update.slice();
     return new Promise((resolve) => {
-      const job = { id: this.nextId++, update: own, resolve };
-      this.inFlight.push(job);
-      this.ensureWorker().postMessage({ id: job.id, update: own });
-      if (this.inFlight.length === 1) this.armTimer();
+      this.batch.push({ id: this.nextId++, update: own, resolve });
+      this.flushing ??= setImmediate(() => this.flush());
     });
+  }
+
+  private flush(): void {
+    this.flushing = null;
+    const jobs = this.batch.splice(0);
+    if (jobs.length === 0) return;
+    if (this.closed) {
+      for (const job of jobs) job.resolve({ ok: false, reason: 'closed', detail: 'decoder closed' });
+      return;
+    }
+    this.post(jobs);
+  }
+
+  private post(jobs: Job[]): void {
+    const idle = this.inFlight.length === 0;
+    this.inFlight.push(...jobs);
+    this.ensureWorker().postMessage({ jobs: jobs.map((j) => ({ id: j.id, update: j.update })) });
+    if (idle) this.armTimer();
   }
 
   async close(): Promise<void> {
     this.closed = true;
     this.clearTimer();
-    for (const job of this.inFlight.splice(0)) job.resolve({ ok: false, reason: 'closed', detail: 'decoder closed' });
+    if (this.flushing) clearImmediate(this.flushing);
+    this.flushing = null;
+    for (const job of [...this.inFlight.splice(0), ...this.batch.splice(0)]) {
+      job.resolve({ ok: false, reason: 'closed', detail: 'decoder closed' });
+    }
     const w = this.worker;
     this.worker = null;
     if (w) await w.terminate();
@@ -83,56 +110,59 @@ export class UpdateDecoder {
 
   private onReply(worker: Worker, reply: WorkerReply): void {
     if (worker !== this.worker) return;
-    const head = this.inFlight[0];
-    if (!head || head.id !== reply.id) return;
-    this.inFlight.shift();
-    head.resolve(
-      reply.ok ? { ok: true, structs: reply.structs, deletes: reply.deletes } : { ok: false, reason: 'malformed', detail: reply.error },
-    );
-    this.clearTimer();
-    if (this.inFlight.length > 0) this.armTimer();
-  }
-
-  /** The head job killed the worker (or ran out of time): refuse it, replay the others on a new worker. */
-  private onWorkerLost(worker: Worker, reason: 'timeout' | 'out-of-memory', detail: string): void {
-    if (worker !== this.worker) return;
-    this.worker = null;
-    this.clearTimer();
-    Atomics.store(new Int32Array(this.progress, 0, 1), 0, 0);
-    void worker.terminate();
-    const [head, ...rest] = this.inFlight;
-    this.inFlight = [];
-    head?.resolve({ ok: false, reason, detail });
-    if (this.closed) {
-      for (const job of rest) job.resolve({ ok: false, reason: 'closed', detail: 'decoder closed' });
-      return;
+    for (const r of reply.results) {
+      const i = this.inFlight.findIndex((j) => j.id === r.id);
+      if (i < 0) continue;
+      const [job] = this.inFlight.splice(i, 1);
+      job!.resolve(r.ok ? { ok: true, structs: r.structs, deletes: r.deletes } : { ok: false, reason: 'malformed', detail: r.error });
     }
-    for (const job of rest) {
-      this.inFlight.push(job);
-      this.ensureWorker().postMessage({ id: job.id, update: job.update });
-    }
+    this.clearTimer();
     if (this.inFlight.length > 0) this.armTimer();
   }
 
   /**
-   * Checks the head job after the timeout: only a decode the worker itself has
-   * been running for longer than the timeout ends it. A worker that has not
-   * started the job yet, or whose answer waits in a busy event loop, is
-   * checked again later.
+   * The job the worker was decoding killed it (or ran out of time): refuse
+   * that one, replay the others on a new worker (those it had decoded but not
+   * yet answered decode again).
+   */
+  private onWorkerLost(worker: Worker, reason: 'timeout' | 'out-of-memory', detail: string): void {
+    if (worker !== this.worker) return;
+    this.worker = null;
+    this.clearTimer();
+    const running = Atomics.load(new Int32Array(this.progress, 0, 1), 0);
+    Atomics.store(new Int32Array(this.progress, 0, 1), 0, 0);
+    void worker.terminate();
+    const jobs = this.inFlight;
+    this.inFlight = [];
+    const culprit = jobs.find((j) => j.id === running) ?? jobs[0];
+    culprit?.resolve({ ok: false, reason, detail });
+    const rest = jobs.filter((j) => j !== culprit);
+    if (this.closed) {
+      for (const job of rest) job.resolve({ ok: false, reason: 'closed', detail: 'decoder closed' });
+      return;
+    }
+    if (rest.length > 0) this.post(rest);
+  }
+
+  /**
+   * Checks the job the worker is decoding after the timeout: only a decode
+   * the worker itself has been running for longer than the timeout ends it.
+   * A worker that has not started, or whose answer waits in a busy event
+   * loop, is checked again later.
    */
   private armTimer(delay = this.timeoutMs): void {
     this.clearTimer();
     const worker = this.worker;
     this.timer = setTimeout(() => {
       this.timer = null;
-      const head = this.inFlight[0];
-      if (!worker || worker !== this.worker || !head) return;
+      if (!worker || worker !== this.worker || this.inFlight.length === 0) return;
       const running = Atomics.load(new Int32Array(this.progress, 0, 1), 0);
       const elapsed = Date.now() - new Float64Array(this.progress, 8, 1)[0]!;
-      if (running === head.id && elapsed >= this.timeoutMs) {
+      const busy = running !== 0 && this.inFlight.some((j) => j.id === running);
+      if (busy && elapsed >= this.timeoutMs) {
         this.onWorkerLost(worker, 'timeout', `decoding took longer than ${this.timeoutMs} ms`);
       } else {
-        this.armTimer(running === head.id ? this.timeoutMs - elapsed : this.timeoutMs);
+        this.armTimer(busy ? this.timeoutMs - elapsed : this.timeoutMs);
       }
     }, delay);
     this.timer.unref();

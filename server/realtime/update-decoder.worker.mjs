@@ -5,8 +5,9 @@
  * loses (resource limits) and replaces. Plain JavaScript so that it runs the
  * same under tsx, vitest and node.
  *
- * In: { id, update: Uint8Array }. Out: { id, ok: true, structs, deletes } or
- * { id, ok: false, error }. Progress is published in the shared `progress`
+ * In: { jobs: [{ id, update: Uint8Array }] }. Out, once all are decoded:
+ * { results: [{ id, ok: true, structs, deletes } or { id, ok: false, error }] }.
+ * Progress is published in the shared `progress`
  * array (workerData): [id of the job being decoded, 0 when idle] and the
  * time it started, so that the main thread times the decode itself, not its
  * own event loop.
@@ -17,17 +18,20 @@ import * as Y from 'yjs';
 const job = new Int32Array(workerData.progress, 0, 1);
 const started = new Float64Array(workerData.progress, 8, 1);
 
-parentPort.on('message', (msg) => {
-  started[0] = Date.now();
-  Atomics.store(job, 0, msg.id);
-  try {
-    const decoded = Y.decodeUpdate(msg.update);
-    let deletes = 0;
-    for (const ranges of decoded.ds.clients.values()) deletes += ranges.length;
-    parentPort.postMessage({ id: msg.id, ok: true, structs: decoded.structs.length, deletes });
-  } catch (err) {
-    parentPort.postMessage({ id: msg.id, ok: false, error: String(err?.message ?? err) });
-  } finally {
-    Atomics.store(job, 0, 0);
+parentPort.on('message', ({ jobs }) => {
+  const results = [];
+  for (const { id, update } of jobs) {
+    started[0] = Date.now();
+    Atomics.store(job, 0, id);
+    try {
+      const decoded = Y.decodeUpdate(update);
+      let deletes = 0;
+      for (const ranges of decoded.ds.clients.values()) deletes += ranges.length;
+      results.push({ id, ok: true, structs: decoded.structs.length, deletes });
+    } catch (err) {
+      results.push({ id, ok: false, error: String(err?.message ?? err) });
+    }
   }
+  Atomics.store(job, 0, 0);
+  parentPort.postMessage({ results });
 });

@@ -126,13 +126,21 @@ describe('decoding untrusted updates is bounded', () => {
       const [hang, fine] = await Promise.all([decoder.decode(new Uint8Array([0xee])), decoder.decode(new Uint8Array([1]))]);
       expect(hang).toMatchObject({ ok: false, reason: 'timeout' });
       expect(fine).toMatchObject({ ok: true });
+      // In one batch, the update that hangs is refused, not the one decoded before it (whose answer was still held).
+      const [before, stuck, after] = await Promise.all([
+        decoder.decode(new Uint8Array([3])),
+        decoder.decode(new Uint8Array([0xee])),
+        decoder.decode(new Uint8Array([4])),
+      ]);
+      expect([before.ok, stuck, after.ok]).toEqual([true, expect.objectContaining({ ok: false, reason: 'timeout' }), true]);
     } finally {
       await decoder.close();
     }
     // A generous time bound, so that the memory bound is the one that ends the worker.
     const patient = new UpdateDecoder(25_000, new URL('./fixtures/misbehaving-decoder.worker.mjs', import.meta.url));
     try {
-      const hog = await patient.decode(new Uint8Array([0xdd]));
+      const [first, hog] = await Promise.all([patient.decode(new Uint8Array([1])), patient.decode(new Uint8Array([0xdd]))]);
+      expect(first).toMatchObject({ ok: true });
       expect(hog).toMatchObject({ ok: false, reason: 'out-of-memory' });
       expect(await patient.decode(new Uint8Array([2]))).toMatchObject({ ok: true });
     } finally {
