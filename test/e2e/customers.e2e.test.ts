@@ -3,12 +3,17 @@
  * customer (a field, the shared notes, each other's presence), Chinese search
  * from the list, keyboard navigation, the create form's server field errors
  * and duplicate path, the import wizard with undo, a customer of another team
- * (not found), and a name holding <script> shown as text.
+ * (not found), a name holding <script> shown as text, and a long list paged
+ * through and back (only the pages near the view kept, rows at the density's
+ * height).
  */
+import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CustomerDto } from '../../schema/wire/customer.ts';
 import { NOTES_MAX_CHARS } from '../../schema/wire/docs.ts';
+import { insertInitialCustomers } from '../../server/customers/customer-bulk.repository.ts';
+import { buildInitialCustomer } from '../../server/customers/customer-initial-doc.ts';
 import type { User } from '../../server/users/user.ts';
 import { type BrowserApp, startBrowserApp } from '../helpers/browser.ts';
 import { login, seedTeam, seedUser } from '../helpers/context.ts';
@@ -288,5 +293,77 @@ describe('customers in the browser', () => {
       .where('archived_at', 'is', null)
       .execute();
     expect(live).toEqual([]);
+  });
+  it('pages through 2,000 customers keeping only the pages near the view, and goes back to the top and the end from the keyboard', async () => {
+    const { ctx } = app.test;
+    const north = await seedTeam(ctx, 'North');
+    const dan = await seedUser(ctx, { role: 'rep', teamId: north.id, name: 'Dan Zhao', email: 'dan@example.com' });
+    const rows = 2000;
+    // Newest first (the default sort): row k was updated k seconds ago.
+    const states = Array.from({ length: rows }, (_, k) =>
+      buildInitialCustomer(
+        { id: randomUUID(), teamId: north.id, createdBy: dan.id, importId: null, name: `North ${String(k).padStart(4, '0')}`, change: { fields: { ownerId: dan.id } } },
+        new Date(Date.now() - k * 1000),
+      ),
+    );
+    await ctx.db.transaction().execute((trx) => insertInitialCustomers(trx, states, new Date()));
+
+    const errorsBefore = app.pageErrors.length;
+    const page = await signedIn(dan);
+    await page.goto(`${app.url}/customers`);
+    await page.locator('a.row').first().waitFor();
+    await expect(page.locator('a.row .name').first().textContent()).resolves.toBe('North 0000');
+    type ListProbe = HTMLElement & { rowCount: number; nextCursor: string | null; loadedPages: number; customerAt(i: number): unknown };
+    const list = page.locator('tandem-customer-list');
+    // Scroll to the end until every page has been reached.
+    await expect
+      .poll(
+        () =>
+          list.evaluate((el: ListProbe) => {
+            const viewport = el.shadowRoot!.querySelector('.viewport')!;
+            viewport.scrollTop = viewport.scrollHeight;
+            return el.nextCursor === null ? el.rowCount : -1;
+          }),
+        { timeout: 30_000, interval: 50 },
+      )
+      .toBe(rows);
+    await page.locator('a.row .name', { hasText: 'North 1999' }).waitFor({ timeout: LIVE_TIMEOUT_MS });
+    const atEnd = await list.evaluate((el: ListProbe) => ({
+      pages: el.loadedPages,
+      firstKept: el.customerAt(0) !== undefined,
+      rowElements: el.shadowRoot!.querySelectorAll('a.row').length,
+      scrollHeight: el.shadowRoot!.querySelector('.viewport')!.scrollHeight,
+    }));
+    // Ten pages reached, the first ones dropped; the DOM holds only the rows in view.
+    expect(atEnd.pages).toBeLessThanOrEqual(4);
+    expect(atEnd.firstKept).toBe(false);
+    expect(atEnd.rowElements).toBeGreaterThan(0);
+    expect(atEnd.rowElements).toBeLessThan(60);
+    expect(atEnd.scrollHeight).toBe(rows * 56);
+
+    // Home fetches the first page again and focuses its first row; End goes back to the last.
+    await page.locator('a.row[data-index="1999"]').focus();
+    const focusedName = () =>
+      page.evaluate(() => {
+        let el: Element | null = document.activeElement;
+        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+        return el instanceof HTMLAnchorElement ? (el.querySelector('.name')?.textContent ?? '') : '';
+      });
+    await page.keyboard.press('Home');
+    await expect.poll(focusedName, { timeout: LIVE_TIMEOUT_MS }).toBe('North 0000');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(focusedName, { timeout: LIVE_TIMEOUT_MS }).toBe('North 0001');
+    await page.keyboard.press('End');
+    await expect.poll(focusedName, { timeout: LIVE_TIMEOUT_MS }).toBe('North 1999');
+    await page.keyboard.press('PageUp');
+    await expect.poll(focusedName, { timeout: LIVE_TIMEOUT_MS }).toBe('North 1989');
+
+    // Compact density: shorter rows, and the list's height follows.
+    await page.evaluate(() => {
+      document.documentElement.dataset.density = 'compact';
+    });
+    await expect.poll(() => list.evaluate((el: ListProbe) => el.shadowRoot!.querySelector('.viewport')!.scrollHeight), { timeout: LIVE_TIMEOUT_MS }).toBe(rows * 44);
+    await expect.poll(async () => (await page.locator('a.row').first().boundingBox())?.height, { timeout: LIVE_TIMEOUT_MS }).toBe(44);
+    expect(app.pageErrors.slice(errorsBefore)).toEqual([]);
   });
 });

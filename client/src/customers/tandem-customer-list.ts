@@ -1,14 +1,17 @@
 /**
  * The virtualised customer list. Given a filter it fetches the first page,
- * then further pages by cursor as the user scrolls near the end; only the rows
- * in view are in the DOM, so it stays smooth at 100,000 customers. Keyboard:
- * arrow keys, Page Up/Down, Home and End move through rows; Enter opens one.
+ * then further pages by cursor as the user scrolls near the end. Rows have a
+ * fixed height (by display density), so the position of any row is a product
+ * and each scroll step renders only the rows in view, whatever the number of
+ * rows. Only the pages near the view are kept: a page far from it is dropped
+ * and fetched again (by the cursor it started at) when the user scrolls back,
+ * so memory does not grow with the rows paged through. Keyboard: arrow keys,
+ * Page Up/Down, Home and End move through rows; Enter opens one.
  */
-import '@lit-labs/virtualizer';
-import type { LitVirtualizer } from '@lit-labs/virtualizer/LitVirtualizer.js';
-import type { VisibilityChangedEvent } from '@lit-labs/virtualizer/events.js';
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import { styleMap } from 'lit/directives/style-map.js';
 import type { CategoryDto, CustomerDto } from '../../../schema/wire/customer.ts';
 import type { CustomerFilter } from '../../../schema/wire/customer-query.ts';
 import type { UserDto } from '../../../schema/wire/user.ts';
@@ -25,8 +28,20 @@ export const PAGE_SIZE = 200;
 const PREFETCH_ROWS = 120;
 /** Rows moved by Page Up / Page Down. */
 const PAGE_KEY_ROWS = 10;
+/** Row height in CSS pixels, by display density (the `data-density` of the document). */
+export const ROW_HEIGHT = { comfortable: 56, compact: 44 } as const;
+/** Rows rendered above and below the visible ones. */
+const OVERSCAN_ROWS = 6;
+/** Pages kept on either side of the pages in view; farther ones are dropped. */
+const KEEP_PAGES = 2;
+/** After a jump into pages that are not loaded, wait this long for the scrolling to settle before fetching. */
+const SETTLE_MS = 90;
 
 type ListState = { kind: 'loading' } | { kind: 'error'; error: unknown } | { kind: 'ready' };
+
+function currentRowHeight(): number {
+  return document.documentElement.dataset.density === 'compact' ? ROW_HEIGHT.compact : ROW_HEIGHT.comfortable;
+}
 
 export class TandemCustomerList extends LitElement {
   static override properties = {
@@ -34,10 +49,12 @@ export class TandemCustomerList extends LitElement {
     categories: { attribute: false },
     users: { attribute: false },
     state: { state: true },
-    items: { state: true },
-    nextCursor: { state: true },
+    rowCount: { state: true },
     moreError: { state: true },
     active: { state: true },
+    first: { state: true },
+    last: { state: true },
+    rowHeight: { state: true },
   };
   static override styles = [
     base,
@@ -72,17 +89,34 @@ export class TandemCustomerList extends LitElement {
         text-transform: uppercase;
         letter-spacing: 0.03em;
       }
-      lit-virtualizer {
+      .viewport {
+        display: block;
         height: max(320px, calc(100vh - 300px));
         width: 100%;
+        overflow: auto;
+        overflow-anchor: none;
+        contain: strict;
+      }
+      .spacer {
+        position: relative;
+        width: 100%;
+      }
+      .rows {
+        position: absolute;
+        top: 0;
+        left: 0;
+        right: 0;
+        will-change: transform;
       }
       .item {
         width: 100%;
+        height: var(--row-height);
+        overflow: hidden;
         /* Each row lays out on its own: a jump of the scrollbar re-lays out only the rows it brings in. */
         contain: layout paint style;
       }
       .row {
-        height: 56px;
+        height: 100%;
         border-bottom: 1px solid var(--t-border);
         color: inherit;
         text-decoration: none;
@@ -126,6 +160,20 @@ export class TandemCustomerList extends LitElement {
         color: var(--t-danger);
         font-weight: 550;
       }
+      .placeholder {
+        display: flex;
+        align-items: center;
+        height: 100%;
+        padding: 0 var(--t-space-4);
+        border-bottom: 1px solid var(--t-border);
+      }
+      .placeholder span {
+        display: block;
+        width: min(320px, 40%);
+        height: 12px;
+        border-radius: 6px;
+        background: var(--t-surface-2);
+      }
       .foot {
         padding: var(--t-space-3);
         text-align: center;
@@ -158,14 +206,27 @@ export class TandemCustomerList extends LitElement {
   declare categories: readonly CategoryDto[];
   declare users: readonly UserDto[];
   declare state: ListState;
-  declare items: CustomerDto[];
-  declare nextCursor: string | null;
+  /** Rows known so far: the rows of every page reached (loaded or dropped since). */
+  declare rowCount: number;
   declare moreError: unknown;
   declare active: number;
+  /** First and last row rendered (overscan included). */
+  declare first: number;
+  declare last: number;
+  declare rowHeight: number;
+  /** The cursor each reached page starts at (`null` for the first); the entry after the last page is the next page's, `null` at the end. */
+  private cursors: (string | null)[] = [null];
+  /** Loaded pages by page number; only those near the view are kept. */
+  private readonly pages = new Map<number, CustomerDto[]>();
+  /** Page requests in flight, by page number. */
+  private readonly pending = new Map<number, { abort: AbortController; done: Promise<void> }>();
   private abort: AbortController | null = null;
-  private loadingMore = false;
   /** Bumped on every new filter, so answers to an older query are dropped. */
   private generation = 0;
+  private settleTimer: ReturnType<typeof setTimeout> | undefined;
+  private resizeObserver: ResizeObserver | null = null;
+  private observedViewport: HTMLElement | null = null;
+  private readonly densityObserver = new MutationObserver(() => this.onDensityChange());
 
   constructor() {
     super();
@@ -174,36 +235,86 @@ export class TandemCustomerList extends LitElement {
     this.categories = [];
     this.users = [];
     this.state = { kind: 'loading' };
-    this.items = [];
-    this.nextCursor = null;
+    this.rowCount = 0;
     this.moreError = null;
     this.active = 0;
+    this.first = 0;
+    this.last = -1;
+    this.rowHeight = currentRowHeight();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.rowHeight = currentRowHeight();
+    this.densityObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['data-density'] });
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.abort?.abort();
+    this.abortPending();
+    clearTimeout(this.settleTimer);
+    this.densityObserver.disconnect();
+    this.resizeObserver?.disconnect();
+    this.resizeObserver = null;
+    this.observedViewport = null;
+  }
+
+  /** The cursor of the page after the last one reached; `null` once the end is reached. */
+  get nextCursor(): string | null {
+    return this.cursors[this.cursors.length - 1] ?? null;
+  }
+
+  /** Pages held in memory (for tests and the benchmark: it stays small however far the user scrolls). */
+  get loadedPages(): number {
+    return this.pages.size;
+  }
+
+  /** The customer at row `index`, if its page is loaded. */
+  customerAt(index: number): CustomerDto | undefined {
+    return this.pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('filter')) void this.reload();
   }
 
+  protected override updated(): void {
+    const viewport = this.viewport;
+    if (viewport !== this.observedViewport) {
+      this.resizeObserver?.disconnect();
+      this.observedViewport = viewport;
+      if (viewport) {
+        this.resizeObserver ??= new ResizeObserver(() => this.updateRange());
+        this.resizeObserver.observe(viewport);
+      }
+    }
+    // A new list, a grown one (more rows may fit at the end) or an arrived page (the next may be due).
+    if (viewport) this.updateRange();
+  }
+
   /** Fetches the first page again (a new filter, or after a create or an import). */
   async reload(): Promise<void> {
     this.abort?.abort();
+    this.abortPending();
+    clearTimeout(this.settleTimer);
     const abort = new AbortController();
     this.abort = abort;
     const generation = ++this.generation;
-    this.loadingMore = false;
     this.state = { kind: 'loading' };
     this.moreError = null;
+    this.pages.clear();
+    this.cursors = [null];
+    this.rowCount = 0;
     try {
       const page = await listCustomers(this.filter, { limit: PAGE_SIZE }, { signal: abort.signal });
       if (generation !== this.generation) return;
-      this.items = page.items;
-      this.nextCursor = page.nextCursor;
+      this.pages.set(0, page.items);
+      this.cursors = [null, page.nextCursor];
+      this.rowCount = page.items.length;
       this.active = 0;
+      this.first = 0;
+      this.last = -1;
       this.state = { kind: 'ready' };
     } catch (error) {
       if ((error as Error).name === 'AbortError' || generation !== this.generation) return;
@@ -211,33 +322,135 @@ export class TandemCustomerList extends LitElement {
     }
   }
 
-  private async loadMore(): Promise<void> {
-    if (this.loadingMore || !this.nextCursor || this.state.kind !== 'ready') return;
-    this.loadingMore = true;
-    this.moreError = null;
+  private abortPending(): void {
+    for (const request of this.pending.values()) request.abort.abort();
+    this.pending.clear();
+  }
+
+  /**
+   * Fetches page `n` from the cursor it starts at. The page after the last one
+   * reached extends the list; an earlier one replaces a dropped page.
+   */
+  private fetchPage(n: number): Promise<void> {
+    const inFlight = this.pending.get(n);
+    if (inFlight) return inFlight.done;
+    if (this.pages.has(n) || this.state.kind !== 'ready' || n >= this.cursors.length) return Promise.resolve();
+    const cursor = this.cursors[n];
+    if (n > 0 && !cursor) return Promise.resolve();
+    const abort = new AbortController();
+    const overall = this.abort?.signal;
+    const onOverallAbort = () => abort.abort();
+    overall?.addEventListener('abort', onOverallAbort, { once: true });
     const generation = this.generation;
-    try {
-      const page = await listCustomers(this.filter, { limit: PAGE_SIZE, cursor: this.nextCursor }, { signal: this.abort?.signal });
-      if (generation !== this.generation) return;
-      this.items = [...this.items, ...page.items];
-      this.nextCursor = page.nextCursor;
-    } catch (error) {
-      if ((error as Error).name !== 'AbortError' && generation === this.generation) this.moreError = error;
-    } finally {
-      if (generation === this.generation) this.loadingMore = false;
+    const done = (async () => {
+      try {
+        const page = await listCustomers(this.filter, { limit: PAGE_SIZE, cursor }, { signal: abort.signal });
+        if (generation !== this.generation) return;
+        this.pages.set(n, page.items);
+        if (n === this.cursors.length - 1) {
+          // The frontier: the list grows by this page.
+          this.cursors.push(page.nextCursor);
+          this.rowCount = n * PAGE_SIZE + page.items.length;
+        }
+        this.dropFarPages();
+        this.requestUpdate();
+      } catch (error) {
+        if ((error as Error).name !== 'AbortError' && generation === this.generation) this.moreError = error;
+      } finally {
+        overall?.removeEventListener('abort', onOverallAbort);
+        if (this.pending.get(n)?.abort === abort) this.pending.delete(n);
+      }
+    })();
+    this.pending.set(n, { abort, done });
+    return done;
+  }
+
+  /** The pages worth holding for the current view: those in view, and their neighbours. */
+  private keptRange(): [number, number] {
+    return [Math.max(0, Math.floor(this.first / PAGE_SIZE) - KEEP_PAGES), Math.floor(Math.max(this.first, this.last) / PAGE_SIZE) + KEEP_PAGES];
+  }
+
+  private dropFarPages(): void {
+    const [low, high] = this.keptRange();
+    for (const n of this.pages.keys()) if (n < low || n > high) this.pages.delete(n);
+    for (const [n, request] of this.pending) {
+      if (n < low || n > high) {
+        request.abort.abort();
+        this.pending.delete(n);
+      }
     }
   }
 
-  private onVisibility = (e: VisibilityChangedEvent) => {
-    if (e.last >= this.items.length - PREFETCH_ROWS) void this.loadMore();
+  /**
+   * Loads what the view needs: the next page when the last row in view is near
+   * the end, a dropped page that comes into view, and the neighbour pages the
+   * view is approaching. After a long jump (rows in view not loaded) it waits
+   * for the scrolling to settle, so a fling over the scrollbar asks only for
+   * where it stops.
+   */
+  private syncPages(settled: boolean): void {
+    if (this.state.kind !== 'ready' || this.moreError || this.last < this.first) return;
+    const rowsInView = this.visibleRows();
+    const missingInView = [];
+    for (let n = Math.floor(rowsInView[0] / PAGE_SIZE); n <= Math.floor(rowsInView[1] / PAGE_SIZE); n++) {
+      if (n * PAGE_SIZE < this.rowCount && !this.pages.has(n)) missingInView.push(n);
+    }
+    if (missingInView.length > 0 && !settled) {
+      clearTimeout(this.settleTimer);
+      this.settleTimer = setTimeout(() => this.syncPages(true), SETTLE_MS);
+      return;
+    }
+    for (const n of missingInView) void this.fetchPage(n);
+    const wantFrom = Math.max(0, Math.floor((this.first - PREFETCH_ROWS) / PAGE_SIZE));
+    const wantTo = Math.floor((this.last + PREFETCH_ROWS) / PAGE_SIZE);
+    for (let n = wantFrom; n <= wantTo; n++) {
+      if (n < this.cursors.length - 1 && !this.pages.has(n)) void this.fetchPage(n);
+    }
+    if (this.nextCursor && this.last >= this.rowCount - PREFETCH_ROWS) void this.fetchPage(this.cursors.length - 1);
+  }
+
+  private get viewport(): HTMLElement | null {
+    return this.renderRoot.querySelector<HTMLElement>('.viewport');
+  }
+
+  /** Rows at least partly in view, overscan left out. */
+  private visibleRows(): [number, number] {
+    const viewport = this.viewport;
+    if (!viewport) return [this.first, this.last];
+    const top = Math.floor(viewport.scrollTop / this.rowHeight);
+    const bottom = Math.ceil((viewport.scrollTop + viewport.clientHeight) / this.rowHeight) - 1;
+    return [Math.max(0, Math.min(top, this.rowCount - 1)), Math.max(0, Math.min(bottom, this.rowCount - 1))];
+  }
+
+  /** Recomputes the rendered rows from the scroll position; called on scroll and resize. */
+  private updateRange = () => {
+    if (this.rowCount === 0) return;
+    const [top, bottom] = this.visibleRows();
+    const first = Math.max(0, top - OVERSCAN_ROWS);
+    const last = Math.min(this.rowCount - 1, bottom + OVERSCAN_ROWS);
+    if (first !== this.first || last !== this.last) {
+      this.first = first;
+      this.last = last;
+      this.dropFarPages();
+    }
+    this.syncPages(false);
   };
 
-  private get virtualizer(): LitVirtualizer | null {
-    return this.renderRoot.querySelector('lit-virtualizer');
+  private onDensityChange(): void {
+    const height = currentRowHeight();
+    if (height === this.rowHeight) return;
+    const viewport = this.viewport;
+    const top = viewport ? viewport.scrollTop / this.rowHeight : 0;
+    this.rowHeight = height;
+    void this.updateComplete.then(() => {
+      // Keep the same row at the top.
+      if (viewport) viewport.scrollTop = top * height;
+      this.updateRange();
+    });
   }
 
   private onKeyDown = (e: KeyboardEvent) => {
-    const last = this.items.length - 1;
+    const last = this.rowCount - 1;
     if (last < 0) return;
     let next = this.active;
     switch (e.key) {
@@ -266,13 +479,25 @@ export class TandemCustomerList extends LitElement {
     void this.focusRow(next);
   };
 
-  /** Moves the keyboard focus to row `index`, scrolling it into view first. */
+  /** Moves the keyboard focus to row `index`, scrolling it into view (and loading its page) first. */
   async focusRow(index: number): Promise<void> {
     this.active = index;
-    this.virtualizer?.element(index)?.scrollIntoView({ block: 'nearest' });
+    const viewport = this.viewport;
+    if (viewport) {
+      const top = index * this.rowHeight;
+      if (top < viewport.scrollTop) viewport.scrollTop = top;
+      else if (top + this.rowHeight > viewport.scrollTop + viewport.clientHeight) viewport.scrollTop = top + this.rowHeight - viewport.clientHeight;
+      this.updateRange();
+    }
+    const n = Math.floor(index / PAGE_SIZE);
+    if (this.state.kind === 'ready' && !this.pages.has(n)) {
+      clearTimeout(this.settleTimer);
+      await this.fetchPage(n);
+    }
     for (let attempt = 0; attempt < 5; attempt++) {
       await this.updateComplete;
       await new Promise((r) => requestAnimationFrame(r));
+      if (this.active !== index) return;
       const row = this.renderRoot.querySelector<HTMLElement>(`a.row[data-index="${index}"]`);
       if (row) {
         row.focus();
@@ -286,9 +511,18 @@ export class TandemCustomerList extends LitElement {
     return this.users.find((u) => u.id === id)?.name ?? '';
   }
 
-  private renderRow = (c: CustomerDto, index: number) => {
+  private renderRow(index: number) {
+    const c = this.customerAt(index);
+    const setSize = this.nextCursor ? -1 : this.rowCount;
+    if (!c) {
+      // A page on its way (or a row gone from a page fetched again).
+      const loading = this.pending.has(Math.floor(index / PAGE_SIZE)) || !this.pages.has(Math.floor(index / PAGE_SIZE));
+      return html`<div class="item" role="listitem" aria-posinset=${index + 1} aria-setsize=${setSize} aria-busy=${loading ? 'true' : 'false'}>
+        <div class="placeholder">${loading ? html`<span aria-hidden="true"></span><span class="visually-hidden">${msg('Loading…', { id: 'common.loading' })}</span>` : nothing}</div>
+      </div>`;
+    }
     const overdue = c.nextFollowupAt !== null && new Date(c.nextFollowupAt).getTime() < Date.now();
-    return html`<div class="item" role="listitem" aria-posinset=${index + 1} aria-setsize=${this.nextCursor ? -1 : this.items.length}>
+    return html`<div class="item" role="listitem" aria-posinset=${index + 1} aria-setsize=${setSize}>
       <a
         class="row ${index === this.active ? 'active' : ''} ${c.archivedAt ? 'archived' : ''}"
         href="/customers/${encodeURIComponent(c.id)}"
@@ -312,7 +546,15 @@ export class TandemCustomerList extends LitElement {
         <span class="cell wide wider">${formatShortDate(c.updatedAt)}</span>
       </a>
     </div>`;
-  };
+  }
+
+  /** The indices of the rows to render. */
+  private renderedIndices(): number[] {
+    const last = Math.min(this.last, this.rowCount - 1);
+    const indices: number[] = [];
+    for (let i = this.first; i <= last; i++) indices.push(i);
+    return indices;
+  }
 
   private renderBody() {
     const state = this.state;
@@ -327,26 +569,40 @@ export class TandemCustomerList extends LitElement {
           </tandem-empty-state>
         </div>`;
       case 'ready':
-        if (this.items.length === 0) return this.renderEmpty();
-        return html`<lit-virtualizer
-            scroller
+        if (this.rowCount === 0) return this.renderEmpty();
+        return html`<div
+            class="viewport"
             role="list"
             aria-label=${msg('Customers', { id: 'nav.customers' })}
-            .items=${this.items}
-            .keyFunction=${(c: CustomerDto) => c.id}
-            .renderItem=${this.renderRow}
-            @visibilityChanged=${this.onVisibility}
+            style=${styleMap({ '--row-height': `${this.rowHeight}px` })}
+            @scroll=${this.updateRange}
             @keydown=${this.onKeyDown}
-          ></lit-virtualizer>
+          >
+            <div class="spacer" style=${styleMap({ height: `${this.rowCount * this.rowHeight}px` })}>
+              <div class="rows" style=${styleMap({ transform: `translateY(${this.first * this.rowHeight}px)` })}>
+                ${repeat(
+                  this.renderedIndices(),
+                  (i) => i,
+                  (i) => this.renderRow(i),
+                )}
+              </div>
+            </div>
+          </div>
           ${this.moreError
             ? html`<div class="foot" role="alert">
-                ${errorMessage(this.moreError)} <button type="button" class="link" @click=${() => this.loadMore()}>${msg('Try again', { id: 'common.retry' })}</button>
+                ${errorMessage(this.moreError)} <button type="button" class="link" @click=${this.retryPages}>${msg('Try again', { id: 'common.retry' })}</button>
               </div>`
             : nothing}`;
       default:
         return state satisfies never;
     }
   }
+
+  private retryPages = () => {
+    this.moreError = null;
+    clearTimeout(this.settleTimer);
+    this.syncPages(true);
+  };
 
   private renderEmpty() {
     const { q, sort: _sort, ...rest } = this.filter;
