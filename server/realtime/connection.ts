@@ -9,8 +9,8 @@ import { DOC_CLOSE, type DocCloseCode } from '../../schema/wire/docs.ts';
 import type { Logger } from 'pino';
 import type { User } from '../users/user.ts';
 import type { DocPeer, LiveDocument } from './document.ts';
-import { decodeClientMessage, encodeRefusal } from './protocol.ts';
-import type { UpdateDecoder } from './update-decoder.ts';
+import { type ClientMessage, decodeClientMessage, encodeRefusal } from './protocol.ts';
+import type { DecodeResult, UpdateDecoder } from './update-decoder.ts';
 
 /** Bytes a slow client may have queued before it is dropped (it reconnects and resyncs). */
 export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
@@ -70,8 +70,12 @@ export class Connection implements DocPeer {
         this.close(DOC_CLOSE.badMessage, 'Too many messages at once');
         return;
       }
+      // Parsed and sent to the decoding worker at once, so that a burst of updates shares one round
+      // trip to it; handled strictly in order below.
+      const msg = decodeClientMessage(frame);
+      const decoding = msg.type === 'update' && !isEmptyUpdate(msg.update) ? this.decoder.decode(msg.update) : null;
       this.chain = this.chain
-        .then(() => this.handle(frame))
+        .then(() => this.handle(msg, decoding))
         .catch((err) => {
           this.log.error({ err, doc: this.doc.name }, 'document connection failed');
           this.close(DOC_CLOSE.internal, 'Internal error');
@@ -114,9 +118,8 @@ export class Connection implements DocPeer {
     this.onEnd(this);
   }
 
-  private async handle(frame: Uint8Array): Promise<void> {
+  private async handle(msg: ClientMessage, decoding: Promise<DecodeResult> | null): Promise<void> {
     if (this.closed) return;
-    const msg = decodeClientMessage(frame);
     switch (msg.type) {
       case 'malformed':
         this.close(DOC_CLOSE.badMessage, msg.detail);
@@ -126,8 +129,8 @@ export class Connection implements DocPeer {
         return;
       case 'update': {
         // The empty update (no structs, no deletions): a sync step 2 when the client lacks nothing.
-        if (msg.update.length === 2 && msg.update[0] === 0 && msg.update[1] === 0) return;
-        const decoded = await this.decoder.decode(msg.update);
+        if (!decoding) return;
+        const decoded = await decoding;
         if (this.closed) return;
         if (!decoded.ok) {
           this.close(DOC_CLOSE.badMessage, `Undecodable update (${decoded.reason})`);
@@ -191,4 +194,9 @@ function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
 function truncate(reason: string): string {
   const bytes = Buffer.from(reason);
   return bytes.length <= CLOSE_REASON_MAX ? reason : `${bytes.subarray(0, CLOSE_REASON_MAX - 3).toString()}...`;
+}
+
+/** The empty update (no structs, no deletions), as a client sends for sync step 2 when it lacks nothing. */
+function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.length === 2 && update[0] === 0 && update[1] === 0;
 }
