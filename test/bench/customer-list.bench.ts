@@ -1,6 +1,6 @@
 /**
  * The customer list in Chromium over 100,000 customers: time to the first rows,
- * paging through every row by scrolling (cursor pages of 100 as the end comes
+ * paging through every row by scrolling (cursor pages of 200 as the end comes
  * near), frame gaps while scrolling (requestAnimationFrame timestamps in the
  * page), the largest number of row elements in the DOM at once (the list
  * renders only the rows in view), and the page's JS heap once every row has
