@@ -27,8 +27,23 @@ function activityScope(f: ReportFilters): Expression<SqlBool> {
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 
 export async function currenciesInScope(db: DB, f: ReportFilters): Promise<string[]> {
+  if (f.teamId) {
+    // A team's few currencies, each found by one step along
+    // opportunities_team_owner_cover_idx (team, currency, owner) instead of
+    // reading every opportunity of the team.
+    const owner = f.ownerId ? sql` and o.owner_id = ${f.ownerId}` : sql``;
+    const { rows } = await sql<{ currency: string }>`
+      with recursive c(currency) as (
+        (select o.currency from opportunities o where o.team_id = ${f.teamId}${owner} order by o.currency limit 1)
+        union all
+        select (select o.currency from opportunities o where o.team_id = ${f.teamId}${owner} and o.currency > c.currency
+                order by o.currency limit 1)
+        from c where c.currency is not null
+      )
+      select currency from c where currency is not null`.execute(db);
+    return rows.map((r) => r.currency);
+  }
   let q = db.selectFrom('opportunities').select('currency').distinct();
-  if (f.teamId) q = q.where('team_id', '=', f.teamId);
   if (f.ownerId) q = q.where('owner_id', '=', f.ownerId);
   return (await q.orderBy('currency').execute()).map((r) => r.currency);
 }
