@@ -143,7 +143,7 @@ export class Committer {
     // The projections this batch may write: the accepted state of each document, read once, now.
     const latest = new Map<LiveDocument, Entry>();
     for (const e of all) latest.set(e.doc, e);
-    const todo: Projecting[] = [...latest].map(([doc, entry]) => ({ doc, entry, projection: doc.extract(), seen: doc.remoteVersion }));
+    const projecting: Projecting[] = [...latest].map(([doc, entry]) => ({ doc, entry, projection: doc.extract(), seen: doc.remoteVersion }));
     const afterCommit: Array<() => void> = [];
     const commit: ProjectionCommit = { ctx: this.ctx, afterCommit: (fn) => afterCommit.push(fn) };
     let batch = all;
@@ -152,10 +152,10 @@ export class Committer {
     let ids: number[];
     try {
       if (this.shared) {
-        ({ batch, deferred, ids, written } = await this.storeShared(all, todo, now, commit));
+        ({ batch, deferred, ids, written } = await this.storeShared(all, projecting, now, commit));
       } else {
         const rows = batch.map((e) => ({ docName: e.doc.name, update: e.update, userId: e.user?.id ?? null }));
-        const changed = todo.filter((p) => this.changedKey(p.doc, p.projection, now) !== null);
+        const changed = projecting.filter((p) => this.changedKey(p.doc, p.projection, now) !== null);
         // One INSERT is atomic by itself: a batch with no projection to write needs no transaction.
         ({ ids, written } =
           changed.length === 0
@@ -213,12 +213,12 @@ export class Committer {
    * transaction. Under the locks, what other nodes stored is applied first,
    * and a projection read before it is read again.
    */
-  private storeShared(all: Entry[], todo: Projecting[], now: Date, commit: ProjectionCommit) {
+  private storeShared(all: Entry[], projecting: Projecting[], now: Date, commit: ProjectionCommit) {
     return this.ctx.db.transaction().execute(async (trx) => {
       const locked = await tryLockDocs(trx, [...new Set(all.map((e) => e.doc.name))]);
       const batch = all.filter((e) => locked.has(e.doc.name));
       const deferred = all.filter((e) => !locked.has(e.doc.name));
-      const mine = todo.filter((t) => locked.has(t.doc.name));
+      const mine = projecting.filter((t) => locked.has(t.doc.name));
       if (batch.length === 0) return { batch, deferred, ids: [] as number[], written: [] };
       const since = await readStoredSince(trx, new Map(mine.map((t) => [t.doc.name, t.doc.lastUpdateId])));
       for (const t of mine) {
@@ -234,12 +234,12 @@ export class Committer {
   /** Writes the projections whose values changed (or are due a touch); answers what it wrote. */
   private async project(
     trx: Transaction<Database>,
-    todo: Projecting[],
+    projecting: Projecting[],
     now: Date,
     commit: ProjectionCommit,
   ): Promise<Array<{ doc: LiveDocument; key: string }>> {
     const written: Array<{ doc: LiveDocument; key: string }> = [];
-    for (const { doc, entry, projection } of todo) {
+    for (const { doc, entry, projection } of projecting) {
       const key = this.changedKey(doc, projection, now);
       if (key === null) continue;
       await doc.kind.project(trx, doc.id, projection, entry.user, now, commit);
