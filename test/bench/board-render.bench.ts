@@ -1,24 +1,11 @@
-/**
- * The pipeline board with 2,000 cards in Chromium: time from navigation to
- * a synced board with every column rendered (first render), and time for a
- * move made elsewhere to show on an open board (server edit → card in its
- * new column, measured on one clock). Target (issue 5): first render ≤ 1 s.
- * The server side (sync, 50 viewers) is board.bench.ts.
- *
- *   tsx test/bench/board-render.bench.ts [--quick]
- *
- * Runs on the embedded PGlite database, or PostgreSQL with TEST_DATABASE_URL.
- */
-import { randomUUID } from 'node:crypto';
+
 import { generateKeyBetween } from 'fractional-indexing';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { boardDocName } from '../../schema/wire/docs.ts';
 import type { AppContext } from '../../server/context.ts';
-import { rankAtEnd } from '../../server/opportunities/rank.ts';
-import { listPipelines } from '../../server/pipelines/pipeline.repository.ts';
-import { ensureTeamPipeline } from '../../server/pipelines/pipeline.service.ts';
 import type { User } from '../../server/users/user.ts';
 import { startBrowserApp } from '../helpers/browser.ts';
+import { seedBenchBoard } from './board-seed.ts';
 import { login, seedTeam, seedUser } from '../helpers/context.ts';
 import { fixed, formatTable, percentile, sortedCopy } from './hub/stats.ts';
 
@@ -33,37 +20,8 @@ const MOVES = quick ? 10 : 40;
 const WAIT_MS = 30_000;
 
 async function seedCards(ctx: AppContext, teamId: string, manager: User, owners: string[]): Promise<{ pipelineId: string; stageIds: string[] }> {
-  await ensureTeamPipeline(ctx, teamId, manager);
-  const pipeline = (await listPipelines(ctx.db, { teamId }))[0]!;
-  const customers: string[] = [];
-  for (let i = 0; i < CUSTOMERS; i++) {
-    const row = await ctx.db.insertInto('customers').values({ team_id: teamId, name: `客户 ${i} Customer` }).returning('id').executeTakeFirstOrThrow();
-    customers.push(row.id);
-  }
-  const open = pipeline.stages.filter((s) => s.kind === 'open');
-  const ranks = new Map<string, string[]>();
-  for (let start = 0; start < CARDS; start += SEED_BATCH) {
-    await ctx.hub.edit(boardDocName(pipeline.id), manager, (doc) => {
-      const cards = doc.getMap<Y.Map<unknown>>('cards');
-      for (let i = start; i < Math.min(CARDS, start + SEED_BATCH); i++) {
-        const stageId = open[i % open.length]!.id;
-        const list = ranks.get(stageId) ?? [];
-        const rank = rankAtEnd(list);
-        list.push(rank);
-        ranks.set(stageId, list);
-        const card = new Y.Map<unknown>();
-        card.set('name', `Deal ${i} 项目`);
-        card.set('amount', 10_000 + ((i * 7919) % 990_000));
-        card.set('customerId', customers[i % customers.length]!);
-        card.set('ownerId', owners[i % owners.length]!);
-        card.set('stageId', stageId);
-        card.set('rank', rank);
-        card.set('expectedCloseDate', `2026-${String((i % 12) + 1).padStart(2, '0')}-15`);
-        cards.set(randomUUID(), card);
-      }
-    });
-  }
-  return { pipelineId: pipeline.id, stageIds: open.map((s) => s.id) };
+  const pipeline = await seedBenchBoard(ctx, teamId, manager, owners, { cards: CARDS, customers: CUSTOMERS, batch: SEED_BATCH });
+  return { pipelineId: pipeline.id, stageIds: pipeline.stages.filter((s) => s.kind === 'open').map((s) => s.id) };
 }
 
 const row = (name: string, values: number[], target?: number) => {

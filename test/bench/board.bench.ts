@@ -1,18 +1,4 @@
-/**
- * The pipeline board with 2,000 cards, on the server side: how long a new
- * y-websocket client takes to sync the board, and how long a move takes to
- * reach 50 viewers (from the moment the mover's provider sends it), plus the
- * REST move round trip (validation, storage, projection with stage history).
- * Targets (issue 5): sync ≤ 150 ms, move p99 ≤ 100 ms. First render in
- * Chromium is measured by the client's benchmark.
- *
- *   tsx test/bench/board.bench.ts [--quick] [--db=pglite,postgres]
- *
- * The viewers run in this process next to the server (on a 2-core machine a
- * second process would compete for the same cores); their decoding time is
- * included in the figures, which makes them pessimistic.
- */
-import { randomUUID } from 'node:crypto';
+
 import { performance } from 'node:perf_hooks';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -21,14 +7,12 @@ import { bootstrap } from '../../server/bootstrap.ts';
 import { loadConfig } from '../../server/config.ts';
 import type { AppContext } from '../../server/context.ts';
 import { createLogger } from '../../server/logger.ts';
-import { rankAtEnd } from '../../server/opportunities/rank.ts';
-import { ensureTeamPipeline } from '../../server/pipelines/pipeline.service.ts';
-import { listPipelines } from '../../server/pipelines/pipeline.repository.ts';
 import { startServer } from '../../server/server.ts';
 import { createApp } from '../../server/app.ts';
 import { createPostgresDatabase, login, seedTeam, seedUser } from '../helpers/context.ts';
 import { wsClass } from '../realtime/realtime-helpers.ts';
 import { fixed, formatTable, percentile, sortedCopy } from './hub/stats.ts';
+import { seedBenchBoard } from './board-seed.ts';
 import { benchPostgresUrl } from './hub/tandem-defaults.ts';
 
 const CARDS = 2000;
@@ -71,43 +55,8 @@ function provider(wsBase: string, docName: string, cookie: string, origin: strin
   return { doc, p, synced };
 }
 
-async function seedBoard(ctx: AppContext, teamId: string, manager: Awaited<ReturnType<typeof seedUser>>, reps: string[]) {
-  await ensureTeamPipeline(ctx, teamId, manager);
-  const pipeline = (await listPipelines(ctx.db, { teamId }))[0]!;
-  const customers: string[] = [];
-  for (let i = 0; i < CUSTOMERS; i++) {
-    const row = await ctx.db.insertInto('customers').values({ team_id: teamId, name: `Bench customer ${i}` }).returning('id').executeTakeFirstOrThrow();
-    customers.push(row.id);
-  }
-  const open = pipeline.stages.filter((s) => s.kind === 'open');
-  for (let start = 0; start < CARDS; start += SEED_BATCH) {
-    await ctx.hub.edit(boardDocName(pipeline.id), manager, (doc) => {
-      const cards = doc.getMap<Y.Map<unknown>>('cards');
-      const ranks = new Map<string, string[]>();
-      cards.forEach((c) => {
-        const list = ranks.get(c.get('stageId') as string) ?? [];
-        list.push(c.get('rank') as string);
-        ranks.set(c.get('stageId') as string, list);
-      });
-      for (let i = start; i < Math.min(CARDS, start + SEED_BATCH); i++) {
-        const stageId = open[i % open.length]!.id;
-        const list = ranks.get(stageId) ?? [];
-        const rank = rankAtEnd(list);
-        list.push(rank);
-        ranks.set(stageId, list);
-        const card = new Y.Map<unknown>();
-        card.set('name', `Deal ${i} 项目`);
-        card.set('amount', 10_000 + ((i * 7919) % 990_000));
-        card.set('customerId', customers[i % customers.length]!);
-        card.set('ownerId', reps[i % reps.length]!);
-        card.set('stageId', stageId);
-        card.set('rank', rank);
-        card.set('expectedCloseDate', `2026-${String((i % 12) + 1).padStart(2, '0')}-15`);
-        cards.set(randomUUID(), card);
-      }
-    });
-  }
-  return pipeline;
+function seedBoard(ctx: AppContext, teamId: string, manager: Awaited<ReturnType<typeof seedUser>>, reps: string[]) {
+  return seedBenchBoard(ctx, teamId, manager, reps, { cards: CARDS, customers: CUSTOMERS, batch: SEED_BATCH });
 }
 
 async function runEngine(engine: 'pglite' | 'postgres'): Promise<string[][]> {
