@@ -155,7 +155,7 @@ export class Committer {
         ({ batch, deferred, ids, written } = await this.storeShared(all, projecting, now, commit));
       } else {
         const rows = batch.map((e) => ({ docName: e.doc.name, update: e.update, userId: e.user?.id ?? null }));
-        const changed = projecting.filter((p) => this.changedKey(p.doc, p.projection, now) !== null);
+        const changed = this.due(projecting, now);
         // One INSERT is atomic by itself: a batch with no projection to write needs no transaction.
         ({ ids, written } =
           changed.length === 0
@@ -227,32 +227,29 @@ export class Committer {
       }
       const rows = batch.map((e) => ({ docName: e.doc.name, update: e.update, userId: e.user?.id ?? null }));
       const ids = await appendUpdates(trx, rows);
-      return { batch, deferred, ids, written: await this.project(trx, mine, now, commit) };
+      return { batch, deferred, ids, written: await this.project(trx, this.due(mine, now), now, commit) };
     });
   }
 
-  /** Writes the projections whose values changed (or are due a touch); answers what it wrote. */
+  /** The projections to write: values changed, or the last write is due a touch; each with its key. */
+  private due(projecting: Projecting[], now: Date): Array<Projecting & { key: string }> {
+    const out: Array<Projecting & { key: string }> = [];
+    for (const p of projecting) {
+      const key = JSON.stringify(p.projection);
+      if (key !== p.doc.projectedKey || now.getTime() - p.doc.projectedAt >= PROJECTION_TOUCH_INTERVAL_MS) out.push({ ...p, key });
+    }
+    return out;
+  }
+
+  /** Writes the given projections; answers what it wrote. */
   private async project(
     trx: Transaction<Database>,
-    projecting: Projecting[],
+    due: Array<Projecting & { key: string }>,
     now: Date,
     commit: ProjectionCommit,
   ): Promise<Array<{ doc: LiveDocument; key: string }>> {
-    const written: Array<{ doc: LiveDocument; key: string }> = [];
-    for (const { doc, entry, projection } of projecting) {
-      const key = this.changedKey(doc, projection, now);
-      if (key === null) continue;
-      await doc.kind.project(trx, doc.id, projection, entry.user, now, commit);
-      written.push({ doc, key });
-    }
-    return written;
-  }
-
-  /** The projection's key when it must be written: values changed, or the last write is due a touch; else null. */
-  private changedKey(doc: LiveDocument, projection: unknown, now: Date): string | null {
-    const key = JSON.stringify(projection);
-    const due = key !== doc.projectedKey || now.getTime() - doc.projectedAt >= PROJECTION_TOUCH_INTERVAL_MS;
-    return due ? key : null;
+    for (const { doc, entry, projection } of due) await doc.kind.project(trx, doc.id, projection, entry.user, now, commit);
+    return due.map(({ doc, key }) => ({ doc, key }));
   }
 
   private async compactNow(doc: LiveDocument): Promise<void> {
