@@ -125,16 +125,24 @@ export const DOC_CLOSE = {
   forbidden: 4403,
   /** The document's record no longer exists. */
   notFound: 4404,
-  /** An update was refused (shape or permission); the reason came in a refusal message first. */
+  /**
+   * No longer sent: refused parts of an update are compensated and the
+   * connection stays open. Kept so that clients treat it as `tooManyRequests`.
+   */
   updateRefused: 4422,
+  /** The document reached its size quota; the update was not stored. */
+  documentFull: 4413,
+  /** Over the write budget, or too many refused changes in a minute; the reason says which. */
+  tooManyRequests: 4429,
   /** Storage failed; reconnect, and the client re-sends what the server lacks. */
   internal: 4500,
 } as const;
 export type DocCloseCode = (typeof DOC_CLOSE)[keyof typeof DOC_CLOSE];
 
 /**
- * Why an update was refused, sent as the reason of a y-protocols "permission
- * denied" auth message (message type 2) as JSON, just before the close.
+ * Why a part of an update was refused, sent as the reason of a y-protocols
+ * "permission denied" auth message (message type 2) as JSON. The connection
+ * stays open (the compensating update follows), unless a close follows.
  */
 export interface DocRefusalReason {
   code: string;

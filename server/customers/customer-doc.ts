@@ -22,7 +22,8 @@ import {
   TAG_MAX_CHARS,
   TAGS_MAX,
 } from '../../schema/wire/docs.ts';
-import type { DocAccess, TypeChange } from '../realtime/doc-kind.ts';
+import type { RefusedPart } from '../realtime/compensate.ts';
+import type { DocAccess, SharedType, TypeChange } from '../realtime/doc-kind.ts';
 import type { User } from '../users/user.ts';
 
 export interface CustomerAccessRow {
@@ -45,8 +46,13 @@ export interface ShapeProblem {
   message: string;
 }
 
+/** A refused change and the part of the update that the hub restores for it. */
+export interface RefusedChange extends ShapeProblem {
+  part: RefusedPart;
+}
+
 export interface CustomerChangeVerdict {
-  problem: ShapeProblem | null;
+  problem: RefusedChange | null;
   /** The new owner when the update changes `ownerId` to a user (to be checked against the team). */
   newOwnerId: string | null;
 }
@@ -56,6 +62,9 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?
 const ELEMENT_NAME = new RegExp(`^[A-Za-z][A-Za-z0-9_-]{0,${NOTES_ELEMENT_NAME_MAX - 1}}$`);
 
 const bad = (field: string, message: string): ShapeProblem => ({ status: 400, field, message });
+
+/** Rich-text nesting of the notes (lists in lists in quotes…), far beyond what an editor makes. */
+export const NOTES_MAX_DEPTH = 32;
 
 export function isIsoDateTime(v: unknown): v is string {
   return typeof v === 'string' && v.length <= 40 && ISO_DATE_TIME.test(v) && !Number.isNaN(Date.parse(v));
@@ -92,7 +101,7 @@ export function newFollowupProblem(value: unknown, user: Pick<User, 'id'>): Shap
   const id = value.get('id');
   if (typeof id !== 'string' || id.length === 0 || id.length > FOLLOWUP_ID_MAX) return bad('followups.id', 'A follow-up needs an id');
   if (value.get('authorId') !== user.id) return bad('followups.authorId', 'A follow-up is written by its author');
-  for (const key of ['type', 'at', 'nextAt', 'text'] as const) {
+  for (const key of ['type', 'at', 'nextAt', 'outcome', 'text'] as const) {
     const p = followupValueProblem(key, value.get(key));
     if (p) return p;
   }
@@ -131,9 +140,10 @@ function followupValueProblem(key: string, value: unknown): ShapeProblem | null 
  */
 export function notesProblem(notes: Y.XmlFragment): ShapeProblem | null {
   let size = 0;
-  const stack: unknown[] = [...notes.toArray()];
+  const stack: Array<{ node: unknown; depth: number }> = notes.toArray().map((node) => ({ node, depth: 1 }));
   while (stack.length > 0) {
-    const node = stack.pop();
+    const { node, depth } = stack.pop()!;
+    if (depth > NOTES_MAX_DEPTH) return bad('notes', `The notes nest at most ${NOTES_MAX_DEPTH} levels`);
     if (node instanceof Y.XmlText) {
       size += node.length;
     } else if (node instanceof Y.XmlElement && !(node instanceof Y.XmlHook)) {
@@ -145,7 +155,7 @@ export function notesProblem(notes: Y.XmlFragment): ShapeProblem | null {
         }
         size += k.length + String(v).length;
       }
-      stack.push(...node.toArray());
+      for (const child of node.toArray()) stack.push({ node: child, depth: depth + 1 });
     } else {
       return bad('notes', 'The notes hold only rich-text elements and text');
     }
@@ -154,43 +164,51 @@ export function notesProblem(notes: Y.XmlFragment): ShapeProblem | null {
   return null;
 }
 
-/** Checks what an update changed in a customer document (the document given is the state after it). */
-export function checkCustomerChanges(
-  doc: Y.Doc,
-  changes: readonly TypeChange[],
-  unknownRoots: readonly string[],
-  user: Pick<User, 'id' | 'role'>,
-): CustomerChangeVerdict {
-  const verdict = (problem: ShapeProblem | null, newOwnerId: string | null = null) => ({ problem, newOwnerId });
-  if (unknownRoots.length > 0) return verdict(bad(unknownRoots[0]!, `Unknown part ${unknownRoots[0]}`));
+/**
+ * Checks what an update changed in a customer document (the document given
+ * is the state after it). Answers the first refused change with the part of
+ * the update to restore for it: the key of a field or tag, a follow-up or
+ * its key, the notes as a whole.
+ */
+export function checkCustomerChanges(doc: Y.Doc, changes: readonly TypeChange[], user: Pick<User, 'id' | 'role'>): CustomerChangeVerdict {
+  const verdict = (problem: RefusedChange | null, newOwnerId: string | null = null) => ({ problem, newOwnerId });
+  const refuse = (p: ShapeProblem, part: RefusedPart) => verdict({ ...p, part });
   const fields = doc.getMap(CUSTOMER_ROOTS.fields);
   const tags = doc.getMap(CUSTOMER_ROOTS.tags);
   const followups = doc.getArray(CUSTOMER_ROOTS.followups);
+  const notes = doc.getXmlFragment(CUSTOMER_ROOTS.notes);
   let notesChanged = false;
   let newOwnerId: string | null = null;
 
   for (const ch of changes) {
     switch (ch.root) {
       case CUSTOMER_ROOTS.fields: {
-        if (ch.target !== fields || ch.listChanged) return verdict(bad('fields', 'Fields hold plain values by name'));
+        if (ch.target !== fields) return refuse(bad('fields', 'Fields hold plain values by name'), partBelow(fields, ch.target));
+        if (ch.listChanged) return refuse(bad('fields', 'Fields hold plain values by name'), { of: fields, content: true });
         for (const [key, kc] of ch.keys) {
           const value = fields.get(key);
           const p = fieldProblem(key, value);
-          if (p) return verdict(p);
+          if (p) return refuse(p, { of: fields, keys: [key] });
           if (key === 'ownerId' && (kc.oldValue ?? null) !== (value ?? null)) {
-            if (user.role === 'rep') return verdict({ status: 403, field: 'ownerId', message: 'Only managers reassign customers' });
+            if (user.role === 'rep') {
+              return refuse({ status: 403, field: 'ownerId', message: 'Only managers reassign customers' }, { of: fields, keys: [key] });
+            }
             newOwnerId = typeof value === 'string' && value !== '' ? value : null;
           }
         }
         break;
       }
       case CUSTOMER_ROOTS.tags: {
-        if (ch.target !== tags || ch.listChanged) return verdict(bad('tags', 'Tags map a tag to true'));
+        if (ch.target !== tags) return refuse(bad('tags', 'Tags map a tag to true'), partBelow(tags, ch.target));
+        if (ch.listChanged) return refuse(bad('tags', 'Tags map a tag to true'), { of: tags, content: true });
         for (const key of ch.keys.keys()) {
           const p = tagProblem(key, tags.get(key));
-          if (p) return verdict(p);
+          if (p) return refuse(p, { of: tags, keys: [key] });
         }
-        if (tags.size > TAGS_MAX) return verdict(bad('tags', `At most ${TAGS_MAX} tags`));
+        if (tags.size > TAGS_MAX) {
+          const added = [...ch.keys].filter(([, kc]) => kc.action === 'add').map(([k]) => k);
+          return refuse(bad('tags', `At most ${TAGS_MAX} tags`), added.length > 0 ? { of: tags, keys: added } : { of: tags, content: true });
+        }
         break;
       }
       case CUSTOMER_ROOTS.notes:
@@ -202,39 +220,62 @@ export function checkCustomerChanges(
         break;
       }
       default:
-        return verdict(bad(ch.root, `Unknown part ${ch.root}`));
+        return refuse(bad(ch.root, `Unknown part ${ch.root}`), 'all');
     }
   }
   if (notesChanged) {
-    const p = notesProblem(doc.getXmlFragment(CUSTOMER_ROOTS.notes));
-    if (p) return verdict(p);
+    const p = notesProblem(notes);
+    if (p) return refuse(p, { of: notes, content: true });
   }
   return verdict(null, newOwnerId);
 }
 
-function followupChangeProblem(ch: TypeChange, followups: Y.Array<unknown>, user: Pick<User, 'id'>): ShapeProblem | null {
+/**
+ * The part to restore for unexpected content at `target` below `anchor`:
+ * the key of `anchor` it lives under, or the list entry of `anchor` holding it.
+ */
+function partBelow(anchor: SharedType, target: SharedType): RefusedPart {
+  let t = target;
+  for (let depth = 0; depth < 100; depth++) {
+    const item = t._item;
+    if (item === null) break;
+    if (item.parent === anchor) return item.parentSub !== null ? { of: anchor, keys: [item.parentSub] } : { of: t, content: true };
+    t = item.parent as SharedType;
+  }
+  return { of: anchor, content: true };
+}
+
+function followupChangeProblem(ch: TypeChange, followups: Y.Array<unknown>, user: Pick<User, 'id'>): RefusedChange | null {
+  const at = (p: ShapeProblem | null, part: RefusedPart): RefusedChange | null => (p ? { ...p, part } : null);
   const target = ch.target;
   if (target === followups) {
-    if (ch.keys.size > 0) return bad('followups', 'Follow-ups are a list');
+    if (ch.keys.size > 0) return at(bad('followups', 'Follow-ups are a list'), { of: followups, content: true });
     for (const value of ch.added) {
       const p = newFollowupProblem(value, user);
-      if (p) return p;
+      // A value that is not a shared type can only be taken out with the list's other changes.
+      if (p) return at(p, value instanceof Y.AbstractType ? { of: value, content: true } : { of: followups, content: true });
     }
-    return followups.length > FOLLOWUPS_MAX ? bad('followups', `At most ${FOLLOWUPS_MAX} follow-ups`) : null;
+    return followups.length > FOLLOWUPS_MAX ? at(bad('followups', `At most ${FOLLOWUPS_MAX} follow-ups`), { of: followups, content: true }) : null;
   }
   if (target instanceof Y.Map && target.parent === followups) {
-    if (ch.listChanged) return bad('followups', 'A follow-up is a map');
+    if (ch.listChanged) return at(bad('followups', 'A follow-up is a map'), { of: target, content: true });
     for (const key of ch.keys.keys()) {
       const p = followupValueProblem(key, target.get(key));
-      if (p) return p;
+      if (p) return at(p, { of: target, keys: [key] });
     }
     return null;
   }
   if (target instanceof Y.Text && target.parent instanceof Y.Map && target.parent.parent === followups) {
-    if (ch.keys.size > 0) return bad('followups.text', 'The follow-up text is rich text');
-    return target.length > FOLLOWUP_TEXT_MAX_CHARS ? bad('followups.text', `The follow-up text is at most ${FOLLOWUP_TEXT_MAX_CHARS} characters`) : null;
+    if (ch.keys.size > 0) return at(bad('followups.text', 'The follow-up text is rich text'), { of: target, content: true });
+    return target.length > FOLLOWUP_TEXT_MAX_CHARS
+      ? at(bad('followups.text', `The follow-up text is at most ${FOLLOWUP_TEXT_MAX_CHARS} characters`), { of: target, content: true })
+      : null;
   }
-  return bad('followups', 'Unexpected content in the follow-ups');
+  // Deeper content: restore the follow-up key (or entry) it hangs under.
+  let entry: SharedType | null = target;
+  while (entry?._item && entry.parent !== followups) entry = entry.parent as SharedType;
+  const anchor = entry && entry.parent === followups ? entry : followups;
+  return at(bad('followups', 'Unexpected content in the follow-ups'), partBelow(anchor, target));
 }
 
 // ---------------------------------------------------------------------------
@@ -263,13 +304,18 @@ export function mentionSnippets(text: string, into: string[]): void {
   }
 }
 
-/** The text of the notes, paragraphs on lines of their own. */
-function notesText(node: Y.XmlFragment | Y.XmlElement, out: string[]): void {
-  for (const child of node.toArray()) {
-    if (child instanceof Y.XmlText) out.push(child.toString().replace(/<[^>]*>/g, ''));
-    else if (child instanceof Y.XmlElement) {
-      notesText(child, out);
-      out.push('\n');
+/** The text of the notes, paragraphs on lines of their own; iterative, so no nesting can exhaust the stack. */
+function notesText(root: Y.XmlFragment, out: string[]): void {
+  // Each element's children, then its line break, in document order.
+  const stack: Array<Y.XmlElement | Y.XmlText | '\n'> = root.toArray().reverse() as Array<Y.XmlElement | Y.XmlText>;
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node === '\n') out.push('\n');
+    else if (node instanceof Y.XmlText) out.push(node.toString().replace(/<[^>]*>/g, ''));
+    else if (node instanceof Y.XmlElement) {
+      stack.push('\n');
+      const children = node.toArray();
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as Y.XmlElement | Y.XmlText);
     }
   }
 }

@@ -20,14 +20,19 @@ export const customerDocKind: DocKind<CustomerProjection> = {
   },
 
   async validate(ctx, change) {
-    const { problem, newOwnerId } = checkCustomerChanges(change.after, change.changes, change.unknownRoots, change.user);
+    const { problem, newOwnerId } = checkCustomerChanges(change.after, change.changes, change.user);
     if (problem) {
-      return problem.status === 403
-        ? new AppError('forbidden', 403, problem.message, problem.field)
-        : new AppError('validation', 400, problem.message, problem.field);
+      const error =
+        problem.status === 403
+          ? new AppError('forbidden', 403, problem.message, problem.field)
+          : new AppError('validation', 400, problem.message, problem.field);
+      return { error, part: problem.part };
     }
     if (newOwnerId && !(await isActiveTeamMemberOfCustomer(ctx.db, change.id, newOwnerId))) {
-      return new AppError('validation', 400, 'The owner must be an active member of the customer’s team', 'ownerId');
+      return {
+        error: new AppError('validation', 400, 'The owner must be an active member of the customer’s team', 'ownerId'),
+        part: { of: change.after.getMap(CUSTOMER_ROOTS.fields), keys: ['ownerId'] },
+      };
     }
     return null;
   },

@@ -20,6 +20,7 @@ import {
   OPPORTUNITY_NAME_MAX,
   type StageKind,
 } from '../../schema/wire/board.ts';
+import type { RefusedPart } from '../realtime/compensate.ts';
 import type { SharedType, TypeChange } from '../realtime/doc-kind.ts';
 import type { User } from '../users/user.ts';
 import { isValidRank } from './rank.ts';
@@ -100,8 +101,13 @@ export interface CardTouch {
   changed: Map<BoardCardKey, unknown>;
 }
 
+/** A refused change and the part of the update the hub restores for it. */
+export interface BoardRefusal extends BoardProblem {
+  part: RefusedPart;
+}
+
 export interface BoardChangePlan {
-  problem: BoardProblem | null;
+  problem: BoardRefusal | null;
   cards: Map<string, CardTouch>;
   /** Stage ids whose mirror entries the update touched (checked against the stored stages). */
   stages: Set<string>;
@@ -119,41 +125,38 @@ function keyInParent(type: SharedType): string | null {
  * else may exist, nothing may be nested deeper than a card or stage entry,
  * and cards are never removed (opportunities are closed as won or lost).
  */
-export function planBoardChanges(
-  after: Y.Doc,
-  changes: readonly TypeChange[],
-  unknownRoots: readonly string[],
-  user: Pick<User, 'id' | 'role'>,
-): BoardChangePlan {
+export function planBoardChanges(after: Y.Doc, changes: readonly TypeChange[], user: Pick<User, 'id' | 'role'>): BoardChangePlan {
   const cards = new Map<string, CardTouch>();
   const stages = new Set<string>();
-  const fail = (problem: BoardProblem): BoardChangePlan => ({ problem, cards, stages });
-  if (unknownRoots.length > 0) return fail(bad(unknownRoots[0]!, 'A board has only the cards and stages maps'));
+  const fail = (problem: BoardProblem, part: RefusedPart): BoardChangePlan => ({ problem: { ...problem, part }, cards, stages });
   const cardMap = after.getMap('cards');
   const stageMap = after.getMap('stages');
 
   for (const change of changes) {
-    if (change.listChanged) return fail(bad(change.root, 'A board holds maps only'));
-    if (!(change.root in BOARD_DOC_ROOTS)) return fail(bad(change.root, 'Unknown root'));
     const target = change.target;
+    if (!(change.root in BOARD_DOC_ROOTS)) return fail(bad(change.root, 'Unknown root'), 'all');
+    if (change.listChanged) return fail(bad(change.root, 'A board holds maps only'), { of: target, content: true });
 
     if (target === cardMap) {
       for (const [id, kc] of change.keys) {
-        if (kc.action === 'delete') return fail(bad('cards', 'Cards are not removed; close the opportunity as won or lost'));
-        if (kc.action === 'update') return fail(bad('cards', 'A card is changed key by key, not replaced'));
-        if (!isUuid(id)) return fail(bad('cards', 'A card key is the opportunity id (a UUID)'));
+        const part = { of: cardMap, keys: [id] };
+        if (kc.action === 'delete') return fail(bad('cards', 'Cards are not removed; close the opportunity as won or lost'), part);
+        if (kc.action === 'update') return fail(bad('cards', 'A card is changed key by key, not replaced'), part);
+        if (!isUuid(id)) return fail(bad('cards', 'A card key is the opportunity id (a UUID)'), part);
         const value = cardMap.get(id);
-        if (!(value instanceof Y.Map)) return fail(bad('cards', 'A card is a map'));
+        if (!(value instanceof Y.Map)) return fail(bad('cards', 'A card is a map'), part);
         for (const v of value.values()) {
-          if (v instanceof Y.AbstractType) return fail(bad('cards', 'Card values are plain values'));
+          if (v instanceof Y.AbstractType) return fail(bad('cards', 'Card values are plain values'), part);
         }
         const p = checkWholeCard(value.toJSON());
-        if (p) return fail(p);
+        if (p) return fail(p, part);
         const changed = new Map<BoardCardKey, unknown>();
         for (const k of value.keys()) changed.set(k as BoardCardKey, undefined);
         cards.set(id, { id, isNew: true, changed });
       }
-      if (cardMap.size > BOARD_CARDS_MAX) return fail(bad('cards', `A board holds at most ${BOARD_CARDS_MAX} cards`));
+      if (cardMap.size > BOARD_CARDS_MAX) {
+        return fail(bad('cards', `A board holds at most ${BOARD_CARDS_MAX} cards`), { of: cardMap, keys: [...change.keys.keys()] });
+      }
       continue;
     }
 
@@ -165,17 +168,18 @@ export function planBoardChanges(
     const parent = target.parent;
     if (parent === cardMap && target instanceof Y.Map) {
       const id = keyInParent(target);
-      if (!id || cardMap.get(id) !== target) return fail(bad('cards', 'A card that is not on the board'));
+      if (!id || cardMap.get(id) !== target) return fail(bad('cards', 'A card that is not on the board'), { of: target, content: true });
       const touch = cards.get(id) ?? { id, isNew: false, changed: new Map<BoardCardKey, unknown>() };
       for (const [key, kc] of change.keys) {
-        if (!isCardKey(key)) return fail(bad(key, `Unknown card key ${key}`));
+        const part = { of: target, keys: [key] };
+        if (!isCardKey(key)) return fail(bad(key, `Unknown card key ${key}`), part);
         if (kc.action === 'delete') {
-          if (isRequiredKey(key)) return fail(bad(key, `A card needs ${key}`));
+          if (isRequiredKey(key)) return fail(bad(key, `A card needs ${key}`), part);
         } else {
           const v = target.get(key);
-          if (v instanceof Y.AbstractType) return fail(bad(key, 'Card values are plain values'));
+          if (v instanceof Y.AbstractType) return fail(bad(key, 'Card values are plain values'), part);
           const p = checkCardValue(key, v);
-          if (p) return fail(p);
+          if (p) return fail(p, part);
         }
         if (!touch.isNew && !touch.changed.has(key)) touch.changed.set(key, kc.oldValue);
       }
@@ -188,15 +192,28 @@ export function planBoardChanges(
       if (id) stages.add(id);
       continue;
     }
-    return fail(bad(change.root, 'Nothing is nested inside a card or a stage entry'));
+    return fail(bad(change.root, 'Nothing is nested inside a card or a stage entry'), nestedPart(cardMap, stageMap, target));
   }
 
   for (const touch of cards.values()) {
     const card = cardMap.get(touch.id) as Y.Map<unknown>;
     const p = checkRoleRules(user, touch, card.get('ownerId'));
-    if (p) return fail(p);
+    if (p) return fail(p, touch.isNew ? { of: cardMap, keys: [touch.id] } : { of: card, keys: ['ownerId'] });
   }
   return { problem: null, cards, stages };
+}
+
+/** For content nested too deep: the card or stage key (of its map) it hangs under. */
+function nestedPart(cardMap: Y.Map<unknown>, stageMap: Y.Map<unknown>, target: SharedType): RefusedPart {
+  let t: SharedType = target;
+  for (let depth = 0; depth < 100 && t._item; depth++) {
+    const parent = t._item.parent as SharedType;
+    if (t._item.parentSub !== null && (parent === cardMap || parent === stageMap || parent.parent === cardMap)) {
+      return { of: parent, keys: [t._item.parentSub] };
+    }
+    t = parent;
+  }
+  return 'all';
 }
 
 /** Reps may not give a card to someone else: owners are set by managers and admins. */

@@ -4,7 +4,8 @@ import { BOARD_DOC_ROOTS, type BoardStage, DEFAULT_CURRENCY, type StageKind } fr
 import type { AppContext } from '../context.ts';
 import { AppError } from '../http/app-error.ts';
 import { listStages } from '../pipelines/pipeline.repository.ts';
-import type { DocChange, DocKind } from '../realtime/doc-kind.ts';
+import type { RefusedPart } from '../realtime/compensate.ts';
+import type { DocChange, DocKind, Refusal } from '../realtime/doc-kind.ts';
 import type { User } from '../users/user.ts';
 import {
   type BoardChangePlan,
@@ -80,12 +81,12 @@ export const boardDocKind: DocKind<BoardProjection> = {
   },
 
   async validate(ctx, change) {
-    const { error, cardIds } = await checkBoardUpdate(ctx, change);
-    if (!error) {
+    const { refusal, cardIds } = await checkBoardUpdate(ctx, change);
+    if (!refusal) {
       const log = logOf(ctx, change.id);
       log.entries.push({ seq: ++log.seq, ids: cardIds });
     }
-    return error;
+    return refusal;
   },
 
   extract(doc, _now, board) {
@@ -110,15 +111,15 @@ export const boardDocKind: DocKind<BoardProjection> = {
   },
 };
 
-/** Checks an update; answers the refusal or null, and the ids of the cards it touched. */
-async function checkBoardUpdate(ctx: AppContext, change: DocChange): Promise<{ error: AppError | null; cardIds: ReadonlySet<string> }> {
-  const plan = planBoardChanges(change.after, change.changes, change.unknownRoots, change.user);
+/** Checks an update; answers the first refused part or null, and the ids of the cards it touched. */
+async function checkBoardUpdate(ctx: AppContext, change: DocChange): Promise<{ refusal: Refusal | null; cardIds: ReadonlySet<string> }> {
+  const plan = planBoardChanges(change.after, change.changes, change.user);
   const cardIds = new Set(plan.cards.keys());
-  if (plan.problem) return { error: toError(plan.problem), cardIds };
-  return { error: await checkPlan(ctx, change, plan), cardIds };
+  if (plan.problem) return { refusal: { error: toError(plan.problem), part: plan.problem.part }, cardIds };
+  return { refusal: await checkPlan(ctx, change, plan), cardIds };
 }
 
-async function checkPlan(ctx: AppContext, change: DocChange, plan: BoardChangePlan): Promise<AppError | null> {
+async function checkPlan(ctx: AppContext, change: DocChange, plan: BoardChangePlan): Promise<Refusal | null> {
   if (plan.cards.size === 0 && plan.stages.size === 0) return null;
 
   const stages = await listStages(ctx.db, change.id);
@@ -133,7 +134,7 @@ async function checkPlan(ctx: AppContext, change: DocChange, plan: BoardChangePl
       : null;
     const entry = stageMap.get(id);
     if (!stageEntryMatches(entry instanceof Y.Map ? entry.toJSON() : entry, stored)) {
-      return new AppError('validation', 400, 'Stages are changed in the pipeline settings', 'stages');
+      return { error: new AppError('validation', 400, 'Stages are changed in the pipeline settings', 'stages'), part: { of: stageMap, keys: [id] } };
     }
   }
   if (plan.cards.size === 0) return null;
@@ -158,9 +159,16 @@ async function checkPlan(ctx: AppContext, change: DocChange, plan: BoardChangePl
   const pipelineTeams = customerIds.size > 0 || !isAdmin ? await findPipelineTeamIds(ctx.db, change.id) : new Set<string>();
   // Access is checked when a connection opens; a team taken off the pipeline since then may not write.
   if (!isAdmin && (change.user.teamId === null || !pipelineTeams.has(change.user.teamId))) {
-    return new AppError('forbidden', 403, 'Your team no longer uses this pipeline', 'cards');
+    return { error: new AppError('forbidden', 403, 'Your team no longer uses this pipeline', 'cards'), part: 'all' };
   }
-  return checkCards(change.user, plan.cards.values(), cardOf, { live, customers, opportunities, owners, pipelineTeams, pipelineId: change.id });
+  const refused = checkCards(change.user, plan.cards.values(), cardOf, { live, customers, opportunities, owners, pipelineTeams, pipelineId: change.id });
+  if (!refused) return null;
+  const { touch, error, keys } = refused;
+  // A new card is taken off the board whole; an existing one gets back the keys at fault.
+  const part: RefusedPart = touch.isNew
+    ? { of: cardMap, keys: [touch.id] }
+    : { of: cardMap.get(touch.id) as Y.Map<unknown>, keys: keys.length > 0 ? keys : [...touch.changed.keys()] };
+  return { error, part };
 }
 
 interface Lookups {
@@ -172,48 +180,56 @@ interface Lookups {
   pipelineTeams: Set<string>;
 }
 
+interface CardTouchLike {
+  id: string;
+  isNew: boolean;
+  changed: Map<string, unknown>;
+}
+
+/** The first card refused, why, and the keys at fault (none: every key the update changed). */
 function checkCards(
   user: User,
-  touches: Iterable<{ id: string; isNew: boolean; changed: Map<string, unknown> }>,
+  touches: Iterable<CardTouchLike>,
   cardOf: (id: string) => Record<string, unknown>,
   l: Lookups,
-): AppError | null {
+): { touch: CardTouchLike; error: AppError; keys: string[] } | null {
   for (const touch of touches) {
+    const refuse = (error: AppError, keys: string[] = []) => ({ touch, error, keys });
     const card = cardOf(touch.id);
     const stored = l.opportunities.get(touch.id);
-    if (touch.isNew && stored) return new AppError('validation', 400, 'That opportunity is already on a board', 'cards');
-    if (stored && stored.pipelineId !== l.pipelineId) return new AppError('validation', 400, 'That opportunity is on another board', 'cards');
+    if (touch.isNew && stored) return refuse(new AppError('validation', 400, 'That opportunity is already on a board', 'cards'));
+    if (stored && stored.pipelineId !== l.pipelineId) return refuse(new AppError('validation', 400, 'That opportunity is on another board', 'cards'));
 
     // The card's team: its stored team, or for a new card the team of its customer.
     const customer = l.customers.get(card.customerId as string);
     const oldCustomerId = touch.changed.get('customerId');
     const cardTeam = stored?.teamId ?? (typeof oldCustomerId === 'string' ? l.customers.get(oldCustomerId)?.teamId : customer?.teamId);
     if (user.role !== 'admin' && (cardTeam === undefined || cardTeam !== user.teamId)) {
-      return new AppError('forbidden', 403, 'This opportunity belongs to another team', 'cards');
+      return refuse(new AppError('forbidden', 403, 'This opportunity belongs to another team', 'cards'));
     }
     if (touch.isNew || touch.changed.has('customerId')) {
-      if (!customer) return new AppError('validation', 400, 'No such customer', 'customerId');
-      if (customer.archived && touch.isNew) return new AppError('validation', 400, 'That customer is archived', 'customerId');
+      if (!customer) return refuse(new AppError('validation', 400, 'No such customer', 'customerId'), ['customerId']);
+      if (customer.archived && touch.isNew) return refuse(new AppError('validation', 400, 'That customer is archived', 'customerId'), ['customerId']);
       if (cardTeam !== undefined && customer.teamId !== cardTeam) {
-        return new AppError('validation', 400, 'The customer must be of the opportunity’s team', 'customerId');
+        return refuse(new AppError('validation', 400, 'The customer must be of the opportunity’s team', 'customerId'), ['customerId']);
       }
       if (!l.pipelineTeams.has(customer.teamId)) {
-        return new AppError('validation', 400, 'The customer’s team does not use this pipeline', 'customerId');
+        return refuse(new AppError('validation', 400, 'The customer’s team does not use this pipeline', 'customerId'), ['customerId']);
       }
     }
     if ((touch.isNew || touch.changed.has('ownerId')) && typeof card.ownerId === 'string') {
       const owner = l.owners.get(card.ownerId);
       if (!owner?.active || owner.teamId !== (cardTeam ?? customer?.teamId)) {
-        return new AppError('validation', 400, 'The owner must be an active member of the opportunity’s team', 'ownerId');
+        return refuse(new AppError('validation', 400, 'The owner must be an active member of the opportunity’s team', 'ownerId'), ['ownerId']);
       }
     }
     if (touch.isNew || touch.changed.has('stageId') || touch.changed.has('lostReason')) {
       const stage = l.live.get(card.stageId as string);
       if (!stage) {
-        return new AppError('validation', 400, 'That stage does not exist in this pipeline (it may have just been deleted)', 'stageId');
+        return refuse(new AppError('validation', 400, 'That stage does not exist in this pipeline (it may have just been deleted)', 'stageId'), ['stageId', 'lostReason']);
       }
       const p = checkLostReason(stage.kind, card.lostReason);
-      if (p) return toError(p);
+      if (p) return refuse(toError(p), ['stageId', 'lostReason']);
     }
   }
   return null;

@@ -1,16 +1,21 @@
 /**
  * One client's WebSocket on one document: decodes its frames in order and
  * turns them into document operations. A bad frame closes this connection
- * only; a refused update is explained (refusal message) and then closed with
- * DOC_CLOSE.updateRefused, so the client resyncs from the server's state.
+ * only (4400). Refused parts of an update are explained (a refusal message
+ * each) while the rest is kept and the compensation reaches the client like
+ * any update: the connection stays open. Writes are held to the connection's
+ * and its user's budget; past it, or past a rate of refusals, the connection
+ * is closed with 4429.
  */
 import * as Y from 'yjs';
-import { DOC_CLOSE, type DocCloseCode } from '../../schema/wire/docs.ts';
+import { DOC_CLOSE, type DocCloseCode, type DocRefusalReason } from '../../schema/wire/docs.ts';
 import type { Logger } from 'pino';
+import type { AppError } from '../http/app-error.ts';
 import type { User } from '../users/user.ts';
 import type { DocPeer, LiveDocument } from './document.ts';
 import { type ClientMessage, decodeClientMessage, encodeRefusal } from './protocol.ts';
 import type { DecodeResult, UpdateDecoder } from './update-decoder.ts';
+import type { RefusalRate, WriteBudget } from './write-budget.ts';
 
 /** Bytes a slow client may have queued before it is dropped (it reconnects and resyncs). */
 export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
@@ -37,6 +42,16 @@ export interface WebSocketLike {
 }
 
 const OPEN = 1;
+/** Refusal messages sent for one update, at most (the first reasons are the useful ones). */
+const MAX_REFUSAL_MESSAGES = 5;
+
+/** What a connection's writes are held to. */
+export interface ConnectionLimits {
+  budget: WriteBudget;
+  refusals: RefusalRate;
+  /** Longest an update waits for budget before the connection counts as over it. */
+  maxWaitMs: number;
+}
 
 export class Connection implements DocPeer {
   readonly awarenessIds = new Set<number>();
@@ -54,6 +69,7 @@ export class Connection implements DocPeer {
     readonly access: 'write' | 'read',
     private readonly decoder: UpdateDecoder,
     private readonly log: Logger,
+    private readonly limits: ConnectionLimits,
     private readonly onEnd: (c: Connection) => void,
   ) {}
 
@@ -100,7 +116,7 @@ export class Connection implements DocPeer {
 
   close(code: DocCloseCode, reason: string): void {
     if (this.closed) return;
-    if (code === DOC_CLOSE.badMessage || code === DOC_CLOSE.internal) {
+    if (code === DOC_CLOSE.badMessage || code === DOC_CLOSE.internal || code === DOC_CLOSE.tooManyRequests) {
       this.log.warn({ doc: this.doc.name, userId: this.user.id, code, reason }, 'document connection closed');
     }
     try {
@@ -116,6 +132,33 @@ export class Connection implements DocPeer {
     this.closed = true;
     this.doc.leave(this);
     this.onEnd(this);
+  }
+
+  /** Explains refused parts; a sender refused too often is closed. */
+  private refused(errors: readonly AppError[]): void {
+    for (const e of errors.slice(0, MAX_REFUSAL_MESSAGES)) this.send(encodeRefusal(reasonOf(e)));
+    if (this.limits.refusals.add(errors.length, Date.now())) {
+      this.send(encodeRefusal({ code: 'rate_limited', message: 'Too many refused changes' }));
+      this.close(DOC_CLOSE.tooManyRequests, 'Too many refused changes');
+    }
+  }
+
+  /**
+   * Charges an update to the write budget, holding it while the budget is in
+   * debt; false (and the connection closed) when it would wait too long.
+   */
+  private async withinBudget(bytes: number): Promise<boolean> {
+    const { budget, maxWaitMs } = this.limits;
+    const wait = budget.waitMs(Date.now());
+    if (wait > maxWaitMs) {
+      this.send(encodeRefusal({ code: 'rate_limited', message: 'Too many changes at once; slow down' }));
+      this.close(DOC_CLOSE.tooManyRequests, 'Over the write budget');
+      return false;
+    }
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (this.closed) return false;
+    budget.charge(bytes, Date.now());
+    return true;
   }
 
   private async handle(msg: ClientMessage, decoding: Promise<DecodeResult> | null): Promise<void> {
@@ -137,6 +180,7 @@ export class Connection implements DocPeer {
           return;
         }
         if (decoded.structs === 0 && decoded.deletes === 0) return;
+        if (!(await this.withinBudget(msg.update.length))) return;
         const update = this.held ? Y.mergeUpdates([this.held, msg.update]) : msg.update;
         const outcome = await this.doc.accept({ type: 'update', update }, this.user, this.access, this);
         switch (outcome.status) {
@@ -144,6 +188,7 @@ export class Connection implements DocPeer {
             this.held = null;
             // A storage failure closes the document's writers itself (document.storageFailed).
             outcome.durable.catch(() => undefined);
+            if (outcome.refusals.length > 0) this.refused(outcome.refusals);
             return;
           case 'unchanged':
             this.held = null;
@@ -156,9 +201,10 @@ export class Connection implements DocPeer {
             this.held = update;
             return;
           case 'refused': {
+            // Nothing was stored: the client's copy is ahead of the server's for good.
             const e = outcome.error;
-            this.send(encodeRefusal({ code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) }));
-            this.close(DOC_CLOSE.updateRefused, e.message);
+            this.send(encodeRefusal(reasonOf(e)));
+            this.close(e.code === 'payload_too_large' ? DOC_CLOSE.documentFull : DOC_CLOSE.badMessage, e.message);
             return;
           }
           default: {
@@ -183,6 +229,10 @@ export class Connection implements DocPeer {
       }
     }
   }
+}
+
+function reasonOf(e: AppError): DocRefusalReason {
+  return { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) };
 }
 
 function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {

@@ -10,6 +10,7 @@ import type { DocKindName } from '../../schema/wire/docs.ts';
 import type { AppContext } from '../context.ts';
 import type { AppError } from '../http/app-error.ts';
 import type { User } from '../users/user.ts';
+import type { RefusedPart } from './compensate.ts';
 
 /** 'hidden' answers 404: the record does not exist, or its existence must not show. */
 export type DocAccess = 'write' | 'read' | 'hidden';
@@ -37,8 +38,20 @@ export interface TypeChange {
   keys: ReadonlyMap<string, KeyChange>;
   /** List content (array items, text, XML children) changed. */
   listChanged: boolean;
-  /** Values inserted into a Y.Array target. */
+  /** Values inserted into a Y.Array target (those still present). */
   added: readonly unknown[];
+  /** The items this update inserted into the target's list. */
+  addedItems: readonly Y.Item[];
+}
+
+/**
+ * A refused part of an update and why: the hub restores the part (see
+ * compensate.ts), keeps the rest, and tells the sender the reason.
+ */
+export interface Refusal {
+  /** 400 with the field (shape) or 403 (permission). */
+  error: AppError;
+  part: RefusedPart;
 }
 
 export interface DocChange {
@@ -47,9 +60,8 @@ export interface DocChange {
   user: User;
   /** The document with the update applied: a scratch copy, not yet shared with anyone. */
   after: Y.Doc;
+  /** What the update still changes (refused parts already restored are left out). */
   changes: readonly TypeChange[];
-  /** Root names present in `after` that the kind does not declare. */
-  unknownRoots: readonly string[];
 }
 
 /** What a projection may ask of the commit it runs in. */
@@ -66,10 +78,12 @@ export interface DocKind<Projection = unknown> {
   access(ctx: AppContext, user: User, id: string): Promise<DocAccess>;
   /**
    * Checks an update against the shape and the sender's permissions. Returns
-   * the refusal (an AppError with status 400 and the field, or 403), or null.
-   * Must stay cheap: look only at `changes`, never at the whole document.
+   * the first refused part with its reason, or null when all of it may stay.
+   * The hub restores that part and asks again with what the update still
+   * changes, until nothing is refused. Must stay cheap: look only at
+   * `changes`, never at the whole document.
    */
-  validate(ctx: AppContext, change: DocChange): Promise<AppError | null>;
+  validate(ctx: AppContext, change: DocChange): Promise<Refusal | null>;
   /**
    * The values the relational projection needs, read synchronously from an
    * accepted state: once per document per commit, covering every update the

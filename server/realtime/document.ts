@@ -14,13 +14,16 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { DOC_CLOSE, type DocCloseCode } from '../../schema/wire/docs.ts';
+import { awarenessUserOf } from '../../schema/wire/presence.ts';
 import type { AppContext } from '../context.ts';
 import { AppError, badRequest, forbidden } from '../http/app-error.ts';
 import type { User } from '../users/user.ts';
 import type { Committer } from './committer.ts';
-import type { DocKind, KeyChange, SharedType, TypeChange } from './doc-kind.ts';
+import { Restored, compensate, netChanges, typeChange } from './compensate.ts';
+import type { DocKind, KeyChange, Refusal, SharedType, TypeChange } from './doc-kind.ts';
 import type { StoredDoc, StoredSince } from './doc-store.repository.ts';
-import { type AwarenessEntry, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.ts';
+import { awarenessHolder, guardAwareness } from './awareness-guard.ts';
+import { type AwarenessEntry, encodeAwareness, encodeAwarenessEntries, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.ts';
 
 /** Stored bytes (snapshot + log + pending) a document may reach; updates beyond are refused. */
 export const MAX_DOC_BYTES = 16 * 1024 * 1024;
@@ -28,12 +31,20 @@ export const MAX_DOC_BYTES = 16 * 1024 * 1024;
 export const MAX_AWARENESS_STATE_BYTES = 8 * 1024;
 
 const SCRATCH_ORIGIN = Symbol('scratch');
+/** Origin of the server's compensating changes in the scratch copy. */
+const COMPENSATION_ORIGIN = Symbol('compensation');
+/** Refused parts of one update before the whole update is restored. */
+export const MAX_REFUSED_PARTS = 32;
+/** Deepest nesting of shared types an accepted change may touch. */
+export const MAX_TYPE_DEPTH = 64;
 /** Origin of changes stored by another node (several nodes): forwarded to every local peer, never published again. */
 export const REMOTE_ORIGIN = Symbol('remote');
 
 /** A connection as a document sees it. */
 export interface DocPeer {
   readonly access: 'write' | 'read';
+  /** The session's user: the `user` of every awareness state this peer sets. */
+  readonly user: User;
   /** Awareness client ids this peer announced, removed when it leaves. */
   readonly awarenessIds: Set<number>;
   send(frame: Uint8Array): void;
@@ -45,10 +56,12 @@ export type AcceptInput =
   | { type: 'change'; change: (doc: Y.Doc) => void; origin?: string };
 
 export type AcceptOutcome =
-  | { status: 'accepted'; durable: Promise<void> }
+  /** Stored (once `durable` resolves); `refusals` name the parts that were refused and restored. */
+  | { status: 'accepted'; durable: Promise<void>; refusals: AppError[] }
   | { status: 'unchanged' }
   /** The update builds on changes the server has not received yet (they arrive later on the same connection). */
   | { status: 'incomplete' }
+  /** Nothing was stored: malformed, over the document's quota, or a refused server-side change. */
   | { status: 'refused'; error: AppError };
 
 interface Capture {
@@ -118,8 +131,8 @@ export class LiveDocument {
       ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
         const changed = [...added, ...updated, ...removed];
         if (isPeer(origin) && this.peers.has(origin)) {
+          // Held until the peer leaves, removed state or not: nobody else may take the id meanwhile.
           for (const id of [...added, ...updated]) origin.awarenessIds.add(id);
-          for (const id of removed) origin.awarenessIds.delete(id);
         }
         const payload = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
         const frame = encodeAwareness(payload);
@@ -159,12 +172,19 @@ export class LiveDocument {
     return encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()]));
   }
 
-  /** Applies a peer's awareness update; entries with oversized states are dropped whole. */
-  applyAwareness(peer: DocPeer, payload: Uint8Array, entries: AwarenessEntry[]): boolean {
-    for (const e of entries) {
-      if (e.state !== null && JSON.stringify(e.state).length > MAX_AWARENESS_STATE_BYTES) return false;
-    }
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, payload, peer);
+  /**
+   * Applies what a peer may say about itself in an awareness update
+   * (awareness-guard.ts), re-encoded: the received `payload` is never relayed.
+   * False when a state is too large.
+   */
+  applyAwareness(peer: DocPeer, _payload: Uint8Array, entries: AwarenessEntry[]): boolean {
+    const verdict = guardAwareness(
+      entries,
+      { user: awarenessUserOf(peer.user), held: peer.awarenessIds.size, holderOf: (id) => awarenessHolder(this.awareness, this.peers, peer, id) },
+      MAX_AWARENESS_STATE_BYTES,
+    );
+    if (!verdict.ok) return false;
+    if (verdict.entries.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(verdict.entries), peer);
     return true;
   }
 
@@ -210,7 +230,7 @@ export class LiveDocument {
       this.capture = null;
       this.rebuildScratch();
       if (input.type === 'change') throw err;
-      return refused(badRequest('The update could not be applied'));
+      return refused(malformed('The update could not be applied'));
     }
     this.capture = null;
 
@@ -220,39 +240,97 @@ export class LiveDocument {
       return { status: 'incomplete' };
     }
     if (capture.updates.length === 0) return { status: 'unchanged' };
-    if (access === 'read') {
+    const unknownRoot = [...this.scratch.share.keys()].find((k) => !(k in this.kind.roots));
+    if (unknownRoot !== undefined) {
       this.rebuildScratch();
-      return refused(forbidden('This document is read-only for you'));
+      return refused(malformed(`Unknown part ${unknownRoot}`));
     }
-    const update = capture.updates.length === 1 ? capture.updates[0]! : Y.mergeUpdates(capture.updates);
-    if (this.storedBytes + this.pendingBytes + update.length > MAX_DOC_BYTES) {
+    const size = capture.updates.reduce((n, u) => n + u.length, 0);
+    if (this.storedBytes + this.pendingBytes + size > MAX_DOC_BYTES) {
       this.rebuildScratch();
       return refused(new AppError('payload_too_large', 413, `The document would exceed ${MAX_DOC_BYTES} bytes`));
     }
 
-    const unknownRoots = [...this.scratch.share.keys()].filter((k) => !(k in this.kind.roots));
-    let error: AppError | null;
+    let refusals: AppError[];
     try {
-      error = await this.kind.validate(this.ctx, {
-        id: this.id,
-        user,
-        after: this.scratch,
-        changes: capture.changes,
-        unknownRoots,
-      });
+      refusals = await this.settle(input, capture, user, access);
     } catch (err) {
       this.rebuildScratch();
       throw err;
     }
-    if (error) {
+    // A server-side change is all or nothing: its caller hears of the refusal and nothing is stored.
+    if (input.type === 'change' && refusals.length > 0) {
       this.rebuildScratch();
-      return refused(error);
+      return refused(refusals[0]!);
     }
 
+    const update = capture.updates.length === 1 ? capture.updates[0]! : Y.mergeUpdates(capture.updates);
     this.pending.push(update);
     this.pendingBytes += update.length;
-    const durable = this.committer.enqueue({ doc: this, update, user, origin });
-    return { status: 'accepted', durable };
+    // A compensated update goes back to its sender too: it lacks the compensation.
+    const durable = this.committer.enqueue({ doc: this, update, user, origin: refusals.length > 0 ? null : origin });
+    return { status: 'accepted', durable, refusals };
+  }
+
+  /**
+   * Validates what the update changed; each refused part is restored by a
+   * server-authored change in `scratch` (captured with the update), and the
+   * rest validated again, until the kind accepts what remains. Answers the
+   * reasons of the refused parts. A server-side change stops at the first.
+   */
+  private async settle(input: AcceptInput, capture: Capture, user: User, access: 'write' | 'read'): Promise<AppError[]> {
+    const refusals: AppError[] = [];
+    const restored = new Restored();
+    const tried = new Map<SharedType, Set<string>>();
+    let before: Y.Doc | null = null;
+    try {
+      for (;;) {
+        let refusal: Refusal | null;
+        if (access === 'read') {
+          refusal = { error: forbidden('This document is read-only for you'), part: 'all' };
+        } else {
+          const changes = netChanges(capture.changes, restored);
+          if (changes.length === 0) break;
+          const tooDeep = changes.find((ch) => depthOf(ch.target) > MAX_TYPE_DEPTH);
+          refusal = tooDeep
+            ? { error: badRequest('Nested too deeply', tooDeep.root), part: 'all' }
+            : await this.kind.validate(this.ctx, { id: this.id, user, after: this.scratch, changes });
+        }
+        if (!refusal) break;
+        refusals.push(refusal.error);
+        if (input.type === 'change') break;
+        let part = refusal.part;
+        // A part refused again after its restoration, or too many parts: restore everything.
+        if (part !== 'all') {
+          const key = 'keys' in part ? part.keys.join('\u0000') : '\u0001content';
+          const seen = tried.get(part.of) ?? new Set<string>();
+          const again = seen.has(key);
+          seen.add(key);
+          tried.set(part.of, seen);
+          if (again || refusals.length > MAX_REFUSED_PARTS) part = 'all';
+        }
+        before ??= this.copyOfAccepted();
+        const old = before;
+        this.capture = capture;
+        try {
+          this.scratch.transact(() => compensate(this.scratch, old, part, restored), COMPENSATION_ORIGIN);
+        } finally {
+          this.capture = null;
+        }
+        if (part === 'all') break;
+      }
+    } finally {
+      before?.destroy();
+    }
+    return refusals;
+  }
+
+  /** The accepted state before the update being settled: the durable state plus the pending updates. */
+  private copyOfAccepted(): Y.Doc {
+    const copy = this.newDoc();
+    Y.applyUpdate(copy, integratedState(this.doc));
+    for (const u of this.pending) Y.applyUpdate(copy, u);
+    return copy;
   }
 
   /**
@@ -451,11 +529,15 @@ export function toTypeChange(root: string, ev: Y.YEvent<SharedType>): TypeChange
   if (subs.size > (listChanged ? 1 : 0)) {
     for (const [k, v] of ev.keys) keys.set(k, { action: v.action, oldValue: v.oldValue });
   }
-  const added: unknown[] = [];
-  if (listChanged && target instanceof Y.Array) {
-    for (const item of ev.changes.added) added.push(...item.content.getContent());
-  }
-  return { root, target, keys, listChanged, added };
+  const addedItems = listChanged ? [...ev.changes.added] : [];
+  return typeChange(root, target, keys, listChanged, addedItems);
+}
+
+/** How many shared types enclose `type` (a root: 0); stops counting past MAX_TYPE_DEPTH. */
+function depthOf(type: SharedType): number {
+  let depth = 0;
+  for (let item = type._item; item !== null && depth <= MAX_TYPE_DEPTH; item = (item.parent as SharedType)._item) depth++;
+  return depth;
 }
 
 /**
@@ -480,6 +562,11 @@ function integratedState(doc: Y.Doc): Uint8Array {
 
 function isPeer(x: unknown): x is DocPeer {
   return typeof x === 'object' && x !== null && 'awarenessIds' in x && 'send' in x;
+}
+
+/** Input that is not a well-formed change of this document: its sender is disconnected. */
+function malformed(message: string): AppError {
+  return new AppError('bad_request', 400, message);
 }
 
 function refused(error: AppError): AcceptOutcome {

@@ -11,7 +11,7 @@ import type { AppContext } from '../context.ts';
 import { AppError, forbidden, notFound } from '../http/app-error.ts';
 import type { User } from '../users/user.ts';
 import { Committer } from './committer.ts';
-import { Connection, type WebSocketLike } from './connection.ts';
+import { Connection, type ConnectionLimits, type WebSocketLike } from './connection.ts';
 import type { BusMessage, DocBus } from './doc-bus.ts';
 import type { DocKind } from './doc-kind.ts';
 import type { DocKindRegistry } from './doc-kinds.ts';
@@ -20,6 +20,7 @@ import { LiveDocument } from './document.ts';
 import { findLiveSessions } from './live-session.repository.ts';
 import type { RealtimeConfig } from './realtime-config.ts';
 import { UpdateDecoder } from './update-decoder.ts';
+import { RefusalRate, UserBudgets } from './write-budget.ts';
 
 export interface DocTarget {
   name: string;
@@ -39,6 +40,7 @@ export class DocHub {
   private readonly docs = new Map<string, DocEntry>();
   private readonly connections = new Set<Connection>();
   private readonly decoder: UpdateDecoder;
+  private readonly budgets: UserBudgets;
   private readonly committer: Committer;
   private readonly config: RealtimeConfig;
   private readonly recheckTimer: NodeJS.Timeout;
@@ -63,6 +65,7 @@ export class DocHub {
   ) {
     this.config = ctx.config.realtime;
     this.decoder = new UpdateDecoder(this.config.decodeTimeoutMs);
+    this.budgets = new UserBudgets(this.config.writeBudget);
     this.committer = new Committer(ctx, this.config.commitWindowMs, this.config.compactAfterUpdates, bus !== null);
     this.stopRevoked = ctx.sessionEvents.onRevoked((ids) => this.closeSessions(ids));
     this.recheckTimer = setInterval(() => void this.recheckSessions(), this.config.sessionRecheckMs);
@@ -145,7 +148,12 @@ export class DocHub {
 
   /** Admits an upgraded WebSocket to a document acquired for it. */
   connect(ws: WebSocketLike, doc: LiveDocument, user: User, sessionId: string, access: 'write' | 'read'): Connection {
-    const conn = new Connection(ws, doc, user, sessionId, access, this.decoder, this.ctx.log, (c) => {
+    const limits: ConnectionLimits = {
+      budget: this.budgets.forConnection(user.id, Date.now()),
+      refusals: new RefusalRate(this.config.maxRefusalsPerMinute, 60_000),
+      maxWaitMs: this.config.writeBudget.maxWaitMs,
+    };
+    const conn = new Connection(ws, doc, user, sessionId, access, this.decoder, this.ctx.log, limits, (c) => {
       if (this.connections.delete(c)) this.release(c.doc);
     });
     this.connections.add(conn);
