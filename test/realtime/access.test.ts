@@ -76,9 +76,10 @@ describe('access re-checked by domain code (ctx.hub.recheckAccess)', () => {
     await s.ctx.hub.recheckAccess(customerDocName(id));
     await until(() => c.closes.some((x) => x.code === DOC_CLOSE.recheck), 'closed for a re-check');
     await until(() => c.provider.synced, 'reconnected');
-    // Now read-only: an edit is refused.
+    // Now read-only: an edit is refused and undone.
     c.doc.getMap('fields').set('industry', 'x');
-    await until(() => c.closes.some((x) => x.code === DOC_CLOSE.updateRefused), 'read-only now');
+    await until(() => c.refusals.some((r) => JSON.parse(r).code === 'forbidden'), 'read-only now');
+    await until(() => c.doc.getMap('fields').get('industry') === undefined, 'edit undone');
     c.destroy();
 
     const d = connect(s.wsBase, customerDocName(id), await login(s.t.app, admin.email));
@@ -104,7 +105,8 @@ describe('archiving over REST', () => {
     await until(() => c.closes.some((x) => x.code === DOC_CLOSE.recheck), 'closed for a re-check');
     await until(() => c.provider.synced, 'reconnected');
     c.doc.getMap('fields').set('industry', 'late edit');
-    await until(() => c.closes.some((x) => x.code === DOC_CLOSE.updateRefused), 'read-only now');
+    await until(() => c.refusals.some((r) => JSON.parse(r).code === 'forbidden'), 'read-only now');
+    await until(() => c.doc.getMap('fields').get('industry') !== 'late edit', 'edit undone');
     const row = await s.ctx.db.selectFrom('customers').select('industry').where('id', '=', id).executeTakeFirstOrThrow();
     expect(row.industry).not.toBe('late edit');
     c.destroy();
