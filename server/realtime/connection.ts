@@ -14,6 +14,7 @@ import type { AppError } from '../http/app-error.ts';
 import type { User } from '../users/user.ts';
 import type { DocPeer, LiveDocument } from './document.ts';
 import { type ClientMessage, decodeClientMessage, encodeRefusal } from './protocol.ts';
+import { checkUpdate } from './update-check.ts';
 import type { DecodeResult, UpdateDecoder } from './update-decoder.ts';
 import type { RefusalRate, WriteBudget } from './write-budget.ts';
 
@@ -88,7 +89,7 @@ export class Connection implements DocPeer {
       }
       // Parsed and sent to the decoding worker at once, so that a burst of updates shares one round
       // trip to it; handled strictly in order below.
-      const msg = decodeClientMessage(frame);
+      const msg = this.checked(decodeClientMessage(frame));
       const decoding = msg.type === 'update' && !isEmptyUpdate(msg.update) ? this.decoder.decode(msg.update) : null;
       this.chain = this.chain
         .then(() => this.handle(msg, decoding))
@@ -132,6 +133,20 @@ export class Connection implements DocPeer {
     this.closed = true;
     this.doc.leave(this);
     this.onEnd(this);
+  }
+
+  /**
+   * The structural check of an update (update-check.ts), before any Y.Doc or
+   * decoder sees it: a failure turns the message into a malformed one.
+   */
+  private checked(msg: ClientMessage): ClientMessage {
+    if (msg.type !== 'update' || isEmptyUpdate(msg.update)) return msg;
+    const check = checkUpdate(msg.update);
+    if (!check.ok) return { type: 'malformed', detail: `Malformed update (${check.reason})` };
+    for (const root of check.roots) {
+      if (!(root in this.doc.kind.roots)) return { type: 'malformed', detail: `Unknown part ${root.slice(0, 40)}` };
+    }
+    return msg;
   }
 
   /** Explains refused parts; a sender refused too often is closed. */
