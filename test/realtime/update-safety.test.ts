@@ -3,13 +3,15 @@
  * kept, the refused ones compensated everywhere, the sender stays connected
  * and converges. Stock y-websocket providers against a real server.
  */
+import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { CUSTOMER_ROOTS, DOC_CLOSE, customerDocName } from '../../schema/wire/docs.ts';
 import { loadStoredDoc } from '../../server/realtime/doc-store.repository.ts';
 import type { User } from '../../server/users/user.ts';
-import { login, seedTeam, seedUser } from '../helpers/context.ts';
-import { type Client, type HubServer, connect, newFollowup, seedCustomerDoc, startHubServer, until } from './realtime-helpers.ts';
+import { jsonRequest, login, seedTeam, seedUser } from '../helpers/context.ts';
+import { type Client, type HubServer, connect, newFollowup, originOf, seedCustomerDoc, startHubServer, until } from './realtime-helpers.ts';
 
 let s: HubServer;
 let rep: User;
@@ -54,6 +56,113 @@ async function converged(name: string, clients: Client[]): Promise<void> {
   const stored = JSON.stringify((await storedDoc(name)).getMap(CUSTOMER_ROOTS.fields).toJSON());
   for (const c of clients) await until(() => JSON.stringify(fieldsOf(c.doc).toJSON()) === stored, 'converged with storage');
 }
+
+/** Sends one raw sync update message on a fresh socket; answers the close code (0: still open after a second). */
+function sendRaw(name: string, cookie: string, update: Uint8Array): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${s.wsBase}/${name}`, { headers: { cookie, origin: originOf(s.wsBase) } });
+    let timer: NodeJS.Timeout | null = null;
+    ws.on('open', () => {
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, 0);
+      encoding.writeVarUint(e, 2);
+      encoding.writeVarUint8Array(e, update);
+      ws.send(encoding.toUint8Array(e));
+      timer = setTimeout(() => {
+        ws.close();
+        resolve(0);
+      }, 1000);
+    });
+    ws.on('close', (code) => {
+      if (timer) clearTimeout(timer);
+      resolve(code);
+    });
+    ws.on('error', reject);
+  });
+}
+
+const varUint = (e: encoding.Encoder, n: number) => encoding.writeVarUint(e, n);
+
+/** An update of one client: a GC struct of `length` at clock 0, then (optionally) `fields.industry = 1` right after it. */
+function gcThenField(client: number, length: number, withField: boolean): Uint8Array {
+  const e = encoding.createEncoder();
+  varUint(e, 1);
+  varUint(e, withField ? 2 : 1);
+  varUint(e, client);
+  varUint(e, 0);
+  encoding.writeUint8(e, 0); // GC
+  varUint(e, length);
+  if (withField) {
+    encoding.writeUint8(e, 8 | 0x20); // ContentAny, parentSub
+    varUint(e, 1);
+    encoding.writeVarString(e, 'fields');
+    encoding.writeVarString(e, 'industry');
+    varUint(e, 1);
+    encoding.writeUint8(e, 119); // string
+    encoding.writeVarString(e, 'd');
+  }
+  varUint(e, 0); // no deletions
+  return encoding.toUint8Array(e);
+}
+
+/** A delete set alone: one range of `length` at clock 0 of `client`. */
+function deleteRange(client: number, length: number): Uint8Array {
+  const e = encoding.createEncoder();
+  varUint(e, 0);
+  varUint(e, 1);
+  varUint(e, client);
+  varUint(e, 1);
+  varUint(e, 0);
+  varUint(e, length);
+  return encoding.toUint8Array(e);
+}
+
+describe('the defects that once crashed or poisoned the hub', () => {
+  it('a 10,000-deep element in the notes, a 2^53 GC struct, junk ranges, a 10,000-deep outcome: closed with 4400, nothing stored, the record still editable', async () => {
+    const id = await seedCustomerDoc(s.ctx, teamId, manager, 'Hostile Co');
+    const name = customerDocName(id);
+    const before = await loadStoredDoc(s.ctx.db, name);
+
+    const deepNotes = new Y.Doc();
+    deepNotes.transact(() => {
+      let parent: Y.XmlElement | Y.XmlFragment = deepNotes.getXmlFragment(CUSTOMER_ROOTS.notes);
+      for (let i = 0; i < 10_000; i++) {
+        const child = new Y.XmlElement('p');
+        parent.insert(0, [child]);
+        parent = child;
+      }
+    });
+    const deepOutcome = new Y.Doc();
+    deepOutcome.transact(() => {
+      const entry = new Y.Map<unknown>();
+      deepOutcome.getArray(CUSTOMER_ROOTS.followups).push([entry]);
+      let parent = entry;
+      for (let i = 0; i < 10_000; i++) {
+        const child = new Y.Map<unknown>();
+        parent.set(i === 0 ? 'outcome' : 'x', child);
+        parent = child;
+      }
+    });
+    const hostile: Array<[string, Uint8Array]> = [
+      ['notes nested 10,000 deep', Y.encodeStateAsUpdate(deepNotes)],
+      ['a GC struct of 2^53-2, then a field at its end', gcThenField(424242, 2 ** 53 - 2, true)],
+      ['a GC struct of 2^52', gcThenField(434343, 2 ** 52, false)],
+      ['a deleted range of 2^40', deleteRange(444444, 2 ** 40)],
+      ['an outcome nested 10,000 deep', Y.encodeStateAsUpdate(deepOutcome)],
+    ];
+    for (const [what, update] of hostile) expect([what, await sendRaw(name, repCookie, update)]).toEqual([what, DOC_CLOSE.badMessage]);
+
+    await s.ctx.hub.flush();
+    expect((await loadStoredDoc(s.ctx.db, name)).lastUpdateId).toBe(before.lastUpdateId);
+    const res = await s.t.app.request(`/api/customers/${id}`, jsonRequest('PATCH', { industry: 'Still fine' }, repCookie));
+    expect(res.status).toBe(200);
+    const c = await open(name, repCookie);
+    expect(fieldsOf(c.doc).get('industry')).toBe('Still fine');
+    const sv = Y.decodeStateVector(Y.encodeStateVector(c.doc));
+    for (const clock of sv.values()) expect(clock).toBeLessThan(2 ** 31);
+    c.destroy();
+  });
+});
 
 describe('a refusal costs only the refused change', () => {
   it('a valid and a forbidden change in one transaction: the valid one is stored and seen, the forbidden one reverted everywhere', async () => {
