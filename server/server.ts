@@ -6,8 +6,11 @@
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
+import { DOC_PATH_PREFIX } from '../schema/wire/docs.ts';
+import { SOCKET_IO_PATH } from '../schema/wire/socket-events.ts';
 import { createApp } from './app.ts';
 import type { AppContext } from './context.ts';
+import { refuseUnservedUpgrades } from './http/upgrade-refusal.ts';
 import { type ReminderSchedulerOptions, startReminderScheduler } from './notifications/reminder-scheduler.ts';
 import { attachDocUpgrade } from './realtime/upgrade.ts';
 import { type SocketServerOptions, startSocketServer } from './socket/socket-server.ts';
@@ -42,6 +45,9 @@ export async function startServer(ctx: AppContext, opts: StartOptions): Promise<
   const events = await startSocketServer(ctx, server as HttpServer, opts.socket);
   shutdownHooks.push(() => events.close());
   const docs = attachDocUpgrade(server as HttpServer, ctx);
+  // Every other upgrade gets a 404 and its socket closed. Engine.io serves `${path}/` by prefix.
+  const detachStray = refuseUnservedUpgrades(server as HttpServer, [DOC_PATH_PREFIX, `${SOCKET_IO_PATH}/`]);
+  shutdownHooks.push(async () => detachStray());
   shutdownHooks.push(async () => {
     await docs.close();
     ctx.hub.disconnectAll();

@@ -27,7 +27,7 @@ import { type AwarenessEntry, encodeAwareness, encodeAwarenessEntries, encodeSyn
 
 /** Stored bytes (snapshot + log + pending) a document may reach; updates beyond are refused. */
 export const MAX_DOC_BYTES = 16 * 1024 * 1024;
-/** Awareness states are small (name, colour, cursor); larger ones are dropped. */
+/** Awareness states are small (name, colour, cursor); a message with a larger one closes its connection (4400). */
 export const MAX_AWARENESS_STATE_BYTES = 8 * 1024;
 
 const SCRATCH_ORIGIN = Symbol('scratch');

@@ -115,6 +115,18 @@ export function encodeAwareness(update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(e);
 }
 
+/** An awareness update (the payload of an awareness message) from entries, as `readAwareness` reads them. */
+export function encodeAwarenessEntries(entries: readonly AwarenessEntry[]): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, entries.length);
+  for (const entry of entries) {
+    encoding.writeVarUint(e, entry.clientId);
+    encoding.writeVarUint(e, entry.clock);
+    encoding.writeVarString(e, JSON.stringify(entry.state));
+  }
+  return encoding.toUint8Array(e);
+}
+
 /** A y-protocols auth "permission denied" message; the reason is the refusal as JSON. */
 export function encodeRefusal(reason: DocRefusalReason): Uint8Array {
   const e = encoding.createEncoder();

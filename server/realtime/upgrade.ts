@@ -4,7 +4,8 @@
  * WebSocket hijacking), the session cookie valid (401), the document name
  * known and the record visible to the user (404), the password change done
  * (403). A refusal is a plain HTTP response written on the socket. Upgrades
- * on other paths (Socket.IO) are left to their own listeners.
+ * on other paths (Socket.IO) are left to their own listeners. Admitted
+ * sockets are pinged every `pingIntervalMs` (keepalive.ts).
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -15,15 +16,8 @@ import { validateSessionToken } from '../auth/session.service.ts';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../http/app-error.ts';
 import { originAllowed, ownOriginsOf } from '../http/origin-check.ts';
-
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
+import { refuseUpgrade } from '../http/upgrade-refusal.ts';
+import { startKeepalive } from './keepalive.ts';
 
 export interface DocUpgrade {
   /** Detaches from the HTTP server and closes the WebSocket server (the hub closes the connections). */
@@ -32,16 +26,17 @@ export interface DocUpgrade {
 
 export function attachDocUpgrade(server: Server, ctx: AppContext): DocUpgrade {
   const wss = new WebSocketServer({ noServer: true, maxPayload: ctx.hub.maxMessageBytes, perMessageDeflate: false });
+  const keepalive = startKeepalive(ctx.config.realtime.pingIntervalMs);
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (!req.url?.startsWith(DOC_PATH_PREFIX)) return;
     socket.on('error', () => socket.destroy());
     void handle(req, socket, head).catch((err) => {
       if (err instanceof AppError) {
-        refuse(socket, err);
+        refuseUpgrade(socket, err);
       } else {
         ctx.log.error({ err }, 'document upgrade failed');
-        refuse(socket, new AppError('internal', 500, 'Something went wrong on our side'));
+        refuseUpgrade(socket, new AppError('internal', 500, 'Something went wrong on our side'));
       }
     });
   };
@@ -72,6 +67,7 @@ export function attachDocUpgrade(server: Server, ctx: AppContext): DocUpgrade {
     });
     wss.handleUpgrade(req, socket, head, (ws) => {
       admitted = true;
+      keepalive.watch(ws);
       ctx.hub.connect(ws, doc, auth.user, auth.session.id, target.access);
     });
   }
@@ -81,6 +77,7 @@ export function attachDocUpgrade(server: Server, ctx: AppContext): DocUpgrade {
     close: () =>
       new Promise<void>((resolve) => {
         server.off('upgrade', onUpgrade);
+        keepalive.stop();
         wss.close(() => resolve());
       }),
   };
@@ -110,15 +107,4 @@ function readCookie(cookieHeader: string | undefined, name: string): string | nu
     if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
   }
   return null;
-}
-
-function refuse(socket: Duplex, err: AppError): void {
-  if (socket.destroyed) return;
-  const body = JSON.stringify(err.toBody());
-  socket.end(
-    `HTTP/1.1 ${err.status} ${STATUS_TEXT[err.status] ?? 'Error'}\r\n` +
-      'Connection: close\r\n' +
-      'Content-Type: application/json; charset=utf-8\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
 }

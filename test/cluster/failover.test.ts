@@ -172,7 +172,7 @@ describe('a node started while Redis is away', () => {
     // Awareness crosses once Redis is there: the nodes announce their clients to each other.
     a.provider.awareness.setLocalStateField('user', { name: 'on node 1' });
     await until(
-      () => [...b.provider.awareness.getStates().values()].some((st) => (st.user as { name?: string } | undefined)?.name === 'on node 1'),
+      () => [...b.provider.awareness.getStates().values()].some((st) => (st.user as { id?: string } | undefined)?.id === users[0]!.id),
       'awareness from node 1 on node 2',
     );
     await edits.stop();

@@ -61,9 +61,10 @@ describe('three nodes on one database and one Redis', () => {
     await Promise.all(cs.map((c) => c.synced()));
 
     // Awareness crosses nodes: the client on node 1 sees the one on node 3.
+    // Shown as its session's user whatever it writes (awareness-guard.ts).
     cs[2]!.provider.awareness.setLocalStateField('user', { name: 'rep on node 3' });
     await until(
-      () => [...cs[0]!.provider.awareness.getStates().values()].some((s) => (s.user as { name?: string } | undefined)?.name === 'rep on node 3'),
+      () => [...cs[0]!.provider.awareness.getStates().values()].some((s) => (s.user as { id?: string } | undefined)?.id === reps[2]!.id),
       'awareness from node 3 on node 1',
     );
 

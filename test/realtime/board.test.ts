@@ -18,7 +18,7 @@ import {
   storedBoard,
   teamPipeline,
 } from '../helpers/opportunities.ts';
-import { type Client, type HubServer, connect, originOf, rawOpen, startHubServer, until } from './realtime-helpers.ts';
+import { type Client, type HubServer, connect, originOf, rawOpen, stableJson, startHubServer, until } from './realtime-helpers.ts';
 
 let s: HubServer;
 let teamA: string;
@@ -338,7 +338,7 @@ describe('permissions and shapes', () => {
       k.change(a);
       expect([k.field, await refusalOf(a)]).toMatchObject([k.field, { field: k.field }]);
       // The compensation brings the sender back to the stored card.
-      const view = (c: Client) => JSON.stringify([cardMap(c).toJSON(), c.doc.getMap('stages').toJSON()]);
+      const view = (c: Client) => stableJson([cardMap(c).toJSON(), c.doc.getMap('stages').toJSON()]);
       await until(() => view(a) === view(b0), `${k.field} undone at the sender`);
       expect(card(b0, o.id).toJSON()).toMatchObject({ name: 'Shapes', amount: 5, stageId: stage('Initial contact') });
       a.destroy();

@@ -111,7 +111,8 @@ describe('bad messages close only their own connection', () => {
     await c.synced();
     c.provider.awareness.setLocalStateField('user', { name: 'Ada', color: '#f00' });
     const id = c.doc.clientID;
-    await until(() => (watcherA.provider.awareness.getStates().get(id) as { user?: { name: string } } | undefined)?.user?.name === 'Ada', 'awareness relayed');
+    // Shown with the session's user, not the name the client wrote (awareness-guard.ts).
+    await until(() => (watcherA.provider.awareness.getStates().get(id) as { user?: { name: string } } | undefined)?.user?.name === rep.name, 'awareness relayed');
     c.provider.ws?.close();
     c.provider.disconnect();
     await until(() => !watcherA.provider.awareness.getStates().has(id), 'awareness removed');

@@ -169,3 +169,10 @@ export const followupIds = (doc: Y.Doc): string[] =>
     .toArray()
     .map((m) => m.get('id') as string)
     .sort();
+
+/** JSON with object keys sorted: two copies of a document may list a map's keys in different orders. */
+export function stableJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x,
+  );
+}

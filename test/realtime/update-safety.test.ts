@@ -11,7 +11,7 @@ import { CUSTOMER_ROOTS, DOC_CLOSE, customerDocName } from '../../schema/wire/do
 import { loadStoredDoc } from '../../server/realtime/doc-store.repository.ts';
 import type { User } from '../../server/users/user.ts';
 import { jsonRequest, login, seedTeam, seedUser } from '../helpers/context.ts';
-import { type Client, type HubServer, connect, newFollowup, originOf, seedCustomerDoc, startHubServer, until } from './realtime-helpers.ts';
+import { type Client, type HubServer, connect, newFollowup, originOf, seedCustomerDoc, stableJson, startHubServer, until } from './realtime-helpers.ts';
 
 let s: HubServer;
 let rep: User;
@@ -53,8 +53,8 @@ const reasons = (c: Client) => c.refusals.map((r) => JSON.parse(r) as { code: st
 /** Waits until every client shows the same customer document as storage. */
 async function converged(name: string, clients: Client[]): Promise<void> {
   await s.ctx.hub.flush();
-  const stored = JSON.stringify((await storedDoc(name)).getMap(CUSTOMER_ROOTS.fields).toJSON());
-  for (const c of clients) await until(() => JSON.stringify(fieldsOf(c.doc).toJSON()) === stored, 'converged with storage');
+  const stored = stableJson((await storedDoc(name)).getMap(CUSTOMER_ROOTS.fields).toJSON());
+  for (const c of clients) await until(() => stableJson(fieldsOf(c.doc).toJSON()) === stored, 'converged with storage');
 }
 
 /** Sends one raw sync update message on a fresh socket; answers the close code (0: still open after a second). */
@@ -318,7 +318,7 @@ describe('three viewers of one board', () => {
     cardOf(viewers[0]!).set('stageId', stageOf('Proposal'));
     cardOf(viewers[1]!).set('stageId', stageOf('Negotiation'));
     cardOf(viewers[2]!).set('stageId', stageOf('Lost'));
-    const view = (c: Client) => JSON.stringify(cardOf(c).toJSON());
+    const view = (c: Client) => stableJson(cardOf(c).toJSON());
     await until(() => view(viewers[0]!) === view(viewers[1]!) && view(viewers[1]!) === view(viewers[2]!), 'boards converge');
     expect(cardOf(viewers[0]!).get('stageId')).not.toBe(stageOf('Lost'));
     expect(reasons(viewers[2]!)).toEqual([expect.objectContaining({ field: 'lostReason' })]);
