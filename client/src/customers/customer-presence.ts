@@ -1,9 +1,11 @@
 /**
  * What each person on a customer page shares through the document's
- * awareness: who they are, which field they are editing, and a counter bumped
- * when they change contacts (which live in REST rows, not the document), so
- * the other pages refetch them. y-prosemirror adds its own `cursor` entry.
+ * awareness, beside the `user` the server vouches for: which field they are
+ * editing, and a counter bumped when they change contacts (which live in REST
+ * rows, not the document), so the other pages refetch them. y-prosemirror
+ * adds its own `cursor` entry.
  */
+import type { DocPeer } from '../realtime/doc-controller.ts';
 
 export interface PresenceUser {
   id: string;
@@ -12,40 +14,32 @@ export interface PresenceUser {
   color: string;
 }
 
-export interface CustomerPresence {
-  user: PresenceUser;
+/** The awareness fields of a customer page (set through DocController.setLocalField). */
+export const CUSTOMER_PRESENCE = {
   /** The field being edited (a `fields` key, or `tags` / `notes`), or null. */
-  focus: string | null;
+  focus: 'focus',
   /** Bumped after each contact change made on this page. */
+  contactsRev: 'contactsRev',
+} as const;
+
+export interface Peer {
+  clientId: number;
+  user: PresenceUser;
+  focus: string | null;
   contactsRev: number;
 }
 
-export interface Peer extends CustomerPresence {
-  clientId: number;
-}
-
-/** Distinct, readable colours for people. */
-const PALETTE = ['#d9480f', '#2b8a3e', '#1971c2', '#ae3ec9', '#e67700', '#0c8599', '#c2255c', '#5f3dc4'];
-const NAME_MAX = 120;
 const FOCUS_MAX = 40;
 
-export function colorFor(userId: string): string {
-  let h = 0;
-  for (let i = 0; i < userId.length; i++) h = (h * 31 + userId.charCodeAt(i)) >>> 0;
-  return PALETTE[h % PALETTE.length]!;
-}
-
-/** A peer's state as received, checked: other clients may send anything. */
-export function parsePresence(state: unknown): CustomerPresence | null {
-  if (typeof state !== 'object' || state === null) return null;
-  const s = state as Record<string, unknown>;
-  const user = s.user as Record<string, unknown> | undefined;
-  if (!user || typeof user.id !== 'string' || typeof user.name !== 'string') return null;
-  const color = typeof user.color === 'string' && /^#[0-9a-f]{6}$/i.test(user.color) ? user.color : colorFor(user.id);
+/** A peer's customer-page fields, checked: other clients may send anything. */
+export function customerPeer(peer: DocPeer): Peer {
+  const focus = peer.state[CUSTOMER_PRESENCE.focus];
+  const rev = peer.state[CUSTOMER_PRESENCE.contactsRev];
   return {
-    user: { id: user.id, name: user.name.slice(0, NAME_MAX), color },
-    focus: typeof s.focus === 'string' ? s.focus.slice(0, FOCUS_MAX) : null,
-    contactsRev: typeof s.contactsRev === 'number' ? s.contactsRev : 0,
+    clientId: peer.clientId,
+    user: peer.user,
+    focus: typeof focus === 'string' ? focus.slice(0, FOCUS_MAX) : null,
+    contactsRev: typeof rev === 'number' && Number.isFinite(rev) ? rev : 0,
   };
 }
 

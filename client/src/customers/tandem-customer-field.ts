@@ -3,13 +3,15 @@
  * and while the user types it writes (debounced) into the live document, so
  * others see the change at once; a remote change shows up here unless the
  * user has unsaved typing in this very field. Who else is editing the field
- * is shown beside its label. Fires `field-focus` (the field name, or null)
- * and `field-commit` ({name, value}).
+ * is shown beside its label, and a change of ours the server refused is
+ * explained under it (the value itself returns to the saved one through the
+ * document). Fires `field-focus` (the field name, or null), `field-commit`
+ * ({name, value}) and `refusal-dismiss` (the field name).
  */
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { CUSTOMER_FIELD_MAX, type CustomerFieldName } from '../../../schema/wire/docs.ts';
-import { base, forms } from '../ui/styles.ts';
+import { base, buttons, forms } from '../ui/styles.ts';
 import { type FieldIssue, fieldIssue } from './customer-field-rules.ts';
 import type { Peer } from './customer-presence.ts';
 
@@ -49,11 +51,13 @@ export class TandemCustomerField extends LitElement {
     required: { type: Boolean },
     options: { attribute: false },
     inputType: { type: String },
+    refusal: { type: String },
     draft: { state: true },
     issue: { state: true },
   };
   static override styles = [
     base,
+    buttons,
     forms,
     css`
       :host {
@@ -98,6 +102,11 @@ export class TandemCustomerField extends LitElement {
         padding: var(--t-space-2) var(--t-space-3);
         resize: vertical;
       }
+      .refusal {
+        display: flex;
+        align-items: baseline;
+        gap: var(--t-space-2);
+      }
       :host([editing]) input,
       :host([editing]) textarea,
       :host([editing]) select {
@@ -114,6 +123,8 @@ export class TandemCustomerField extends LitElement {
   declare required: boolean;
   declare options: readonly FieldOption[] | null;
   declare inputType: string;
+  /** Why the server refused our last change of this field, or ''. */
+  declare refusal: string;
   /** What the user typed and has not yet written, or null. */
   declare draft: string | null;
   declare issue: FieldIssue | null;
@@ -131,6 +142,7 @@ export class TandemCustomerField extends LitElement {
     this.required = false;
     this.options = null;
     this.inputType = 'text';
+    this.refusal = '';
     this.draft = null;
     this.issue = null;
   }
@@ -149,6 +161,14 @@ export class TandemCustomerField extends LitElement {
       if (first) this.style.setProperty('--editor-color', first.user.color);
       else this.style.removeProperty('--editor-color');
     }
+  }
+
+  protected override updated(): void {
+    // `selected` attributes no longer move a select the user has changed: a value that comes
+    // back from the document (a peer's edit, or the server undoing a refused change) is set here.
+    const select = this.renderRoot.querySelector('select');
+    const shown = this.draft ?? this.value;
+    if (select && select.value !== shown) select.value = shown;
   }
 
   private onInput(e: Event): void {
@@ -192,6 +212,10 @@ export class TandemCustomerField extends LitElement {
     this.dispatchEvent(new CustomEvent<string | null>('field-focus', { detail: null, bubbles: true, composed: true }));
   }
 
+  private dismissRefusal(): void {
+    this.dispatchEvent(new CustomEvent('refusal-dismiss', { detail: this.name, bubbles: true, composed: true }));
+  }
+
   private onSelect(e: Event): void {
     const value = (e.target as HTMLSelectElement).value;
     if (value !== this.value) this.dispatchEvent(new CustomEvent('field-commit', { detail: { name: this.name, value }, bubbles: true, composed: true }));
@@ -200,9 +224,18 @@ export class TandemCustomerField extends LitElement {
   override render() {
     const shown = this.draft ?? this.value;
     const id = `f-${this.name}`;
-    const describedBy = this.issue ? `${id}-error` : nothing;
+    const describedBy = this.issue ? `${id}-error` : this.refusal ? `${id}-refusal` : nothing;
+    const invalid = this.issue || this.refusal ? 'true' : 'false';
     const control = this.options
-      ? html`<select id=${id} ?disabled=${this.readonly} @change=${this.onSelect} @focus=${this.onFocus} @blur=${this.onBlur}>
+      ? html`<select
+          id=${id}
+          ?disabled=${this.readonly}
+          aria-invalid=${invalid}
+          aria-describedby=${describedBy}
+          @change=${this.onSelect}
+          @focus=${this.onFocus}
+          @blur=${this.onBlur}
+        >
           ${this.options.map((o) => html`<option value=${o.value} ?selected=${o.value === shown}>${o.label}</option>`)}
         </select>`
       : this.multiline
@@ -211,7 +244,7 @@ export class TandemCustomerField extends LitElement {
             .value=${shown}
             maxlength=${CUSTOMER_FIELD_MAX[this.name]}
             ?readonly=${this.readonly}
-            aria-invalid=${this.issue ? 'true' : 'false'}
+            aria-invalid=${invalid}
             aria-describedby=${describedBy}
             @input=${this.onInput}
             @focus=${this.onFocus}
@@ -224,7 +257,7 @@ export class TandemCustomerField extends LitElement {
             maxlength=${CUSTOMER_FIELD_MAX[this.name]}
             ?readonly=${this.readonly}
             ?required=${this.required}
-            aria-invalid=${this.issue ? 'true' : 'false'}
+            aria-invalid=${invalid}
             aria-describedby=${describedBy}
             @input=${this.onInput}
             @focus=${this.onFocus}
@@ -243,6 +276,12 @@ export class TandemCustomerField extends LitElement {
         </span>
       </div>
       ${control} ${this.issue ? html`<p class="field-error" id="${id}-error">${issueText(this.issue)}</p>` : nothing}
+      ${this.refusal
+        ? html`<p class="field-error refusal" id="${id}-refusal" role="alert">
+            <span>${this.refusal}</span>
+            <button type="button" class="link" @click=${this.dismissRefusal}>${msg('Dismiss', { id: 'common.dismiss' })}</button>
+          </p>`
+        : nothing}
     </div>`;
   }
 }

@@ -2,7 +2,7 @@
  * The shared rich-text account notes: a ProseMirror editor bound to the
  * document's `notes` XmlFragment by y-prosemirror (sync, remote cursors with
  * names, and an undo that only undoes this user's own changes). Give it the
- * Y.Doc and the provider's awareness; it rebuilds when either changes.
+ * Y.Doc and the awareness of its DocController; it rebuilds when either changes.
  * Fires `field-focus` with 'notes' or null.
  */
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
@@ -17,18 +17,18 @@ import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { CUSTOMER_ROOTS } from '../../../schema/wire/docs.ts';
 import { base, buttons } from '../ui/styles.ts';
-import { parsePresence } from './customer-presence.ts';
+import { readAwarenessUser } from '../realtime/doc-peers.ts';
 
 /** A remote cursor: a coloured caret with the person's name, built from checked presence only. */
 function cursorBuilder(state: unknown): HTMLElement {
-  const p = parsePresence({ user: state, focus: null, contactsRev: 0 });
-  const color = p?.user.color ?? '#888888';
+  const user = readAwarenessUser({ user: state });
+  const color = user?.color ?? '#888888';
   const cursor = document.createElement('span');
   cursor.className = 'ProseMirror-yjs-cursor';
   cursor.style.borderColor = color;
   const label = document.createElement('div');
   label.style.backgroundColor = color;
-  label.textContent = p?.user.name ?? '';
+  label.textContent = user?.name ?? '';
   cursor.append('\u2060', label, '\u2060');
   return cursor;
 }

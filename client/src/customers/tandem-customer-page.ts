@@ -2,27 +2,30 @@
  * The customer 360° page (/customers/:id): fields edited in place and merged
  * live through the `customer:<id>` document, who else is here and what they
  * edit, tags, the shared account notes, contacts, follow-ups, opportunities,
- * open tasks and the change history; archive and restore for managers.
+ * open tasks and the change history; archive and restore for managers. A
+ * change the server refused is explained beside the field it names (the
+ * server's compensation puts the saved value back by itself).
  */
 import { ContextConsumer } from '@lit/context';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { CategoryDto, CustomerDto } from '../../../schema/wire/customer.ts';
-import { type CustomerFieldName, customerDocName, DOC_CLOSE, type DocRefusalReason } from '../../../schema/wire/docs.ts';
+import { CUSTOMER_FIELDS, CUSTOMER_ROOTS, type CustomerFieldName } from '../../../schema/wire/docs.ts';
 import type { UserDto } from '../../../schema/wire/user.ts';
 import { getCustomer, listCategories, setArchived } from '../api/customers.ts';
-import { fetchDocAccess } from '../api/docs.ts';
 import { ApiError } from '../api/http.ts';
 import { listUsers } from '../api/users.ts';
 import { sessionContext } from '../app/contexts.ts';
+import type { DocRefusal, DocStatus } from '../realtime/doc-controller.ts';
+import { discardUnsentConfirm, discardUnsentLabel, docErrorText, refusalText } from '../realtime/doc-messages.ts';
 import { errorMessage } from '../ui/error-message.ts';
 import { badges, base, buttons, cards } from '../ui/styles.ts';
 import '../ui/tandem-alert.ts';
 import '../ui/tandem-empty-state.ts';
 import '../ui/tandem-loading.ts';
-import { CustomerDocConnection, type DocStatus } from './customer-doc-connection.ts';
 import { categoryLabel, fieldLabel, kindLabel } from './customer-labels.ts';
-import { colorFor, initials, type Peer } from './customer-presence.ts';
+import { CustomerLiveDoc } from './customer-live-doc.ts';
+import { initials, type Peer } from './customer-presence.ts';
 import './tandem-customer-contacts.ts';
 import type { TandemCustomerContacts } from './tandem-customer-contacts.ts';
 import './tandem-customer-field.ts';
@@ -45,6 +48,10 @@ interface FieldSpec {
   inputType?: string;
   wide?: boolean;
 }
+
+/** Where the page shows a refusal: a field, the tags, the notes or the follow-ups (`followups.outcome` → `followups`). */
+const REFUSAL_PLACES: ReadonlySet<string> = new Set([...CUSTOMER_FIELDS, CUSTOMER_ROOTS.tags, CUSTOMER_ROOTS.notes, CUSTOMER_ROOTS.followups]);
+const shownInPlace = (r: DocRefusal) => r.field !== undefined && REFUSAL_PLACES.has(r.field.split('.')[0]!);
 
 const DETAIL_FIELDS: readonly FieldSpec[] = [
   { name: 'industry' },
@@ -79,8 +86,6 @@ export class TandemCustomerPage extends LitElement {
     load: { state: true },
     categories: { state: true },
     users: { state: true },
-    refusal: { state: true },
-    canWrite: { state: true },
     notice: { state: true },
     busy: { state: true },
   };
@@ -186,17 +191,10 @@ export class TandemCustomerPage extends LitElement {
   declare load: Load;
   declare categories: readonly CategoryDto[];
   declare users: readonly UserDto[];
-  declare refusal: DocRefusalReason | null;
-  /** The server's word on whether this user may edit the document (GET /api/docs/:name). */
-  declare canWrite: boolean;
   declare notice: { kind: 'error' | 'success'; text: string } | null;
   declare busy: boolean;
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
-  private readonly connection = new CustomerDocConnection(this, {
-    refused: (reason) => {
-      this.refusal = reason;
-      void this.refresh();
-    },
+  private readonly customerDoc = new CustomerLiveDoc(this, {
     resynced: () => void this.refresh(),
     changed: () => this.scheduleHistory(),
     contactsChanged: () => void this.renderRoot.querySelector<TandemCustomerContacts>('tandem-customer-contacts')?.reload(),
@@ -210,8 +208,6 @@ export class TandemCustomerPage extends LitElement {
     this.load = { kind: 'loading' };
     this.categories = [];
     this.users = [];
-    this.refusal = null;
-    this.canWrite = true;
     this.notice = null;
     this.busy = false;
   }
@@ -227,38 +223,25 @@ export class TandemCustomerPage extends LitElement {
 
   private async start(): Promise<void> {
     this.load = { kind: 'loading' };
-    this.refusal = null;
     try {
       const customer = await getCustomer(this.customerId);
-      await this.checkAccess(customer.id);
       this.load = { kind: 'ready', customer };
       const user = this.session.value?.user;
-      if (user) this.connection.setPresence({ user: { id: user.id, name: user.name, color: colorFor(user.id) }, focus: null, contactsRev: 0 });
-      this.connection.open(customer.id);
+      this.customerDoc.open(customer.id, user ? { id: user.id, name: user.name, role: user.role } : null);
       void this.loadReferenceData();
     } catch (error) {
       this.load = error instanceof ApiError && (error.status === 404 || error.status === 400) ? { kind: 'not-found' } : { kind: 'error', error };
     }
   }
 
-  /** After a refusal or a reconnection: the record (archived?) and the access may have changed. */
+  /** After a reconnection: the record (archived?) may have changed; the access was checked again by the controller. */
   private async refresh(): Promise<void> {
     const id = this.customerId;
     try {
       const customer = await getCustomer(id);
-      await this.checkAccess(id);
       if (id === this.customerId && this.load.kind === 'ready') this.load = { kind: 'ready', customer };
     } catch {
       // The document connection shows what went wrong.
-    }
-  }
-
-  /** Read-only or not is the server's decision; offline, the page keeps its last answer. */
-  private async checkAccess(id: string): Promise<void> {
-    try {
-      this.canWrite = (await fetchDocAccess(customerDocName(id))).access === 'write';
-    } catch {
-      // The document connection reports access problems itself.
     }
   }
 
@@ -278,8 +261,8 @@ export class TandemCustomerPage extends LitElement {
     if (archive && !confirm(msg(str`Archive ${customer.name}? It leaves the list but nothing is deleted; a manager can restore it.`, { id: 'customer.archiveConfirm' }))) return;
     this.busy = true;
     try {
+      // Whoever loses write access by it is reconnected by the server (4001) and checked again.
       const updated = await setArchived(customer.id, archive);
-      await this.checkAccess(customer.id);
       this.load = { kind: 'ready', customer: updated };
       this.notice = {
         kind: 'success',
@@ -294,11 +277,17 @@ export class TandemCustomerPage extends LitElement {
   }
 
   private editorsOf(field: string): Peer[] {
-    return this.connection.peers.filter((p) => p.focus === field);
+    return this.customerDoc.peers.filter((p) => p.focus === field);
+  }
+
+  /** Why the server refused our last change of `field` (or of one of its parts), or ''. */
+  private refusalOf(field: string): string {
+    const r = this.customerDoc.live.refusalFor(field);
+    return r ? refusalText(r) : '';
   }
 
   private renderPresence() {
-    const peers = this.connection.peers;
+    const peers = this.customerDoc.peers;
     // One avatar per person, however many tabs they have open.
     const people = [...new Map(peers.map((p) => [p.user.id, p])).values()];
     if (people.length === 0) return nothing;
@@ -312,20 +301,49 @@ export class TandemCustomerPage extends LitElement {
   }
 
   private renderDocProblem() {
-    const c = this.connection;
-    if (c.status !== 'refused') return nothing;
-    switch (c.closeCode) {
-      case DOC_CLOSE.unauthenticated:
-        return html`<tandem-alert>${msg('Your session has ended. Please sign in again.', { id: 'error.unauthenticated' })}</tandem-alert>`;
-      case DOC_CLOSE.forbidden:
-      case DOC_CLOSE.notFound:
-        return html`<tandem-alert>${msg('You can no longer open this customer live; it may have been moved to another team or merged.', { id: 'customer.docGone' })}</tandem-alert>`;
-      default:
-        return html`<tandem-alert
-          >${msg('The live connection was closed. Reconnect to continue editing.', { id: 'customer.docClosed' })}
-          <button type="button" class="link" @click=${() => this.connection.resync()}>${msg('Reconnect', { id: 'customer.reconnect' })}</button></tandem-alert
-        >`;
+    const live = this.customerDoc.live;
+    const error = live.error;
+    if (!error) {
+      return live.status === 'refused'
+        ? html`<tandem-alert
+            >${msg('The live connection was closed. Reconnect to continue editing.', { id: 'customer.docClosed' })}
+            <button type="button" class="link" @click=${() => live.retry()}>${msg('Reconnect', { id: 'customer.reconnect' })}</button></tandem-alert
+          >`
+        : nothing;
     }
+    const text = docErrorText(error, msg('You can no longer open this customer live; it may have been moved to another team or merged.', { id: 'customer.docGone' }));
+    switch (error.code) {
+      case 'unauthenticated':
+      case 'forbidden':
+      case 'not_found':
+        return html`<tandem-alert>${text}</tandem-alert>`;
+      case 'rate_limited':
+        return html`<tandem-alert kind="info"
+          >${text} <button type="button" class="link" @click=${() => live.dismissError()}>${msg('Dismiss', { id: 'common.dismiss' })}</button></tandem-alert
+        >`;
+      case 'bad_message':
+      case 'too_large':
+      case 'document_full':
+        return html`<tandem-alert
+          >${text} <button type="button" class="link" @click=${() => live.retry()}>${msg('Reconnect', { id: 'customer.reconnect' })}</button>
+          <button type="button" class="link" @click=${() => this.discardUnsent()}>${discardUnsentLabel()}</button></tandem-alert
+        >`;
+      default:
+        return error.code satisfies never;
+    }
+  }
+
+  private discardUnsent(): void {
+    if (!confirm(discardUnsentConfirm())) return;
+    this.customerDoc.live.reset();
+  }
+
+  /** A refusal shown as an alert (notes, or a field the page has no place for), with its dismiss button. */
+  private renderRefusalAlert(refusal: DocRefusal | null, dismiss: () => void) {
+    if (!refusal) return nothing;
+    return html`<tandem-alert
+      >${refusalText(refusal)} <button type="button" class="link" @click=${dismiss}>${msg('Dismiss', { id: 'common.dismiss' })}</button></tandem-alert
+    >`;
   }
 
   override render() {
@@ -353,10 +371,12 @@ export class TandemCustomerPage extends LitElement {
   private renderCustomer(customer: CustomerDto) {
     const user = this.session.value?.user;
     const manager = user?.role === 'manager' || user?.role === 'admin';
-    const c = this.connection;
-    const live = c.status === 'synced' || c.status === 'offline';
-    const readonly = !live || !this.canWrite;
-    const fields = c.status === 'connecting' && Object.keys(c.fields).length === 0 ? (customer as unknown as Record<string, string>) : c.fields;
+    const c = this.customerDoc;
+    const doc = c.live;
+    const live = doc.status === 'synced' || doc.status === 'offline';
+    const readonly = !live || doc.readOnly;
+    const fields = doc.status === 'connecting' && Object.keys(c.fields).length === 0 ? (customer as unknown as Record<string, string>) : c.fields;
+    const elsewhere = doc.refusals.filter((r) => !shownInPlace(r));
     // A field the document has never held (a default the server applied) reads from the record.
     const value = (name: CustomerFieldName) => String(fields[name] ?? (customer as unknown as Record<string, string | null>)[name] ?? '');
     const categoryOptions: FieldOption[] = (this.categories.length ? this.categories : [{ key: customer.category, label: customer.category }]).map((cat) => ({
@@ -375,7 +395,7 @@ export class TandemCustomerPage extends LitElement {
     return html`<div class="top">
         <h2 id="customer-name">${value('name') || customer.name}</h2>
         ${customer.archivedAt ? html`<span class="badge danger">${msg('Archived', { id: 'customers.archived' })}</span>` : nothing}
-        <span class="status" data-status=${c.status} role="status"><span class="dot"></span>${statusLabel(c.status)}</span>
+        <span class="status" data-status=${doc.status} role="status"><span class="dot"></span>${statusLabel(doc.status)}</span>
         <span class="spacer"></span>
         ${this.renderPresence()}
         ${manager
@@ -384,16 +404,11 @@ export class TandemCustomerPage extends LitElement {
             </button>`
           : nothing}
       </div>
-      ${this.refusal
-        ? html`<tandem-alert
-            >${this.refusal.message
-              ? msg(str`Your last change was not accepted: ${this.refusal.message} The page now shows the latest saved version.`, { id: 'customer.refused' })
-              : msg('Your last change was too large or malformed and was not accepted. The page now shows the latest saved version.', { id: 'customer.refusedPlain' })}
-            <button type="button" class="link" @click=${() => (this.refusal = null)}>${msg('Dismiss', { id: 'common.dismiss' })}</button></tandem-alert
-          >`
-        : nothing}
+      ${this.renderRefusalAlert(elsewhere.at(-1) ?? null, () => {
+        for (const r of elsewhere) doc.dismissRefusal(r);
+      })}
       ${this.renderDocProblem()} ${this.notice ? html`<tandem-alert kind=${this.notice.kind}>${this.notice.text}</tandem-alert>` : nothing}
-      ${customer.archivedAt && !this.canWrite
+      ${customer.archivedAt && doc.readOnly
         ? html`<tandem-alert kind="info">${msg('This customer is archived: only managers can change it.', { id: 'customer.archivedReadonly' })}</tandem-alert>`
         : nothing}
       <div
@@ -401,6 +416,7 @@ export class TandemCustomerPage extends LitElement {
         @field-focus=${(e: CustomEvent<string | null>) => c.setFocus(e.detail)}
         @field-commit=${(e: CustomEvent<{ name: string; value: string }>) => c.setField(e.detail.name, e.detail.value)}
         @tag-change=${(e: CustomEvent<{ tag: string; on: boolean }>) => c.setTag(e.detail.tag, e.detail.on)}
+        @refusal-dismiss=${(e: CustomEvent<string>) => doc.dismissRefusal(e.detail)}
         @contacts-changed=${() => {
           c.announceContactsChanged();
           this.scheduleHistory();
@@ -417,15 +433,25 @@ export class TandemCustomerPage extends LitElement {
                 .label=${fieldLabel('name')}
                 .value=${value('name')}
                 .editors=${this.editorsOf('name')}
+                .refusal=${this.refusalOf('name')}
                 ?readonly=${readonly}
               ></tandem-customer-field>
-              <tandem-customer-field name="kind" .label=${fieldLabel('kind')} .value=${value('kind') || 'company'} .options=${kindOptions} .editors=${this.editorsOf('kind')} ?readonly=${readonly}></tandem-customer-field>
+              <tandem-customer-field
+                name="kind"
+                .label=${fieldLabel('kind')}
+                .value=${value('kind') || 'company'}
+                .options=${kindOptions}
+                .editors=${this.editorsOf('kind')}
+                .refusal=${this.refusalOf('kind')}
+                ?readonly=${readonly}
+              ></tandem-customer-field>
               <tandem-customer-field
                 name="category"
                 .label=${fieldLabel('category')}
                 .value=${value('category')}
                 .options=${categoryOptions}
                 .editors=${this.editorsOf('category')}
+                .refusal=${this.refusalOf('category')}
                 ?readonly=${readonly}
               ></tandem-customer-field>
               ${DETAIL_FIELDS.map(
@@ -435,6 +461,7 @@ export class TandemCustomerPage extends LitElement {
                   .label=${fieldLabel(f.name)}
                   .value=${value(f.name)}
                   .editors=${this.editorsOf(f.name)}
+                  .refusal=${this.refusalOf(f.name)}
                   ?multiline=${f.multiline ?? false}
                   .inputType=${f.inputType ?? 'text'}
                   ?readonly=${readonly}
@@ -446,25 +473,38 @@ export class TandemCustomerPage extends LitElement {
                 .value=${value('ownerId')}
                 .options=${ownerOptions}
                 .editors=${this.editorsOf('ownerId')}
+                .refusal=${this.refusalOf('ownerId')}
                 ?readonly=${readonly || !manager}
               ></tandem-customer-field>
             </div>
           </section>
           <section class="card" aria-labelledby="tags-h">
             <h3 id="tags-h">${fieldLabel('tags')}</h3>
-            <tandem-customer-tags .tags=${live ? c.tags : customer.tags} .editors=${this.editorsOf('tags')} ?readonly=${readonly}></tandem-customer-tags>
+            <tandem-customer-tags
+              .tags=${live ? c.tags : customer.tags}
+              .editors=${this.editorsOf('tags')}
+              .refusal=${this.refusalOf(CUSTOMER_ROOTS.tags)}
+              ?readonly=${readonly}
+            ></tandem-customer-tags>
           </section>
           <section class="card" aria-labelledby="notes-h">
             <h3 id="notes-h">${msg('Account notes', { id: 'customer.notes' })}</h3>
-            <tandem-customer-notes .doc=${c.doc} .awareness=${c.provider?.awareness ?? null} ?readonly=${readonly}></tandem-customer-notes>
+            <tandem-customer-notes .doc=${doc.doc} .awareness=${doc.awareness} ?readonly=${readonly}></tandem-customer-notes>
+            ${this.renderRefusalAlert(doc.refusalFor(CUSTOMER_ROOTS.notes), () => doc.dismissRefusal(CUSTOMER_ROOTS.notes))}
           </section>
           <section class="card" aria-labelledby="contacts-h">
             <h3 id="contacts-h">${msg('Contacts', { id: 'customer.contacts' })}</h3>
-            <tandem-customer-contacts customerId=${customer.id} ?readonly=${!this.canWrite}></tandem-customer-contacts>
+            <tandem-customer-contacts customerId=${customer.id} ?readonly=${doc.readOnly}></tandem-customer-contacts>
           </section>
           <section class="card" aria-labelledby="followups-h">
             <h3 id="followups-h">${msg('Follow-ups', { id: 'customer.followups' })}</h3>
-            <tandem-followups .doc=${c.doc} .users=${this.users} userId=${user?.id ?? ''} ?readonly=${readonly}></tandem-followups>
+            <tandem-followups
+              .doc=${doc.doc}
+              .users=${this.users}
+              userId=${user?.id ?? ''}
+              .refusal=${this.refusalOf(CUSTOMER_ROOTS.followups)}
+              ?readonly=${readonly}
+            ></tandem-followups>
           </section>
         </div>
         <div class="column">

@@ -1,7 +1,8 @@
 /**
  * The tags of a customer: chips with a remove button, and an input that adds
- * a tag on Enter or comma, suggesting the team's existing tags. Fires
- * `tag-change` ({tag, on}) and `field-focus` ('tags' or null).
+ * a tag on Enter or comma, suggesting the team's existing tags, and why the
+ * server refused our last change of them. Fires `tag-change` ({tag, on}),
+ * `field-focus` ('tags' or null) and `refusal-dismiss` ('tags').
  */
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing } from 'lit';
@@ -18,6 +19,7 @@ export class TandemCustomerTags extends LitElement {
     tags: { attribute: false },
     editors: { attribute: false },
     readonly: { type: Boolean },
+    refusal: { type: String },
     suggestions: { state: true },
     error: { state: true },
   };
@@ -60,6 +62,8 @@ export class TandemCustomerTags extends LitElement {
   declare tags: readonly string[];
   declare editors: readonly Peer[];
   declare readonly: boolean;
+  /** Why the server refused our last change of the tags, or ''. */
+  declare refusal: string;
   declare suggestions: string[];
   declare error: string;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -70,6 +74,7 @@ export class TandemCustomerTags extends LitElement {
     this.tags = [];
     this.editors = [];
     this.readonly = false;
+    this.refusal = '';
     this.suggestions = [];
     this.error = '';
   }
@@ -159,6 +164,18 @@ export class TandemCustomerTags extends LitElement {
             />
             <datalist id="tag-suggestions">${this.suggestions.map((t) => html`<option value=${t}></option>`)}</datalist>`}
       ${this.error ? html`<p class="field-error" role="alert">${this.error}</p>` : nothing}
+      ${this.refusal
+        ? html`<p class="field-error" role="alert">
+            ${this.refusal}
+            <button
+              type="button"
+              class="link"
+              @click=${() => this.dispatchEvent(new CustomEvent('refusal-dismiss', { detail: 'tags', bubbles: true, composed: true }))}
+            >
+              ${msg('Dismiss', { id: 'common.dismiss' })}
+            </button>
+          </p>`
+        : nothing}
       ${this.editors.length
         ? html`<p class="editors">${msg(str`${this.editors.map((p) => p.user.name).join(', ')} editing tags`, { id: 'customer.tags.editing' })}</p>`
         : nothing}`;

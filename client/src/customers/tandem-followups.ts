@@ -2,7 +2,10 @@
  * The follow-up timeline of a customer, read live from the document's
  * `followups` array (newest first: author, time, type, text, next date), with
  * a form that appends an entry: a Y.Map {id, type, authorId, at, nextAt,
- * text: Y.Text} written in one transaction.
+ * text: Y.Text} written in one transaction. A follow-up change the server
+ * refused is explained above the list (`refusal`; the entry itself is undone
+ * by the server's compensation); dismissing it fires `refusal-dismiss`
+ * ('followups').
  */
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
@@ -53,6 +56,7 @@ export class TandemFollowups extends LitElement {
     users: { attribute: false },
     userId: { type: String },
     readonly: { type: Boolean },
+    refusal: { type: String },
     items: { state: true },
     error: { state: true },
   };
@@ -121,6 +125,8 @@ export class TandemFollowups extends LitElement {
   declare users: readonly UserDto[];
   declare userId: string;
   declare readonly: boolean;
+  /** Why the server refused our last follow-up change, or ''. */
+  declare refusal: string;
   declare items: FollowupView[];
   declare error: string;
   private unobserve: (() => void) | null = null;
@@ -132,6 +138,7 @@ export class TandemFollowups extends LitElement {
     this.users = [];
     this.userId = '';
     this.readonly = false;
+    this.refusal = '';
     this.items = [];
     this.error = '';
   }
@@ -245,6 +252,18 @@ export class TandemFollowups extends LitElement {
             ${this.error ? html`<tandem-alert>${this.error}</tandem-alert>` : nothing}
             <div class="actions end"><button class="primary" type="submit">${msg('Add follow-up', { id: 'followups.addButton' })}</button></div>
           </form>`}
+      ${this.refusal
+        ? html`<tandem-alert
+            >${this.refusal}
+            <button
+              type="button"
+              class="link"
+              @click=${() => this.dispatchEvent(new CustomEvent('refusal-dismiss', { detail: CUSTOMER_ROOTS.followups, bubbles: true, composed: true }))}
+            >
+              ${msg('Dismiss', { id: 'common.dismiss' })}
+            </button></tandem-alert
+          >`
+        : nothing}
       ${this.items.length === 0
         ? html`<p class="muted">${msg('No follow-ups yet. Log calls, e-mails, meetings and visits here.', { id: 'followups.empty' })}</p>`
         : html`<ol>

@@ -46,8 +46,6 @@ export const customerTemplates = {
   'customer.opportunityLost': '输单',
   'customer.opportunityWon': '赢单',
   'customer.reconnect': '重新连接',
-  'customer.refused': str`你刚才的修改未被接受：${0} 页面现在显示最新保存的版本。`,
-  'customer.refusedPlain': '你刚才的修改过大或格式有误，未被接受。页面现在显示最新保存的版本。',
   'customer.restore': '恢复',
   'customer.restoredNotice': '已恢复。',
   'customer.status.connecting': '正在连接…',

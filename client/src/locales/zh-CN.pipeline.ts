@@ -51,8 +51,6 @@ export const pipelineTemplates = {
   'board.opening': '正在打开看板…',
   'board.people': '正在查看此看板的人',
   'board.presentingName': str`${0}（演示中）`,
-  'board.refused': '你的上一次修改被拒绝，看板已恢复为已保存的状态。',
-  'board.refusedWithReason': str`你的上一次修改被拒绝：${0}`,
   'board.retry': '重试',
   'board.stagesLabel': '销售阶段',
   'board.stagesLink': '阶段设置',

@@ -6,12 +6,14 @@ import { str } from '@lit/localize';
 import { customerTemplates } from './zh-CN.customers.ts';
 import { notificationTemplates } from './zh-CN.notifications.ts';
 import { pipelineTemplates } from './zh-CN.pipeline.ts';
+import { realtimeTemplates } from './zh-CN.realtime.ts';
 import { reportTemplates } from './zh-CN.reports.ts';
 
 export const templates = {
   ...customerTemplates,
   ...notificationTemplates,
   ...pipelineTemplates,
+  ...realtimeTemplates,
   ...reportTemplates,
   'admin.actions': '操作',
   'admin.active': '启用',

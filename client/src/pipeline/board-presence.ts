@@ -1,6 +1,7 @@
 /**
  * What each person on a board shares through awareness (never stored):
- * who they are, and in meeting mode whether they present, the card they
+ * who they are (the `user` field, which the server writes from the session,
+ * role included), and in meeting mode whether they present, the card they
  * focus and the filters they apply. Pure: parsing and choosing, no IO.
  */
 import type { Role } from '../../../schema/wire/user.ts';
@@ -81,12 +82,4 @@ export function initials(name: string): string {
     .slice(0, 2)
     .map((w) => [...w][0]!.toUpperCase())
     .join('');
-}
-
-const AVATAR_HUES = 12;
-/** A stable colour per user id. */
-export function avatarHue(userId: string): number {
-  let h = 0;
-  for (let i = 0; i < userId.length; i++) h = (h * 31 + userId.charCodeAt(i)) >>> 0;
-  return (h % AVATAR_HUES) * (360 / AVATAR_HUES);
 }

@@ -2,7 +2,9 @@
  * The details panel of one opportunity beside the board: its fields (edited
  * through the board document, so every open board sees them at once), its
  * stage history, its quotes, and once won its order/contract. The owner can
- * be changed by managers and admins only; reps see it as text.
+ * be changed by managers and admins only; reps see it as text. A change the
+ * server refused is explained under its field (`refusals`; the value itself
+ * returns through the document); dismissing it fires `refusal-dismiss`.
  */
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
@@ -11,6 +13,8 @@ import type { OrderDto, QuoteDto, StageHistoryDto } from '../../../schema/wire/o
 import type { UserDto } from '../../../schema/wire/user.ts';
 import { findOrder, getOpportunity, listQuotes, updateQuote } from '../api/opportunities.ts';
 import { currentLocale } from '../app/localization.ts';
+import type { DocRefusal } from '../realtime/doc-controller.ts';
+import { refusalText } from '../realtime/doc-messages.ts';
 import { errorMessage } from '../ui/error-message.ts';
 import { icons } from '../ui/icons.ts';
 import { badges, base, buttons, forms } from '../ui/styles.ts';
@@ -21,6 +25,9 @@ import { type CardView, type StageView, stageName } from './board-model.ts';
 import { CURRENCIES } from './tandem-opportunity-dialog.ts';
 import './tandem-order-form.ts';
 import './tandem-quote-form.ts';
+
+/** The card fields this panel shows, so that their refusals are explained here. */
+export const PANEL_FIELDS: ReadonlySet<string> = new Set(['name', 'amount', 'currency', 'stageId', 'expectedCloseDate', 'ownerId', 'lostReason']);
 
 type Extras =
   | { kind: 'loading' }
@@ -36,6 +43,7 @@ export class TandemOpportunityPanel extends LitElement {
     customerName: { type: String },
     canAssign: { type: Boolean },
     readonly: { type: Boolean },
+    refusals: { attribute: false },
     extras: { state: true },
     fieldError: { state: true },
     quoting: { state: true },
@@ -126,6 +134,7 @@ export class TandemOpportunityPanel extends LitElement {
   declare customerName: string;
   declare canAssign: boolean;
   declare readonly: boolean;
+  declare refusals: readonly DocRefusal[];
   declare extras: Extras;
   declare fieldError: string;
   declare quoting: boolean;
@@ -140,6 +149,7 @@ export class TandemOpportunityPanel extends LitElement {
     this.customerName = '';
     this.canAssign = false;
     this.readonly = false;
+    this.refusals = [];
     this.extras = { kind: 'loading' };
     this.fieldError = '';
     this.quoting = false;
@@ -156,6 +166,30 @@ export class TandemOpportunityPanel extends LitElement {
       const before = changed.get('card') as CardView | undefined;
       if (before && before.stageId !== this.card.stageId) void this.loadExtras();
     }
+  }
+
+  protected override updated(): void {
+    // `selected` attributes no longer move a select the user has changed: a value that comes
+    // back through the document (a peer's edit, or the server undoing a refused change) is set here.
+    const c = this.card;
+    if (!c) return;
+    const want: Record<string, string> = { currency: c.currency ?? 'CNY', stageId: c.stageId, ownerId: c.ownerId ?? '' };
+    for (const select of this.renderRoot.querySelectorAll('select')) {
+      const value = want[select.name];
+      if (value !== undefined && select.value !== value) select.value = value;
+    }
+  }
+
+  /** Why the server refused our last change of `field`, under it. */
+  private refusal(field: string) {
+    const r = [...this.refusals].reverse().find((x) => x.field === field);
+    if (!r) return nothing;
+    return html`<p class="field-error" role="alert" id="p-${field}-refusal">
+      ${refusalText(r)}
+      <button type="button" class="link" @click=${() => this.dispatchEvent(new CustomEvent('refusal-dismiss', { detail: field }))}>
+        ${msg('Dismiss', { id: 'common.dismiss' })}
+      </button>
+    </p>`;
   }
 
   private async loadExtras(): Promise<void> {
@@ -250,11 +284,13 @@ export class TandemOpportunityPanel extends LitElement {
           <div class="field">
             <label for="p-name">${msg('Deal name', { id: 'opp.form.name' })}</label>
             <input id="p-name" name="name" .value=${c.name} maxlength=${OPPORTUNITY_NAME_MAX} ?disabled=${ro} />
+            ${this.refusal('name')}
           </div>
           <div class="grid">
             <div class="field">
               <label for="p-amount">${msg('Amount', { id: 'opp.form.amount' })}</label>
               <input id="p-amount" name="amount" type="number" min="0" step="0.01" .value=${String(c.amount)} ?disabled=${ro} />
+              ${this.refusal('amount')}
             </div>
             <div class="field">
               <label for="p-currency">${msg('Currency', { id: 'opp.form.currency' })}</label>
@@ -263,6 +299,7 @@ export class TandemOpportunityPanel extends LitElement {
                   (x) => html`<option value=${x} ?selected=${x === (c.currency ?? 'CNY')}>${x}</option>`,
                 )}
               </select>
+              ${this.refusal('currency')}
             </div>
           </div>
           <div class="grid">
@@ -271,10 +308,12 @@ export class TandemOpportunityPanel extends LitElement {
               <select id="p-stage" name="stageId" ?disabled=${ro}>
                 ${this.stages.map((s) => html`<option value=${s.id} ?selected=${s.id === c.stageId}>${stageName(s, locale)}</option>`)}
               </select>
+              ${this.refusal('stageId')}
             </div>
             <div class="field">
               <label for="p-close">${msg('Expected close', { id: 'opp.form.close' })}</label>
               <input id="p-close" name="expectedCloseDate" type="date" .value=${c.expectedCloseDate ?? ''} ?disabled=${ro} />
+              ${this.refusal('expectedCloseDate')}
             </div>
           </div>
           ${this.canAssign
@@ -286,10 +325,12 @@ export class TandemOpportunityPanel extends LitElement {
                     .filter((u) => u.active || u.id === c.ownerId)
                     .map((u) => html`<option value=${u.id} ?selected=${u.id === c.ownerId}>${u.name}</option>`)}
                 </select>
+                ${this.refusal('ownerId')}
               </div>`
             : html`<div class="field">
                 <span class="label">${msg('Owner', { id: 'board.filter.owner' })}</span>
                 <span class="value" data-testid="owner-text">${owner?.name ?? msg('Unassigned', { id: 'board.card.noOwner' })}</span>
+                ${this.refusal('ownerId')}
               </div>`}
           ${stage?.kind === 'lost' && c.lostReason
             ? html`<div class="field">
@@ -297,6 +338,7 @@ export class TandemOpportunityPanel extends LitElement {
                 <span class="value">${c.lostReason}</span>
               </div>`
             : nothing}
+          ${this.refusal('lostReason')}
         </form>
         ${this.renderExtras(stage)}
       </div>`;

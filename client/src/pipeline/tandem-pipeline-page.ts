@@ -9,18 +9,20 @@ import { ContextConsumer } from '@lit/context';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { DocRefusalReason } from '../../../schema/wire/docs.ts';
 import type { PipelineDto } from '../../../schema/wire/pipeline.ts';
+import { peerColor } from '../../../schema/wire/presence.ts';
 import { boardChanges, listPipelines } from '../api/pipelines.ts';
 import { sessionContext } from '../app/contexts.ts';
 import { currentLocale } from '../app/localization.ts';
 import { navigate } from '../app/router.ts';
+import type { DocRefusal } from '../realtime/doc-controller.ts';
+import { discardUnsentConfirm, discardUnsentLabel, docErrorText, isRejection, refusalText } from '../realtime/doc-messages.ts';
 import { errorMessage } from '../ui/error-message.ts';
 import { icons } from '../ui/icons.ts';
 import { base, buttons, forms } from '../ui/styles.ts';
-import { BoardConnection } from './board-connection.ts';
-import { boardPageStyles } from './board-page.styles.ts';
 import { BoardDirectory } from './board-directory.ts';
+import { BoardLiveDoc } from './board-live-doc.ts';
+import { boardPageStyles } from './board-page.styles.ts';
 import { formatDate, formatMonth } from './board-format.ts';
 import {
   type BoardFilters,
@@ -34,12 +36,13 @@ import {
   stageName,
 } from './board-model.ts';
 import { rankAtIndex } from './board-order.ts';
-import { avatarHue, type BoardPresence, distinctPeople, initials, type Peer } from './board-presence.ts';
+import { type BoardPresence, distinctPeople, initials, type Peer } from './board-presence.ts';
 import { keyAction, type Lifted } from './board-keyboard.ts';
 import { BoardMeeting } from './board-meeting.ts';
 import { lastMeetingAt } from './last-meeting.ts';
 import type { CardDropDetail, ColumnMarks, TandemBoardColumn } from './tandem-board-column.ts';
 import { TandemBoardCard } from './tandem-board-card.ts';
+import { PANEL_FIELDS } from './tandem-opportunity-panel.ts';
 import '../ui/tandem-alert.ts';
 import '../ui/tandem-dialog.ts';
 import '../ui/tandem-empty-state.ts';
@@ -84,7 +87,6 @@ export class TandemPipelinePage extends LitElement {
     flash: { state: true },
     changes: { state: true },
     changesError: { state: true },
-    notice: { state: true },
     announcement: { state: true },
   };
   static override styles = [base, buttons, forms, boardPageStyles];
@@ -99,13 +101,12 @@ export class TandemPipelinePage extends LitElement {
   declare flash: ReadonlySet<string>;
   declare changes: ChangesView | null;
   declare changesError: string;
-  declare notice: { kind: 'error' | 'info'; text: string } | null;
   declare announcement: string;
 
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
-  private readonly board = new BoardConnection(this, {
+  private readonly board = new BoardLiveDoc(this, {
     remoteChange: (ids) => this.flashCards(ids),
-    refused: (reason) => this.onRefused(reason),
+    refused: (refusal) => this.onRefused(refusal),
   });
   private readonly directory = new BoardDirectory(() => this.requestUpdate());
   private readonly meeting = new BoardMeeting(
@@ -132,7 +133,6 @@ export class TandemPipelinePage extends LitElement {
     this.flash = new Set();
     this.changes = null;
     this.changesError = '';
-    this.notice = null;
     this.announcement = '';
   }
 
@@ -200,6 +200,8 @@ export class TandemPipelinePage extends LitElement {
       // `?card=<id>` (a notification's link) opens that opportunity's details.
       this.selectedId = new URLSearchParams(location.search).get('card');
     }
+    // A refusal names a field, not a card: it belongs to the card that was open when it came.
+    if (changed.has('selectedId') && changed.get('selectedId') !== undefined) this.board.live.dismissRefusal();
     if (this.meeting.checkFollowed()) this.announce(msg('The presentation ended.', { id: 'board.meeting.ended' }));
     this.publishPresence();
   }
@@ -294,13 +296,10 @@ export class TandemPipelinePage extends LitElement {
     }
   }
 
-  private onRefused(reason: DocRefusalReason): void {
+  /** The refusal is shown beside its field in the details panel, or above the board; the card moves back by itself. */
+  private onRefused(refusal: DocRefusal): void {
     this.lifted = null;
-    const text = reason.message
-      ? msg(str`Your last change was refused: ${reason.message}`, { id: 'board.refusedWithReason' })
-      : msg('Your last change was refused. The board shows the saved state again.', { id: 'board.refused' });
-    this.notice = { kind: 'error', text };
-    this.announce(text);
+    this.announce(refusalText(refusal));
   }
 
   private announce(text: string): void {
@@ -332,6 +331,7 @@ export class TandemPipelinePage extends LitElement {
 
   private writeMove(cardId: string, stage: StageView, rank: string, lostReason: string | null): void {
     const card = this.board.cards.get(cardId);
+    for (const field of ['stageId', 'rank', 'lostReason']) this.board.live.dismissRefusal(field);
     this.board.edit((cards) => {
       const m = cards.get(cardId);
       if (!m) return;
@@ -453,6 +453,8 @@ export class TandemPipelinePage extends LitElement {
 
   private onCardEdit = (e: CustomEvent<{ id: string; patch: Record<string, unknown> }>) => {
     const { id, patch } = e.detail;
+    // A new value answers an earlier refusal of that field.
+    for (const key of Object.keys(patch)) this.board.live.dismissRefusal(key);
     this.board.edit((cards) => {
       const m = cards.get(id);
       if (!m) return;
@@ -506,14 +508,24 @@ export class TandemPipelinePage extends LitElement {
       presented: followed?.focusedCardId ?? null,
       lifted: this.lifted?.cardId ?? null,
     };
-    const empty = this.board.status === 'synced' && this.board.cards.size === 0;
+    const live = this.board.live;
+    const empty = live.status === 'synced' && this.board.cards.size === 0;
+    // Refusals of fields the open details panel shows are explained there; the others here.
+    const elsewhere = live.refusals.filter((r) => !(selected && r.field && PANEL_FIELDS.has(r.field)));
     return html`${this.renderToolbar(pipelines, pipeline)}
-      ${this.renderBanners(presenter, followed)}
-      ${this.notice ? html`<tandem-alert kind=${this.notice.kind}>${this.notice.text}</tandem-alert>` : nothing}
-      ${this.board.status === 'refused'
-        ? html`<tandem-alert kind="error">${msg('You cannot open this board.', { id: 'board.noAccess' })}</tandem-alert>`
+      ${this.renderBanners(presenter, followed)} ${this.renderDocProblem()}
+      ${elsewhere.length
+        ? html`<tandem-alert kind="error"
+            >${refusalText(elsewhere.at(-1)!)}
+            <button type="button" class="link" @click=${() => {
+                for (const r of elsewhere) live.dismissRefusal(r);
+              }}
+            >
+              ${msg('Dismiss', { id: 'common.dismiss' })}
+            </button></tandem-alert
+          >`
         : nothing}
-      ${this.board.status === 'connecting' && this.board.cards.size === 0
+      ${live.status === 'connecting' && this.board.cards.size === 0
         ? html`<tandem-loading label=${msg('Opening the board…', { id: 'board.opening' })}></tandem-loading>`
         : html`<div class="workspace">
             ${empty
@@ -556,6 +568,8 @@ export class TandemPipelinePage extends LitElement {
                   .customerName=${this.customerName(selected.customerId)}
                   .canAssign=${this.canManage}
                   .readonly=${!!followed}
+                  .refusals=${live.refusals}
+                  @refusal-dismiss=${(e: CustomEvent<string>) => live.dismissRefusal(e.detail)}
                   @card-edit=${this.onCardEdit}
                   @card-move=${this.onCardMove}
                   @close=${() => {
@@ -596,7 +610,7 @@ export class TandemPipelinePage extends LitElement {
     const months = closeMonths(this.board.cards.values());
     if (f.closeMonth && !months.includes(f.closeMonth)) months.push(f.closeMonth);
     const people = distinctPeople(this.board.peers);
-    const status = this.board.status;
+    const status = this.board.live.status;
     return html`<div class="toolbar">
       ${pipelines.length > 1
         ? html`<div class="field">
@@ -648,7 +662,7 @@ export class TandemPipelinePage extends LitElement {
         ${people.slice(0, AVATARS_MAX).map(
           (p) => html`<span
             class="avatar ${p.presenting ? 'presenting' : ''}"
-            style="background: hsl(${avatarHue(p.user.id)} 55% 42%)"
+            style="background: ${peerColor(p.user.id)}"
             title=${p.presenting ? msg(str`${p.user.name} (presenting)`, { id: 'board.presentingName' }) : p.user.name}
             role="img"
             aria-label=${p.user.name}
@@ -674,7 +688,7 @@ export class TandemPipelinePage extends LitElement {
   }
 
   private statusText(): string {
-    switch (this.board.status) {
+    switch (this.board.live.status) {
       case 'connecting':
         return msg('Connecting…', { id: 'board.status.connecting' });
       case 'synced':
@@ -684,8 +698,25 @@ export class TandemPipelinePage extends LitElement {
       case 'refused':
         return msg('Closed', { id: 'board.status.refused' });
       default:
-        return this.board.status satisfies never;
+        return this.board.live.status satisfies never;
     }
+  }
+
+  /** Why the board is not (fully) live: no access, the session ended, or the server asks us to wait. */
+  private renderDocProblem() {
+    const live = this.board.live;
+    const noAccess = msg('You cannot open this board.', { id: 'board.noAccess' });
+    if (live.error) {
+      const text = docErrorText(live.error, noAccess);
+      return html`<tandem-alert kind=${live.error.code === 'rate_limited' ? 'info' : 'error'}
+        >${text}
+        ${isRejection(live.error)
+          ? html`<button type="button" class="link" @click=${() => live.retry()}>${msg('Try again', { id: 'board.retry' })}</button>
+              <button type="button" class="link" @click=${() => confirm(discardUnsentConfirm()) && live.reset()}>${discardUnsentLabel()}</button>`
+          : nothing}</tandem-alert
+      >`;
+    }
+    return live.status === 'refused' ? html`<tandem-alert kind="error">${noAccess}</tandem-alert>` : nothing;
   }
 
   private renderBanners(presenter: Peer | null, followed: Peer | null) {

@@ -1,96 +1,122 @@
 /**
- * Connects a Lit element to a live document (`customer:<id>`, `board:<id>`)
- * through the stock y-websocket provider.
+ * The one client controller for live documents (`customer:<id>`,
+ * `board:<id>`): a ReactiveController that keeps a Y.Doc in sync with the hub
+ * through the stock y-websocket provider, with one policy for access checks,
+ * backoff, close codes, refusals and awareness (docs/client.md, "Live
+ * documents"). Pages and domain layers (customer-live-doc.ts, board-live-doc.ts) read
+ * and write `doc` and show `status`, `readOnly`, `peers`, `error` and
+ * `refusals`.
  *
- * - `status`: 'connecting' until the first sync, 'synced', 'offline' while the
- *   connection is down (the provider reconnects with exponential backoff, up
- *   to MAX_BACKOFF_MS), 'refused' when the server will not let this user in
- *   (signed out, no access, no such record): no retry then.
- * - `readOnly`: the server lets this user read but not write.
- * - `peers`: who else has the document open (awareness: name and colour).
- * - A refused update (DOC_CLOSE.updateRefused) sets `error` to the server's
- *   reason and resyncs cleanly: the local copy, which holds the refused edit,
- *   is dropped and a fresh one loads from the server (`onDoc` hands it over).
+ * Contract with the hub (schema/wire/docs.ts):
+ * - A refused part of an update does not end the connection: the hub keeps
+ *   the rest, sends us a refusal message per refused part, and a compensating
+ *   update that restores those parts. So `doc` is never dropped or replaced on
+ *   a refusal (it may hold valid edits the server has not seen yet); the
+ *   refusal is recorded for the page to show beside its field.
+ * - Close codes map to actions in doc-retry.ts: reconnect (keeping `doc`,
+ *   whose edits go out again through the normal sync), wait longer, or stop.
+ * - Every attempt first asks `GET /api/docs/:name`, so a refused upgrade
+ *   (which browsers cannot read) shows as `refused`, and `readOnly` follows
+ *   role and archive changes.
+ *
+ * `doc` is replaced only when another document is opened (`open`) or the user
+ * asks to drop unsent changes (`reset`); `onDoc` hands the new one over.
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import * as decoding from 'lib0/decoding';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import {
-  DOC_CLOSE,
-  DOC_PATH_PREFIX,
-  type DocAccessDto,
-  type DocRefusalReason,
-  isFinalDocClose,
-  parseRefusalReason,
-} from '../../../schema/wire/docs.ts';
+import { DOC_PATH_PREFIX, type DocAccessDto, type DocRefusalReason, parseRefusalReason } from '../../../schema/wire/docs.ts';
+import { peerColor } from '../../../schema/wire/presence.ts';
+import type { Role } from '../../../schema/wire/user.ts';
 import { fetchDocAccess } from '../api/docs.ts';
+import { type DocPeer, readPeers } from './doc-peers.ts';
+import { addRefusal, type DocRefusal, findRefusal, withoutRefusal } from './doc-refusals.ts';
+import { accessAction, closeAction, DOC_RETRY, type DocErrorCode, type EndAction, type RetryKind, retryDelay, STABLE_CONNECTION_MS } from './doc-retry.ts';
+
+export type { DocPeer } from './doc-peers.ts';
+export type { DocRefusal } from './doc-refusals.ts';
+export type { DocErrorCode } from './doc-retry.ts';
 
 export type DocStatus = 'connecting' | 'synced' | 'offline' | 'refused';
 
-export interface DocPeerInfo {
-  clientId: number;
-  userId: string;
-  name: string;
-  color: string;
+/** Why the document is not (fully) live; `message` is the server's wording, for logs and detail. */
+export interface DocError {
+  code: DocErrorCode;
+  message: string;
 }
 
-/** The provider's longest wait between reconnection attempts. */
-export const MAX_BACKOFF_MS = 10_000;
-/** First wait before a resync after a refusal; doubles while refusals repeat. */
-const RESYNC_BASE_MS = 250;
-/** The access check is retried with the same backoff while the network is down. */
-const ACCESS_RETRY_BASE_MS = 500;
-const MESSAGE_AUTH = 2;
-
-const PEER_COLORS = ['#e8590c', '#2b8a3e', '#1971c2', '#ae3ec9', '#c2255c', '#0c8599', '#f08c00', '#5f3dc4'];
-
-/** A stable colour per user. */
-export function peerColor(userId: string): string {
-  let h = 0;
-  for (let i = 0; i < userId.length; i++) h = (h * 31 + userId.charCodeAt(i)) >>> 0;
-  return PEER_COLORS[h % PEER_COLORS.length]!;
+/** Who we are to the others; absent: watch without appearing in awareness. */
+export interface DocUser {
+  id: string;
+  name: string;
+  role?: Role;
 }
 
 export interface DocControllerOptions {
-  docName: string;
-  /** The signed-in user, shown to the others. */
-  user: { id: string; name: string };
-  /** Called with each new Y.Doc (first load and every resync); bind observers here. */
+  /** The document to open when the host connects; or call `open()` later. */
+  docName?: string;
+  user?: DocUser | null;
+  /** `doc` was replaced by another Y.Doc (another document opened, or `reset()`): bind to it. */
   onDoc?: (doc: Y.Doc) => void;
-  /** Base of the WebSocket URL; default: this page's host + `/yjs`. */
+  /** A connection synced; `first` for the first time this Y.Doc synced. */
+  onSync?: (first: boolean) => void;
+  /** The hub refused a part of one of our updates (its compensation follows). */
+  onRefusal?: (refusal: DocRefusal) => void;
+  /** Base of the WebSocket URL; default: this page's origin + `/yjs`. */
   wsBase?: string;
-  /** The access check; default: `GET /api/docs/:name`. Errors carry `status` (401/403/404) or mean offline. */
+  /** The access check; default `GET /api/docs/:name`. A failure carries `status` (401/403/404), or none when offline. */
   fetchAccess?: (name: string) => Promise<DocAccessDto>;
   /** WebSocket implementation (Node tests pass `ws` with cookies). */
   WebSocketImpl?: typeof WebSocket;
 }
 
+/** The y-protocols auth message and its one sub-type, "permission denied". */
+const MESSAGE_AUTH = 2;
+const PERMISSION_DENIED = 0;
+/** Refusal codes that are about the connection, not a field: the close that follows says it. */
+const CONNECTION_REFUSAL_CODES: ReadonlySet<string> = new Set(['rate_limited']);
+
 export class DocController implements ReactiveController {
   status: DocStatus = 'connecting';
   readOnly = false;
-  peers: DocPeerInfo[] = [];
-  /** The last refusal (of an update or of access), shown until `dismissError()`. */
-  error: DocRefusalReason | null = null;
+  peers: readonly DocPeer[] = [];
+  error: DocError | null = null;
+  /** Refused changes not yet dismissed, oldest first (the latest per field). */
+  refusals: readonly DocRefusal[] = [];
   doc: Y.Doc = new Y.Doc();
+  /** This tab's awareness while the host is connected (y-prosemirror's cursors use it). */
+  awareness: Awareness | null = null;
+  docName: string | null;
 
   private provider: WebsocketProvider | null = null;
-  private lastRefusal: DocRefusalReason | null = null;
-  private refusalsInRow = 0;
-  private accessAttempts = 0;
+  private user: DocUser | null;
+  /** Awareness fields set by the page, applied again to every new Awareness. */
+  private readonly localFields = new Map<string, unknown>();
+  private readonly attempts: Record<RetryKind, number> = { transient: 0, rateLimited: 0, rejected: 0 };
   private timer: ReturnType<typeof setTimeout> | null = null;
   private active = false;
+  /** Bumped by every teardown: answers of older access checks are ignored. */
+  private run = 0;
+  private syncedAt = 0;
+  private everSynced = false;
+  private refusalSeq = 0;
+  /** The reason of a connection-level refusal message, for the close that follows. */
+  private closeReason = '';
 
   constructor(
     private readonly host: ReactiveControllerHost,
-    private readonly options: DocControllerOptions,
+    private readonly options: DocControllerOptions = {},
   ) {
+    this.docName = options.docName ?? null;
+    this.user = options.user ?? null;
     host.addController(this);
   }
 
   hostConnected(): void {
     this.active = true;
-    void this.open();
+    if (this.docName) this.start();
   }
 
   hostDisconnected(): void {
@@ -98,144 +124,226 @@ export class DocController implements ReactiveController {
     this.teardown();
   }
 
-  dismissError(): void {
-    this.set({ error: null });
+  /** Opens another document (a no-op for the open one); the new Y.Doc goes to `onDoc`. */
+  open(docName: string): void {
+    if (docName === this.docName) return;
+    const fresh = this.docName === null;
+    this.teardown();
+    this.docName = docName;
+    if (!fresh) this.replaceDoc();
+    if (this.active) this.start();
   }
 
-  /** Tries again after 'refused' (e.g. after signing in again). */
+  /** Who we are to the others (e.g. once the session has loaded). */
+  setUser(user: DocUser | null): void {
+    if (sameJson(user, this.user)) return;
+    this.user = user;
+    this.applyLocalState();
+  }
+
+  /**
+   * Shares a field of this tab's awareness state (focus, meeting mode); kept across
+   * reconnections. Setting the value it already has sends nothing.
+   */
+  setLocalField(key: string, value: unknown): void {
+    if (this.localFields.has(key) && sameJson(this.localFields.get(key), value)) return;
+    this.localFields.set(key, value);
+    if (this.awareness?.getLocalState()) this.awareness.setLocalStateField(key, value);
+  }
+
+  /** The latest refusal naming `field` (or a sub-field, `followups` → `followups.outcome`); without a field, the latest. */
+  refusalFor(field?: string): DocRefusal | null {
+    return findRefusal(this.refusals, field);
+  }
+
+  /** Forgets one refusal, or those naming a field (see `refusalFor`), or all of them. */
+  dismissRefusal(which?: DocRefusal | string): void {
+    const kept = withoutRefusal(this.refusals, which);
+    if (kept !== this.refusals) this.set({ refusals: kept });
+  }
+
+  dismissError(): void {
+    this.error = null;
+    this.host.requestUpdate();
+  }
+
+  /** Tries again now, after `refused` or while waiting (e.g. after signing in again). */
   retry(): void {
     this.teardown();
-    this.active = true;
+    this.resetAttempts();
     this.error = null;
-    this.replaceDoc();
-    void this.open();
+    if (this.active && this.docName) this.start();
   }
 
-  private async open(): Promise<void> {
-    this.set({ status: this.status === 'refused' ? 'connecting' : this.status });
+  /** Drops this tab's unsent changes and loads the saved document: only on the user's request. */
+  reset(): void {
+    this.teardown();
+    this.replaceDoc();
+    this.error = null;
+    this.refusals = [];
+    if (this.active && this.docName) this.start();
+  }
+
+  private start(): void {
+    const awareness = new Awareness(this.doc);
+    this.awareness = awareness;
+    awareness.on('change', () => {
+      if (awareness === this.awareness) this.set({ peers: readPeers(awareness.getStates(), this.doc.clientID) });
+    });
+    this.applyLocalState();
+    this.status = this.everSynced ? 'offline' : 'connecting';
+    this.host.requestUpdate();
+    void this.attempt();
+  }
+
+  /** One attempt: the access check, then the socket (a new provider, or the same one again). */
+  private async attempt(): Promise<void> {
+    const run = this.run;
+    const name = this.docName!;
     let access: DocAccessDto;
     try {
-      access = await (this.options.fetchAccess ?? fetchDocAccess)(this.options.docName);
+      access = await (this.options.fetchAccess ?? fetchDocAccess)(name);
     } catch (err) {
-      if (!this.active) return;
-      const status = (err as { status?: number }).status ?? 0;
-      if (status === 401 || status === 403 || status === 404) {
-        this.set({
-          status: 'refused',
-          error: { code: (err as { code?: string }).code ?? 'forbidden', message: (err as Error).message },
-        });
-        return;
-      }
-      this.set({ status: 'offline' });
-      const wait = Math.min(ACCESS_RETRY_BASE_MS * 2 ** this.accessAttempts++, MAX_BACKOFF_MS);
-      this.timer = setTimeout(() => void this.open(), wait);
+      if (run !== this.run) return;
+      const e = err as { status?: number; message?: string };
+      this.end(accessAction(e.status ?? 0), e.message ?? '');
       return;
     }
-    if (!this.active) return;
-    this.accessAttempts = 0;
+    if (run !== this.run) return;
     this.readOnly = access.access === 'read';
-    this.connect();
+    this.host.requestUpdate();
+    if (this.provider) this.provider.connect();
+    else this.provider = this.createProvider(name);
   }
 
-  private connect(): void {
+  private createProvider(name: string): WebsocketProvider {
     const base = this.options.wsBase ?? `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${DOC_PATH_PREFIX.slice(0, -1)}`;
-    const provider = new WebsocketProvider(base, this.options.docName, this.doc, {
+    const provider = new WebsocketProvider(base, name, this.doc, {
+      awareness: this.awareness!,
       disableBc: true,
-      maxBackoffTime: MAX_BACKOFF_MS,
-      shouldReconnect: (ev: CloseEvent) => !isFinalDocClose(ev.code),
+      // Every reconnection is ours (one policy, with jitter): the provider never reconnects by itself.
+      shouldReconnect: () => false,
       ...(this.options.WebSocketImpl ? { WebSocketPolyfill: this.options.WebSocketImpl } : {}),
     });
-    this.provider = provider;
-    // The server explains a refusal in a y-protocols permission-denied message before closing.
     provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) => {
-      decoding.readVarUint(decoder);
-      this.lastRefusal = parseRefusalReason(decoding.readVarString(decoder));
+      if (decoding.readVarUint(decoder) !== PERMISSION_DENIED) return;
+      const text = decoding.readVarString(decoder);
+      if (provider === this.provider) this.onRefusal(parseRefusalReason(text) ?? { code: 'validation', message: text });
     };
-    const { user } = this.options;
-    provider.awareness.setLocalStateField('user', { id: user.id, name: user.name, color: peerColor(user.id) });
-    provider.awareness.on('change', () => this.updatePeers());
-    provider.on('status', ({ status }) => {
-      if (status === 'disconnected' && this.status !== 'refused') this.set({ status: 'offline' });
-    });
     provider.on('sync', (synced: boolean) => {
-      if (synced) {
-        this.refusalsInRow = 0;
-        this.set({ status: 'synced' });
-      }
+      if (!synced || provider !== this.provider) return;
+      const first = !this.everSynced;
+      this.everSynced = true;
+      this.syncedAt = Date.now();
+      this.attempts.transient = 0;
+      this.set({ status: 'synced', error: this.error?.code === 'rate_limited' ? null : this.error });
+      this.options.onSync?.(first);
     });
-    provider.on('closed', ({ code, reason }) => this.onFinalClose(code, reason));
+    provider.on('connection-close', (event: CloseEvent | null) => {
+      if (provider !== this.provider) return;
+      // The provider schedules its own reconnection after a close it caused (its 30 s silence
+      // watchdog); with `shouldConnect` off that becomes a no-op and ours runs instead.
+      provider.shouldConnect = false;
+      if (this.syncedAt && Date.now() - this.syncedAt >= STABLE_CONNECTION_MS) this.resetAttempts();
+      this.syncedAt = 0;
+      const action = closeAction(event?.code ?? null);
+      const reason = event?.reason || this.closeReason;
+      this.closeReason = '';
+      // After the provider has finished its own bookkeeping of the close (a final close destroys it).
+      const run = this.run;
+      queueMicrotask(() => {
+        if (run === this.run) this.end(action, reason);
+      });
+    });
+    return provider;
   }
 
-  private onFinalClose(code: number, reason: string): void {
-    const refusal = this.lastRefusal ?? { code: closeCodeName(code), message: reason };
-    this.lastRefusal = null;
-    switch (code) {
-      case DOC_CLOSE.updateRefused:
-      case DOC_CLOSE.badMessage:
-      case DOC_CLOSE.tooLarge: {
-        // Our copy holds an edit the server will never take: start over from the server's state.
-        this.teardown();
-        this.active = true;
-        this.set({ status: 'connecting', error: refusal });
-        const wait = Math.min(RESYNC_BASE_MS * 2 ** this.refusalsInRow++, MAX_BACKOFF_MS);
-        this.timer = setTimeout(() => {
-          this.replaceDoc();
-          void this.open();
-        }, wait);
-        return;
-      }
-      default:
-        // Signed out, access lost, record gone: nothing to retry until something changes.
-        this.teardown();
-        this.set({ status: 'refused', error: refusal });
+  private onRefusal(reason: DocRefusalReason): void {
+    if (CONNECTION_REFUSAL_CODES.has(reason.code)) {
+      this.closeReason = reason.message;
+      return;
     }
+    const refusal: DocRefusal = { ...reason, seq: ++this.refusalSeq };
+    this.set({ refusals: addRefusal(this.refusals, refusal) });
+    this.options.onRefusal?.(refusal);
+  }
+
+  /** After a failed access check or a closed connection: wait and try again, or stop. */
+  private end(action: EndAction, message: string): void {
+    const error = action.error ? { code: action.error, message } : this.error;
+    if (action.kind === 'final') {
+      this.teardown();
+      this.set({ status: 'refused', error });
+      return;
+    }
+    const policy = DOC_RETRY[action.policy];
+    const attempt = this.attempts[action.policy]++;
+    if (attempt >= policy.maxAttempts) {
+      this.teardown();
+      this.set({ status: 'refused', error });
+      return;
+    }
+    // Before the first sync there is nothing to show or edit offline: still connecting.
+    this.set({ status: this.everSynced ? 'offline' : 'connecting', error, peers: [] });
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.attempt();
+    }, retryDelay(policy, attempt, Math.random()));
+  }
+
+  /** The awareness state: the user (or nothing, for a watcher) and the page's fields. */
+  private applyLocalState(): void {
+    const awareness = this.awareness;
+    if (!awareness) return;
+    const user = this.user;
+    if (!user) {
+      awareness.setLocalState(null);
+      return;
+    }
+    const state: Record<string, unknown> = { ...(awareness.getLocalState() ?? {}), ...Object.fromEntries(this.localFields) };
+    state.user = { id: user.id, name: user.name, color: peerColor(user.id), ...(user.role ? { role: user.role } : {}) };
+    awareness.setLocalState(state);
   }
 
   private replaceDoc(): void {
     this.doc.destroy();
     this.doc = new Y.Doc();
+    this.everSynced = false;
+    this.status = 'connecting';
+    this.readOnly = false;
+    this.error = null;
+    this.refusals = [];
+    this.resetAttempts();
     this.options.onDoc?.(this.doc);
   }
 
-  private updatePeers(): void {
-    const provider = this.provider;
-    if (!provider) return;
-    const peers: DocPeerInfo[] = [];
-    for (const [clientId, state] of provider.awareness.getStates()) {
-      if (clientId === this.doc.clientID) continue;
-      const u = (state as { user?: { id?: unknown; name?: unknown; color?: unknown } }).user;
-      if (!u || typeof u.name !== 'string') continue;
-      const userId = typeof u.id === 'string' ? u.id : '';
-      peers.push({ clientId, userId, name: u.name, color: typeof u.color === 'string' ? u.color : peerColor(userId) });
-    }
-    this.set({ peers });
-  }
-
+  /** Closes the socket and the awareness (announcing that we left); `doc` stays. */
   private teardown(): void {
+    this.run++;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.provider?.destroy();
+    const provider = this.provider;
+    const awareness = this.awareness;
     this.provider = null;
+    this.awareness = null;
+    provider?.destroy();
+    awareness?.destroy();
+    this.syncedAt = 0;
     this.peers = [];
+    this.host.requestUpdate();
   }
 
-  private set(patch: Partial<Pick<DocController, 'status' | 'error' | 'peers'>>): void {
+  private resetAttempts(): void {
+    this.attempts.transient = 0;
+    this.attempts.rateLimited = 0;
+    this.attempts.rejected = 0;
+  }
+
+  private set(patch: Partial<Pick<DocController, 'status' | 'error' | 'peers' | 'refusals'>>): void {
     Object.assign(this, patch);
     this.host.requestUpdate();
   }
 }
 
-function closeCodeName(code: number): string {
-  switch (code) {
-    case DOC_CLOSE.unauthenticated:
-      return 'unauthenticated';
-    case DOC_CLOSE.forbidden:
-      return 'forbidden';
-    case DOC_CLOSE.notFound:
-      return 'not_found';
-    case DOC_CLOSE.tooLarge:
-      return 'payload_too_large';
-    default:
-      return 'bad_request';
-  }
-}
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

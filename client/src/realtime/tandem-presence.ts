@@ -7,6 +7,7 @@
 import { ContextConsumer } from '@lit/context';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { peerColor } from '../../../schema/wire/presence.ts';
 import type { PresenceResource, PresenceUser } from '../../../schema/wire/socket-events.ts';
 import { sessionContext } from '../app/contexts.ts';
 import { base } from '../ui/styles.ts';
@@ -14,13 +15,6 @@ import { SocketController, type TandemSocket } from './socket-controller.ts';
 
 /** Avatars shown before "+n". */
 const AVATARS_MAX = 5;
-const PALETTE = ['#d9480f', '#2b8a3e', '#1971c2', '#ae3ec9', '#e67700', '#0c8599', '#c2255c', '#5f3dc4'];
-
-function colourOf(id: string): string {
-  let h = 0;
-  for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  return PALETTE[h % PALETTE.length] ?? PALETTE[0]!;
-}
 
 function initials(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);
@@ -118,7 +112,7 @@ export class TandemPresence extends LitElement {
     const more = others.length - shown.length;
     return html`<div class="avatars" role="img" aria-label=${msg(str`Also viewing: ${names}`, { id: 'presence.alsoViewing' })}>
       ${shown.map(
-        (u) => html`<span class="avatar" data-user-id=${u.id} title=${u.name} style="background:${colourOf(u.id)}" aria-hidden="true">${initials(u.name)}</span>`,
+        (u) => html`<span class="avatar" data-user-id=${u.id} title=${u.name} style="background:${peerColor(u.id)}" aria-hidden="true">${initials(u.name)}</span>`,
       )}
       ${more > 0 ? html`<span class="avatar more" aria-hidden="true">+${more}</span>` : nothing}
     </div>`;

@@ -44,9 +44,8 @@ export class TandemBoardWatch extends LitElement {
     if (changed.has('pipelineId') && this.pipelineId && !this.controller) {
       this.controller = new DocController(this, {
         docName: boardDocName(this.pipelineId),
-        // No name in the awareness state: someone reading reports is not "on the board",
-        // and the board's presence list skips states without a user id and name.
-        user: { id: '', name: '' },
+        // No user and no awareness state: someone reading reports is not "on the board".
+        user: null,
         onDoc: (doc) => this.bind(doc),
       });
       this.bind(this.controller.doc);
@@ -76,7 +75,7 @@ export class TandemBoardWatch extends LitElement {
   }
 
   private onUpdate = () => {
-    // The first sync (and a resync) loads the board as it is: that is no change.
+    // The first sync (and a reconnection's) loads the board as it is: that is no change.
     if (this.controller?.status === 'synced') this.schedule();
   };
 
