@@ -4,7 +4,7 @@ import type { AuditLogTable } from './tables/audit-log.table.ts';
 import type { CustomerCategoryTable } from './tables/customer-category.table.ts';
 import type { CustomerImportTable } from './tables/customer-import.table.ts';
 import type { ContactTable, CustomerTable } from './tables/customer.table.ts';
-import type { DocSnapshotTable, DocUpdateTable } from './tables/doc.table.ts';
+import type { DocProjectionTable, DocSnapshotTable, DocUpdateTable } from './tables/doc.table.ts';
 import type { FollowupReminderTable, NotificationTable } from './tables/notification.table.ts';
 import type {
   OpportunityStageHistoryTable,
@@ -29,6 +29,7 @@ export interface Database {
   contacts: ContactTable;
   doc_updates: DocUpdateTable;
   doc_snapshots: DocSnapshotTable;
+  doc_projections: DocProjectionTable;
   customer_imports: CustomerImportTable;
   customer_categories: CustomerCategoryTable;
   saved_filters: SavedFilterTable;

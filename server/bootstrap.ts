@@ -27,9 +27,17 @@ export async function bootstrap(config: Config, log: Logger): Promise<{ ctx: App
   } as AppContext;
   const bus = connectBus(ctx);
   ctx.hub = new DocHub(ctx, defaultDocKinds(), bus);
+  // Documents stored but not projected when the last process stopped are projected again.
+  const recovering = ctx.hub
+    .recover()
+    .then((n) => {
+      if (n > 0) log.info({ documents: n }, 'projected documents whose projection trailed their log');
+    })
+    .catch((err: unknown) => log.error({ err }, 'projecting trailing documents failed'));
   return {
     ctx,
     async close() {
+      await recovering;
       // Every accepted document update is stored before the database closes.
       await ctx.hub.close();
       await bus?.close();

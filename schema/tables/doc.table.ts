@@ -20,3 +20,11 @@ export interface DocSnapshotTable {
   updated_at: Generated<Date>;
 }
 export type DocSnapshotRow = Selectable<DocSnapshotTable>;
+
+/** How far the relational projection of a document has followed its log. */
+export interface DocProjectionTable {
+  doc_name: string;
+  /** The last log row the projection describes. */
+  update_id: number;
+  updated_at: Generated<Date>;
+}

@@ -37,7 +37,7 @@ export const customerDocKind: DocKind<CustomerProjection> = {
     return null;
   },
 
-  extract: readCustomerDoc,
+  extract: (doc, now) => readCustomerDoc(doc, now),
 
   project(trx, id, projection, user, now, commit) {
     return projectCustomer(trx, id, projection, now, { user, commit });

@@ -31,44 +31,12 @@ const toError = (p: BoardProblem) =>
   p.status === 403 ? new AppError('forbidden', 403, p.message, p.field) : new AppError('validation', 400, p.message, p.field);
 
 /**
- * The projection compares only the cards that accepted updates touched, not
- * the whole board (2,000 rows per move would dominate a move's cost).
- * `validate` appends the touched card ids of each update it accepts to the
- * board's log of unprojected updates; `extract`, once per commit, reads the
- * cards of every entry so far; `project` clears the log up to what it read.
- * A batch that fails to store is dropped by the hub together with the
- * updates accepted on top of it, so clearing early loses nothing. Called
- * without the board's identity (tests), `extract` reads the whole board.
+ * The projection compares only the cards that stored updates touched, not the
+ * whole board (2,000 rows per move would dominate a move's cost): `validate`
+ * notes the touched card ids of each update it accepts, and `extract` reads
+ * the cards of every note since the last projection — or, without notes, the
+ * whole board.
  */
-interface UnprojectedLog {
-  seq: number;
-  entries: Array<{ seq: number; ids: ReadonlySet<string> }>;
-}
-const logs = new WeakMap<AppContext, Map<string, UnprojectedLog>>();
-
-function logOf(ctx: AppContext, pipelineId: string): UnprojectedLog {
-  let byBoard = logs.get(ctx);
-  if (!byBoard) {
-    byBoard = new Map();
-    logs.set(ctx, byBoard);
-  }
-  let log = byBoard.get(pipelineId);
-  if (!log) {
-    log = { seq: 0, entries: [] };
-    byBoard.set(pipelineId, log);
-  }
-  return log;
-}
-
-/**
- * What `project` needs besides the projection's plain values (which the hub
- * may compare or serialise): how to mark the log as projected up to this update.
- */
-interface ProjectionMeta {
-  projected(): void;
-}
-const metaOf = new WeakMap<BoardProjection, ProjectionMeta>();
-
 export const boardDocKind: DocKind<BoardProjection> = {
   name: 'board',
   roots: BOARD_DOC_ROOTS,
@@ -82,31 +50,19 @@ export const boardDocKind: DocKind<BoardProjection> = {
 
   async validate(ctx, change) {
     const { refusal, cardIds } = await checkBoardUpdate(ctx, change);
-    if (!refusal) {
-      const log = logOf(ctx, change.id);
-      log.entries.push({ seq: ++log.seq, ids: cardIds });
-    }
+    if (!refusal && cardIds.size > 0) change.note(cardIds);
     return refusal;
   },
 
-  extract(doc, _now, board) {
-    if (!board) return readBoard(doc, DEFAULT_CURRENCY);
-    const log = logOf(board.ctx, board.id);
-    const upTo = log.seq;
+  extract(doc, _now, notes) {
+    if (notes === null) return readBoard(doc, DEFAULT_CURRENCY);
     const union = new Set<string>();
-    for (const e of log.entries) for (const id of e.ids) union.add(id);
-    const projection = readCards(doc, union, DEFAULT_CURRENCY);
-    metaOf.set(projection, {
-      projected: () => {
-        log.entries = log.entries.filter((e) => e.seq > upTo);
-      },
-    });
-    return projection;
+    for (const ids of notes as Array<ReadonlySet<string>>) for (const id of ids) union.add(id);
+    return readCards(doc, union, DEFAULT_CURRENCY);
   },
 
   async project(trx, id, projection, user, now, commit) {
     const result = await projectBoard(trx, id, projection, user, now);
-    metaOf.get(projection)?.projected();
     if (result.ownerChanges.length > 0) await notifyOwnerChanges(commit, trx, user, result.ownerChanges);
   },
 };

@@ -1,8 +1,8 @@
 /**
  * Group commit. Accepted updates of every document wait here, then one
- * transaction appends them all to the log and runs the projection of each
- * document touched (the latest accepted state of each); only after COMMIT are
- * they applied to the durable documents and broadcast. When the database is
+ * multi-row INSERT appends them all to the log; only after it has committed
+ * are they applied to the durable documents and broadcast, and the documents
+ * handed to the projector (projector.ts), which follows the log. When the database is
  * idle the commit starts at once (on the next turn of the event loop, so the
  * updates of that turn share it); while commits follow each other, an update
  * waits at most `windowMs` after the previous commit ended, so that one
@@ -14,18 +14,9 @@ import { AppError } from '../http/app-error.ts';
 import type { AppContext } from '../context.ts';
 import type { User } from '../users/user.ts';
 import { appendUpdates, lockDocs, readStoredSince, tryLockDocs, writeSnapshot } from './doc-store.repository.ts';
-import type { ProjectionCommit } from './doc-kind.ts';
 import type { LiveDocument } from './document.ts';
-import type { Transaction } from 'kysely';
+import type { Projector } from './projector.ts';
 import * as Y from 'yjs';
-import type { Database } from '../../schema/types.ts';
-
-/**
- * A batch whose projection values equal the last ones written for the
- * document skips the projection (typing in notes changes no column), unless
- * the last write is older than this: `updated_at` then moves on.
- */
-export const PROJECTION_TOUCH_INTERVAL_MS = 60_000;
 
 export interface CommitRequest {
   doc: LiveDocument;
@@ -39,16 +30,9 @@ export interface CommitRequest {
 const DEFERRED_RETRY_MS = 5;
 
 interface Entry extends CommitRequest {
-  resolve(): void;
+  /** With the update's log id. */
+  resolve(id: number): void;
   reject(err: unknown): void;
-}
-
-/** A document's projection in a commit, and the count of other nodes' updates it had seen when read. */
-interface Projecting {
-  doc: LiveDocument;
-  entry: Entry;
-  projection: unknown;
-  seen: number;
 }
 
 export class Committer {
@@ -62,6 +46,7 @@ export class Committer {
 
   constructor(
     private readonly ctx: AppContext,
+    private readonly projector: Projector,
     private readonly windowMs: number,
     private readonly compactAfterUpdates: number,
     /**
@@ -72,9 +57,9 @@ export class Committer {
     private readonly shared = false,
   ) {}
 
-  /** Queues an accepted update; resolves once it is stored (and projected) and broadcast. */
-  enqueue(req: CommitRequest): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  /** Queues an accepted update; resolves with its log id once it is stored and broadcast. */
+  enqueue(req: CommitRequest): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
       this.queue.push({ ...req, resolve, reject });
       this.kick();
     });
@@ -139,35 +124,15 @@ export class Committer {
 
   /** Stores a batch; answers how many of its updates were stored (with several nodes, some may wait for the next). */
   private async commit(all: Entry[]): Promise<number> {
-    const now = this.ctx.now();
-    // The projections this batch may write: the accepted state of each document, read once, now.
-    const latest = new Map<LiveDocument, Entry>();
-    for (const e of all) latest.set(e.doc, e);
-    const projecting: Projecting[] = [...latest].map(([doc, entry]) => ({ doc, entry, projection: doc.extract(), seen: doc.remoteVersion }));
-    const afterCommit: Array<() => void> = [];
-    const commit: ProjectionCommit = { ctx: this.ctx, afterCommit: (fn) => afterCommit.push(fn) };
     let batch = all;
     let deferred: Entry[] = [];
-    let written: Array<{ doc: LiveDocument; key: string }> = [];
     let ids: number[];
     try {
       if (this.shared) {
-        ({ batch, deferred, ids, written } = await this.storeShared(all, projecting, now, commit));
+        ({ batch, deferred, ids } = await this.storeShared(all));
       } else {
-        const rows = batch.map((e) => ({ docName: e.doc.name, update: e.update, userId: e.user?.id ?? null }));
-        const changed = this.due(projecting, now);
-        // One INSERT is atomic by itself: a batch with no projection to write needs no transaction.
-        ({ ids, written } =
-          changed.length === 0
-            ? { ids: await appendUpdates(this.ctx.db, rows), written: [] }
-            : await this.ctx.db.transaction().execute(async (trx) => ({
-                ids: await appendUpdates(trx, rows),
-                written: await this.project(trx, changed, now, commit),
-              })));
-      }
-      for (const { doc, key } of written) {
-        doc.projectedKey = key;
-        doc.projectedAt = now.getTime();
+        // One INSERT is atomic by itself: no transaction needed.
+        ids = await appendUpdates(this.ctx.db, rowsOf(batch));
       }
     } catch (err) {
       this.ctx.log.error({ err, docs: [...new Set(batch.map((e) => e.doc.name))] }, 'storing document updates failed');
@@ -183,25 +148,21 @@ export class Committer {
       // Documents another node is committing wait for the next commit, ahead of their newer updates.
       if (deferred.length > 0) this.queue.unshift(...deferred);
     }
-    for (const fn of afterCommit) {
-      try {
-        fn();
-      } catch (err) {
-        this.ctx.log.error({ err }, 'an after-commit step of a projection failed');
-      }
-    }
-    // Each document takes its stored updates in order, and broadcasts them as one frame.
+    // Each document takes its stored updates in order, broadcasts them as one frame, and is projected soon.
     const byDoc = new Map<LiveDocument, Array<{ update: Uint8Array; id: number; origin: unknown }>>();
+    const lastUser = new Map<LiveDocument, User | null>();
     batch.forEach((e, i) => {
       const list = byDoc.get(e.doc) ?? [];
       list.push({ update: e.update, id: ids[i]!, origin: e.origin });
       byDoc.set(e.doc, list);
+      lastUser.set(e.doc, e.user);
     });
     for (const [doc, stored] of byDoc) {
       doc.committed(stored);
+      this.projector.mark(doc, lastUser.get(doc) ?? null);
       if (doc.logRows >= this.compactAfterUpdates) this.jobs.push(() => this.compactNow(doc));
     }
-    for (const e of batch) e.resolve();
+    for (const [i, e] of batch.entries()) e.resolve(ids[i]!);
     return batch.length;
   }
 
@@ -211,45 +172,19 @@ export class Committer {
    * right now waits for this node's next commit instead of stalling the whole
    * batch (and every other document in it) behind the other node's
    * transaction. Under the locks, what other nodes stored is applied first,
-   * and a projection read before it is read again.
+   * so that a document's log ids follow the order its copies apply them in.
    */
-  private storeShared(all: Entry[], projecting: Projecting[], now: Date, commit: ProjectionCommit) {
+  private storeShared(all: Entry[]) {
     return this.ctx.db.transaction().execute(async (trx) => {
       const locked = await tryLockDocs(trx, [...new Set(all.map((e) => e.doc.name))]);
       const batch = all.filter((e) => locked.has(e.doc.name));
       const deferred = all.filter((e) => !locked.has(e.doc.name));
-      const mine = projecting.filter((t) => locked.has(t.doc.name));
-      if (batch.length === 0) return { batch, deferred, ids: [] as number[], written: [] };
-      const since = await readStoredSince(trx, new Map(mine.map((t) => [t.doc.name, t.doc.lastUpdateId])));
-      for (const t of mine) {
-        t.doc.catchUp(since.get(t.doc.name));
-        if (t.doc.remoteVersion !== t.seen) t.projection = t.doc.extract();
-      }
-      const rows = batch.map((e) => ({ docName: e.doc.name, update: e.update, userId: e.user?.id ?? null }));
-      const ids = await appendUpdates(trx, rows);
-      return { batch, deferred, ids, written: await this.project(trx, this.due(mine, now), now, commit) };
+      if (batch.length === 0) return { batch, deferred, ids: [] as number[] };
+      const docs = [...new Set(batch.map((e) => e.doc))];
+      const since = await readStoredSince(trx, new Map(docs.map((d) => [d.name, d.lastUpdateId])));
+      for (const doc of docs) doc.catchUp(since.get(doc.name));
+      return { batch, deferred, ids: await appendUpdates(trx, rowsOf(batch)) };
     });
-  }
-
-  /** The projections to write: values changed, or the last write is due a touch; each with its key. */
-  private due(projecting: Projecting[], now: Date): Array<Projecting & { key: string }> {
-    const out: Array<Projecting & { key: string }> = [];
-    for (const p of projecting) {
-      const key = JSON.stringify(p.projection);
-      if (key !== p.doc.projectedKey || now.getTime() - p.doc.projectedAt >= PROJECTION_TOUCH_INTERVAL_MS) out.push({ ...p, key });
-    }
-    return out;
-  }
-
-  /** Writes the given projections; answers what it wrote. */
-  private async project(
-    trx: Transaction<Database>,
-    due: Array<Projecting & { key: string }>,
-    now: Date,
-    commit: ProjectionCommit,
-  ): Promise<Array<{ doc: LiveDocument; key: string }>> {
-    for (const { doc, entry, projection } of due) await doc.kind.project(trx, doc.id, projection, entry.user, now, commit);
-    return due.map(({ doc, key }) => ({ doc, key }));
   }
 
   private async compactNow(doc: LiveDocument): Promise<void> {
@@ -272,4 +207,8 @@ export class Committer {
       this.ctx.log.error({ err, doc: doc.name }, 'compacting a document failed');
     }
   }
+}
+
+function rowsOf(batch: readonly Entry[]) {
+  return batch.map((e) => ({ docName: e.doc.name, update: e.update, userId: e.user?.id ?? null }));
 }

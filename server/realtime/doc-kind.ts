@@ -62,6 +62,12 @@ export interface DocChange {
   after: Y.Doc;
   /** What the update still changes (refused parts already restored are left out). */
   changes: readonly TypeChange[];
+  /**
+   * Keeps a note about this update for its projection (e.g. the cards it
+   * touched); `extract` receives the notes of every update it covers. Only
+   * the notes of the validation that accepts the update count.
+   */
+  note(value: unknown): void;
 }
 
 /** What a projection may ask of the commit it runs in. */
@@ -85,14 +91,15 @@ export interface DocKind<Projection = unknown> {
    */
   validate(ctx: AppContext, change: DocChange): Promise<Refusal | null>;
   /**
-   * The values the relational projection needs, read synchronously from an
-   * accepted state: once per document per commit, covering every update the
-   * commit stores (and, rarely, updates accepted just after, stored by the
-   * next commit). What a projection must know of each update (e.g. which
-   * cards it touched) the kind notes in `validate`.
+   * The values the relational projection needs, read synchronously from the
+   * stored state of the document, after the updates are committed: once per
+   * document per projection run, covering every update stored so far.
+   * `notes`: what `validate` noted of each update since the last projection,
+   * oldest first; null when unknown (a document loaded to be projected again,
+   * or changed by another node): read everything then.
    */
-  extract(doc: Y.Doc, now: Date, of?: { ctx: AppContext; id: string }): Projection;
-  /** Writes the projection, inside the transaction that stores the updates. */
+  extract(doc: Y.Doc, now: Date, notes: readonly unknown[] | null): Projection;
+  /** Writes the projection, in the projection's own transaction (after the updates are stored). */
   project(
     trx: Transaction<Database>,
     id: string,

@@ -129,3 +129,34 @@ export async function readStoredSince(db: Q, since: Map<string, number>): Promis
   }
   return out;
 }
+
+/** Moves documents' projection watermarks forward (never back). */
+export async function writeWatermarks(db: Q, marks: ReadonlyArray<{ docName: string; updateId: number }>, now: Date): Promise<void> {
+  if (marks.length === 0) return;
+  await db
+    .insertInto('doc_projections')
+    .values(marks.map((m) => ({ doc_name: m.docName, update_id: m.updateId, updated_at: now })))
+    .onConflict((oc) =>
+      oc.column('doc_name').doUpdateSet((eb) => ({
+        update_id: sql<number>`greatest(${eb.ref('doc_projections.update_id')}, ${eb.ref('excluded.update_id')})`,
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    )
+    .execute();
+}
+
+/** Documents whose log (or snapshot) runs past their projection watermark, at most `limit`. */
+export async function findTrailingDocs(db: Q, limit: number): Promise<string[]> {
+  const { rows } = await sql<{ doc_name: string }>`
+    select d.doc_name from (
+      select doc_name, max(id) as last from doc_updates group by doc_name
+      union all
+      select doc_name, last_update_id as last from doc_snapshots
+    ) d
+    left join doc_projections p on p.doc_name = d.doc_name
+    group by d.doc_name, p.update_id
+    having max(d.last) > coalesce(p.update_id, 0)
+    limit ${limit}
+  `.execute(db);
+  return rows.map((r) => r.doc_name);
+}

@@ -57,12 +57,21 @@ export type AcceptInput =
 
 export type AcceptOutcome =
   /** Stored (once `durable` resolves); `refusals` name the parts that were refused and restored. */
-  | { status: 'accepted'; durable: Promise<void>; refusals: AppError[] }
+  | { status: 'accepted'; durable: Promise<number>; refusals: AppError[] }
   | { status: 'unchanged' }
   /** The update builds on changes the server has not received yet (they arrive later on the same connection). */
   | { status: 'incomplete' }
   /** Nothing was stored: malformed, over the document's quota, or a refused server-side change. */
   | { status: 'refused'; error: AppError };
+
+/** What one extraction of the projection covered. */
+export interface ProjectionReach {
+  /** The last log row in the state it read. */
+  upTo: number;
+  /** How many notes it read. */
+  notes: number;
+  allVersion: number;
+}
 
 interface Capture {
   changes: TypeChange[];
@@ -81,13 +90,21 @@ export class LiveDocument {
   logRows: number;
   /** Bytes stored: snapshot + log rows since. */
   storedBytes: number;
-  /** The projection values last written (JSON) and when; the committer skips unchanged ones. */
+  /** The projection values last written (JSON) and when; the projector skips unchanged ones. */
   projectedKey: string | null = null;
   projectedAt = 0;
+  /** The last log row the projection describes. */
+  projectedId: number;
 
   private scratch: Y.Doc;
-  /** Accepted updates not yet committed, oldest first. */
+  /** Accepted updates not yet committed, oldest first, and the kind's notes on each. */
   private pending: Uint8Array[] = [];
+  private pendingNotes: unknown[][] = [];
+  /** Notes of the stored updates not yet projected, oldest first. */
+  private unprojected: unknown[] = [];
+  /** Set when the notes do not tell everything (another node's updates, a document loaded to be projected again). */
+  private unprojectedAll = false;
+  private allVersion = 0;
   private pendingBytes = 0;
   private capture: Capture | null = null;
   private chain: Promise<unknown> = Promise.resolve();
@@ -115,6 +132,7 @@ export class LiveDocument {
     if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
     for (const u of stored.updates) Y.applyUpdate(this.doc, u);
     this.lastUpdateId = stored.lastUpdateId;
+    this.projectedId = stored.lastUpdateId;
     this.logRows = stored.updates.length;
     this.storedBytes = stored.bytes;
     this.scratch = this.newScratch();
@@ -252,8 +270,9 @@ export class LiveDocument {
     }
 
     let refusals: AppError[];
+    let notes: unknown[];
     try {
-      refusals = await this.settle(input, capture, user, access);
+      ({ refusals, notes } = await this.settle(input, capture, user, access));
     } catch (err) {
       this.rebuildScratch();
       throw err;
@@ -266,6 +285,7 @@ export class LiveDocument {
 
     const update = capture.updates.length === 1 ? capture.updates[0]! : Y.mergeUpdates(capture.updates);
     this.pending.push(update);
+    this.pendingNotes.push(notes);
     this.pendingBytes += update.length;
     // A compensated update goes back to its sender too: it lacks the compensation.
     const durable = this.committer.enqueue({ doc: this, update, user, origin: refusals.length > 0 ? null : origin });
@@ -278,8 +298,14 @@ export class LiveDocument {
    * rest validated again, until the kind accepts what remains. Answers the
    * reasons of the refused parts. A server-side change stops at the first.
    */
-  private async settle(input: AcceptInput, capture: Capture, user: User, access: 'write' | 'read'): Promise<AppError[]> {
+  private async settle(
+    input: AcceptInput,
+    capture: Capture,
+    user: User,
+    access: 'write' | 'read',
+  ): Promise<{ refusals: AppError[]; notes: unknown[] }> {
     const refusals: AppError[] = [];
+    let notes: unknown[] = [];
     const restored = new Restored();
     const tried = new Map<SharedType, Set<string>>();
     let before: Y.Doc | null = null;
@@ -294,7 +320,9 @@ export class LiveDocument {
           const tooDeep = changes.find((ch) => depthOf(ch.target) > MAX_TYPE_DEPTH);
           refusal = tooDeep
             ? { error: badRequest('Nested too deeply', tooDeep.root), part: 'all' }
-            : await this.kind.validate(this.ctx, { id: this.id, user, after: this.scratch, changes });
+            : await this.validate(user, changes, (n) => {
+                notes = n;
+              });
         }
         if (!refusal) break;
         refusals.push(refusal.error);
@@ -322,7 +350,14 @@ export class LiveDocument {
     } finally {
       before?.destroy();
     }
-    return refusals;
+    return { refusals, notes };
+  }
+
+  /** One validation by the kind; `keep` receives the notes it took (those of the accepting call count). */
+  private validate(user: User, changes: TypeChange[], keep: (notes: unknown[]) => void): Promise<Refusal | null> {
+    const notes: unknown[] = [];
+    keep(notes);
+    return this.kind.validate(this.ctx, { id: this.id, user, after: this.scratch, changes, note: (n) => notes.push(n) });
   }
 
   /** The accepted state before the update being settled: the durable state plus the pending updates. */
@@ -348,6 +383,7 @@ export class LiveDocument {
       this.lastUpdateId = Math.max(this.lastUpdateId, s.id);
     }
     this.pending.splice(0, stored.length);
+    for (const notes of this.pendingNotes.splice(0, stored.length)) this.unprojected.push(...notes);
     this.pendingBytes -= bytes;
     this.logRows += stored.length;
     this.storedBytes += bytes;
@@ -382,8 +418,9 @@ export class LiveDocument {
     this.logRows += Math.max(1, ids.length);
     this.storedBytes += update.length;
     this.remoteVersion++;
-    // The projection this node wrote last no longer describes the document.
+    // The projection this node wrote last no longer describes the document, and the notes do not say what changed.
     this.projectedKey = null;
+    this.markAllUnprojected();
     const store = this.doc.store;
     if (store.pendingStructs !== null || store.pendingDs !== null) {
       // It builds on changes not received yet; `scratch` must not hold a gap, or every local update would look incomplete.
@@ -426,18 +463,35 @@ export class LiveDocument {
   }
 
   /**
-   * The projection of the accepted state, read once per document per commit
-   * (not per update). The commit extracts it as it starts, so it describes
-   * exactly the updates of the batch; a commit that first applies other
-   * nodes' updates reads it again after them.
+   * The projection of the stored state, read synchronously once per
+   * projection run, and how far it reaches: pass `reach` to `projected` once
+   * it is written.
    */
-  extract(): unknown {
-    return this.kind.extract(this.scratch, this.ctx.now(), { ctx: this.ctx, id: this.id });
+  extractStored(now: Date): { projection: unknown; reach: ProjectionReach } {
+    const notes = this.unprojectedAll ? null : this.unprojected;
+    const projection = this.kind.extract(this.doc, now, notes);
+    return { projection, reach: { upTo: this.lastUpdateId, notes: this.unprojected.length, allVersion: this.allVersion } };
+  }
+
+  /** The projection of `reach` is written (with these values, at `at`). */
+  projected(reach: ProjectionReach, key: string, at: number): void {
+    this.unprojected.splice(0, reach.notes);
+    if (this.allVersion === reach.allVersion) this.unprojectedAll = false;
+    this.projectedId = Math.max(this.projectedId, reach.upTo);
+    this.projectedKey = key;
+    this.projectedAt = at;
+  }
+
+  /** The next projection reads the whole document (the notes do not say everything). */
+  markAllUnprojected(): void {
+    this.unprojectedAll = true;
+    this.allVersion++;
   }
 
   /** Storing failed: forget what was pending and make writers re-send it (Yjs sync) on reconnect. */
   storageFailed(): void {
     this.pending = [];
+    this.pendingNotes = [];
     this.pendingBytes = 0;
     if (this.destroyed) return;
     this.rebuildScratch();

@@ -15,9 +15,10 @@ import { Connection, type ConnectionLimits, type WebSocketLike } from './connect
 import type { BusMessage, DocBus } from './doc-bus.ts';
 import type { DocKind } from './doc-kind.ts';
 import type { DocKindRegistry } from './doc-kinds.ts';
-import { loadStoredDoc, readStoredSince } from './doc-store.repository.ts';
+import { findTrailingDocs, loadStoredDoc, readStoredSince } from './doc-store.repository.ts';
 import { LiveDocument } from './document.ts';
 import { findLiveSessions } from './live-session.repository.ts';
+import { Projector } from './projector.ts';
 import type { RealtimeConfig } from './realtime-config.ts';
 import { UpdateDecoder } from './update-decoder.ts';
 import { RefusalRate, UserBudgets } from './write-budget.ts';
@@ -42,6 +43,7 @@ export class DocHub {
   private readonly decoder: UpdateDecoder;
   private readonly budgets: UserBudgets;
   private readonly committer: Committer;
+  private readonly projector: Projector;
   private readonly config: RealtimeConfig;
   private readonly recheckTimer: NodeJS.Timeout;
   private readonly stopRevoked: () => void;
@@ -66,7 +68,8 @@ export class DocHub {
     this.config = ctx.config.realtime;
     this.decoder = new UpdateDecoder(this.config.decodeTimeoutMs);
     this.budgets = new UserBudgets(this.config.writeBudget);
-    this.committer = new Committer(ctx, this.config.commitWindowMs, this.config.compactAfterUpdates, bus !== null);
+    this.projector = new Projector(ctx, this.config.projectionWindowMs, bus !== null);
+    this.committer = new Committer(ctx, this.projector, this.config.commitWindowMs, this.config.compactAfterUpdates, bus !== null);
     this.stopRevoked = ctx.sessionEvents.onRevoked((ids) => this.closeSessions(ids));
     this.recheckTimer = setInterval(() => void this.recheckSessions(), this.config.sessionRecheckMs);
     this.recheckTimer.unref();
@@ -164,7 +167,8 @@ export class DocHub {
   /**
    * Changes a document as `user`, through the same permission check,
    * validation, storage, projection and broadcast as a client's update.
-   * Resolves once stored; throws the AppError of a refusal (nothing stored).
+   * Resolves once stored and projected (a query right after sees the
+   * change); throws the AppError of a refusal (nothing stored).
    */
   async edit(name: string, user: User, change: (doc: Y.Doc) => void, opts: { origin?: string } = {}): Promise<void> {
     const target = await this.authorize(name, user);
@@ -174,7 +178,7 @@ export class DocHub {
       const outcome = await doc.accept({ type: 'change', change, origin: opts.origin }, user, 'write', null);
       switch (outcome.status) {
         case 'accepted':
-          await outcome.durable;
+          await this.projector.whenProjected(doc, await outcome.durable);
           return;
         case 'unchanged':
           return;
@@ -212,10 +216,48 @@ export class DocHub {
     }
   }
 
-  /** Stores every accepted update. */
+  /** Stores and projects every accepted update. */
   async flush(): Promise<void> {
     for (const entry of this.docs.values()) if (entry.doc) await entry.doc.settled();
     await this.committer.flush();
+    await this.projector.flush();
+  }
+
+  /**
+   * Projects again the documents whose log runs past their projection's
+   * watermark (the process stopped between a commit and its projection).
+   * Run once at start; answers how many documents it projected.
+   */
+  async recover(batchSize = 200): Promise<number> {
+    let count = 0;
+    const failed = new Set<string>();
+    for (;;) {
+      const names = (await findTrailingDocs(this.ctx.db, batchSize + failed.size)).filter((n) => !failed.has(n));
+      if (names.length === 0 || this.closed) return count;
+      for (const name of names) {
+        const parsed = parseDocName(name);
+        const kind = parsed ? this.kinds.get(parsed.kind) : undefined;
+        if (!parsed || !kind) {
+          failed.add(name);
+          continue;
+        }
+        try {
+          const doc = await this.acquire({ name, kind, id: parsed.id });
+          try {
+            doc.markAllUnprojected();
+            this.projector.mark(doc, null);
+            await this.projector.flush();
+            if (doc.projectedId < doc.lastUpdateId) failed.add(name);
+            else count++;
+          } finally {
+            this.release(doc);
+          }
+        } catch (err) {
+          failed.add(name);
+          this.ctx.log.warn({ err, doc: name }, 'projecting a document again failed');
+        }
+      }
+    }
   }
 
   /** Closes every connection (they reconnect elsewhere or later). */
@@ -237,6 +279,7 @@ export class DocHub {
     clearInterval(this.recheckTimer);
     if (this.reconcileTimer) clearInterval(this.reconcileTimer);
     await this.reconciling;
+    await this.projector.close();
     this.stopRevoked();
     const entries = [...this.docs.values()];
     for (const entry of entries) {
@@ -351,8 +394,10 @@ export class DocHub {
       try {
         await doc.settled();
         await this.committer.flush();
+        await this.projector.flush();
         if (doc.logRows > 0) await this.committer.compact(doc);
       } finally {
+        this.projector.forget(doc);
         doc.destroy();
         if (this.docs.get(doc.name) === entry) this.docs.delete(doc.name);
         await this.bus?.unsubscribe(doc.name);

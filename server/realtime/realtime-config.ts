@@ -10,6 +10,8 @@ import type { WriteBudgetConfig } from './write-budget.ts';
 export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 /** How long the first update of a group commit waits for others (DOC_COMMIT_WINDOW_MS). */
 export const DEFAULT_COMMIT_WINDOW_MS = 10;
+/** While projection runs follow each other, the pause between them, so updates coalesce (DOC_PROJECTION_WINDOW_MS). */
+export const DEFAULT_PROJECTION_WINDOW_MS = 20;
 /** Log rows of a document after which it is compacted into its snapshot (DOC_COMPACT_AFTER). */
 export const DEFAULT_COMPACT_AFTER_UPDATES = 500;
 /** A document with no clients is flushed and unloaded after this delay (DOC_UNLOAD_DELAY_MS). */
@@ -50,6 +52,7 @@ export const DEFAULT_WRITE_BUDGET: WriteBudgetConfig = {
 export const DEFAULT_MAX_REFUSALS_PER_MINUTE = 30;
 
 export interface RealtimeConfig {
+  projectionWindowMs: number;
   writeBudget: WriteBudgetConfig;
   maxRefusalsPerMinute: number;
   maxMessageBytes: number;
@@ -74,6 +77,7 @@ export function loadRealtimeConfig(env: Record<string, string | undefined>): Rea
   return {
     maxMessageBytes: positiveInt(env, 'DOC_MAX_MESSAGE_BYTES', DEFAULT_MAX_MESSAGE_BYTES, 1024),
     commitWindowMs: positiveInt(env, 'DOC_COMMIT_WINDOW_MS', DEFAULT_COMMIT_WINDOW_MS, 0),
+    projectionWindowMs: positiveInt(env, 'DOC_PROJECTION_WINDOW_MS', DEFAULT_PROJECTION_WINDOW_MS, 0),
     compactAfterUpdates: positiveInt(env, 'DOC_COMPACT_AFTER', DEFAULT_COMPACT_AFTER_UPDATES),
     unloadDelayMs: positiveInt(env, 'DOC_UNLOAD_DELAY_MS', DEFAULT_UNLOAD_DELAY_MS, 0),
     sessionRecheckMs: positiveInt(env, 'DOC_SESSION_RECHECK_MS', DEFAULT_SESSION_RECHECK_MS, 100),

@@ -139,7 +139,7 @@ describe('the board document', () => {
       history: await count('opportunity_stage_history'),
       audit: await count('audit_log'),
     };
-    const projection = boardDocKind.extract(doc, new Date());
+    const projection = boardDocKind.extract(doc, new Date(), null);
     expect(projection.scope).toBe('all');
     await s.ctx.db.transaction().execute((trx) => boardDocKind.project(trx, pipeline.id, projection, rep, new Date(), { ctx: s.ctx, afterCommit: () => {} }));
     expect(await s.ctx.db.selectFrom('opportunities').selectAll().where('pipeline_id', '=', pipeline.id).orderBy('id').execute()).toEqual(before.rows);

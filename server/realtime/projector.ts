@@ -1,0 +1,193 @@
+/**
+ * The projector: the relational projection (search columns, activities,
+ * opportunities, stage history, change history, notifications) follows the
+ * log. After a commit has stored and broadcast updates, their documents are
+ * marked here; a projection run then reads each marked document's stored
+ * state once — however many updates it took meanwhile — and writes the
+ * projections of all of them in one transaction, together with each
+ * document's watermark (`doc_projections`: the last log row the projection
+ * describes). Runs follow each other: one starts as soon as the previous
+ * ends (after `windowMs` while there is a backlog), so updates arriving
+ * during a run are coalesced into the next.
+ *
+ * The log stays the single source of truth: a run that fails leaves the
+ * watermarks where they were and is retried; a process that dies between a
+ * commit and its projection projects the trailing documents again at start
+ * (`DocHub.recover`). A write the server makes itself (`hub.edit`) waits for
+ * its projection (read-your-writes).
+ */
+import type { AppContext } from '../context.ts';
+import type { User } from '../users/user.ts';
+import type { ProjectionCommit } from './doc-kind.ts';
+import { lockDocs, readStoredSince, writeWatermarks } from './doc-store.repository.ts';
+import type { LiveDocument } from './document.ts';
+
+/**
+ * A run whose projection values equal the last ones written for a document
+ * skips writing them (typing in notes changes no column), unless the last
+ * write is older than this: `updated_at` then moves on.
+ */
+export const PROJECTION_TOUCH_INTERVAL_MS = 60_000;
+/** After a failed run, its documents are tried again after this long. */
+const RETRY_MS = 1_000;
+
+interface Waiter {
+  id: number;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+export class Projector {
+  /** Documents to project, with the last user whose update they took. */
+  private dirty = new Map<LiveDocument, User | null>();
+  private readonly waiters = new Map<LiveDocument, Waiter[]>();
+  private active: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
+  private lastRunEnd = Number.NEGATIVE_INFINITY;
+  private closed = false;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly windowMs: number,
+    /** Several nodes share the database: runs take the documents' advisory locks and catch up first. */
+    private readonly shared = false,
+  ) {}
+
+  /** The document's stored updates await their projection. */
+  mark(doc: LiveDocument, user: User | null): void {
+    this.dirty.set(doc, user);
+    this.kick();
+  }
+
+  /** Resolves once the document's projection covers log row `id`; rejects when that projection failed. */
+  whenProjected(doc: LiveDocument, id: number): Promise<void> {
+    if (doc.projectedId >= id) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const list = this.waiters.get(doc) ?? [];
+      list.push({ id, resolve, reject });
+      this.waiters.set(doc, list);
+      this.kick();
+    });
+  }
+
+  /** Resolves when every document marked so far is projected (or its run failed). */
+  async flush(): Promise<void> {
+    this.cancelStart();
+    while (this.dirty.size > 0 || this.active) {
+      this.active ??= this.drain();
+      await this.active;
+    }
+  }
+
+  /** Projects what is marked, then stops taking work. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+    this.cancelStart();
+  }
+
+  /** Forgets a document that is unloaded (after a flush: nothing of it is pending). */
+  forget(doc: LiveDocument): void {
+    this.dirty.delete(doc);
+    for (const w of this.waiters.get(doc) ?? []) w.reject(new Error('The document was unloaded before its projection'));
+    this.waiters.delete(doc);
+  }
+
+  private kick(): void {
+    if (this.closed || this.active || this.timer || this.immediate || this.dirty.size === 0) return;
+    const start = () => {
+      this.cancelStart();
+      this.active ??= this.drain();
+    };
+    const wait = this.lastRunEnd + this.windowMs - performance.now();
+    if (wait <= 0) this.immediate = setImmediate(start);
+    else this.timer = setTimeout(start, wait);
+  }
+
+  private cancelStart(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = null;
+    this.immediate = null;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.dirty.size > 0) {
+        const batch = this.dirty;
+        this.dirty = new Map();
+        await this.run(batch);
+        this.lastRunEnd = performance.now();
+        if (this.dirty.size > 0 && this.windowMs > 0) await new Promise((r) => setTimeout(r, this.windowMs));
+      }
+    } finally {
+      this.active = null;
+    }
+  }
+
+  /** One projection run over the given documents, in one transaction. */
+  private async run(batch: Map<LiveDocument, User | null>): Promise<void> {
+    const now = this.ctx.now();
+    const afterCommit: Array<() => void> = [];
+    const commit: ProjectionCommit = { ctx: this.ctx, afterCommit: (fn) => afterCommit.push(fn) };
+    const docs = [...batch.keys()];
+    let written: Array<{ doc: LiveDocument; reach: Parameters<LiveDocument['projected']>[0]; key: string }> = [];
+    try {
+      written = await this.ctx.db.transaction().execute(async (trx) => {
+        if (this.shared) {
+          // Another node may have stored updates this one has not applied: apply them, so the projection describes them too.
+          await lockDocs(trx, docs.map((d) => d.name));
+          const since = await readStoredSince(trx, new Map(docs.map((d) => [d.name, d.lastUpdateId])));
+          for (const doc of docs) doc.catchUp(since.get(doc.name));
+        }
+        const out: typeof written = [];
+        for (const [doc, user] of batch) {
+          const { projection, reach } = doc.extractStored(now);
+          const key = JSON.stringify(projection);
+          if (key !== doc.projectedKey || now.getTime() - doc.projectedAt >= PROJECTION_TOUCH_INTERVAL_MS) {
+            await doc.kind.project(trx, doc.id, projection, user, now, commit);
+          }
+          out.push({ doc, reach, key });
+        }
+        await writeWatermarks(
+          trx,
+          out.map(({ doc, reach }) => ({ docName: doc.name, updateId: reach.upTo })),
+          now,
+        );
+        return out;
+      });
+    } catch (err) {
+      this.ctx.log.error({ err, docs: docs.map((d) => d.name) }, 'projecting documents failed; retrying');
+      for (const doc of docs) this.settleWaiters(doc, err);
+      // The watermarks did not move: try again a little later, with whatever arrived meanwhile.
+      const retry = setTimeout(() => {
+        for (const [doc, user] of batch) if (!this.dirty.has(doc)) this.mark(doc, user);
+      }, RETRY_MS);
+      retry.unref();
+      return;
+    }
+    for (const { doc, reach, key } of written) doc.projected(reach, key, now.getTime());
+    for (const fn of afterCommit) {
+      try {
+        fn();
+      } catch (err) {
+        this.ctx.log.error({ err }, 'an after-commit step of a projection failed');
+      }
+    }
+    for (const doc of docs) this.settleWaiters(doc, null);
+  }
+
+  private settleWaiters(doc: LiveDocument, err: unknown): void {
+    const list = this.waiters.get(doc);
+    if (!list) return;
+    const keep: Waiter[] = [];
+    for (const w of list) {
+      if (err) w.reject(err);
+      else if (doc.projectedId >= w.id) w.resolve();
+      else keep.push(w);
+    }
+    if (keep.length > 0) this.waiters.set(doc, keep);
+    else this.waiters.delete(doc);
+  }
+}
