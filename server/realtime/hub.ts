@@ -265,6 +265,11 @@ export class DocHub {
     for (const c of [...this.connections]) c.close(code, reason);
   }
 
+  /** How long documents waited for their projection since the last call, ms (metrics, the benchmark). */
+  drainProjectionLags(): number[] {
+    return this.projector.drainLags();
+  }
+
   /** Number of loaded documents (for tests and metrics). */
   get loadedCount(): number {
     return this.docs.size;

@@ -28,6 +28,8 @@ import type { LiveDocument } from './document.ts';
  * write is older than this: `updated_at` then moves on.
  */
 export const PROJECTION_TOUCH_INTERVAL_MS = 60_000;
+/** Lags kept between two `drainLags` calls, at most. */
+const MAX_LAGS_KEPT = 100_000;
 /** After a failed run, its documents are tried again after this long. */
 const RETRY_MS = 1_000;
 
@@ -46,6 +48,10 @@ export class Projector {
   private immediate: NodeJS.Immediate | null = null;
   private lastRunEnd = Number.NEGATIVE_INFINITY;
   private closed = false;
+  /** When each document was first marked since its last projection (monotonic ms). */
+  private readonly markedAt = new Map<LiveDocument, number>();
+  /** How long documents waited for their projection, since the last `drainLags` (metrics, the benchmark). */
+  private lags: number[] = [];
 
   constructor(
     private readonly ctx: AppContext,
@@ -57,6 +63,7 @@ export class Projector {
   /** The document's stored updates await their projection. */
   mark(doc: LiveDocument, user: User | null): void {
     this.dirty.set(doc, user);
+    if (!this.markedAt.has(doc)) this.markedAt.set(doc, performance.now());
     this.kick();
   }
 
@@ -87,9 +94,17 @@ export class Projector {
     this.cancelStart();
   }
 
+  /** The lags recorded since the last call, in ms: from a document's first commit after its last projection to its next projection. */
+  drainLags(): number[] {
+    const out = this.lags;
+    this.lags = [];
+    return out;
+  }
+
   /** Forgets a document that is unloaded (after a flush: nothing of it is pending). */
   forget(doc: LiveDocument): void {
     this.dirty.delete(doc);
+    this.markedAt.delete(doc);
     for (const w of this.waiters.get(doc) ?? []) w.reject(new Error('The document was unloaded before its projection'));
     this.waiters.delete(doc);
   }
@@ -132,6 +147,9 @@ export class Projector {
     const afterCommit: Array<() => void> = [];
     const commit: ProjectionCommit = { ctx: this.ctx, afterCommit: (fn) => afterCommit.push(fn) };
     const docs = [...batch.keys()];
+    // When each waited from; marks made during the run start new waits.
+    const since = new Map(docs.map((d) => [d, this.markedAt.get(d) ?? performance.now()]));
+    for (const doc of docs) this.markedAt.delete(doc);
     let written: Array<{ doc: LiveDocument; reach: Parameters<LiveDocument['projected']>[0]; key: string }> = [];
     try {
       written = await this.ctx.db.transaction().execute(async (trx) => {
@@ -160,6 +178,7 @@ export class Projector {
     } catch (err) {
       this.ctx.log.error({ err, docs: docs.map((d) => d.name) }, 'projecting documents failed; retrying');
       for (const doc of docs) this.settleWaiters(doc, err);
+      for (const [doc, at] of since) if (!this.markedAt.has(doc) || this.markedAt.get(doc)! > at) this.markedAt.set(doc, at);
       // The watermarks did not move: try again a little later, with whatever arrived meanwhile.
       const retry = setTimeout(() => {
         for (const [doc, user] of batch) if (!this.dirty.has(doc)) this.mark(doc, user);
@@ -167,7 +186,11 @@ export class Projector {
       retry.unref();
       return;
     }
-    for (const { doc, reach, key } of written) doc.projected(reach, key, now.getTime());
+    const end = performance.now();
+    for (const { doc, reach, key } of written) {
+      doc.projected(reach, key, now.getTime());
+      if (this.lags.length < MAX_LAGS_KEPT) this.lags.push(end - since.get(doc)!);
+    }
     for (const fn of afterCommit) {
       try {
         fn();

@@ -248,6 +248,7 @@ function combine(samples: TimedSample[]): TimedSample {
     rssBytes: sum((x) => x.rssBytes),
     maxRssBytes: sum((x) => x.maxRssBytes),
     windowPeakRssBytes: sum((x) => x.windowPeakRssBytes),
+    projectionLagsMs: samples.some((x) => x.projectionLagsMs) ? samples.flatMap((x) => x.projectionLagsMs ?? []) : null,
     at: Math.max(...samples.map((x) => x.at)),
   };
 }
@@ -424,6 +425,10 @@ interface TrafficFigures {
   dbCores: number | null;
   /** Server CPU from the first edit until every delivery arrived, per edit: robust when the server falls behind. */
   cpuMsPerEdit: number | null;
+  /** Of which the database's backends (Tandem on PostgreSQL). */
+  dbMsPerEdit: number | null;
+  /** How long documents waited for their projection after a commit, from the first edit until settled (Tandem). */
+  projectionLagP99: number | null;
   peakRssMb: number | null;
   readyRssMb: number | null;
   lifetimeMaxRssMb: number | null;
@@ -487,6 +492,19 @@ function trafficFigures(r: RunRecord, res: TrafficResult): TrafficFigures {
       const all = cpuBetween(r.marks['edits-start'], r.marks.settled);
       return all && res.edits > 0 ? all.cpuMs / res.edits : null;
     })(),
+    dbMsPerEdit: (() => {
+      const all = cpuBetween(r.marks['edits-start'], r.marks.settled);
+      return all?.dbMs != null && res.edits > 0 ? all.dbMs / res.edits : null;
+    })(),
+    projectionLagP99: (() => {
+      const from = r.marks['edits-start'];
+      const to = r.marks.settled;
+      if (!from || !to) return null;
+      const lags = Object.values(r.marks)
+        .filter((m): m is TimedSample => m !== undefined && m.at > from.at && m.at <= to.at)
+        .flatMap((m) => m.projectionLagsMs ?? []);
+      return lags.length > 0 ? percentile(sortedCopy(lags), 99) : null;
+    })(),
     ...rssFigures(r),
     p50: res.latencyMs?.p50 ?? null,
     p95: res.latencyMs?.p95 ?? null,
@@ -531,6 +549,7 @@ const TRAFFIC_HEADER = [
   'server CPU cores',
   'of which DB',
   'CPU ms/edit to settled',
+  'of which DB ms/edit',
   'RSS ready MB',
   'peak RSS MB',
   'max RSS MB',
@@ -541,6 +560,7 @@ const TRAFFIC_HEADER = [
   'settled after ms',
   'converged docs',
   'disconnects',
+  'projection lag p99 ms',
   'load CPU cores',
   'load lag p99 ms',
 ];
@@ -580,6 +600,7 @@ function scenarioTable(records: RunRecord[]): { header: string[]; rows: string[]
         fixed(f.cpuCores, 3),
         fixed(f.dbCores, 3),
         fixed(f.cpuMsPerEdit, 3),
+        fixed(f.dbMsPerEdit, 3),
         fixed(f.readyRssMb, 0),
         fixed(f.peakRssMb, 0),
         fixed(f.lifetimeMaxRssMb, 0),
@@ -590,6 +611,7 @@ function scenarioTable(records: RunRecord[]): { header: string[]; rows: string[]
         fixed(f.settleMs, 0),
         f.converged,
         f.disconnects,
+        fixed(f.projectionLagP99, 1),
         fixed(f.loadCpu, 2),
         fixed(f.loadLagP99, 1),
       ]);

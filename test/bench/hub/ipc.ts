@@ -67,6 +67,8 @@ export interface ResourceSample {
   maxRssBytes: number;
   /** Highest resident set sampled (every RSS_SAMPLE_MS) since the last sample that asked for a reset, bytes. */
   windowPeakRssBytes: number;
+  /** Tandem: how long each document waited for its projection after a commit, since the previous sample (ms); null for the peers. */
+  projectionLagsMs: number[] | null;
 }
 
 export type ServerToParent =

@@ -29,7 +29,13 @@ export interface DatabaseProbe {
   stats(): Promise<NonNullable<ResourceSample['dbStats']>>;
 }
 
-export async function resourceSample(resetPeak: boolean, db: DatabaseProbe | null): Promise<ResourceSample> {
+/** What a server reports about its own pipeline beyond CPU and memory (Tandem: the projection's lag). */
+export interface PipelineProbe {
+  /** Lags since the last call, ms. */
+  drainProjectionLags(): number[];
+}
+
+export async function resourceSample(resetPeak: boolean, db: DatabaseProbe | null, pipeline: PipelineProbe | null = null): Promise<ResourceSample> {
   const dbCpuMicros = db ? await db.cpuMicros() : null;
   const dbStats = db ? await db.stats() : null;
   const cpu = process.cpuUsage();
@@ -43,6 +49,7 @@ export async function resourceSample(resetPeak: boolean, db: DatabaseProbe | nul
     // getrusage reports maxrss in kilobytes on Linux.
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
     windowPeakRssBytes: windowPeak,
+    projectionLagsMs: pipeline ? pipeline.drainProjectionLags() : null,
   };
   if (resetPeak) windowPeak = rssBytes;
   return sample;
@@ -70,7 +77,12 @@ async function stopProfile(file: string): Promise<void> {
  * Reports readiness and serves samples until the orchestrator says stop; then
  * runs `stop` and exits. `db`: a database that runs in other processes.
  */
-export function serveProbe(ready: ServerReady, stop: () => Promise<void>, db: DatabaseProbe | null = null): void {
+export function serveProbe(
+  ready: ServerReady,
+  stop: () => Promise<void>,
+  db: DatabaseProbe | null = null,
+  pipeline: PipelineProbe | null = null,
+): void {
   if (!process.send) throw new Error('the benchmark servers run as child processes with an IPC channel');
   let stopping = false;
   const finish = async (code: number) => {
@@ -89,7 +101,7 @@ export function serveProbe(ready: ServerReady, stop: () => Promise<void>, db: Da
   process.on('message', (raw: ParentToServer) => {
     switch (raw.type) {
       case 'sample':
-        resourceSample(raw.resetPeak, db).then(send, (err: unknown) => send({ type: 'error', message: String(err) }));
+        resourceSample(raw.resetPeak, db, pipeline).then(send, (err: unknown) => send({ type: 'error', message: String(err) }));
         break;
       case 'profile-start':
         startProfile().then(

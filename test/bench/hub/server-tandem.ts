@@ -164,6 +164,7 @@ async function main(): Promise<void> {
         }
       },
       dbCpu,
+      { drainProjectionLags: () => ctx.hub.drainProjectionLags() },
     );
   } catch (err) {
     await storage.dispose().catch(() => {});
