@@ -17,9 +17,6 @@ import { boardCard, closeBoardApp, openBoard, seedBoard, signedInPage } from './
 /** A server, a browser and several round trips on a shared machine. */
 const TEST_TIMEOUT_MS = 120_000;
 const POLL = { timeout: ELEMENT_TIMEOUT_MS };
-/** No such user: the hub refuses it as a customer's owner. */
-const NOBODY = '00000000-0000-4000-8000-000000000000';
-
 let app: BrowserApp;
 
 beforeAll(async () => {
@@ -28,30 +25,42 @@ beforeAll(async () => {
 afterAll(() => closeBoardApp(app, []));
 
 describe('refused changes in the browser', () => {
-  it('customer page: the reason shows under the field, in Chinese, and the field returns to the saved owner', async () => {
+  it('customer page: a rep’s refused owner change shows its reason in Chinese and the owner returns, while the industry sent with it stays', async () => {
     const team = await seedTeam(app.test.ctx, 'North');
     const manager = await seedUser(app.test.ctx, { role: 'manager', teamId: team.id, name: '王经理' });
+    const rep = await seedUser(app.test.ctx, { role: 'rep', teamId: team.id, name: '李销售' });
     // The language is the user's saved preference.
-    await app.test.ctx.db.updateTable('users').set({ locale: 'zh-CN' }).where('id', '=', manager.id).execute();
-    const cookie = await login(app.test.app, manager.email);
-    const customer = await api(app.test, cookie).create({ name: '北方贸易' });
+    await app.test.ctx.db.updateTable('users').set({ locale: 'zh-CN' }).where('id', '=', rep.id).execute();
+    const customer = await api(app.test, await login(app.test.app, manager.email)).create({ name: '北方贸易' });
+    const cookie = await login(app.test.app, rep.email);
     const page = await signedInPage(app, cookie, 'zh-CN');
     await page.goto(`${app.url}/customers/${customer.id}`);
     await page.locator('.status[data-status="synced"]').waitFor();
     const owner = page.locator('tandem-customer-field[name="ownerId"] select');
+    const industry = page.locator('tandem-customer-field[name="industry"] input');
     const saved = await owner.inputValue();
 
-    await page.locator('tandem-customer-page').evaluate((el, nobody) => {
-      (el as unknown as { customerDoc: CustomerLiveDoc }).customerDoc.setField('ownerId', nobody);
-    }, NOBODY);
+    // One change, as a crafted or stale client would send it: taking the customer over (reps may not) and an industry.
+    await page.locator('tandem-customer-page').evaluate((el, to) => {
+      const doc = (el as unknown as { customerDoc: CustomerLiveDoc }).customerDoc.doc;
+      doc.transact(() => {
+        doc.getMap('fields').set('ownerId', to);
+        doc.getMap('fields').set('industry', '物流');
+      });
+    }, rep.id);
     const refusal = page.locator('#f-ownerId-refusal');
     await refusal.waitFor();
     expect(await refusal.textContent()).toContain('你刚才的修改未被接受');
     expect(await owner.getAttribute('aria-invalid')).toBe('true');
     await expect.poll(() => owner.inputValue(), POLL).toBe(saved);
+    expect(await industry.inputValue()).toBe('物流');
     expect(await page.locator('tandem-customer-page .status').first().getAttribute('data-status')).toBe('synced');
     // Nothing else on the page speaks of it.
     expect(await page.locator('tandem-alert', { hasText: '未被接受' }).count()).toBe(0);
+    if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/refusal-zh.png`, fullPage: true });
+    await app.test.ctx.hub.flush();
+    const row = await app.test.ctx.db.selectFrom('customers').select(['industry', 'owner_id']).where('id', '=', customer.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ industry: '物流', owner_id: saved === '' ? null : saved });
 
     await refusal.getByRole('button', { name: '知道了' }).click();
     await refusal.waitFor({ state: 'detached' });
