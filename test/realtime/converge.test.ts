@@ -69,8 +69,10 @@ describe('clients converge', () => {
     expect(fieldsOf(a).get('website')).toBeUndefined();
     a.provider.connect();
     await until(() => fieldsOf(b).get('phone') === '+86 10 1234 5678' && fieldsOf(a).get('website') === 'https://acme.example', 'merge');
-    const row = await s.ctx.db.selectFrom('customers').selectAll().where('id', '=', customerId).executeTakeFirstOrThrow();
-    expect(row.phone_digits).toBe('861012345678');
+    // The projection follows the broadcast (projector.ts): seeing the phone on b does not mean the row has it yet.
+    const projected = async () => (await s.ctx.db.selectFrom('customers').select('phone_digits').where('id', '=', customerId).executeTakeFirstOrThrow()).phone_digits;
+    await until(async () => (await projected()) === '861012345678', 'phone projected');
+    expect(await projected()).toBe('861012345678');
     a.destroy();
     b.destroy();
   });
