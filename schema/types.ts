@@ -5,6 +5,7 @@ import type { CustomerCategoryTable } from './tables/customer-category.table.ts'
 import type { CustomerImportTable } from './tables/customer-import.table.ts';
 import type { ContactTable, CustomerTable } from './tables/customer.table.ts';
 import type { DocProjectionTable, DocSnapshotTable, DocUpdateTable } from './tables/doc.table.ts';
+import type { IdempotencyKeyTable } from './tables/idempotency-key.table.ts';
 import type { FollowupReminderTable, NotificationTable } from './tables/notification.table.ts';
 import type {
   OpportunityStageHistoryTable,
@@ -44,4 +45,5 @@ export interface Database {
   opportunity_stage_history: OpportunityStageHistoryTable;
   quotes: QuoteTable;
   orders: OrderTable;
+  idempotency_keys: IdempotencyKeyTable;
 }

@@ -2,18 +2,21 @@
 import { existsSync } from 'node:fs';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import { sql } from 'kysely';
 import { sessionMiddleware } from './auth/auth.middleware.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import type { AppContext } from './context.ts';
 import { contactRoutes, customerRoutes, customerSettingsRoutes } from './customers/customer.routes.ts';
-import { CUSTOMER_IMPORT_PATH, importRoutes } from './customers/customer-transfer.routes.ts';
+import { CUSTOMER_IMPORT_PATH, importBodyLimit, importRoutes } from './customers/customer-transfer.routes.ts';
 import { savedFilterRoutes } from './customers/saved-filter.routes.ts';
-import { AppError } from './http/app-error.ts';
+import { AppError, fromHttpException } from './http/app-error.ts';
 import type { HonoEnv } from './http/env.ts';
+import { inputGuard } from './http/input-guard.ts';
 import { originCheck } from './http/origin-check.ts';
 import { requestLogger } from './http/request-logger.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { notificationRoutes } from './notifications/notification.routes.ts';
 import { customerDealRoutes, opportunityRoutes } from './opportunities/opportunity.routes.ts';
 import { pipelineRoutes } from './pipelines/pipeline.routes.ts';
@@ -28,12 +31,16 @@ export const CLIENT_DIST = 'dist/client';
 
 export function createApp(ctx: AppContext) {
   const app = new Hono<HonoEnv>();
+  // First, so that every answer carries them: pages, files, the API and its errors.
+  app.use(securityHeaders({ https: ctx.config.secureCookies }));
 
   app.onError((err, c) => {
     if (err instanceof AppError) {
       for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
       return c.json(err.toBody(), err.status);
     }
+    // Hono's own refusals (its middleware and helpers) in the same shape as ours.
+    if (err instanceof HTTPException && err.status < 500) return c.json(fromHttpException(err).toBody(), err.status);
     ctx.log.error({ err }, 'unhandled error');
     return c.json({ error: { code: 'internal', message: 'Something went wrong on our side' } }, 500);
   });
@@ -61,9 +68,10 @@ export function createApp(ctx: AppContext) {
       throw new AppError('payload_too_large', 413, `The body is larger than ${ctx.config.maxBodyBytes} bytes`);
     },
   });
-  // Customer imports carry files: that route applies its own, larger cap.
-  api.use((c, next) => (c.req.path === CUSTOMER_IMPORT_PATH && c.req.method === 'POST' ? next() : limitBody(c, next)));
+  // Customer imports carry files: a larger cap there. Both before anything reads the body.
+  api.use((c, next) => (c.req.path === CUSTOMER_IMPORT_PATH && c.req.method === 'POST' ? importBodyLimit(c, next) : limitBody(c, next)));
   api.use(originCheck(ctx.config.allowedOrigins));
+  api.use(inputGuard());
   api.use(sessionMiddleware(ctx));
   api.route('/auth', authRoutes(ctx));
   api.route('/me', meRoutes(ctx));

@@ -1,3 +1,4 @@
-/** The client's entry point: the theme, then the root element. */
+/** The client's entry point: the zod setting the CSP needs, the theme, then the root element. */
+import './app/zod-config.ts';
 import './ui/theme.css';
 import './app/tandem-app.ts';

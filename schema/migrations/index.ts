@@ -12,6 +12,7 @@ import * as m0021 from './0021_report_indexes.ts';
 import * as m0022 from './0022_mention_snippets.ts';
 import * as m0023 from './0023_opportunity_stages_entered.ts';
 import * as m0030 from './0030_doc_projections.ts';
+import * as m0040 from './0040_idempotency_keys.ts';
 
 /** Every migration, in order. Migrations are frozen: add a new file, never edit one that shipped. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0022_mention_snippets': m0022,
   '0023_opportunity_stages_entered': m0023,
   '0030_doc_projections': m0030,
+  '0040_idempotency_keys': m0040,
 };

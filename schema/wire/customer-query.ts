@@ -3,6 +3,8 @@
  * `GET /api/customers` and `GET /api/customers/export.csv`, and as the body of a saved filter.
  */
 import { z } from 'zod';
+import { isoDateSchema, isoDateTimeSchema } from './dates.ts';
+import { isUuid } from './ids.ts';
 import { CATEGORY_KEY_MAX, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, SEARCH_MAX, SHORT_TEXT_MAX, TAG_MAX } from './customer.ts';
 
 export const SORTS = ['name', '-name', 'created', '-created', 'updated', '-updated'] as const;
@@ -23,7 +25,7 @@ const list = (item: z.ZodString) =>
     .transform((v) => [...new Set((Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))])
     .pipe(z.array(item).max(LIST_VALUES_MAX, `at most ${LIST_VALUES_MAX} values`));
 
-const instant = z.iso.datetime({ offset: true }).or(z.iso.date());
+const instant = isoDateTimeSchema.or(isoDateSchema);
 
 export const customerFilterSchema = z
   .object({
@@ -31,7 +33,7 @@ export const customerFilterSchema = z
     category: list(z.string().max(CATEGORY_KEY_MAX)).optional(),
     industry: list(z.string().max(SHORT_TEXT_MAX)).optional(),
     /** User ids, or `none` for customers without an owner, or `me`. */
-    ownerId: list(z.string().regex(/^(none|me|[0-9a-f-]{36})$/i, 'must be user ids, "me" or "none"')).optional(),
+    ownerId: list(z.string().refine((v) => v === 'none' || v === 'me' || isUuid(v), 'must be user ids, "me" or "none"')).optional(),
     tags: list(z.string().max(TAG_MAX)).optional(),
     tagMode: z.enum(['any', 'all']).optional(),
     followup: z.enum(FOLLOWUP_STATUSES).optional(),

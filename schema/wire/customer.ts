@@ -1,6 +1,7 @@
 /** Customers and contacts as the HTTP API shows them (docs/customers.md gives the routes). */
 import { z } from 'zod';
 import { CUSTOMER_FIELD_MAX, TAGS_MAX, TAG_MAX_CHARS } from './docs.ts';
+import { isSafeLink } from './links.ts';
 
 export const CUSTOMER_KINDS = ['company', 'person'] as const;
 export type CustomerKindDto = (typeof CUSTOMER_KINDS)[number];
@@ -135,8 +136,9 @@ export const emailSchema = text(EMAIL_MAX).refine((s) => s === '' || /^[^\s@<>()
   message: 'must be an e-mail address',
 });
 
-export const websiteSchema = text(CUSTOMER_FIELD_MAX.website).refine((s) => s === '' || /^(https?:\/\/)?[^\s<>"]+\.[^\s<>"]+$/i.test(s), {
-  message: 'must be a web address',
+/** http(s), mailto, tel or a bare domain (schema/wire/links.ts): never `javascript:` and the like. */
+export const websiteSchema = text(CUSTOMER_FIELD_MAX.website).refine((s) => s === '' || isSafeLink(s), {
+  message: 'must be a web address (example.com, or an http, https, mailto or tel link)',
 });
 
 export const tagSchema = z

@@ -1,5 +1,6 @@
 /** Opportunities, quotes and orders as the HTTP API shows them (DESIGN.md: `POST /api/opportunities`). */
 import { z } from 'zod';
+import { isoDateSchema } from './dates.ts';
 import { isValidAmount, LOST_REASON_MAX, OPPORTUNITY_AMOUNT_MAX, OPPORTUNITY_NAME_MAX, type StageKind } from './board.ts';
 
 export type OpportunityStatus = StageKind;
@@ -33,14 +34,8 @@ export interface StageHistoryDto {
   movedBy: string | null;
 }
 
-/** A calendar date, YYYY-MM-DD, that exists. */
-export const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD')
-  .refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-  }, 'No such date');
+/** A calendar date, YYYY-MM-DD, that exists (schema/wire/dates.ts). */
+export const isoDate = isoDateSchema;
 
 export const amountSchema = z
   .number()

@@ -1,5 +1,6 @@
 /** Report queries and answers (`/api/reports/*`), shared by server, client and tests. */
 import { z } from 'zod';
+import { isoDateSchema } from './dates.ts';
 
 export const REPORT_KINDS = ['funnel', 'conversion', 'win-rate', 'forecast', 'leaderboard', 'activity', 'new-customers'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
@@ -8,7 +9,7 @@ export type ReportKind = (typeof REPORT_KINDS)[number];
 export const REPORT_MAX_SPAN_DAYS = 3 * 366;
 export const REPORT_DEFAULT_SPAN_DAYS = 90;
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(s)), 'not a real date');
+const isoDate = isoDateSchema;
 
 /** Filters common to every report. `to` is inclusive. */
 export const reportQuery = z.strictObject({

@@ -1,5 +1,6 @@
 /** Tasks as the HTTP API shows them. */
 import { z } from 'zod';
+import { isoDateTimeSchema } from './dates.ts';
 
 export const TASK_TITLE_MAX = 200;
 export const TASK_DESCRIPTION_MAX = 10_000;
@@ -44,7 +45,7 @@ export interface MyDayDto {
   upcoming: TaskDto[];
 }
 
-const isoDateTime = z.iso.datetime({ offset: true });
+const isoDateTime = isoDateTimeSchema;
 const uuid = z.uuid();
 
 export const createTaskBody = z

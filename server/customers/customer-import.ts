@@ -11,6 +11,7 @@ import {
   type ImportEncoding,
   type ImportField,
 } from '../../schema/wire/customer-import.ts';
+import { UNSAFE_TEXT_MESSAGE, fieldName, unsafeTextIn } from '../../schema/wire/safe-text.ts';
 import { AppError, badRequest } from '../http/app-error.ts';
 
 /** Header names (lower-cased, English and Chinese) recognised without a mapping. */
@@ -103,12 +104,30 @@ export function parseCsv(text: string): ParsedCsv {
     throw new AppError('bad_request', 400, `The file is not valid CSV: ${(e as Error).message}`, 'file');
   }
   if (rows.length === 0) throw new AppError('bad_request', 400, 'The file is empty', 'file');
+  refuseUnsafeCells(rows);
   const headers = rows[0]!.record.map((h) => h.trim());
   const records = rows.slice(1).map((r) => ({ line: r.info.lines, cells: r.record }));
   if (records.length > IMPORT_MAX_ROWS) {
     throw new AppError('payload_too_large', 413, `At most ${IMPORT_MAX_ROWS} rows per import; this file has ${records.length}`, 'file');
   }
   return { headers, records };
+}
+
+/**
+ * A cell no column can hold (NUL; lone surrogates cannot come out of the decoder) refuses the
+ * whole file with a 400 naming the line and column: such a file is not the spreadsheet the
+ * user means (often a UTF-16 or binary file), and importing the other rows would hide it.
+ */
+function refuseUnsafeCells(rows: { record: string[]; info: { lines: number } }[]): void {
+  const headers = rows[0]!.record;
+  for (const [r, row] of rows.entries()) {
+    for (const [col, cell] of row.record.entries()) {
+      const problem = unsafeTextIn(cell);
+      if (!problem) continue;
+      const where = r === 0 ? `the header of column ${col + 1}` : `line ${row.info.lines}, column "${fieldName([headers[col] ?? String(col + 1)])}"`;
+      throw new AppError('validation', 400, `file: ${where} ${UNSAFE_TEXT_MESSAGE[problem]}`, 'file');
+    }
+  }
 }
 
 /** The column index for each field: the given mapping (header → field), or recognised headers. */

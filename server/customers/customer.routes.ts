@@ -15,7 +15,8 @@ import { requireUser } from '../auth/auth.middleware.ts';
 import type { AppContext } from '../context.ts';
 import { badRequest, forbidden } from '../http/app-error.ts';
 import type { HonoEnv } from '../http/env.ts';
-import { jsonBody, parseWith } from '../http/validate.ts';
+import { idempotent } from '../http/idempotency.ts';
+import { jsonBody, parseWith, pathId } from '../http/validate.ts';
 import { findTeamById } from '../teams/team.repository.ts';
 import { HISTORY_LIMIT_MAX, listCustomerHistory } from './customer-audit.ts';
 import { listCategories, replaceCategories } from './customer-category.repository.ts';
@@ -36,7 +37,6 @@ import { archiveContact, createContact, getContacts, updateContact } from './con
 import { queryObject } from './customer-query-params.ts';
 import { customerTransferRoutes } from './customer-transfer.routes.ts';
 
-const idParam = z.string().uuid();
 
 const duplicatesQuery = z
   .object({
@@ -55,6 +55,7 @@ const historyQuery = z
   .strict();
 
 export function customerRoutes(ctx: AppContext) {
+  const once = idempotent(ctx);
   return new Hono<HonoEnv>()
     .route('/', customerTransferRoutes(ctx))
     .get('/', async (c) => {
@@ -62,7 +63,7 @@ export function customerRoutes(ctx: AppContext) {
       const query = parseWith(customerListSchema, queryObject(c));
       return c.json(await listCustomers(ctx, user, { ...query, ...effectiveFilter(user, query) }));
     })
-    .post('/', async (c) => {
+    .post('/', once, async (c) => {
       const { user } = requireUser(c);
       const body = await jsonBody(c, createCustomerBody);
       const result = await createCustomer(ctx, user, body);
@@ -90,31 +91,31 @@ export function customerRoutes(ctx: AppContext) {
     })
     .get('/:id', async (c) => {
       const { user } = requireUser(c);
-      return c.json({ customer: await getCustomer(ctx, user, parseWith(idParam, c.req.param('id'))) });
+      return c.json({ customer: await getCustomer(ctx, user, pathId(c)) });
     })
     .patch('/:id', async (c) => {
       const { user } = requireUser(c);
-      const id = parseWith(idParam, c.req.param('id'));
+      const id = pathId(c);
       const body = await jsonBody(c, updateCustomerBody);
       return c.json({ customer: await updateCustomer(ctx, user, id, body) });
     })
     .post('/:id/archive', async (c) => {
       const { user } = requireUser(c);
-      return c.json({ customer: await setCustomerArchived(ctx, user, parseWith(idParam, c.req.param('id')), true) });
+      return c.json({ customer: await setCustomerArchived(ctx, user, pathId(c), true) });
     })
     .post('/:id/restore', async (c) => {
       const { user } = requireUser(c);
-      return c.json({ customer: await setCustomerArchived(ctx, user, parseWith(idParam, c.req.param('id')), false) });
+      return c.json({ customer: await setCustomerArchived(ctx, user, pathId(c), false) });
     })
     .post('/:id/merge', async (c) => {
       const { user } = requireUser(c);
-      const id = parseWith(idParam, c.req.param('id'));
+      const id = pathId(c);
       const body = await jsonBody(c, mergeBody);
       return c.json({ customer: await mergeCustomers(ctx, user, id, body) });
     })
     .get('/:id/history', async (c) => {
       const { user } = requireUser(c);
-      const id = parseWith(idParam, c.req.param('id'));
+      const id = pathId(c);
       const q = parseWith(historyQuery, queryObject(c));
       const customer = await loadVisibleCustomer(ctx, user, id);
       const limit = q.limit ?? 50;
@@ -124,13 +125,13 @@ export function customerRoutes(ctx: AppContext) {
     })
     .get('/:id/contacts', async (c) => {
       const { user } = requireUser(c);
-      const id = parseWith(idParam, c.req.param('id'));
+      const id = pathId(c);
       const includeArchived = c.req.query('archived') === 'include';
       return c.json({ items: await getContacts(ctx, user, id, includeArchived) });
     })
-    .post('/:id/contacts', async (c) => {
+    .post('/:id/contacts', once, async (c) => {
       const { user } = requireUser(c);
-      const id = parseWith(idParam, c.req.param('id'));
+      const id = pathId(c);
       const body = await jsonBody(c, createContactBody);
       return c.json({ contact: await createContact(ctx, user, id, body) }, 201);
     });
@@ -140,13 +141,13 @@ export function contactRoutes(ctx: AppContext) {
   return new Hono<HonoEnv>()
     .patch('/:id', async (c) => {
       const { user } = requireUser(c);
-      const id = parseWith(idParam, c.req.param('id'));
+      const id = pathId(c);
       const body = await jsonBody(c, updateContactBody);
       return c.json({ contact: await updateContact(ctx, user, id, body) });
     })
     .delete('/:id', async (c) => {
       const { user } = requireUser(c);
-      return c.json({ contact: await archiveContact(ctx, user, parseWith(idParam, c.req.param('id'))) });
+      return c.json({ contact: await archiveContact(ctx, user, pathId(c)) });
     });
 }
 

@@ -1,23 +1,23 @@
 /** `/api/saved-filters`: each user's named customer-list queries (private to that user). */
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { SAVED_FILTERS_PER_USER_MAX, savedFilterBody } from '../../schema/wire/customer-query.ts';
 import { requireUser } from '../auth/auth.middleware.ts';
 import type { AppContext } from '../context.ts';
 import { conflict, notFound } from '../http/app-error.ts';
 import type { HonoEnv } from '../http/env.ts';
-import { jsonBody, parseWith } from '../http/validate.ts';
+import { idempotent } from '../http/idempotency.ts';
+import { jsonBody, pathId } from '../http/validate.ts';
 import { countSavedFilters, deleteSavedFilter, insertSavedFilter, listSavedFilters, toSavedFilterDto } from './saved-filter.repository.ts';
 
-const idParam = z.string().uuid();
 
 export function savedFilterRoutes(ctx: AppContext) {
+  const once = idempotent(ctx);
   return new Hono<HonoEnv>()
     .get('/', async (c) => {
       const { user } = requireUser(c);
       return c.json({ items: (await listSavedFilters(ctx.db, user.id)).map(toSavedFilterDto) });
     })
-    .post('/', async (c) => {
+    .post('/', once, async (c) => {
       const { user } = requireUser(c);
       const body = await jsonBody(c, savedFilterBody);
       if ((await countSavedFilters(ctx.db, user.id)) >= SAVED_FILTERS_PER_USER_MAX) {
@@ -29,7 +29,7 @@ export function savedFilterRoutes(ctx: AppContext) {
     })
     .delete('/:id', async (c) => {
       const { user } = requireUser(c);
-      const id = parseWith(idParam, c.req.param('id'));
+      const id = pathId(c);
       if (!(await deleteSavedFilter(ctx.db, user.id, id))) throw notFound('No such saved filter');
       return c.body(null, 204);
     });

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ErrorBody, ErrorCode } from '../../schema/wire/error.ts';
 
@@ -20,6 +21,22 @@ export class AppError extends Error {
   toBody(): ErrorBody {
     return { error: { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) } };
   }
+}
+
+/** The error codes of the statuses Hono's own middleware answers with. */
+const CODE_OF_STATUS: Partial<Record<number, ErrorCode>> = {
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  429: 'rate_limited',
+};
+
+/** A Hono HTTPException (4xx) as our error. */
+export function fromHttpException(err: { status: number; message: string }): AppError {
+  const status = err.status as ContentfulStatusCode;
+  return new AppError(CODE_OF_STATUS[status] ?? 'bad_request', status, err.message || (STATUS_CODES[status] ?? 'Bad request'));
 }
 
 export const badRequest = (message: string, field?: string) => new AppError('validation', 400, message, field);

@@ -1,16 +1,14 @@
 /** `/api/notifications`: the signed-in user's notifications. */
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { listNotificationsQuery, type NotificationListDto } from '../../schema/wire/notifications.ts';
 import { requireUser } from '../auth/auth.middleware.ts';
 import type { AppContext } from '../context.ts';
 import { badRequest, notFound } from '../http/app-error.ts';
 import type { HonoEnv } from '../http/env.ts';
-import { parseWith } from '../http/validate.ts';
+import { parseWith, pathId } from '../http/validate.ts';
 import { decodeCursor, encodeCursor, toNotificationDto } from './notification.ts';
 import { countUnread, listNotifications, markAllRead, markRead } from './notification.repository.ts';
 
-const idParam = z.uuid();
 
 export function notificationRoutes(ctx: AppContext) {
   return new Hono<HonoEnv>()
@@ -39,7 +37,7 @@ export function notificationRoutes(ctx: AppContext) {
     })
     .post('/:id/read', async (c) => {
       const { user } = requireUser(c);
-      const id = parseWith(idParam, c.req.param('id'));
+      const id = pathId(c);
       const at = ctx.now();
       const row = await markRead(ctx.db, user.id, id, at);
       if (!row) throw notFound('No such notification');

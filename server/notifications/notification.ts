@@ -7,6 +7,8 @@ import type {
   NotificationEventDto,
   NotificationType,
 } from '../../schema/wire/notifications.ts';
+import { isUuid } from '../../schema/wire/ids.ts';
+import { isCursorTime } from '../http/cursor-time.ts';
 
 export const NOTIFICATION_TITLE_MAX = 300;
 export const NOTIFICATION_BODY_MAX = 1000;
@@ -70,11 +72,11 @@ export function encodeCursor(createdAt: Date, id: string): string {
   return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
 }
 
-const CURSOR_PATTERN = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|([0-9a-f-]{36})$/;
+const CURSOR_PATTERN = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|(.{36})$/;
 
+/** A cursor we did not make (a time that is not one, an id that is not a UUID) is null: a 400. */
 export function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
   const m = CURSOR_PATTERN.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!m) return null;
-  const createdAt = new Date(m[1]!);
-  return Number.isNaN(createdAt.getTime()) ? null : { createdAt, id: m[2]! };
+  if (!m || !isUuid(m[2]) || !isCursorTime(m[1]!)) return null;
+  return { createdAt: new Date(m[1]!), id: m[2]!.toLowerCase() };
 }

@@ -13,7 +13,8 @@ import {
 import { requireUser } from '../auth/auth.middleware.ts';
 import type { AppContext } from '../context.ts';
 import type { HonoEnv } from '../http/env.ts';
-import { jsonBody, parseWith } from '../http/validate.ts';
+import { idempotent } from '../http/idempotency.ts';
+import { jsonBody, parseWith, pathId } from '../http/validate.ts';
 import { toOpportunityDto, toStageHistoryDto } from './opportunity.ts';
 import { listOpportunities, listStageHistory } from './opportunity.repository.ts';
 import { createOpportunity, updateOpportunity, visibleOpportunity } from './opportunity.service.ts';
@@ -21,10 +22,10 @@ import { createOrder, findOrder, listCustomerOrders, toOrderDto, updateOrder } f
 import { toQuoteDto } from './quote.ts';
 import { createQuote, listCustomerQuotes, listQuotes, updateQuote } from './quote.service.ts';
 
-const idParam = z.string().uuid();
 const customerQuery = z.strictObject({ customerId: z.string().uuid() });
 
 export function opportunityRoutes(ctx: AppContext) {
+  const once = idempotent(ctx);
   return new Hono<HonoEnv>()
     .get('/', async (c) => {
       const { user } = requireUser(c);
@@ -33,60 +34,60 @@ export function opportunityRoutes(ctx: AppContext) {
       const rows = await listOpportunities(ctx.db, { ...q, ...(user.role === 'admin' ? {} : { teamId: user.teamId! }) });
       return c.json({ items: rows.map(toOpportunityDto) });
     })
-    .post('/', async (c) => {
+    .post('/', once, async (c) => {
       const { user } = requireUser(c);
       const body = await jsonBody(c, createOpportunityBody);
       return c.json({ opportunity: toOpportunityDto(await createOpportunity(ctx, user, body)) }, 201);
     })
     .get('/:id', async (c) => {
       const { user } = requireUser(c);
-      const row = await visibleOpportunity(ctx, user, parseWith(idParam, c.req.param('id')));
+      const row = await visibleOpportunity(ctx, user, pathId(c));
       const history = await listStageHistory(ctx.db, row.id);
       return c.json({ opportunity: toOpportunityDto(row), stageHistory: history.map(toStageHistoryDto) });
     })
     .patch('/:id', async (c) => {
       const { user } = requireUser(c);
-      const id = parseWith(idParam, c.req.param('id'));
+      const id = pathId(c);
       const body = await jsonBody(c, updateOpportunityBody);
       return c.json({ opportunity: toOpportunityDto(await updateOpportunity(ctx, user, id, body)) });
     })
     .get('/:id/history', async (c) => {
       const { user } = requireUser(c);
-      const row = await visibleOpportunity(ctx, user, parseWith(idParam, c.req.param('id')));
+      const row = await visibleOpportunity(ctx, user, pathId(c));
       return c.json({ items: (await listStageHistory(ctx.db, row.id)).map(toStageHistoryDto) });
     })
     .get('/:id/quotes', async (c) => {
       const { user } = requireUser(c);
-      const id = parseWith(idParam, c.req.param('id'));
+      const id = pathId(c);
       return c.json({ items: (await listQuotes(ctx, user, id)).map(toQuoteDto) });
     })
-    .post('/:id/quotes', async (c) => {
+    .post('/:id/quotes', once, async (c) => {
       const { user } = requireUser(c);
-      const id = parseWith(idParam, c.req.param('id'));
+      const id = pathId(c);
       const body = await jsonBody(c, createQuoteBody);
       return c.json({ quote: toQuoteDto(await createQuote(ctx, user, id, body)) }, 201);
     })
     .patch('/:id/quotes/:quoteId', async (c) => {
       const { user } = requireUser(c);
-      const id = parseWith(idParam, c.req.param('id'));
-      const quoteId = parseWith(idParam, c.req.param('quoteId'));
+      const id = pathId(c);
+      const quoteId = pathId(c, 'quoteId');
       const body = await jsonBody(c, updateQuoteBody);
       return c.json({ quote: toQuoteDto(await updateQuote(ctx, user, id, quoteId, body)) });
     })
     .get('/:id/order', async (c) => {
       const { user } = requireUser(c);
-      const id = parseWith(idParam, c.req.param('id'));
+      const id = pathId(c);
       return c.json({ order: toOrderDto(await findOrder(ctx, user, id)) });
     })
-    .post('/:id/order', async (c) => {
+    .post('/:id/order', once, async (c) => {
       const { user } = requireUser(c);
-      const id = parseWith(idParam, c.req.param('id'));
+      const id = pathId(c);
       const body = await jsonBody(c, createOrderBody);
       return c.json({ order: toOrderDto(await createOrder(ctx, user, id, body)) }, 201);
     })
     .patch('/:id/order', async (c) => {
       const { user } = requireUser(c);
-      const id = parseWith(idParam, c.req.param('id'));
+      const id = pathId(c);
       const body = await jsonBody(c, updateOrderBody);
       return c.json({ order: toOrderDto(await updateOrder(ctx, user, id, body)) });
     });

@@ -9,6 +9,7 @@ import { Server } from 'socket.io';
 import { SOCKET_IO_PATH } from '../../schema/wire/socket-events.ts';
 import { validateSessionToken } from '../auth/session.service.ts';
 import type { AppContext } from '../context.ts';
+import { securityHeaderValues } from '../http/security-headers.ts';
 import { createPresence } from './presence.handlers.ts';
 import { connectRedisAdapter, type RedisAdapterHandle } from './redis-adapter.ts';
 import { authenticateHandshake, handshakeError, socketOriginCheck } from './socket-auth.ts';
@@ -82,6 +83,11 @@ export function attachSocketServer(
     cors: { origin: false },
     ...(redis ? { adapter: redis.adapter } : {}),
   });
+  // The transport's own HTTP answers (long polling) carry the same headers as the app's.
+  const securityHeaders = securityHeaderValues({ https: ctx.config.secureCookies });
+  const addSecurityHeaders = (headers: Record<string, string>) => Object.assign(headers, securityHeaders);
+  io.engine.on('initial_headers', addSecurityHeaders);
+  io.engine.on('headers', addSecurityHeaders);
   const presence = createPresence(ctx, io, redis);
   const socketsPerUser = new Map<string, number>();
 

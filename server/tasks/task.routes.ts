@@ -1,6 +1,5 @@
 /** `/api/tasks`: tasks of the signed-in user's team. */
 import { Hono } from 'hono';
-import { z } from 'zod';
 import {
   createTaskBody,
   listTasksQuery,
@@ -13,17 +12,18 @@ import { requireUser } from '../auth/auth.middleware.ts';
 import type { AppContext } from '../context.ts';
 import { badRequest, notFound } from '../http/app-error.ts';
 import type { HonoEnv } from '../http/env.ts';
-import { jsonBody, parseWith } from '../http/validate.ts';
+import { idempotent } from '../http/idempotency.ts';
+import { jsonBody, parseWith, pathId } from '../http/validate.ts';
 import { bucketMyDay, canSeeTask, dayBounds, isValidTimeZone, toTaskDto } from './task.ts';
 import { findTaskById, listOpenTasksOfAssignee, listTasks } from './task.repository.ts';
 import { createTask, listTeamOf, setTaskDone, updateTask } from './task.service.ts';
 
-const idParam = z.uuid();
 /** Open tasks read for "my day"; more than this is not a day's work. */
 const MY_DAY_FETCH_MAX = 1000;
 const OFFSET_CURSOR = /^\d{1,7}$/;
 
 export function taskRoutes(ctx: AppContext) {
+  const once = idempotent(ctx);
   return new Hono<HonoEnv>()
     .get('/', async (c) => {
       const { user } = requireUser(c);
@@ -66,29 +66,29 @@ export function taskRoutes(ctx: AppContext) {
       };
       return c.json(body);
     })
-    .post('/', async (c) => {
+    .post('/', once, async (c) => {
       const { user } = requireUser(c);
       const body = await jsonBody(c, createTaskBody);
       return c.json({ task: toTaskDto(await createTask(ctx, user, body)) }, 201);
     })
     .get('/:id', async (c) => {
       const { user } = requireUser(c);
-      const task = await findTaskById(ctx.db, parseWith(idParam, c.req.param('id')));
+      const task = await findTaskById(ctx.db, pathId(c));
       if (!task || !canSeeTask(user, task)) throw notFound('No such task');
       return c.json({ task: toTaskDto(task) });
     })
     .patch('/:id', async (c) => {
       const { user } = requireUser(c);
-      const id = parseWith(idParam, c.req.param('id'));
+      const id = pathId(c);
       const body = await jsonBody(c, updateTaskBody);
       return c.json({ task: toTaskDto(await updateTask(ctx, user, id, body)) });
     })
     .post('/:id/done', async (c) => {
       const { user } = requireUser(c);
-      return c.json({ task: toTaskDto(await setTaskDone(ctx, user, parseWith(idParam, c.req.param('id')), true)) });
+      return c.json({ task: toTaskDto(await setTaskDone(ctx, user, pathId(c), true)) });
     })
     .post('/:id/reopen', async (c) => {
       const { user } = requireUser(c);
-      return c.json({ task: toTaskDto(await setTaskDone(ctx, user, parseWith(idParam, c.req.param('id')), false)) });
+      return c.json({ task: toTaskDto(await setTaskDone(ctx, user, pathId(c), false)) });
     });
 }

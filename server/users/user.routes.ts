@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
 import {
   changePasswordBody,
   createTeamBody,
@@ -11,13 +10,13 @@ import { requireUser } from '../auth/auth.middleware.ts';
 import type { AppContext } from '../context.ts';
 import { conflict, forbidden, notFound } from '../http/app-error.ts';
 import type { HonoEnv } from '../http/env.ts';
-import { jsonBody, parseWith } from '../http/validate.ts';
+import { idempotent } from '../http/idempotency.ts';
+import { jsonBody, pathId } from '../http/validate.ts';
 import { insertTeam, listTeams, toTeamDto } from '../teams/team.repository.ts';
 import { canSeeUser, toUserDto } from './user.ts';
 import { findUserById, listUsers } from './user.repository.ts';
 import { changePassword, createUser, updateProfile, updateUser } from './user.service.ts';
 
-const idParam = z.string().uuid();
 
 /** `/api/me…`: the signed-in user's own account. */
 export function meRoutes(ctx: AppContext) {
@@ -41,6 +40,7 @@ export function meRoutes(ctx: AppContext) {
 
 /** `/api/users` and `/api/teams`: administration. */
 export function userRoutes(ctx: AppContext) {
+  const once = idempotent(ctx);
   return new Hono<HonoEnv>()
     .get('/users', async (c) => {
       const { user } = requireUser(c);
@@ -49,11 +49,11 @@ export function userRoutes(ctx: AppContext) {
     })
     .get('/users/:id', async (c) => {
       const { user } = requireUser(c);
-      const target = await findUserById(ctx.db, parseWith(idParam, c.req.param('id')));
+      const target = await findUserById(ctx.db, pathId(c));
       if (!target || !canSeeUser(user, target)) throw notFound('No such user');
       return c.json({ user: toUserDto(target) });
     })
-    .post('/users', async (c) => {
+    .post('/users', once, async (c) => {
       const { user } = requireUser(c);
       if (user.role !== 'admin') throw forbidden('Only admins create users');
       const body = await jsonBody(c, createUserBody);
@@ -62,7 +62,7 @@ export function userRoutes(ctx: AppContext) {
     .patch('/users/:id', async (c) => {
       const { user } = requireUser(c);
       if (user.role !== 'admin') throw forbidden('Only admins change users');
-      const id = parseWith(idParam, c.req.param('id'));
+      const id = pathId(c);
       const body = await jsonBody(c, updateUserBody);
       return c.json({ user: toUserDto(await updateUser(ctx, user, id, body)) });
     })
@@ -71,7 +71,7 @@ export function userRoutes(ctx: AppContext) {
       const teams = (await listTeams(ctx.db)).filter((t) => user.role === 'admin' || t.id === user.teamId);
       return c.json({ items: teams.map(toTeamDto) });
     })
-    .post('/teams', async (c) => {
+    .post('/teams', once, async (c) => {
       const { user } = requireUser(c);
       if (user.role !== 'admin') throw forbidden('Only admins create teams');
       const body = await jsonBody(c, createTeamBody);

@@ -91,6 +91,9 @@ describe('creating customers', () => {
     [{ name: 'Ok', phone: 'call me' }, 'phone'],
     [{ name: 'Ok', phone: '12' }, 'phone'],
     [{ name: 'Ok', website: 'javascript:alert(1)' }, 'website'],
+    // Passed the old pattern (optional scheme, a dot somewhere): rendered as a link, it runs script.
+    [{ name: 'Ok', website: 'javascript:alert(1)//x.com' }, 'website'],
+    [{ name: 'Ok', website: 'data:text/html,<b>x.com' }, 'website'],
     [{ name: 'Ok', kind: 'robot' }, 'kind'],
     [{ name: 'Ok', category: 'platinum' }, 'category'],
     [{ name: 'Ok', tags: ['a,b'] }, 'tags.0'],

@@ -3,6 +3,7 @@ import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { html, LitElement, nothing } from 'lit';
 import type { TeamDto } from '../../../schema/wire/user.ts';
 import { ApiError } from '../api/http.ts';
+import { SubmissionKey } from '../api/idempotency.ts';
 import { createTeam } from '../api/teams.ts';
 import { errorMessage } from '../ui/error-message.ts';
 import { base, buttons, forms } from '../ui/styles.ts';
@@ -33,6 +34,9 @@ export class TandemTeamCreateForm extends LitElement {
     this.formError = '';
   }
 
+  /** One Idempotency-Key per team sent (a double submit or a retry creates it once). */
+  private readonly submission = new SubmissionKey();
+
   private get nameInput(): HTMLInputElement {
     return this.renderRoot.querySelector('#team-name') as HTMLInputElement;
   }
@@ -50,9 +54,11 @@ export class TandemTeamCreateForm extends LitElement {
     }
     this.busy = true;
     try {
-      const team = await createTeam(name);
+      const team = await createTeam(name, { idempotencyKey: this.submission.for(name) });
+      this.submission.settled();
       this.dispatchEvent(new CustomEvent<TeamDto>('team-created', { detail: team }));
     } catch (err) {
+      this.submission.settled(err);
       if (err instanceof ApiError && err.code === 'conflict') {
         this.nameError = msg('A team with this name already exists.', { id: 'admin.teamExists' });
         this.nameInput.focus();

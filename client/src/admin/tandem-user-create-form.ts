@@ -7,6 +7,7 @@ import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing } from 'lit';
 import type { CreateUserBody, Role, TeamDto, UserDto } from '../../../schema/wire/user.ts';
 import { ApiError } from '../api/http.ts';
+import { SubmissionKey } from '../api/idempotency.ts';
 import { createUser } from '../api/users.ts';
 import { roleLabel } from '../app/role-label.ts';
 import { passwordIssue, passwordIssueText, passwordRuleText } from '../auth/password-rule.ts';
@@ -72,6 +73,9 @@ export class TandemUserCreateForm extends LitElement {
     this.formError = '';
   }
 
+  /** One Idempotency-Key per user sent (a double submit or a retry creates it once). */
+  private readonly submission = new SubmissionKey();
+
   private el<T extends HTMLElement>(name: Field): T {
     return this.renderRoot.querySelector(`#new-${name}`) as T;
   }
@@ -96,9 +100,11 @@ export class TandemUserCreateForm extends LitElement {
     if (Object.keys(errors).length > 0) return this.showErrors(errors);
     this.busy = true;
     try {
-      const user = await createUser(body);
+      const user = await createUser(body, { idempotencyKey: this.submission.for(body) });
+      this.submission.settled();
       this.dispatchEvent(new CustomEvent<UserDto>('user-created', { detail: user }));
     } catch (err) {
+      this.submission.settled(err);
       this.onError(err, body);
     } finally {
       this.busy = false;

@@ -18,7 +18,7 @@ import type { ImportDto, ImportEncoding } from '../../../schema/wire/customer-im
 import type { CustomerFilter, SavedFilterDto } from '../../../schema/wire/customer-query.ts';
 import type { OpportunityDto } from '../../../schema/wire/opportunity.ts';
 import type { TaskDto, TaskListDto } from '../../../schema/wire/tasks.ts';
-import { ApiError, type RequestOptions, request } from './http.ts';
+import { ApiError, type CreateOptions, type RequestOptions, request, requestHeaders } from './http.ts';
 
 const enc = encodeURIComponent;
 
@@ -56,11 +56,11 @@ export async function getCustomer(id: string, opts?: RequestOptions): Promise<Cu
 export type CreateCustomerResult = { kind: 'created'; customer: CustomerDto } | { kind: 'duplicates'; candidates: DuplicateCandidateDto[] };
 
 /** Creates a customer; likely duplicates come back as candidates (409) unless `confirm` is set. */
-export async function createCustomer(body: CreateCustomerBody): Promise<CreateCustomerResult> {
+export async function createCustomer(body: CreateCustomerBody, opts: CreateOptions = {}): Promise<CreateCustomerResult> {
   const res = await fetch('/api/customers', {
     method: 'POST',
     credentials: 'same-origin',
-    headers: { accept: 'application/json', 'content-type': 'application/json' },
+    headers: requestHeaders(true, opts),
     body: JSON.stringify(body),
   }).catch((e: Error) => {
     throw new ApiError('network', 0, e.message);
@@ -109,8 +109,8 @@ export async function listContacts(customerId: string): Promise<ContactDto[]> {
   return (await request<{ items: ContactDto[] }>('GET', `/api/customers/${enc(customerId)}/contacts`)).items;
 }
 
-export async function createContact(customerId: string, body: CreateContactBody): Promise<ContactDto> {
-  return (await request<{ contact: ContactDto }>('POST', `/api/customers/${enc(customerId)}/contacts`, body)).contact;
+export async function createContact(customerId: string, body: CreateContactBody, opts: CreateOptions = {}): Promise<ContactDto> {
+  return (await request<{ contact: ContactDto }>('POST', `/api/customers/${enc(customerId)}/contacts`, body, opts)).contact;
 }
 
 export async function updateContact(id: string, body: UpdateContactBody): Promise<ContactDto> {
@@ -134,8 +134,8 @@ export async function listSavedFilters(): Promise<SavedFilterDto[]> {
   return (await request<{ items: SavedFilterDto[] }>('GET', '/api/saved-filters')).items;
 }
 
-export async function saveFilter(name: string, query: CustomerFilter): Promise<SavedFilterDto> {
-  return (await request<{ savedFilter: SavedFilterDto }>('POST', '/api/saved-filters', { name, query })).savedFilter;
+export async function saveFilter(name: string, query: CustomerFilter, opts: CreateOptions = {}): Promise<SavedFilterDto> {
+  return (await request<{ savedFilter: SavedFilterDto }>('POST', '/api/saved-filters', { name, query }, opts)).savedFilter;
 }
 
 export function deleteSavedFilter(id: string): Promise<void> {

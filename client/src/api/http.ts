@@ -4,6 +4,7 @@
  * plain functions built on `request()`.
  */
 import type { ErrorBody, ErrorCode } from '../../../schema/wire/error.ts';
+import { IDEMPOTENCY_KEY_HEADER } from '../../../schema/wire/idempotency.ts';
 
 /** Anything that is not an answer from our server: offline, DNS, aborted. */
 export type ClientErrorCode = 'network';
@@ -39,6 +40,20 @@ export interface RequestOptions {
   /** Do not announce a 401 (the sign-in request itself answers 401 for a wrong password). */
   quietUnauthenticated?: boolean;
   signal?: AbortSignal;
+  /** Sent as `Idempotency-Key` on creates (api/idempotency.ts): a repeat then creates nothing. */
+  idempotencyKey?: string;
+}
+
+/** What create functions take: the form's submission key. */
+export type CreateOptions = Pick<RequestOptions, 'idempotencyKey'>;
+
+/** The headers of a request: JSON, and the idempotency key when given. */
+export function requestHeaders(hasBody: boolean, opts: RequestOptions = {}): Record<string, string> {
+  return {
+    accept: 'application/json',
+    ...(hasBody ? { 'content-type': 'application/json' } : {}),
+    ...(opts.idempotencyKey ? { [IDEMPOTENCY_KEY_HEADER]: opts.idempotencyKey } : {}),
+  };
 }
 
 function isErrorBody(v: unknown): v is ErrorBody {
@@ -51,7 +66,7 @@ export async function request<T>(method: string, path: string, body?: unknown, o
     res = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers: requestHeaders(body !== undefined, opts),
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: opts.signal,
     });

@@ -10,12 +10,12 @@ import type {
   UpdateOpportunityInput,
   UpdateQuoteInput,
 } from '../../../schema/wire/opportunity.ts';
-import { request } from './http.ts';
+import { type CreateOptions, request } from './http.ts';
 
 const base = (id: string) => `/api/opportunities/${encodeURIComponent(id)}`;
 
-export async function createOpportunity(body: CreateOpportunityInput): Promise<OpportunityDto> {
-  return (await request<{ opportunity: OpportunityDto }>('POST', '/api/opportunities', body)).opportunity;
+export async function createOpportunity(body: CreateOpportunityInput, opts: CreateOptions = {}): Promise<OpportunityDto> {
+  return (await request<{ opportunity: OpportunityDto }>('POST', '/api/opportunities', body, opts)).opportunity;
 }
 
 export async function getOpportunity(id: string): Promise<{ opportunity: OpportunityDto; stageHistory: StageHistoryDto[] }> {
@@ -30,8 +30,8 @@ export async function listQuotes(id: string): Promise<QuoteDto[]> {
   return (await request<{ items: QuoteDto[] }>('GET', `${base(id)}/quotes`)).items;
 }
 
-export async function createQuote(id: string, body: CreateQuoteInput): Promise<QuoteDto> {
-  return (await request<{ quote: QuoteDto }>('POST', `${base(id)}/quotes`, body)).quote;
+export async function createQuote(id: string, body: CreateQuoteInput, opts: CreateOptions = {}): Promise<QuoteDto> {
+  return (await request<{ quote: QuoteDto }>('POST', `${base(id)}/quotes`, body, opts)).quote;
 }
 
 export async function updateQuote(id: string, quoteId: string, body: UpdateQuoteInput): Promise<QuoteDto> {
@@ -48,6 +48,6 @@ export async function findOrder(id: string): Promise<OrderDto | null> {
   }
 }
 
-export async function createOrder(id: string, body: CreateOrderInput): Promise<OrderDto> {
-  return (await request<{ order: OrderDto }>('POST', `${base(id)}/order`, body)).order;
+export async function createOrder(id: string, body: CreateOrderInput, opts: CreateOptions = {}): Promise<OrderDto> {
+  return (await request<{ order: OrderDto }>('POST', `${base(id)}/order`, body, opts)).order;
 }

@@ -1,6 +1,6 @@
 /** Pipelines, stages and board changes: plain functions over `/api/pipelines`. */
 import type { PipelineChangesDto, PipelineDto, StageInput, UpdateStageInput } from '../../../schema/wire/pipeline.ts';
-import { request } from './http.ts';
+import { type CreateOptions, request } from './http.ts';
 
 const base = (id: string) => `/api/pipelines/${encodeURIComponent(id)}`;
 
@@ -12,8 +12,8 @@ export async function getPipeline(id: string): Promise<PipelineDto> {
   return (await request<{ pipeline: PipelineDto }>('GET', base(id))).pipeline;
 }
 
-export async function addStage(pipelineId: string, body: StageInput): Promise<PipelineDto> {
-  return (await request<{ pipeline: PipelineDto }>('POST', `${base(pipelineId)}/stages`, body)).pipeline;
+export async function addStage(pipelineId: string, body: StageInput, opts: CreateOptions = {}): Promise<PipelineDto> {
+  return (await request<{ pipeline: PipelineDto }>('POST', `${base(pipelineId)}/stages`, body, opts)).pipeline;
 }
 
 export async function updateStage(pipelineId: string, stageId: string, body: UpdateStageInput): Promise<PipelineDto> {

@@ -1,6 +1,6 @@
 /** Tasks and the "my day" view (docs/notifications.md, HTTP: tasks). */
 import type { CreateTaskBody, MyDayDto, TaskDto, TaskListDto, UpdateTaskBody } from '../../../schema/wire/tasks.ts';
-import { request } from './http.ts';
+import { type CreateOptions, request } from './http.ts';
 
 export function myDay(timeZone: string): Promise<MyDayDto> {
   return request<MyDayDto>('GET', `/api/tasks/my-day?tz=${encodeURIComponent(timeZone)}`);
@@ -14,8 +14,8 @@ export async function getTask(id: string): Promise<TaskDto> {
   return (await request<{ task: TaskDto }>('GET', `/api/tasks/${encodeURIComponent(id)}`)).task;
 }
 
-export async function createTask(body: CreateTaskBody): Promise<TaskDto> {
-  return (await request<{ task: TaskDto }>('POST', '/api/tasks', body)).task;
+export async function createTask(body: CreateTaskBody, opts: CreateOptions = {}): Promise<TaskDto> {
+  return (await request<{ task: TaskDto }>('POST', '/api/tasks', body, opts)).task;
 }
 
 export async function updateTask(id: string, body: UpdateTaskBody): Promise<TaskDto> {

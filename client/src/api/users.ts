@@ -1,13 +1,13 @@
 /** User administration (admins) and the team's members (everyone). */
 import type { CreateUserBody, UpdateUserBody, UserDto } from '../../../schema/wire/user.ts';
-import { request } from './http.ts';
+import { type CreateOptions, request } from './http.ts';
 
 export async function listUsers(): Promise<UserDto[]> {
   return (await request<{ items: UserDto[] }>('GET', '/api/users')).items;
 }
 
-export async function createUser(body: CreateUserBody): Promise<UserDto> {
-  return (await request<{ user: UserDto }>('POST', '/api/users', body)).user;
+export async function createUser(body: CreateUserBody, opts: CreateOptions = {}): Promise<UserDto> {
+  return (await request<{ user: UserDto }>('POST', '/api/users', body, opts)).user;
 }
 
 export async function updateUser(id: string, body: UpdateUserBody): Promise<UserDto> {

@@ -4,6 +4,7 @@
  * rules as the server's (schema/wire/customer.ts, schema/wire/docs.ts).
  */
 import { CUSTOMER_FIELD_MAX, type CustomerFieldName } from '../../../schema/wire/docs.ts';
+import { isSafeLink } from '../../../schema/wire/links.ts';
 
 export type FieldIssue = 'required' | 'tooLong' | 'phone' | 'email' | 'website';
 
@@ -11,7 +12,6 @@ const PHONE_PATTERN = /^\+?[0-9(][0-9 ()./-]*$/;
 const PHONE_DIGITS_MIN = 3;
 const PHONE_DIGITS_MAX = 20;
 const EMAIL_PATTERN = /^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;.]+$/;
-const WEBSITE_PATTERN = /^(https?:\/\/)?[^\s<>"]+\.[^\s<>"]+$/i;
 
 export function fieldIssue(field: CustomerFieldName, raw: string): FieldIssue | null {
   const value = raw.trim();
@@ -27,7 +27,7 @@ export function fieldIssue(field: CustomerFieldName, raw: string): FieldIssue | 
     case 'email':
       return value === '' || EMAIL_PATTERN.test(value) ? null : 'email';
     case 'website':
-      return value === '' || WEBSITE_PATTERN.test(value) ? null : 'website';
+      return value === '' || isSafeLink(value) ? null : 'website';
     default:
       return null;
   }

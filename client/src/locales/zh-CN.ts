@@ -72,6 +72,7 @@ export const templates = {
   'error.badOrigin': '请求来自其他网站，已被拒绝。',
   'error.conflict': '该记录已存在。',
   'error.forbidden': '你没有执行此操作的权限。',
+  'error.idempotencyConflict': '该表单已用其他内容提交过。请刷新页面后重试。',
   'error.internal': '服务器出错了，请重试。',
   'error.invalidCredentials': '登录名或密码错误。',
   'error.network': '无法连接到 Tandem，请检查网络后重试。',

@@ -10,6 +10,7 @@ import { TASK_DESCRIPTION_MAX, TASK_TITLE_MAX, type TaskDto } from '../../../sch
 import type { UserDto } from '../../../schema/wire/user.ts';
 import { listCustomers } from '../api/customers.ts';
 import { ApiError } from '../api/http.ts';
+import { SubmissionKey } from '../api/idempotency.ts';
 import { createTask, updateTask } from '../api/tasks.ts';
 import { errorMessage } from '../ui/error-message.ts';
 import { base, buttons, forms } from '../ui/styles.ts';
@@ -86,6 +87,8 @@ export class TandemTaskDialog extends LitElement {
   declare customerLabel: string;
   declare results: readonly CustomerDto[];
   private searchTimer: number | undefined;
+  /** One Idempotency-Key per new task sent (a double submit or a retry creates it once). */
+  private readonly submission = new SubmissionKey();
   private searchAbort: AbortController | null = null;
 
   constructor() {
@@ -181,9 +184,13 @@ export class TandemTaskDialog extends LitElement {
     this.saving = true;
     this.error = '';
     try {
-      const saved = this.task ? await updateTask(this.task.id, body) : await createTask(body);
+      const saved = this.task
+        ? await updateTask(this.task.id, body)
+        : await createTask(body, { idempotencyKey: this.submission.for(body) });
+      this.submission.settled();
       this.dispatchEvent(new CustomEvent<TaskDto>('task-saved', { detail: saved, bubbles: true, composed: true }));
     } catch (error) {
+      this.submission.settled(error);
       const field = error instanceof ApiError ? (error.field as Field | undefined) : undefined;
       if (field && ['title', 'description', 'assigneeId', 'dueAt', 'customerId'].includes(field)) {
         this.fieldErrors = { [field]: errorMessage(error) };

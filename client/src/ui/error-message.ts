@@ -36,6 +36,8 @@ export function errorMessage(error: unknown): string {
       return msg('This already exists.', { id: 'error.conflict' });
     case 'payload_too_large':
       return msg('That is too much data to send at once.', { id: 'error.payloadTooLarge' });
+    case 'idempotency_conflict':
+      return msg('This form was already sent with other details. Reload the page and try again.', { id: 'error.idempotencyConflict' });
     case 'weak_password':
       return msg('This password is too weak.', { id: 'error.weakPassword' });
     case 'bad_request':
