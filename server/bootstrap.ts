@@ -3,20 +3,19 @@ import type { Logger } from 'pino';
 import { closeRateLimits } from './auth/rate-limit.ts';
 import { SessionEvents } from './auth/session-events.ts';
 import type { Config } from './config.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext, AppServices } from './context.ts';
 import { openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrator.ts';
+import { createDocHub } from './live-docs.ts';
 import { Notifier } from './notifications/notifier.ts';
-import { defaultDocKinds } from './realtime/doc-kinds.ts';
 import { randomUUID } from 'node:crypto';
 import { type DocBus, RedisDocBus } from './realtime/doc-bus.ts';
-import { DocHub } from './realtime/hub.ts';
 
 export async function bootstrap(config: Config, log: Logger): Promise<{ ctx: AppContext; close(): Promise<void> }> {
   const handle = await openDatabase(config.databaseUrl, config.dataDir);
   const applied = await migrateToLatest(handle.db);
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
-  const ctx = {
+  const services: AppServices = {
     db: handle.db,
     engine: handle.engine,
     config,
@@ -24,9 +23,10 @@ export async function bootstrap(config: Config, log: Logger): Promise<{ ctx: App
     now: () => new Date(),
     sessionEvents: new SessionEvents(),
     notifier: new Notifier(log),
-  } as AppContext;
-  const bus = connectBus(ctx);
-  ctx.hub = new DocHub(ctx, defaultDocKinds(), bus);
+  };
+  const bus = connectBus(services);
+  // The same object gains its hub: the hub asks `services.now()`, so a test that replaces `ctx.now` moves its clock too.
+  const ctx: AppContext = Object.assign(services, { hub: createDocHub(services, bus) });
   // Documents stored but not projected when the last process stopped are projected again.
   const recovering = ctx.hub
     .recover()
@@ -52,7 +52,7 @@ export async function bootstrap(config: Config, log: Logger): Promise<{ ctx: App
  * with the other nodes through Redis, and so are session ends. PGlite is
  * one process's database, so there it stays off.
  */
-function connectBus(ctx: AppContext): DocBus | null {
+function connectBus(ctx: AppServices): DocBus | null {
   const { redisUrl, redisPrefix } = ctx.config;
   if (!redisUrl) return null;
   if (ctx.engine !== 'postgres') {

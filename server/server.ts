@@ -44,7 +44,7 @@ export async function startServer(ctx: AppContext, opts: StartOptions): Promise<
   shutdownHooks.push(() => reminders.stop());
   const events = await startSocketServer(ctx, server as HttpServer, opts.socket);
   shutdownHooks.push(() => events.close());
-  const docs = attachDocUpgrade(server as HttpServer, ctx);
+  const docs = attachDocUpgrade(server as HttpServer, ctx.hub, { allowedOrigins: ctx.config.allowedOrigins, log: ctx.log });
   // Every other upgrade gets a 404 and its socket closed. Engine.io serves `${path}/` by prefix.
   const detachStray = refuseUnservedUpgrades(server as HttpServer, [DOC_PATH_PREFIX, `${SOCKET_IO_PATH}/`]);
   shutdownHooks.push(async () => detachStray());

@@ -22,8 +22,7 @@ import {
   TAG_MAX_CHARS,
   TAGS_MAX,
 } from '../../schema/wire/docs.ts';
-import type { RefusedPart } from '../realtime/compensate.ts';
-import type { DocAccess, SharedType, TypeChange } from '../realtime/doc-kind.ts';
+import type { DocAccess, RefusedPart, SharedType, TypeChange } from '../realtime/doc-kind.ts';
 import type { User } from '../users/user.ts';
 
 export interface CustomerAccessRow {

@@ -1,45 +1,48 @@
 /** The `customer:<id>` live document kind: access, shape validation and projection. */
 import { CUSTOMER_ROOTS } from '../../schema/wire/docs.ts';
+import type { DB } from '../db/database.ts';
 import { AppError } from '../http/app-error.ts';
+import type { NotificationEvent } from '../notifications/notification-events.ts';
 import type { DocKind } from '../realtime/doc-kind.ts';
 import { type CustomerProjection, checkCustomerChanges, customerAccess, readCustomerDoc } from './customer-doc.ts';
 import { findCustomerAccessRow, isActiveTeamMemberOfCustomer } from './customer-doc.repository.ts';
 import { projectCustomer } from './customer.projection.ts';
 
-export const customerDocKind: DocKind<CustomerProjection> = {
-  name: 'customer',
-  roots: {
-    [CUSTOMER_ROOTS.fields]: 'map',
-    [CUSTOMER_ROOTS.tags]: 'map',
-    [CUSTOMER_ROOTS.notes]: 'xml',
-    [CUSTOMER_ROOTS.followups]: 'array',
-  },
+/** Built at bootstrap (server/live-docs.ts) with the database it reads access and owners from. */
+export function customerDocKind({ db }: { db: DB }): DocKind<CustomerProjection, NotificationEvent> {
+  return {
+    name: 'customer',
+    roots: {
+      [CUSTOMER_ROOTS.fields]: 'map',
+      [CUSTOMER_ROOTS.tags]: 'map',
+      [CUSTOMER_ROOTS.notes]: 'xml',
+      [CUSTOMER_ROOTS.followups]: 'array',
+    },
 
-  async access(ctx, user, id) {
-    return customerAccess(user, await findCustomerAccessRow(ctx.db, id));
-  },
+    async access(user, id) {
+      return customerAccess(user, await findCustomerAccessRow(db, id));
+    },
 
-  async validate(ctx, change) {
-    const { problem, newOwnerId } = checkCustomerChanges(change.after, change.changes, change.user);
-    if (problem) {
-      const error =
-        problem.status === 403
-          ? new AppError('forbidden', 403, problem.message, problem.field)
-          : new AppError('validation', 400, problem.message, problem.field);
-      return { error, part: problem.part };
-    }
-    if (newOwnerId && !(await isActiveTeamMemberOfCustomer(ctx.db, change.id, newOwnerId))) {
-      return {
-        error: new AppError('validation', 400, 'The owner must be an active member of the customer’s team', 'ownerId'),
-        part: { of: change.after.getMap(CUSTOMER_ROOTS.fields), keys: ['ownerId'] },
-      };
-    }
-    return null;
-  },
+    async validate(change) {
+      const { problem, newOwnerId } = checkCustomerChanges(change.after, change.changes, change.user);
+      if (problem) {
+        const error =
+          problem.status === 403
+            ? new AppError('forbidden', 403, problem.message, problem.field)
+            : new AppError('validation', 400, problem.message, problem.field);
+        return { error, part: problem.part };
+      }
+      if (newOwnerId && !(await isActiveTeamMemberOfCustomer(db, change.id, newOwnerId))) {
+        return {
+          error: new AppError('validation', 400, 'The owner must be an active member of the customer’s team', 'ownerId'),
+          part: { of: change.after.getMap(CUSTOMER_ROOTS.fields), keys: ['ownerId'] },
+        };
+      }
+      return null;
+    },
 
-  extract: (doc, now) => readCustomerDoc(doc, now),
+    extract: (doc, now) => readCustomerDoc(doc, now),
 
-  project(trx, id, projection, user, now, commit) {
-    return projectCustomer(trx, id, projection, now, { user, commit });
-  },
-};
+    project: (uow, id, projection) => projectCustomer(uow, id, projection),
+  };
+}

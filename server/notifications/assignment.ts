@@ -5,10 +5,9 @@
  * this in its transaction and delivers the result after commit.
  */
 import type { NotificationEntityType } from '../../schema/wire/notifications.ts';
-import type { AppContext } from '../context.ts';
 import { linkTo } from './notification.ts';
 import { assignmentText } from './notification-text.ts';
-import type { PendingDelivery, Trx } from './notifier.ts';
+import type { Notifier, PendingDelivery, Trx } from './notifier.ts';
 
 export interface AssignmentInput {
   /** Who made the change; null for changes made by the system. */
@@ -59,7 +58,7 @@ async function entityTeam(trx: Trx, entity: { type: NotificationEntityType; id: 
  * Call `deliver()` on the result after the transaction commits.
  */
 export async function notifyAssignment(
-  ctx: Pick<AppContext, 'notifier'>,
+  ctx: { notifier: Notifier },
   trx: Trx,
   input: AssignmentInput,
 ): Promise<PendingDelivery | null> {

@@ -1,10 +1,9 @@
 /** `mention` notifications for @names in notes, follow-ups and task descriptions. */
 import type { NotificationEntityType } from '../../schema/wire/notifications.ts';
-import type { AppContext } from '../context.ts';
 import { type MentionCandidate, mentionExcerpt, newMentions } from './mentions.ts';
 import { linkTo } from './notification.ts';
 import { mentionText } from './notification-text.ts';
-import type { PendingDelivery, Trx } from './notifier.ts';
+import type { Notifier, PendingDelivery, Trx } from './notifier.ts';
 
 export interface MentionInput {
   actorId: string;
@@ -33,7 +32,7 @@ export async function mentionCandidates(trx: Trx, teamId: string): Promise<(Ment
  * pending deliveries, to deliver after commit.
  */
 export async function notifyMentions(
-  ctx: Pick<AppContext, 'notifier'>,
+  ctx: { notifier: Notifier },
   trx: Trx,
   input: MentionInput,
 ): Promise<PendingDelivery[]> {

@@ -20,8 +20,7 @@ import {
   OPPORTUNITY_NAME_MAX,
   type StageKind,
 } from '../../schema/wire/board.ts';
-import type { RefusedPart } from '../realtime/compensate.ts';
-import type { SharedType, TypeChange } from '../realtime/doc-kind.ts';
+import type { RefusedPart, SharedType, TypeChange } from '../realtime/doc-kind.ts';
 import type { User } from '../users/user.ts';
 import { isValidRank } from './rank.ts';
 

@@ -1,10 +1,11 @@
 /** The `board:<pipelineId>` live document kind: access, validation and projection. */
 import * as Y from 'yjs';
 import { BOARD_DOC_ROOTS, type BoardStage, DEFAULT_CURRENCY, type StageKind } from '../../schema/wire/board.ts';
-import type { AppContext } from '../context.ts';
+import type { DB } from '../db/database.ts';
 import { AppError } from '../http/app-error.ts';
+import type { NotificationEvent } from '../notifications/notification-events.ts';
 import { listStages } from '../pipelines/pipeline.repository.ts';
-import type { RefusedPart } from '../realtime/compensate.ts';
+import type { RefusedPart } from '../realtime/doc-kind.ts';
 import type { DocChange, DocKind, Refusal } from '../realtime/doc-kind.ts';
 import type { User } from '../users/user.ts';
 import {
@@ -24,7 +25,6 @@ import {
   findUserTeams,
   pipelineIsLive,
 } from './board-doc.repository.ts';
-import { notifyOwnerChanges } from './board-notifications.ts';
 import { projectBoard } from './board.projection.ts';
 
 const toError = (p: BoardProblem) =>
@@ -37,48 +37,60 @@ const toError = (p: BoardProblem) =>
  * the cards of every note since the last projection — or, without notes, the
  * whole board.
  */
-export const boardDocKind: DocKind<BoardProjection> = {
-  name: 'board',
-  roots: BOARD_DOC_ROOTS,
+export function boardDocKind({ db }: { db: DB }): DocKind<BoardProjection, NotificationEvent> {
+  return {
+    name: 'board',
+    roots: BOARD_DOC_ROOTS,
 
-  async access(ctx, user, id) {
-    if (!(await pipelineIsLive(ctx.db, id))) return 'hidden';
-    if (user.role === 'admin') return 'write';
-    if (user.teamId === null) return 'hidden';
-    return (await findPipelineTeamIds(ctx.db, id)).has(user.teamId) ? 'write' : 'hidden';
-  },
+    async access(user, id) {
+      if (!(await pipelineIsLive(db, id))) return 'hidden';
+      if (user.role === 'admin') return 'write';
+      if (user.teamId === null) return 'hidden';
+      return (await findPipelineTeamIds(db, id)).has(user.teamId) ? 'write' : 'hidden';
+    },
 
-  async validate(ctx, change) {
-    const { refusal, cardIds } = await checkBoardUpdate(ctx, change);
-    if (!refusal && cardIds.size > 0) change.note(cardIds);
-    return refusal;
-  },
+    async validate(change) {
+      const { refusal, cardIds } = await checkBoardUpdate(db, change);
+      if (!refusal && cardIds.size > 0) change.note(cardIds);
+      return refusal;
+    },
 
-  extract(doc, _now, notes) {
-    if (notes === null) return readBoard(doc, DEFAULT_CURRENCY);
-    const union = new Set<string>();
-    for (const ids of notes as Array<ReadonlySet<string>>) for (const id of ids) union.add(id);
-    return readCards(doc, union, DEFAULT_CURRENCY);
-  },
+    extract(doc, _now, notes) {
+      if (notes === null) return readBoard(doc, DEFAULT_CURRENCY);
+      const union = new Set<string>();
+      for (const ids of notes as Array<ReadonlySet<string>>) for (const id of ids) union.add(id);
+      return readCards(doc, union, DEFAULT_CURRENCY);
+    },
 
-  async project(trx, id, projection, user, now, commit) {
-    const result = await projectBoard(trx, id, projection, user, now);
-    if (result.ownerChanges.length > 0) await notifyOwnerChanges(commit, trx, user, result.ownerChanges);
-  },
-};
+    async project(uow, id, projection) {
+      const result = await projectBoard(uow.trx, id, projection, uow.user, uow.now);
+      // Each new owner hears of it (notification-events.ts), in this transaction, delivered after it commits.
+      for (const c of result.ownerChanges) {
+        await uow.emit({
+          type: 'assignment',
+          actorId: uow.user?.id ?? null,
+          recipientId: c.ownerId,
+          previousRecipientId: c.previousOwnerId,
+          entity: { type: 'opportunity', id: c.opportunityId, name: c.name },
+          teamId: c.teamId,
+        });
+      }
+    },
+  };
+}
 
 /** Checks an update; answers the first refused part or null, and the ids of the cards it touched. */
-async function checkBoardUpdate(ctx: AppContext, change: DocChange): Promise<{ refusal: Refusal | null; cardIds: ReadonlySet<string> }> {
+async function checkBoardUpdate(db: DB, change: DocChange): Promise<{ refusal: Refusal | null; cardIds: ReadonlySet<string> }> {
   const plan = planBoardChanges(change.after, change.changes, change.user);
   const cardIds = new Set(plan.cards.keys());
   if (plan.problem) return { refusal: { error: toError(plan.problem), part: plan.problem.part }, cardIds };
-  return { refusal: await checkPlan(ctx, change, plan), cardIds };
+  return { refusal: await checkPlan(db, change, plan), cardIds };
 }
 
-async function checkPlan(ctx: AppContext, change: DocChange, plan: BoardChangePlan): Promise<Refusal | null> {
+async function checkPlan(db: DB, change: DocChange, plan: BoardChangePlan): Promise<Refusal | null> {
   if (plan.cards.size === 0 && plan.stages.size === 0) return null;
 
-  const stages = await listStages(ctx.db, change.id);
+  const stages = await listStages(db, change.id);
   const live = new Map(stages.filter((s) => s.deletedAt === null).map((s) => [s.id, s]));
 
   // The stage mirror: only what the pipeline settings stored.
@@ -97,7 +109,7 @@ async function checkPlan(ctx: AppContext, change: DocChange, plan: BoardChangePl
 
   const cardMap = change.after.getMap('cards');
   const cardOf = (id: string) => (cardMap.get(id) as Y.Map<unknown>).toJSON() as Record<string, unknown>;
-  const opportunities = await findOpportunityTeams(ctx.db, [...plan.cards.keys()]);
+  const opportunities = await findOpportunityTeams(db, [...plan.cards.keys()]);
   // Customers are looked up only for new cards, customer changes, and cards not yet projected.
   const customerIds = new Set<string>();
   const ownerIds = new Set<string>();
@@ -109,10 +121,10 @@ async function checkPlan(ctx: AppContext, change: DocChange, plan: BoardChangePl
     if (typeof oldCustomer === 'string') customerIds.add(oldCustomer);
     if ((touch.isNew || touch.changed.has('ownerId')) && typeof card.ownerId === 'string') ownerIds.add(card.ownerId);
   }
-  const customers = await findCustomerTeams(ctx.db, [...customerIds]);
-  const owners = await findUserTeams(ctx.db, [...ownerIds]);
+  const customers = await findCustomerTeams(db, [...customerIds]);
+  const owners = await findUserTeams(db, [...ownerIds]);
   const isAdmin = change.user.role === 'admin';
-  const pipelineTeams = customerIds.size > 0 || !isAdmin ? await findPipelineTeamIds(ctx.db, change.id) : new Set<string>();
+  const pipelineTeams = customerIds.size > 0 || !isAdmin ? await findPipelineTeamIds(db, change.id) : new Set<string>();
   // Access is checked when a connection opens; a team taken off the pipeline since then may not write.
   if (!isAdmin && (change.user.teamId === null || !pipelineTeams.has(change.user.teamId))) {
     return { error: new AppError('forbidden', 403, 'Your team no longer uses this pipeline', 'cards'), part: 'all' };

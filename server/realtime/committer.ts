@@ -11,20 +11,12 @@
  * same queue, so that a snapshot never races a batch of the same document.
  */
 import { AppError } from '../http/app-error.ts';
-import type { AppContext } from '../context.ts';
 import type { User } from '../users/user.ts';
-import { appendUpdates, lockDocs, readStoredSince, tryLockDocs, writeSnapshot } from './doc-store.repository.ts';
-import type { LiveDocument } from './document.ts';
+import type { LogRow } from './doc-store.repository.ts';
+import type { CommitRequest, LiveDocument } from './document.ts';
+import type { EngineDeps } from './engine-deps.ts';
 import type { Projector } from './projector.ts';
 import * as Y from 'yjs';
-
-export interface CommitRequest {
-  doc: LiveDocument;
-  update: Uint8Array;
-  user: User | null;
-  /** Passed to the durable document's transaction: the sending connection is not echoed its own update. */
-  origin: unknown;
-}
 
 /** With several nodes, a commit whose every document another node is committing retries after this long at least. */
 const DEFERRED_RETRY_MS = 5;
@@ -45,7 +37,7 @@ export class Committer {
   private lastCommitEnd = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly ctx: AppContext,
+    private readonly deps: Pick<EngineDeps, 'store' | 'log' | 'now'>,
     private readonly projector: Projector,
     private readonly windowMs: number,
     private readonly compactAfterUpdates: number,
@@ -132,10 +124,10 @@ export class Committer {
         ({ batch, deferred, ids } = await this.storeShared(all));
       } else {
         // One INSERT is atomic by itself: no transaction needed.
-        ids = await appendUpdates(this.ctx.db, rowsOf(batch));
+        ids = await this.deps.store.append(rowsOf(batch));
       }
     } catch (err) {
-      this.ctx.log.error({ err, docs: [...new Set(batch.map((e) => e.doc.name))] }, 'storing document updates failed');
+      this.deps.log.error({ err, docs: [...new Set(batch.map((e) => e.doc.name))] }, 'storing document updates failed');
       const failedDocs = new Set(batch.map((e) => e.doc));
       // Later updates of these documents were accepted on top of the failed ones: drop them too.
       const dropped = this.queue.filter((e) => failedDocs.has(e.doc));
@@ -175,15 +167,15 @@ export class Committer {
    * so that a document's log ids follow the order its copies apply them in.
    */
   private storeShared(all: Entry[]) {
-    return this.ctx.db.transaction().execute(async (trx) => {
-      const locked = await tryLockDocs(trx, [...new Set(all.map((e) => e.doc.name))]);
+    return this.deps.store.transaction(async (tx) => {
+      const locked = await tx.tryLock([...new Set(all.map((e) => e.doc.name))]);
       const batch = all.filter((e) => locked.has(e.doc.name));
       const deferred = all.filter((e) => !locked.has(e.doc.name));
       if (batch.length === 0) return { batch, deferred, ids: [] as number[] };
       const docs = [...new Set(batch.map((e) => e.doc))];
-      const since = await readStoredSince(trx, new Map(docs.map((d) => [d.name, d.lastUpdateId])));
+      const since = await tx.readSince(new Map(docs.map((d) => [d.name, d.lastUpdateId])));
       for (const doc of docs) doc.catchUp(since.get(doc.name));
-      return { batch, deferred, ids: await appendUpdates(trx, rowsOf(batch)) };
+      return { batch, deferred, ids: await tx.append(rowsOf(batch)) };
     });
   }
 
@@ -191,24 +183,24 @@ export class Committer {
     if (doc.logRows === 0) return;
     try {
       let stateBytes = 0;
-      await this.ctx.db.transaction().execute(async (trx) => {
+      await this.deps.store.transaction(async (tx) => {
         if (this.shared) {
           // Another node may have stored updates this one has not applied yet: apply them, or the snapshot would drop them.
-          await lockDocs(trx, [doc.name]);
-          doc.catchUp((await readStoredSince(trx, new Map([[doc.name, doc.lastUpdateId]]))).get(doc.name));
+          await tx.lock([doc.name]);
+          doc.catchUp((await tx.readSince(new Map([[doc.name, doc.lastUpdateId]]))).get(doc.name));
         }
         const state = Y.encodeStateAsUpdate(doc.doc);
         stateBytes = state.length;
-        await writeSnapshot(trx, doc.name, state, doc.lastUpdateId, this.ctx.now());
+        await tx.writeSnapshot(doc.name, state, doc.lastUpdateId, this.deps.now());
       });
       doc.compacted(stateBytes);
     } catch (err) {
       // The log still holds every update; compaction is retried after the next commit.
-      this.ctx.log.error({ err, doc: doc.name }, 'compacting a document failed');
+      this.deps.log.error({ err, doc: doc.name }, 'compacting a document failed');
     }
   }
 }
 
-function rowsOf(batch: readonly Entry[]) {
+function rowsOf(batch: readonly Entry[]): LogRow[] {
   return batch.map((e) => ({ docName: e.doc.name, update: e.update, userId: e.user?.id ?? null }));
 }

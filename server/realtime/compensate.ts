@@ -21,16 +21,7 @@
  * check and the kinds' shapes are far shallower.
  */
 import * as Y from 'yjs';
-import type { KeyChange, SharedType, TypeChange } from './doc-kind.ts';
-
-/** What a document kind refuses of an update. */
-export type RefusedPart =
-  /** These keys of a map (attributes of an XML element) return to their values before the update. */
-  | { of: SharedType; keys: readonly string[] }
-  /** The type's whole content returns to what it was before the update (a type the update created is removed). */
-  | { of: SharedType; content: true }
-  /** Everything the update changed. */
-  | 'all';
+import type { KeyChange, RefusedPart, SharedType, TypeChange } from './doc-kind.ts';
 
 /** Nesting below which restoring stops (documents of this product nest a handful of levels). */
 export const MAX_RESTORE_DEPTH = 200;

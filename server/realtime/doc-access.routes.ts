@@ -7,10 +7,10 @@
 import { Hono } from 'hono';
 import type { DocAccessDto } from '../../schema/wire/docs.ts';
 import { requireUser } from '../auth/auth.middleware.ts';
-import type { AppContext } from '../context.ts';
 import type { HonoEnv } from '../http/env.ts';
+import type { DocHub } from './hub.ts';
 
-export function docAccessRoutes(ctx: AppContext) {
+export function docAccessRoutes(ctx: { hub: Pick<DocHub, 'authorize'> }) {
   return new Hono<HonoEnv>().get('/:name', async (c) => {
     const { user } = requireUser(c);
     const target = await ctx.hub.authorize(c.req.param('name'), user);

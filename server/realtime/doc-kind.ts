@@ -1,16 +1,15 @@
 /**
  * A kind of live document (`customer`, `board`, …): who may open it, what
  * its shape is, and which relational rows mirror it. The hub knows nothing
- * about any kind; kinds register in doc-kinds.ts.
+ * about any kind: the app builds each kind with what it needs (its database,
+ * …) and hands them to the hub at bootstrap (doc-kinds.ts).
  */
 import type { Transaction } from 'kysely';
 import type * as Y from 'yjs';
 import type { Database } from '../../schema/types.ts';
 import type { DocKindName } from '../../schema/wire/docs.ts';
-import type { AppContext } from '../context.ts';
 import type { AppError } from '../http/app-error.ts';
 import type { User } from '../users/user.ts';
-import type { RefusedPart } from './compensate.ts';
 
 /** 'hidden' answers 404: the record does not exist, or its existence must not show. */
 export type DocAccess = 'write' | 'read' | 'hidden';
@@ -44,6 +43,15 @@ export interface TypeChange {
   addedItems: readonly Y.Item[];
 }
 
+/** What a document kind refuses of an update (compensate.ts restores it). */
+export type RefusedPart =
+  /** These keys of a map (attributes of an XML element) return to their values before the update. */
+  | { of: SharedType; keys: readonly string[] }
+  /** The type's whole content returns to what it was before the update (a type the update created is removed). */
+  | { of: SharedType; content: true }
+  /** Everything the update changed. */
+  | 'all';
+
 /**
  * A refused part of an update and why: the hub restores the part (see
  * compensate.ts), keeps the rest, and tells the sender the reason.
@@ -70,18 +78,39 @@ export interface DocChange {
   note(value: unknown): void;
 }
 
-/** What a projection may ask of the commit it runs in. */
-export interface ProjectionCommit {
-  ctx: AppContext;
+/**
+ * The unit of work of a projection: the projection run's transaction, shared
+ * by every document the run projects, and what the projection of one
+ * document may ask of it. `Event` is what the kind's projections emit.
+ */
+export interface UnitOfWork<Event = never> {
+  readonly trx: Transaction<Database>;
+  /** The run's time (the engine's clock). */
+  readonly now: Date;
+  /** Whose update the projection covers last; null when unknown (projected again after a restart, or another node's). */
+  readonly user: User | null;
   /** Runs `fn` once the transaction has committed; never when it rolls back. */
   afterCommit(fn: () => void): void;
+  /**
+   * Hands an event (an assignment, a mention, …) to the listeners registered
+   * with the kinds (doc-kinds.ts). They run before this resolves, in this
+   * transaction: what they write commits or rolls back with the projection.
+   */
+  emit(event: Event): Promise<void>;
 }
 
-export interface DocKind<Projection = unknown> {
+/** Listens to the events projections emit; runs in the projection's transaction (`uow.trx`). */
+export type DocEventListener<Event> = (event: Event, uow: UnitOfWork<Event>) => Promise<void>;
+
+/**
+ * A kind of document. Built by the app with what it needs (a database, …),
+ * by closure: the engine hands it only the document's values.
+ */
+export interface DocKind<Projection = unknown, Event = never> {
   name: DocKindName;
   /** Root types and their constructors, defined on every loaded copy so types never depend on the first update. */
   roots: Readonly<Record<string, 'map' | 'array' | 'text' | 'xml'>>;
-  access(ctx: AppContext, user: User, id: string): Promise<DocAccess>;
+  access(user: User, id: string): Promise<DocAccess>;
   /**
    * Checks an update against the shape and the sender's permissions. Returns
    * the first refused part with its reason, or null when all of it may stay.
@@ -89,7 +118,7 @@ export interface DocKind<Projection = unknown> {
    * changes, until nothing is refused. Must stay cheap: look only at
    * `changes`, never at the whole document.
    */
-  validate(ctx: AppContext, change: DocChange): Promise<Refusal | null>;
+  validate(change: DocChange): Promise<Refusal | null>;
   /**
    * The values the relational projection needs, read synchronously from the
    * stored state of the document, after the updates are committed: once per
@@ -99,13 +128,6 @@ export interface DocKind<Projection = unknown> {
    * or changed by another node): read everything then.
    */
   extract(doc: Y.Doc, now: Date, notes: readonly unknown[] | null): Projection;
-  /** Writes the projection, in the projection's own transaction (after the updates are stored). */
-  project(
-    trx: Transaction<Database>,
-    id: string,
-    projection: Projection,
-    user: User | null,
-    now: Date,
-    commit: ProjectionCommit,
-  ): Promise<void>;
+  /** Writes the projection with `uow.trx`, in the projection run's own transaction (after the updates are stored). */
+  project(uow: UnitOfWork<Event>, id: string, projection: Projection): Promise<void>;
 }

@@ -1,4 +1,8 @@
-/** Persistence of live documents: the append-only update log and the compacted snapshots. */
+/**
+ * Persistence of live documents: the append-only update log, the compacted
+ * snapshots and the projection watermarks. The engine reaches them through
+ * `DocStore` (below), handed to it at bootstrap.
+ */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../schema/types.ts';
 
@@ -40,11 +44,15 @@ export async function loadStoredDoc(db: Q, docName: string): Promise<StoredDoc> 
   return { snapshot, updates, lastUpdateId: last, bytes };
 }
 
+/** One update to append to the log. */
+export interface LogRow {
+  docName: string;
+  update: Uint8Array;
+  userId: string | null;
+}
+
 /** Appends updates; returns their ids in the order given. */
-export async function appendUpdates(
-  db: Q,
-  rows: Array<{ docName: string; update: Uint8Array; userId: string | null }>,
-): Promise<number[]> {
+export async function appendUpdates(db: Q, rows: readonly LogRow[]): Promise<number[]> {
   if (rows.length === 0) return [];
   const inserted = await db
     .insertInto('doc_updates')
@@ -159,4 +167,51 @@ export async function findTrailingDocs(db: Q, limit: number): Promise<string[]> 
     limit ${limit}
   `.execute(db);
   return rows.map((r) => r.doc_name);
+}
+
+/**
+ * The engine's storage (hub, committer, projector): the log, snapshots,
+ * watermarks and per-document locks, and nothing else of the database.
+ */
+export interface DocStore {
+  load(docName: string): Promise<StoredDoc>;
+  /** Appends updates in one statement (atomic by itself); their ids in the order given. */
+  append(rows: readonly LogRow[]): Promise<number[]>;
+  readSince(since: Map<string, number>): Promise<Map<string, StoredSince>>;
+  findTrailing(limit: number): Promise<string[]>;
+  /** Runs `fn` in one transaction: what it writes commits together, or not at all. */
+  transaction<T>(fn: (tx: DocStoreTx) => Promise<T>): Promise<T>;
+}
+
+/** The store within one transaction; `trx` is the transaction itself, in which kinds write their projections. */
+export interface DocStoreTx {
+  readonly trx: Transaction<Database>;
+  append(rows: readonly LogRow[]): Promise<number[]>;
+  readSince(since: Map<string, number>): Promise<Map<string, StoredSince>>;
+  lock(docNames: string[]): Promise<void>;
+  tryLock(docNames: string[]): Promise<Set<string>>;
+  writeSnapshot(docName: string, state: Uint8Array, lastUpdateId: number, now: Date): Promise<void>;
+  writeWatermarks(marks: ReadonlyArray<{ docName: string; updateId: number }>, now: Date): Promise<void>;
+}
+
+/** The store over the app's database (PostgreSQL or PGlite). */
+export function docStoreOf(db: Kysely<Database>): DocStore {
+  return {
+    load: (docName) => loadStoredDoc(db, docName),
+    append: (rows) => appendUpdates(db, rows),
+    readSince: (since) => readStoredSince(db, since),
+    findTrailing: (limit) => findTrailingDocs(db, limit),
+    transaction: (fn) =>
+      db.transaction().execute((trx) =>
+        fn({
+          trx,
+          append: (rows) => appendUpdates(trx, rows),
+          readSince: (since) => readStoredSince(trx, since),
+          lock: (docNames) => lockDocs(trx, docNames),
+          tryLock: (docNames) => tryLockDocs(trx, docNames),
+          writeSnapshot: (docName, state, lastUpdateId, now) => writeSnapshot(trx, docName, state, lastUpdateId, now),
+          writeWatermarks: (marks, now) => writeWatermarks(trx, marks, now),
+        }),
+      ),
+  };
 }

@@ -15,10 +15,8 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { DOC_CLOSE, type DocCloseCode } from '../../schema/wire/docs.ts';
 import { awarenessUserOf } from '../../schema/wire/presence.ts';
-import type { AppContext } from '../context.ts';
 import { AppError, badRequest, forbidden } from '../http/app-error.ts';
 import type { User } from '../users/user.ts';
-import type { Committer } from './committer.ts';
 import { Restored, compensate, netChanges, typeChange } from './compensate.ts';
 import type { DocKind, KeyChange, Refusal, SharedType, TypeChange } from './doc-kind.ts';
 import type { StoredDoc, StoredSince } from './doc-store.repository.ts';
@@ -63,6 +61,18 @@ export type AcceptOutcome =
   | { status: 'incomplete' }
   /** Nothing was stored: malformed, over the document's quota, or a refused server-side change. */
   | { status: 'refused'; error: AppError };
+
+/** An accepted update handed to the group commit (committer.ts). */
+export interface CommitRequest {
+  doc: LiveDocument;
+  update: Uint8Array;
+  user: User | null;
+  /** Passed to the durable document's transaction: the sending connection is not echoed its own update. */
+  origin: unknown;
+}
+
+/** Queues an update for the group commit; resolves with its log id once it is stored and broadcast. */
+export type EnqueueCommit = (req: CommitRequest) => Promise<number>;
 
 /** What one extraction of the projection covered. */
 export interface ProjectionReach {
@@ -125,8 +135,7 @@ export class LiveDocument {
     readonly id: string,
     readonly kind: DocKind,
     stored: StoredDoc,
-    private readonly ctx: AppContext,
-    private readonly committer: Committer,
+    private readonly enqueue: EnqueueCommit,
   ) {
     this.doc = this.newDoc();
     if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
@@ -288,7 +297,7 @@ export class LiveDocument {
     this.pendingNotes.push(notes);
     this.pendingBytes += update.length;
     // A compensated update goes back to its sender too: it lacks the compensation.
-    const durable = this.committer.enqueue({ doc: this, update, user, origin: refusals.length > 0 ? null : origin });
+    const durable = this.enqueue({ doc: this, update, user, origin: refusals.length > 0 ? null : origin });
     return { status: 'accepted', durable, refusals };
   }
 
@@ -357,7 +366,7 @@ export class LiveDocument {
   private validate(user: User, changes: TypeChange[], keep: (notes: unknown[]) => void): Promise<Refusal | null> {
     const notes: unknown[] = [];
     keep(notes);
-    return this.kind.validate(this.ctx, { id: this.id, user, after: this.scratch, changes, note: (n) => notes.push(n) });
+    return this.kind.validate({ id: this.id, user, after: this.scratch, changes, note: (n) => notes.push(n) });
   }
 
   /** The accepted state before the update being settled: the durable state plus the pending updates. */

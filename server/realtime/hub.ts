@@ -6,8 +6,6 @@
  */
 import type * as Y from 'yjs';
 import { DOC_CLOSE, parseDocName } from '../../schema/wire/docs.ts';
-import { sessionState } from '../auth/session.ts';
-import type { AppContext } from '../context.ts';
 import { AppError, forbidden, notFound } from '../http/app-error.ts';
 import type { User } from '../users/user.ts';
 import { Committer } from './committer.ts';
@@ -15,9 +13,8 @@ import { Connection, type ConnectionLimits, type WebSocketLike } from './connect
 import type { BusMessage, DocBus } from './doc-bus.ts';
 import type { DocKind } from './doc-kind.ts';
 import type { DocKindRegistry } from './doc-kinds.ts';
-import { findTrailingDocs, loadStoredDoc, readStoredSince } from './doc-store.repository.ts';
-import { LiveDocument } from './document.ts';
-import { findLiveSessions } from './live-session.repository.ts';
+import { type EnqueueCommit, LiveDocument } from './document.ts';
+import type { EngineDeps, SessionAuth } from './engine-deps.ts';
 import { Projector } from './projector.ts';
 import type { RealtimeConfig } from './realtime-config.ts';
 import { UpdateDecoder } from './update-decoder.ts';
@@ -44,6 +41,7 @@ export class DocHub {
   private readonly budgets: UserBudgets;
   private readonly committer: Committer;
   private readonly projector: Projector;
+  private readonly enqueue: EnqueueCommit;
   private readonly config: RealtimeConfig;
   private readonly recheckTimer: NodeJS.Timeout;
   private readonly stopRevoked: () => void;
@@ -61,16 +59,17 @@ export class DocHub {
    * comes back.
    */
   constructor(
-    private readonly ctx: AppContext,
+    private readonly deps: EngineDeps,
     private readonly kinds: DocKindRegistry,
     private readonly bus: DocBus | null = null,
   ) {
-    this.config = ctx.config.realtime;
+    this.config = deps.config;
     this.decoder = new UpdateDecoder(this.config.decodeTimeoutMs);
     this.budgets = new UserBudgets(this.config.writeBudget);
-    this.projector = new Projector(ctx, this.config.projectionWindowMs, bus !== null);
-    this.committer = new Committer(ctx, this.projector, this.config.commitWindowMs, this.config.compactAfterUpdates, bus !== null);
-    this.stopRevoked = ctx.sessionEvents.onRevoked((ids) => this.closeSessions(ids));
+    this.projector = new Projector(deps, kinds, this.config.projectionWindowMs, bus !== null);
+    this.committer = new Committer(deps, this.projector, this.config.commitWindowMs, this.config.compactAfterUpdates, bus !== null);
+    this.enqueue = (req) => this.committer.enqueue(req);
+    this.stopRevoked = deps.sessions.onRevoked((ids) => this.closeSessions(ids));
     this.recheckTimer = setInterval(() => void this.recheckSessions(), this.config.sessionRecheckMs);
     this.recheckTimer.unref();
     if (bus) {
@@ -97,12 +96,22 @@ export class DocHub {
     return this.config.maxMessageBytes;
   }
 
+  /** How often the sockets of the upgrade endpoint are pinged (keepalive.ts). */
+  get pingIntervalMs(): number {
+    return this.config.pingIntervalMs;
+  }
+
+  /** The session of a cookie's token and its user, or null (upgrade.ts answers 401). */
+  authenticate(token: string): Promise<SessionAuth | null> {
+    return this.deps.sessions.validate(token);
+  }
+
   /** Resolves a document name for a user: 404 for unknown names and hidden records, the access otherwise. */
   async authorize(name: string, user: User): Promise<DocTarget> {
     const parsed = parseDocName(name);
     const kind = parsed ? this.kinds.get(parsed.kind) : undefined;
     if (!parsed || !kind) throw notFound('No such document');
-    const access = await kind.access(this.ctx, user, parsed.id);
+    const access = await kind.access(user, parsed.id);
     if (access === 'hidden') throw notFound('No such document');
     return { name, kind, id: parsed.id, access };
   }
@@ -156,7 +165,7 @@ export class DocHub {
       refusals: new RefusalRate(this.config.maxRefusalsPerMinute, 60_000),
       maxWaitMs: this.config.writeBudget.maxWaitMs,
     };
-    const conn = new Connection(ws, doc, user, sessionId, access, this.decoder, this.ctx.log, limits, (c) => {
+    const conn = new Connection(ws, doc, user, sessionId, access, this.decoder, this.deps.log, limits, (c) => {
       if (this.connections.delete(c)) this.release(c.doc);
     });
     this.connections.add(conn);
@@ -210,7 +219,7 @@ export class DocHub {
   private async recheckLocal(name: string): Promise<void> {
     const conns = [...this.connections].filter((c) => c.doc.name === name);
     for (const c of conns) {
-      const access = await c.doc.kind.access(this.ctx, c.user, c.doc.id);
+      const access = await c.doc.kind.access(c.user, c.doc.id);
       if (access === 'hidden') c.close(DOC_CLOSE.notFound, 'No such document');
       else if (access !== c.access) c.close(DOC_CLOSE.recheck, 'Access changed; reconnect');
     }
@@ -232,7 +241,7 @@ export class DocHub {
     let count = 0;
     const failed = new Set<string>();
     for (;;) {
-      const names = (await findTrailingDocs(this.ctx.db, batchSize + failed.size)).filter((n) => !failed.has(n));
+      const names = (await this.deps.store.findTrailing(batchSize + failed.size)).filter((n) => !failed.has(n));
       if (names.length === 0 || this.closed) return count;
       for (const name of names) {
         const parsed = parseDocName(name);
@@ -254,7 +263,7 @@ export class DocHub {
           }
         } catch (err) {
           failed.add(name);
-          this.ctx.log.warn({ err, doc: name }, 'projecting a document again failed');
+          this.deps.log.warn({ err, doc: name }, 'projecting a document again failed');
         }
       }
     }
@@ -298,16 +307,16 @@ export class DocHub {
   private async load(target: Pick<DocTarget, 'name' | 'kind' | 'id'>): Promise<LiveDocument> {
     const bus = this.bus;
     if (!bus) {
-      const stored = await loadStoredDoc(this.ctx.db, target.name);
-      return new LiveDocument(target.name, target.id, target.kind, stored, this.ctx, this.committer);
+      const stored = await this.deps.store.load(target.name);
+      return new LiveDocument(target.name, target.id, target.kind, stored, this.enqueue);
     }
     // Subscribed before reading the store, so nothing stored in between is missed; what arrives early waits.
     let doc: LiveDocument | null = null;
     const early: BusMessage[] = [];
     await bus.subscribe(target.name, (msg) => (doc ? this.onBusMessage(doc, msg) : early.push(msg)));
     try {
-      const stored = await loadStoredDoc(this.ctx.db, target.name);
-      doc = new LiveDocument(target.name, target.id, target.kind, stored, this.ctx, this.committer);
+      const stored = await this.deps.store.load(target.name);
+      doc = new LiveDocument(target.name, target.id, target.kind, stored, this.enqueue);
     } catch (err) {
       await bus.unsubscribe(target.name);
       throw err;
@@ -338,7 +347,7 @@ export class DocHub {
         return;
       }
       case 'recheck':
-        void this.recheckLocal(doc.name).catch((err: unknown) => this.ctx.log.warn({ err, doc: doc.name }, 're-checking access failed'));
+        void this.recheckLocal(doc.name).catch((err: unknown) => this.deps.log.warn({ err, doc: doc.name }, 're-checking access failed'));
         return;
       case 'revoked':
         return;
@@ -373,11 +382,11 @@ export class DocHub {
           this.reconcileAgain = false;
           const loaded = [...this.docs.values()].map((e) => e.doc).filter((d): d is LiveDocument => d !== null);
           if (loaded.length === 0) return;
-          const since = await readStoredSince(this.ctx.db, new Map(loaded.map((d) => [d.name, d.lastUpdateId])));
+          const since = await this.deps.store.readSince(new Map(loaded.map((d) => [d.name, d.lastUpdateId])));
           for (const doc of loaded) doc.catchUp(since.get(doc.name));
         } while (this.reconcileAgain && !this.closed);
       } catch (err) {
-        this.ctx.log.warn({ err }, 'reconciling live documents with the log failed');
+        this.deps.log.warn({ err }, 'reconciling live documents with the log failed');
       }
     };
     // Cleared asynchronously: a run that ends at once (nothing loaded) must not leave itself set.
@@ -420,19 +429,18 @@ export class DocHub {
       // runs has a session the answer does not cover (and was just checked anyway).
       const checked = [...this.connections];
       const ids = [...new Set(checked.map((c) => c.sessionId))];
-      const live = await findLiveSessions(this.ctx.db, ids);
-      const now = this.ctx.now();
+      const live = await this.deps.sessions.findLive(ids);
       for (const c of checked) {
         if (!this.connections.has(c)) continue;
         const s = live.get(c.sessionId);
-        if (!s?.active || sessionState(s, now) === 'expired') {
+        if (!s) {
           c.close(DOC_CLOSE.unauthenticated, 'The session ended');
         } else if (s.role !== c.user.role || s.teamId !== c.user.teamId || s.mustChangePassword) {
           c.close(DOC_CLOSE.recheck, 'Access changed; reconnect');
         }
       }
     } catch (err) {
-      this.ctx.log.warn({ err }, 're-checking live sessions failed');
+      this.deps.log.warn({ err }, 're-checking live sessions failed');
     } finally {
       this.rechecking = false;
     }

@@ -16,11 +16,11 @@
  * (`DocHub.recover`). A write the server makes itself (`hub.edit`) waits for
  * its projection (read-your-writes).
  */
-import type { AppContext } from '../context.ts';
 import type { User } from '../users/user.ts';
-import type { ProjectionCommit } from './doc-kind.ts';
-import { lockDocs, readStoredSince, writeWatermarks } from './doc-store.repository.ts';
+import type { UnitOfWork } from './doc-kind.ts';
+import type { DocKindRegistry } from './doc-kinds.ts';
 import type { LiveDocument } from './document.ts';
+import type { EngineDeps } from './engine-deps.ts';
 
 /**
  * A run whose projection values equal the last ones written for a document
@@ -28,6 +28,8 @@ import type { LiveDocument } from './document.ts';
  * write is older than this: `updated_at` then moves on.
  */
 export const PROJECTION_TOUCH_INTERVAL_MS = 60_000;
+/** Documents one projection run takes at most; the rest wait for the next run. */
+const MAX_DOCS_PER_RUN = 32;
 /** Lags kept between two `drainLags` calls, at most. */
 const MAX_LAGS_KEPT = 100_000;
 /** After a failed run, its documents are tried again after this long. */
@@ -54,7 +56,9 @@ export class Projector {
   private lags: number[] = [];
 
   constructor(
-    private readonly ctx: AppContext,
+    private readonly deps: Pick<EngineDeps, 'store' | 'log' | 'now'>,
+    /** Where the events projections emit go. */
+    private readonly events: Pick<DocKindRegistry, 'dispatch'>,
     private readonly windowMs: number,
     /** Several nodes share the database: runs take the documents' advisory locks and catch up first. */
     private readonly shared = false,
@@ -130,8 +134,13 @@ export class Projector {
   private async drain(): Promise<void> {
     try {
       while (this.dirty.size > 0) {
-        const batch = this.dirty;
-        this.dirty = new Map();
+        // A bounded run: commits (on PGlite, which has one session) and waiting writers get their turn between runs.
+        const batch = new Map<LiveDocument, User | null>();
+        for (const [doc, user] of this.dirty) {
+          batch.set(doc, user);
+          this.dirty.delete(doc);
+          if (batch.size >= MAX_DOCS_PER_RUN) break;
+        }
         await this.run(batch);
         this.lastRunEnd = performance.now();
         if (this.dirty.size > 0 && this.windowMs > 0) await new Promise((r) => setTimeout(r, this.windowMs));
@@ -143,20 +152,19 @@ export class Projector {
 
   /** One projection run over the given documents, in one transaction. */
   private async run(batch: Map<LiveDocument, User | null>): Promise<void> {
-    const now = this.ctx.now();
+    const now = this.deps.now();
     const afterCommit: Array<() => void> = [];
-    const commit: ProjectionCommit = { ctx: this.ctx, afterCommit: (fn) => afterCommit.push(fn) };
     const docs = [...batch.keys()];
     // When each waited from; marks made during the run start new waits.
     const since = new Map(docs.map((d) => [d, this.markedAt.get(d) ?? performance.now()]));
     for (const doc of docs) this.markedAt.delete(doc);
     let written: Array<{ doc: LiveDocument; reach: Parameters<LiveDocument['projected']>[0]; key: string }> = [];
     try {
-      written = await this.ctx.db.transaction().execute(async (trx) => {
+      written = await this.deps.store.transaction(async (tx) => {
         if (this.shared) {
           // Another node may have stored updates this one has not applied: apply them, so the projection describes them too.
-          await lockDocs(trx, docs.map((d) => d.name));
-          const since = await readStoredSince(trx, new Map(docs.map((d) => [d.name, d.lastUpdateId])));
+          await tx.lock(docs.map((d) => d.name));
+          const since = await tx.readSince(new Map(docs.map((d) => [d.name, d.lastUpdateId])));
           for (const doc of docs) doc.catchUp(since.get(doc.name));
         }
         const out: typeof written = [];
@@ -164,19 +172,25 @@ export class Projector {
           const { projection, reach } = doc.extractStored(now);
           const key = JSON.stringify(projection);
           if (key !== doc.projectedKey || now.getTime() - doc.projectedAt >= PROJECTION_TOUCH_INTERVAL_MS) {
-            await doc.kind.project(trx, doc.id, projection, user, now, commit);
+            const uow: UnitOfWork<unknown> = {
+              trx: tx.trx,
+              now,
+              user,
+              afterCommit: (fn) => afterCommit.push(fn),
+              emit: (event) => this.events.dispatch(event, uow),
+            };
+            await doc.kind.project(uow, doc.id, projection);
           }
           out.push({ doc, reach, key });
         }
-        await writeWatermarks(
-          trx,
+        await tx.writeWatermarks(
           out.map(({ doc, reach }) => ({ docName: doc.name, updateId: reach.upTo })),
           now,
         );
         return out;
       });
     } catch (err) {
-      this.ctx.log.error({ err, docs: docs.map((d) => d.name) }, 'projecting documents failed; retrying');
+      this.deps.log.error({ err, docs: docs.map((d) => d.name) }, 'projecting documents failed; retrying');
       for (const doc of docs) this.settleWaiters(doc, err);
       for (const [doc, at] of since) if (!this.markedAt.has(doc) || this.markedAt.get(doc)! > at) this.markedAt.set(doc, at);
       // The watermarks did not move: try again a little later, with whatever arrived meanwhile.
@@ -195,7 +209,7 @@ export class Projector {
       try {
         fn();
       } catch (err) {
-        this.ctx.log.error({ err }, 'an after-commit step of a projection failed');
+        this.deps.log.error({ err }, 'an after-commit step of a projection failed');
       }
     }
     for (const doc of docs) this.settleWaiters(doc, null);

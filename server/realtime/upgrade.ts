@@ -9,14 +9,14 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { DOC_PATH_PREFIX } from '../../schema/wire/docs.ts';
 import { SESSION_COOKIE } from '../auth/session.ts';
-import { validateSessionToken } from '../auth/session.service.ts';
-import type { AppContext } from '../context.ts';
 import { AppError } from '../http/app-error.ts';
 import { originAllowed, ownOriginsOf } from '../http/origin-check.ts';
 import { refuseUpgrade } from '../http/upgrade-refusal.ts';
+import type { DocHub } from './hub.ts';
 import { startKeepalive } from './keepalive.ts';
 
 export interface DocUpgrade {
@@ -24,9 +24,15 @@ export interface DocUpgrade {
   close(): Promise<void>;
 }
 
-export function attachDocUpgrade(server: Server, ctx: AppContext): DocUpgrade {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: ctx.hub.maxMessageBytes, perMessageDeflate: false });
-  const keepalive = startKeepalive(ctx.config.realtime.pingIntervalMs);
+export interface DocUpgradeOptions {
+  /** Origins allowed besides the request's own host (the app's ALLOWED_ORIGINS). */
+  allowedOrigins: string[];
+  log: Logger;
+}
+
+export function attachDocUpgrade(server: Server, hub: DocHub, opts: DocUpgradeOptions): DocUpgrade {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: hub.maxMessageBytes, perMessageDeflate: false });
+  const keepalive = startKeepalive(hub.pingIntervalMs);
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (!req.url?.startsWith(DOC_PATH_PREFIX)) return;
@@ -35,7 +41,7 @@ export function attachDocUpgrade(server: Server, ctx: AppContext): DocUpgrade {
       if (err instanceof AppError) {
         refuseUpgrade(socket, err);
       } else {
-        ctx.log.error({ err }, 'document upgrade failed');
+        opts.log.error({ err }, 'document upgrade failed');
         refuseUpgrade(socket, new AppError('internal', 500, 'Something went wrong on our side'));
       }
     });
@@ -45,30 +51,30 @@ export function attachDocUpgrade(server: Server, ctx: AppContext): DocUpgrade {
     const ok = originAllowed(
       { origin: req.headers.origin, secFetchSite: header(req, 'sec-fetch-site') },
       ownOriginsOf(req.headers.host),
-      ctx.config.allowedOrigins,
+      opts.allowedOrigins,
     );
     if (!ok) throw new AppError('bad_origin', 403, 'Cross-origin WebSocket refused');
     const token = readCookie(req.headers.cookie, SESSION_COOKIE);
-    const auth = token ? await validateSessionToken(ctx.db, token, ctx.now()) : null;
+    const auth = token ? await hub.authenticate(token) : null;
     if (!auth) throw new AppError('unauthenticated', 401, 'Sign in first');
     if (auth.user.mustChangePassword) throw new AppError('password_change_required', 403, 'Change your password first');
     const name = docNameOf(req.url!);
     if (name === null) throw new AppError('not_found', 404, 'No such document');
-    const target = await ctx.hub.authorize(name, auth.user);
-    const doc = await ctx.hub.acquire(target);
+    const target = await hub.authorize(name, auth.user);
+    const doc = await hub.acquire(target);
     if (socket.destroyed) {
-      ctx.hub.release(doc);
+      hub.release(doc);
       return;
     }
     let admitted = false;
     // A handshake that fails (ws answers 400 itself) or a socket that dies first releases the document.
     socket.once('close', () => {
-      if (!admitted) ctx.hub.release(doc);
+      if (!admitted) hub.release(doc);
     });
     wss.handleUpgrade(req, socket, head, (ws) => {
       admitted = true;
       keepalive.watch(ws);
-      ctx.hub.connect(ws, doc, auth.user, auth.session.id, target.access);
+      hub.connect(ws, doc, auth.user, auth.sessionId, target.access);
     });
   }
 

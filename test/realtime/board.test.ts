@@ -139,9 +139,12 @@ describe('the board document', () => {
       history: await count('opportunity_stage_history'),
       audit: await count('audit_log'),
     };
-    const projection = boardDocKind.extract(doc, new Date(), null);
+    const kind = boardDocKind({ db: s.ctx.db });
+    const projection = kind.extract(doc, new Date(), null);
     expect(projection.scope).toBe('all');
-    await s.ctx.db.transaction().execute((trx) => boardDocKind.project(trx, pipeline.id, projection, rep, new Date(), { ctx: s.ctx, afterCommit: () => {} }));
+    await s.ctx.db
+      .transaction()
+      .execute((trx) => kind.project({ trx, now: new Date(), user: rep, afterCommit: () => {}, emit: async () => {} }, pipeline.id, projection));
     expect(await s.ctx.db.selectFrom('opportunities').selectAll().where('pipeline_id', '=', pipeline.id).orderBy('id').execute()).toEqual(before.rows);
     expect(await count('opportunity_stage_history')).toBe(before.history);
     expect(await count('audit_log')).toBe(before.audit);
