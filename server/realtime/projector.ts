@@ -32,8 +32,9 @@ export const PROJECTION_TOUCH_INTERVAL_MS = 60_000;
 const MAX_DOCS_PER_RUN = 32;
 /** Lags kept between two `drainLags` calls, at most. */
 const MAX_LAGS_KEPT = 100_000;
-/** After a failed run, its documents are tried again after this long. */
+/** A document whose projection failed is tried again after this long, doubling up to RETRY_MAX_MS while it keeps failing. */
 const RETRY_MS = 1_000;
+const RETRY_MAX_MS = 60_000;
 
 interface Waiter {
   id: number;
@@ -54,6 +55,8 @@ export class Projector {
   private readonly markedAt = new Map<LiveDocument, number>();
   /** How long documents waited for their projection, since the last `drainLags` (metrics, the benchmark). */
   private lags: number[] = [];
+  /** Consecutive failed projections of a document. */
+  private readonly failures = new Map<LiveDocument, number>();
 
   constructor(
     private readonly deps: Pick<EngineDeps, 'store' | 'log' | 'now'>,
@@ -109,6 +112,7 @@ export class Projector {
   forget(doc: LiveDocument): void {
     this.dirty.delete(doc);
     this.markedAt.delete(doc);
+    this.failures.delete(doc);
     for (const w of this.waiters.get(doc) ?? []) w.reject(new Error('The document was unloaded before its projection'));
     this.waiters.delete(doc);
   }
@@ -190,16 +194,26 @@ export class Projector {
         return out;
       });
     } catch (err) {
-      this.deps.log.error({ err, docs: docs.map((d) => d.name) }, 'projecting documents failed; retrying');
-      for (const doc of docs) this.settleWaiters(doc, err);
       for (const [doc, at] of since) if (!this.markedAt.has(doc) || this.markedAt.get(doc)! > at) this.markedAt.set(doc, at);
-      // The watermarks did not move: try again a little later, with whatever arrived meanwhile.
+      if (batch.size > 1) {
+        // One document's failure must not hold back the others: each alone, so only the failing one waits.
+        for (const [doc, user] of batch) await this.run(new Map([[doc, user]]));
+        return;
+      }
+      const [doc, user] = [...batch][0]!;
+      const failures = (this.failures.get(doc) ?? 0) + 1;
+      this.failures.set(doc, failures);
+      const wait = Math.min(RETRY_MAX_MS, RETRY_MS * 2 ** (failures - 1));
+      this.deps.log.error({ err, doc: doc.name, failures, retryInMs: wait }, 'projecting a document failed; retrying');
+      this.settleWaiters(doc, err);
+      // The watermark did not move: try again later, with whatever arrived meanwhile.
       const retry = setTimeout(() => {
-        for (const [doc, user] of batch) if (!this.dirty.has(doc)) this.mark(doc, user);
-      }, RETRY_MS);
+        if (!this.dirty.has(doc)) this.mark(doc, user);
+      }, wait);
       retry.unref();
       return;
     }
+    for (const doc of docs) this.failures.delete(doc);
     const end = performance.now();
     for (const { doc, reach, key } of written) {
       doc.projected(reach, key, now.getTime());

@@ -65,7 +65,13 @@ function refuse(reason: string): never {
   throw new Refusal(reason);
 }
 
+/**
+ * A string of the update. NUL is refused in every string (text, keys, values,
+ * names): PostgreSQL text cannot hold it, so a projection could never be written.
+ * Lone surrogates cannot occur: UTF-8 cannot encode them and the decoder is fatal.
+ */
 function decodeUtf8(bytes: Uint8Array): string {
+  if (bytes.includes(0)) refuse('string holds NUL');
   try {
     return utf8.decode(bytes);
   } catch {
@@ -151,7 +157,7 @@ class Reader {
     this.skip(length);
     // Most strings are ASCII: count them without the cost of a decoder call.
     for (let i = start; i < start + length; i++) {
-      if (this.bytes[i]! >= 0x80) return decodeUtf8(this.bytes.subarray(start, start + length)).length;
+      if (this.bytes[i]! >= 0x80 || this.bytes[i] === 0) return decodeUtf8(this.bytes.subarray(start, start + length)).length;
     }
     return length;
   }
@@ -448,6 +454,8 @@ class UpdateParser {
 
   /** A JSON value (ContentJSON, ContentEmbed, ContentFormat) that parses, walked without recursion. */
   private json(text: string): void {
+    // An escaped NUL (`\u0000`) is as unstorable as a raw one.
+    if (text.includes('\\u0000')) refuse('JSON holds NUL');
     let value: unknown;
     try {
       value = JSON.parse(text);

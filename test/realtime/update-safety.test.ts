@@ -164,6 +164,27 @@ describe('the defects that once crashed or poisoned the hub', () => {
   });
 });
 
+describe('text the database cannot hold', () => {
+  it('a NUL in a field closes its sender with 4400 and stores nothing; the projection goes on for everyone else', async () => {
+    const id = await seedCustomerDoc(s.ctx, teamId, manager, 'Nul Co');
+    const name = customerDocName(id);
+    const before = await loadStoredDoc(s.ctx.db, name);
+    const a = await open(name, repCookie);
+    const b = await open(name, managerCookie);
+    fieldsOf(a.doc).set('industry', 'bad\u0000value');
+    await until(() => a.closes.some((c) => c.code === DOC_CLOSE.badMessage), 'closed as malformed');
+    a.destroy();
+    await s.ctx.hub.flush();
+    expect((await loadStoredDoc(s.ctx.db, name)).lastUpdateId).toBe(before.lastUpdateId);
+    fieldsOf(b.doc).set('industry', 'Mining');
+    await until(async () => {
+      const row = await s.ctx.db.selectFrom('customers').select('industry').where('id', '=', id).executeTakeFirstOrThrow();
+      return row.industry === 'Mining';
+    }, 'a later edit projected');
+    b.destroy();
+  });
+});
+
 describe('a refusal costs only the refused change', () => {
   it('a valid and a forbidden change in one transaction: the valid one is stored and seen, the forbidden one reverted everywhere', async () => {
     const id = await seedCustomerDoc(s.ctx, teamId, manager, 'Mixed Co');

@@ -237,6 +237,30 @@ describe('updates Yjs writes are accepted', () => {
 });
 
 describe('hostile updates are refused', () => {
+  it('NUL in any string: a map value, a key, text, an XML attribute, an embed', () => {
+    const cases: Array<(doc: Y.Doc) => void> = [
+      (d) => d.getMap('fields').set('name', 'A\u0000B'),
+      (d) => d.getMap('tags').set('t\u0000', true),
+      (d) => d.getText('t').insert(0, 'x\u0000y'),
+      (d) => {
+        const el = new Y.XmlElement('p');
+        d.getXmlFragment('notes').insert(0, [el]);
+        el.setAttribute('href', 'a\u0000');
+      },
+      (d) => d.getText('t').insertEmbed(0, { src: '\u0000' }),
+    ];
+    for (const change of cases) {
+      const doc = new Y.Doc();
+      change(doc);
+      expectRefused(Y.encodeStateAsUpdate(doc), /NUL/);
+    }
+    // The same strings without NUL pass.
+    const ok = new Y.Doc();
+    ok.getMap('fields').set('name', 'A B');
+    ok.getText('t').insertEmbed(0, { src: 'x' });
+    expectAccepted(Y.encodeStateAsUpdate(ok));
+  });
+
   it('struct ranges ending past maxClock', () => {
     expectRefused(update(1, 0, [gc(2 ** 53 - 2)]), /ends past clock/);
     expectRefused(update(1, 0, [gc(2 ** 52)]), /ends past clock/);
