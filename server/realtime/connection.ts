@@ -43,6 +43,12 @@ export interface WebSocketLike {
 }
 
 const OPEN = 1;
+/**
+ * Updates up to this size that passed the structural check are decoded on the
+ * main thread (the check has read every count and length of them already);
+ * larger ones also go through the bounded decoding worker.
+ */
+export const MAX_INLINE_DECODE_BYTES = 64 * 1024;
 /** Refusal messages sent for one update, at most (the first reasons are the useful ones). */
 const MAX_REFUSAL_MESSAGES = 5;
 
@@ -89,8 +95,14 @@ export class Connection implements DocPeer {
       }
       // Parsed and sent to the decoding worker at once, so that a burst of updates shares one round
       // trip to it; handled strictly in order below.
-      const msg = this.checked(decodeClientMessage(frame));
-      const decoding = msg.type === 'update' && !isEmptyUpdate(msg.update) ? this.decoder.decode(msg.update) : null;
+      const { msg, counts } = this.checked(decodeClientMessage(frame));
+      // Small updates the structural check has read whole are bounded already; larger ones are decoded in the worker too.
+      const decoding =
+        msg.type !== 'update' || isEmptyUpdate(msg.update)
+          ? null
+          : counts && msg.update.length <= MAX_INLINE_DECODE_BYTES
+            ? Promise.resolve<DecodeResult>({ ok: true, ...counts })
+            : this.decoder.decode(msg.update);
       this.chain = this.chain
         .then(() => this.handle(msg, decoding))
         .catch((err) => {
@@ -139,14 +151,14 @@ export class Connection implements DocPeer {
    * The structural check of an update (update-check.ts), before any Y.Doc or
    * decoder sees it: a failure turns the message into a malformed one.
    */
-  private checked(msg: ClientMessage): ClientMessage {
-    if (msg.type !== 'update' || isEmptyUpdate(msg.update)) return msg;
+  private checked(msg: ClientMessage): { msg: ClientMessage; counts: { structs: number; deletes: number } | null } {
+    if (msg.type !== 'update' || isEmptyUpdate(msg.update)) return { msg, counts: null };
     const check = checkUpdate(msg.update);
-    if (!check.ok) return { type: 'malformed', detail: `Malformed update (${check.reason})` };
+    if (!check.ok) return { msg: { type: 'malformed', detail: `Malformed update (${check.reason})` }, counts: null };
     for (const root of check.roots) {
-      if (!(root in this.doc.kind.roots)) return { type: 'malformed', detail: `Unknown part ${root.slice(0, 40)}` };
+      if (!(root in this.doc.kind.roots)) return { msg: { type: 'malformed', detail: `Unknown part ${root.slice(0, 40)}` }, counts: null };
     }
-    return msg;
+    return { msg, counts: { structs: check.structs, deletes: check.deletes } };
   }
 
   /** Explains refused parts; a sender refused too often is closed. */
