@@ -12,6 +12,7 @@ import { errorMessage } from '../ui/error-message.ts';
 import { badges, base, buttons, forms, tables } from '../ui/styles.ts';
 import '../ui/tandem-alert.ts';
 import { fieldProblem } from './tandem-customer-create-form.ts';
+import { SubmissionKey } from '../api/idempotency.ts';
 
 /** Same as SHORT_TEXT_MAX / PHONE_MAX / EMAIL_MAX in schema/wire/customer.ts. */
 const TEXT_MAX = 200;
@@ -21,6 +22,8 @@ const EMAIL_MAX = 254;
 type Editing = { kind: 'none' } | { kind: 'new' } | { kind: 'edit'; id: string };
 
 export class TandemCustomerContacts extends LitElement {
+  /** One Idempotency-Key per submission: a double click or a retry creates one record. */
+  private readonly submission = new SubmissionKey();
   static override properties = {
     customerId: { type: String },
     readonly: { type: Boolean },
@@ -118,11 +121,15 @@ export class TandemCustomerContacts extends LitElement {
     try {
       const editing = this.editing;
       if (editing.kind === 'edit') await updateContact(editing.id, body);
-      else await createContact(this.customerId, body);
+      else {
+        await createContact(this.customerId, body, { idempotencyKey: this.submission.for(body) });
+        this.submission.settled();
+      }
       this.editing = { kind: 'none' };
       await this.reload();
       this.changed();
     } catch (err) {
+      this.submission.settled(err);
       this.errors = err instanceof ApiError && err.field ? { [err.field]: fieldProblem(err.field, err.message) } : { form: errorMessage(err) };
     } finally {
       this.busy = false;

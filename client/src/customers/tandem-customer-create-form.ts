@@ -17,6 +17,7 @@ import { base, buttons, forms } from '../ui/styles.ts';
 import '../ui/tandem-alert.ts';
 import { splitList } from './tandem-customer-filters.ts';
 import { categoryLabel, fieldLabel } from './customer-labels.ts';
+import { SubmissionKey } from '../api/idempotency.ts';
 
 /** Wait after the last keystroke before looking for duplicates. */
 const DUPLICATE_CHECK_DEBOUNCE_MS = 400;
@@ -53,6 +54,8 @@ export function fieldProblem(field: string, serverMessage: string): string {
 }
 
 export class TandemCustomerCreateForm extends LitElement {
+  /** One Idempotency-Key per submission: a double click or a retry creates one record. */
+  private readonly submission = new SubmissionKey();
   static override properties = {
     categories: { attribute: false },
     users: { attribute: false },
@@ -198,7 +201,9 @@ export class TandemCustomerCreateForm extends LitElement {
     this.errors = {};
     this.busy = true;
     try {
-      const result = await createCustomer(confirm ? { ...body, confirm: true } : body);
+      const sent = confirm ? { ...body, confirm: true } : body;
+      const result = await createCustomer(sent, { idempotencyKey: this.submission.for(sent) });
+      this.submission.settled();
       switch (result.kind) {
         case 'created':
           this.dispatchEvent(new CustomEvent<CustomerDto>('customer-created', { detail: result.customer }));
@@ -210,6 +215,7 @@ export class TandemCustomerCreateForm extends LitElement {
           return result satisfies never;
       }
     } catch (err) {
+      this.submission.settled(err);
       if (err instanceof ApiError && err.field) await this.showErrors({ [err.field]: fieldProblem(err.field, err.message) });
       else this.formError = errorMessage(err);
     } finally {

@@ -19,6 +19,7 @@ import '../ui/tandem-alert.ts';
 import '../ui/tandem-dialog.ts';
 import { type CustomerOption, searchCustomers } from './board-directory.ts';
 import { type StageView, stageName } from './board-model.ts';
+import { SubmissionKey } from '../api/idempotency.ts';
 
 /** Wait after typing before searching customers. */
 const SEARCH_DEBOUNCE_MS = 250;
@@ -27,6 +28,8 @@ export const CURRENCIES = ['CNY', 'USD', 'EUR', 'HKD', 'JPY', 'GBP'] as const;
 type Field = 'customerId' | 'name' | 'amount' | 'expectedCloseDate' | 'stageId' | 'ownerId';
 
 export class TandemOpportunityDialog extends LitElement {
+  /** One Idempotency-Key per submission: a double click or a retry creates one record. */
+  private readonly submission = new SubmissionKey();
   static override properties = {
     open: { type: Boolean },
     stages: { attribute: false },
@@ -148,9 +151,11 @@ export class TandemOpportunityDialog extends LitElement {
     this.busy = true;
     this.failure = '';
     try {
-      const opp = await createOpportunity(body);
+      const opp = await createOpportunity(body, { idempotencyKey: this.submission.for(body) });
+      this.submission.settled();
       this.dispatchEvent(new CustomEvent('created', { detail: { id: opp.id } }));
     } catch (err) {
+      this.submission.settled(err);
       if (err instanceof ApiError && err.field && ['customerId', 'name', 'amount', 'expectedCloseDate', 'stageId', 'ownerId'].includes(err.field)) {
         this.errors = { [err.field]: err.message };
       }

@@ -8,10 +8,13 @@ import { errorMessage } from '../ui/error-message.ts';
 import { base, buttons, forms } from '../ui/styles.ts';
 import '../ui/tandem-alert.ts';
 import { todayIso } from './board-format.ts';
+import { SubmissionKey } from '../api/idempotency.ts';
 
 const CONTRACT_NUMBER_MAX = 60;
 
 export class TandemOrderForm extends LitElement {
+  /** One Idempotency-Key per submission: a double click or a retry creates one record. */
+  private readonly submission = new SubmissionKey();
   static override properties = {
     opportunityId: { type: String },
     quotes: { attribute: false },
@@ -56,8 +59,11 @@ export class TandemOrderForm extends LitElement {
     this.busy = true;
     this.error = '';
     try {
-      this.dispatchEvent(new CustomEvent('saved', { detail: await createOrder(this.opportunityId, body) }));
+      const order = await createOrder(this.opportunityId, body, { idempotencyKey: this.submission.for(body) });
+      this.submission.settled();
+      this.dispatchEvent(new CustomEvent('saved', { detail: order }));
     } catch (err) {
+      this.submission.settled(err);
       this.error = errorMessage(err);
     } finally {
       this.busy = false;

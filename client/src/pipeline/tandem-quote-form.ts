@@ -11,10 +11,13 @@ import { base, buttons, forms } from '../ui/styles.ts';
 import '../ui/tandem-alert.ts';
 import { formatMoney } from './board-format.ts';
 import { lineTotal, type QuoteLine, quoteTotals } from './quote-totals.ts';
+import { SubmissionKey } from '../api/idempotency.ts';
 
 const emptyLine = (): QuoteLine => ({ description: '', quantity: 1, unitPrice: 0, discountPercent: 0 });
 
 export class TandemQuoteForm extends LitElement {
+  /** One Idempotency-Key per submission: a double click or a retry creates one record. */
+  private readonly submission = new SubmissionKey();
   static override properties = {
     opportunityId: { type: String },
     currency: { type: String },
@@ -98,14 +101,17 @@ export class TandemQuoteForm extends LitElement {
     this.busy = true;
     this.error = '';
     try {
-      const quote = await createQuote(this.opportunityId, {
+      const body = {
         title,
         currency: this.currency,
         taxPercent: this.taxPercent,
         items: items.map((l) => ({ ...l, description: l.description.trim() })),
-      });
+      };
+      const quote = await createQuote(this.opportunityId, body, { idempotencyKey: this.submission.for(body) });
+      this.submission.settled();
       this.dispatchEvent(new CustomEvent('saved', { detail: quote }));
     } catch (err) {
+      this.submission.settled(err);
       this.error = errorMessage(err);
     } finally {
       this.busy = false;

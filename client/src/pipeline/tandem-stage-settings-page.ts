@@ -20,6 +20,7 @@ import '../ui/tandem-dialog.ts';
 import '../ui/tandem-empty-state.ts';
 import '../ui/tandem-loading.ts';
 import { stageName } from './board-model.ts';
+import { SubmissionKey } from '../api/idempotency.ts';
 
 type Load = { kind: 'loading' } | { kind: 'failed'; message: string } | { kind: 'ready'; pipeline: PipelineDto };
 
@@ -37,6 +38,8 @@ export function stageKindLabel(kind: StageKind): string {
 }
 
 export class TandemStageSettingsPage extends LitElement {
+  /** One Idempotency-Key per submission: a double click creates one stage. */
+  private readonly submission = new SubmissionKey();
   static override properties = {
     pipelineId: { type: String, attribute: 'pipeline-id' },
     load: { state: true },
@@ -180,7 +183,9 @@ export class TandemStageSettingsPage extends LitElement {
       const firstClosed = this.load.pipeline.stages.findIndex((s) => s.kind !== 'open');
       if (firstClosed >= 0) body.position = firstClosed;
     }
-    if (await this.run(() => addStage(this.pipelineId, body), msg('Stage added.', { id: 'stages.added' }))) form.reset();
+    const added = await this.run(() => addStage(this.pipelineId, body, { idempotencyKey: this.submission.for(body) }), msg('Stage added.', { id: 'stages.added' }));
+    this.submission.settled();
+    if (added) form.reset();
   }
 
   private confirmDelete(e: Event): void {
