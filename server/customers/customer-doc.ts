@@ -24,6 +24,7 @@ import {
 } from '../../schema/wire/docs.ts';
 import type { DocAccess, RefusedPart, SharedType, TypeChange } from '../realtime/doc-kind.ts';
 import type { User } from '../users/user.ts';
+import { isSafeLink } from '../../schema/wire/links.ts';
 
 export interface CustomerAccessRow {
   teamId: string;
@@ -81,6 +82,7 @@ export function fieldProblem(key: string, value: unknown): ShapeProblem | null {
   if (field === 'name' && value.trim() === '') return bad('name', 'The name is required');
   if (field === 'kind' && !(CUSTOMER_KINDS as readonly string[]).includes(value)) return bad('kind', 'kind must be company or person');
   if (field === 'ownerId' && value !== '' && !UUID.test(value)) return bad('ownerId', 'ownerId must be a user id');
+  if (field === 'website' && value !== '' && !isSafeLink(value)) return bad('website', 'A website is an http, https, mailto or tel link, or a domain');
   return null;
 }
 

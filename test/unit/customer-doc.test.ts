@@ -140,6 +140,12 @@ describe('checking a customer update', () => {
     return checkCustomerChanges(after, changes, user);
   };
 
+  it('refuses a website that is not a safe link, and names the field', () => {
+    expect(check(rep, (d) => d.getMap('fields').set('website', 'javascript:alert(1)//x.com')).problem).toMatchObject({ status: 400, field: 'website' });
+    expect(check(rep, (d) => d.getMap('fields').set('website', 'https://acme.example')).problem).toBeNull();
+    expect(check(rep, (d) => d.getMap('fields').set('website', 'acme.example')).problem).toBeNull();
+  });
+
   it('accepts plain edits', () => {
     expect(check(rep, (d) => d.getMap('fields').set('industry', 'Retail')).problem).toBeNull();
     expect(check(rep, (d) => d.getMap('tags').set('vip', true)).problem).toBeNull();
