@@ -50,7 +50,7 @@ describe('refused changes in the browser', () => {
     }, rep.id);
     const refusal = page.locator('#f-ownerId-refusal');
     await refusal.waitFor();
-    expect(await refusal.textContent()).toContain('你刚才的修改未被接受');
+    expect(await refusal.textContent()).toContain('你刚才的修改未被接受：只有经理和管理员可以把它分配给别人');
     expect(await owner.getAttribute('aria-invalid')).toBe('true');
     await expect.poll(() => owner.inputValue(), POLL).toBe(saved);
     expect(await industry.inputValue()).toBe('物流');

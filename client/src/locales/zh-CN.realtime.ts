@@ -13,4 +13,10 @@ export const realtimeTemplates = {
   'doc.error.rejected': '你刚才的修改过大或格式有误，无法发送。它只保留在本页上；稍后会重新连接。',
   'doc.refused': str`你刚才的修改未被接受：${0}`,
   'doc.refusedPlain': '你刚才的修改未被接受。',
+  'doc.reason.owner': '只有经理和管理员可以把它分配给别人',
+  'doc.reason.forbidden': '你没有权限做这项修改',
+  'doc.reason.name': '名称必填，且长度有限',
+  'doc.reason.stage': '该阶段已不在此销售管道中',
+  'doc.reason.lostReason': '移到丢单阶段需要填写原因',
+  'doc.reason.invalid': '该值在这里不被接受',
 };

@@ -4,13 +4,39 @@
  * switch over the error codes, as ui/error-message.ts does for the API.
  */
 import { msg, str } from '@lit/localize';
+import { SOURCE_LOCALE, currentLocale } from '../app/localization.ts';
 import type { DocError, DocRefusal } from './doc-controller.ts';
 
 /** A refused change: the server's reason (in its words); the field itself returns to the saved value. */
 export function refusalText(refusal: DocRefusal): string {
-  return refusal.message
-    ? msg(str`Your last change was not accepted: ${refusal.message}`, { id: 'doc.refused' })
+  const reason = reasonText(refusal);
+  return reason
+    ? msg(str`Your last change was not accepted: ${reason}`, { id: 'doc.refused' })
     : msg('Your last change was not accepted.', { id: 'doc.refusedPlain' });
+}
+
+/**
+ * Why, in the user's language. The server words its reasons in English: in
+ * English they are shown as they are; in another language the common ones are
+ * said by code and field, the rest generically.
+ */
+function reasonText(refusal: DocRefusal): string {
+  if (currentLocale() === SOURCE_LOCALE) return refusal.message;
+  if (refusal.code === 'forbidden') {
+    return refusal.field === 'ownerId'
+      ? msg('only managers and admins give this to someone else', { id: 'doc.reason.owner' })
+      : msg('you may not make this change', { id: 'doc.reason.forbidden' });
+  }
+  switch (refusal.field) {
+    case 'name':
+      return msg('a name is required, of bounded length', { id: 'doc.reason.name' });
+    case 'stageId':
+      return msg('that stage no longer exists in this pipeline', { id: 'doc.reason.stage' });
+    case 'lostReason':
+      return msg('moving to a lost stage needs a reason', { id: 'doc.reason.lostReason' });
+    default:
+      return msg('the value is not accepted here', { id: 'doc.reason.invalid' });
+  }
 }
 
 /** Why the document is not live, or only partly; `gone` is the page's wording for "no longer yours to open". */
