@@ -17,6 +17,7 @@ import type { CommitRequest, LiveDocument } from './document.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import type { Projector } from './projector.ts';
 import * as Y from 'yjs';
+import { WindowedStart } from './windowed-start.ts';
 
 /** With several nodes, a commit whose every document another node is committing retries after this long at least. */
 const DEFERRED_RETRY_MS = 5;
@@ -30,11 +31,10 @@ interface Entry extends CommitRequest {
 export class Committer {
   private queue: Entry[] = [];
   private jobs: Array<() => Promise<void>> = [];
-  private timer: NodeJS.Timeout | null = null;
-  private immediate: NodeJS.Immediate | null = null;
+  /** When the next run starts. */
+  private readonly start: WindowedStart;
   private active: Promise<void> | null = null;
   /** When the last commit ended (ms, monotonic). */
-  private lastCommitEnd = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly deps: Pick<EngineDeps, 'store' | 'log' | 'now'>,
@@ -47,7 +47,11 @@ export class Committer {
      * (so projections and snapshots describe every stored update).
      */
     private readonly shared = false,
-  ) {}
+  ) {
+    this.start = new WindowedStart(windowMs, () => {
+      this.active ??= this.drain();
+    });
+  }
 
   /** Queues an accepted update; resolves with its log id once it is stored and broadcast. */
   enqueue(req: CommitRequest): Promise<number> {
@@ -64,7 +68,7 @@ export class Committer {
 
   /** Resolves when everything queued so far is stored. */
   async flush(): Promise<void> {
-    this.cancelStart();
+    this.start.cancel();
     while (this.queue.length > 0 || this.jobs.length > 0 || this.active) {
       this.active ??= this.drain();
       await this.active;
@@ -79,21 +83,7 @@ export class Committer {
   }
 
   private kick(): void {
-    if (this.active || this.timer || this.immediate) return;
-    const start = () => {
-      this.cancelStart();
-      this.active ??= this.drain();
-    };
-    const wait = this.lastCommitEnd + this.windowMs - performance.now();
-    if (wait <= 0) this.immediate = setImmediate(start);
-    else this.timer = setTimeout(start, wait);
-  }
-
-  private cancelStart(): void {
-    if (this.timer) clearTimeout(this.timer);
-    if (this.immediate) clearImmediate(this.immediate);
-    this.timer = null;
-    this.immediate = null;
+    if (!this.active) this.start.schedule();
   }
 
   private async drain(): Promise<void> {
@@ -101,7 +91,7 @@ export class Committer {
       while (this.queue.length > 0 || this.jobs.length > 0) {
         if (this.queue.length > 0) {
           const stored = await this.commit(this.queue.splice(0));
-          this.lastCommitEnd = performance.now();
+          this.start.ended();
           // Updates that arrived during the commit wait out the rest of the window (and deferred
           // ones, at least a moment, for the other node's transaction to end).
           const pause = stored === 0 ? Math.max(this.windowMs, DEFERRED_RETRY_MS) : this.windowMs;

@@ -32,6 +32,11 @@ export class Restored {
   readonly keys = new Map<SharedType, Set<string>>();
   all = false;
 
+  /** Nothing restored yet: what Yjs reported is what the update changes. */
+  get empty(): boolean {
+    return !this.all && this.types.size === 0 && this.keys.size === 0;
+  }
+
   addKey(type: SharedType, key: string): void {
     const set = this.keys.get(type) ?? new Set<string>();
     set.add(key);
@@ -84,7 +89,9 @@ export function compensate(after: Y.Doc, before: Y.Doc, part: RefusedPart, resto
  * per changed type, keys with their value before the update (the first
  * change reported), minus what was restored and what was removed.
  */
-export function netChanges(changes: readonly TypeChange[], restored: Restored): TypeChange[] {
+export function netChanges(changes: readonly TypeChange[], restored: Restored): readonly TypeChange[] {
+  // One transaction reports each changed type once: with nothing restored there is nothing to net (the usual case).
+  if (restored.empty) return changes;
   const byTarget = new Map<SharedType, { root: string; keys: Map<string, KeyChange>; listChanged: boolean; addedItems: Y.Item[] }>();
   for (const ch of changes) {
     let m = byTarget.get(ch.target);

@@ -14,7 +14,7 @@ import type { AppError } from '../http/app-error.ts';
 import type { User } from '../users/user.ts';
 import type { DocPeer, LiveDocument } from './document.ts';
 import { type ClientMessage, decodeClientMessage, encodeRefusal } from './protocol.ts';
-import { checkUpdate } from './update-check.ts';
+import { checkUpdate, isEmptyUpdate } from './update-check.ts';
 import type { DecodeResult, UpdateDecoder } from './update-decoder.ts';
 import type { RefusalRate, WriteBudget } from './write-budget.ts';
 
@@ -271,9 +271,4 @@ function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
 function truncate(reason: string): string {
   const bytes = Buffer.from(reason);
   return bytes.length <= CLOSE_REASON_MAX ? reason : `${bytes.subarray(0, CLOSE_REASON_MAX - 3).toString()}...`;
-}
-
-/** The empty update (no structs, no deletions), as a client sends for sync step 2 when it lacks nothing. */
-function isEmptyUpdate(update: Uint8Array): boolean {
-  return update.length === 2 && update[0] === 0 && update[1] === 0;
 }

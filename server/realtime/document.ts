@@ -363,7 +363,7 @@ export class LiveDocument {
   }
 
   /** One validation by the kind; `keep` receives the notes it took (those of the accepting call count). */
-  private validate(user: User, changes: TypeChange[], keep: (notes: unknown[]) => void): Promise<Refusal | null> {
+  private validate(user: User, changes: readonly TypeChange[], keep: (notes: unknown[]) => void): Promise<Refusal | null> {
     const notes: unknown[] = [];
     keep(notes);
     return this.kind.validate({ id: this.id, user, after: this.scratch, changes, note: (n) => notes.push(n) });
@@ -539,9 +539,7 @@ export class LiveDocument {
 
   /** A scratch copy: the durable state plus the pending updates, reporting every change it undergoes. */
   private newScratch(): Y.Doc {
-    const scratch = this.newDoc();
-    Y.applyUpdate(scratch, integratedState(this.doc));
-    for (const u of this.pending) Y.applyUpdate(scratch, u);
+    const scratch = this.copyOfAccepted();
     for (const name of Object.keys(this.kind.roots)) {
       scratch.share.get(name)!.observeDeep((events) => {
         const capture = this.capture;

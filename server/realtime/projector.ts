@@ -21,6 +21,7 @@ import type { UnitOfWork } from './doc-kind.ts';
 import type { DocKindRegistry } from './doc-kinds.ts';
 import type { LiveDocument } from './document.ts';
 import type { EngineDeps } from './engine-deps.ts';
+import { WindowedStart } from './windowed-start.ts';
 
 /**
  * A run whose projection values equal the last ones written for a document
@@ -47,9 +48,8 @@ export class Projector {
   private dirty = new Map<LiveDocument, User | null>();
   private readonly waiters = new Map<LiveDocument, Waiter[]>();
   private active: Promise<void> | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private immediate: NodeJS.Immediate | null = null;
-  private lastRunEnd = Number.NEGATIVE_INFINITY;
+  /** When the next run starts. */
+  private readonly start: WindowedStart;
   private closed = false;
   /** When each document was first marked since its last projection (monotonic ms). */
   private readonly markedAt = new Map<LiveDocument, number>();
@@ -65,7 +65,11 @@ export class Projector {
     private readonly windowMs: number,
     /** Several nodes share the database: runs take the documents' advisory locks and catch up first. */
     private readonly shared = false,
-  ) {}
+  ) {
+    this.start = new WindowedStart(windowMs, () => {
+      this.active ??= this.drain();
+    });
+  }
 
   /** The document's stored updates await their projection. */
   mark(doc: LiveDocument, user: User | null): void {
@@ -87,7 +91,7 @@ export class Projector {
 
   /** Resolves when every document marked so far is projected (or its run failed). */
   async flush(): Promise<void> {
-    this.cancelStart();
+    this.start.cancel();
     while (this.dirty.size > 0 || this.active) {
       this.active ??= this.drain();
       await this.active;
@@ -98,7 +102,7 @@ export class Projector {
   async close(): Promise<void> {
     await this.flush();
     this.closed = true;
-    this.cancelStart();
+    this.start.cancel();
   }
 
   /** The lags recorded since the last call, in ms: from a document's first commit after its last projection to its next projection. */
@@ -118,21 +122,7 @@ export class Projector {
   }
 
   private kick(): void {
-    if (this.closed || this.active || this.timer || this.immediate || this.dirty.size === 0) return;
-    const start = () => {
-      this.cancelStart();
-      this.active ??= this.drain();
-    };
-    const wait = this.lastRunEnd + this.windowMs - performance.now();
-    if (wait <= 0) this.immediate = setImmediate(start);
-    else this.timer = setTimeout(start, wait);
-  }
-
-  private cancelStart(): void {
-    if (this.timer) clearTimeout(this.timer);
-    if (this.immediate) clearImmediate(this.immediate);
-    this.timer = null;
-    this.immediate = null;
+    if (!this.closed && !this.active && this.dirty.size > 0) this.start.schedule();
   }
 
   private async drain(): Promise<void> {
@@ -146,7 +136,7 @@ export class Projector {
           if (batch.size >= MAX_DOCS_PER_RUN) break;
         }
         await this.run(batch);
-        this.lastRunEnd = performance.now();
+        this.start.ended();
         if (this.dirty.size > 0 && this.windowMs > 0) await new Promise((r) => setTimeout(r, this.windowMs));
       }
     } finally {
