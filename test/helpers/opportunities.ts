@@ -1,11 +1,11 @@
 /** Helpers for the pipeline, opportunity and board tests. */
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { boardDocName } from '../../schema/wire/docs.ts';
 import type { OpportunityDto } from '../../schema/wire/opportunity.ts';
 import type { PipelineDto } from '../../schema/wire/pipeline.ts';
 import type { AppContext } from '../../server/context.ts';
-import { loadStoredDoc } from '../../server/realtime/doc-store.repository.ts';
 import { ORIGIN, jsonRequest } from './context.ts';
+import { storedDoc } from '../realtime/realtime-helpers.ts';
 
 type Fetchable = { request: (path: string, init?: RequestInit) => Response | Promise<Response> };
 
@@ -53,13 +53,8 @@ export async function createOpportunity(c: Caller, body: Record<string, unknown>
 }
 
 /** A board document as stored (snapshot + log), rebuilt from the database. */
-export async function storedBoard(ctx: AppContext, pipelineId: string): Promise<Y.Doc> {
-  await ctx.hub.flush();
-  const stored = await loadStoredDoc(ctx.db, boardDocName(pipelineId));
-  const doc = new Y.Doc();
-  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-  for (const u of stored.updates) Y.applyUpdate(doc, u);
-  return doc;
+export function storedBoard(ctx: AppContext, pipelineId: string): Promise<Y.Doc> {
+  return storedDoc(ctx, boardDocName(pipelineId));
 }
 
 export interface CardValues {

@@ -13,11 +13,10 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { CUSTOMER_FIELDS, CUSTOMER_ROOTS, customerDocName } from '../../schema/wire/docs.ts';
 import { fieldProblem, newFollowupProblem, notesProblem, tagProblem } from '../../server/customers/customer-doc.ts';
-import { loadStoredDoc } from '../../server/realtime/doc-store.repository.ts';
 import { DEFAULT_WRITE_BUDGET } from '../../server/realtime/realtime-config.ts';
 import type { User } from '../../server/users/user.ts';
 import { login, seedTeam, seedUser } from '../helpers/context.ts';
-import { type HubServer, connect, originOf, seedCustomerDoc, startHubServer, until } from './realtime-helpers.ts';
+import { type HubServer, connect, originOf, seedCustomerDoc, startHubServer, storedDoc, until } from './realtime-helpers.ts';
 
 /** Cases per run, per family. */
 const EDIT_CASES = 1000;
@@ -304,11 +303,7 @@ function editCase(ops: Op[], mutation: Mutation[] | null): (mirror: Y.Doc) => Ui
 
 /** Everything stored passes the customer document's rules, and no clock is out of bounds. */
 async function expectStoredValid(): Promise<Y.Doc> {
-  await s.ctx.hub.flush();
-  const stored = await loadStoredDoc(s.ctx.db, docName());
-  const doc = new Y.Doc();
-  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-  for (const u of stored.updates) Y.applyUpdate(doc, u);
+  const doc = await storedDoc(s.ctx, docName());
   for (const clock of Y.decodeStateVector(Y.encodeStateVector(doc)).values()) expect(clock).toBeLessThanOrEqual(2 ** 31);
   expect([...doc.share.keys()].sort()).toEqual(['fields', 'followups', 'notes', 'tags']);
   const fields = doc.getMap(CUSTOMER_ROOTS.fields);

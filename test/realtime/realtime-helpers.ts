@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import { CUSTOMER_ROOTS, customerDocName } from '../../schema/wire/docs.ts';
 import type { Config } from '../../server/config.ts';
 import type { AppContext } from '../../server/context.ts';
+import { loadStoredDoc } from '../../server/realtime/doc-store.repository.ts';
 import { type RunningServer, startServer } from '../../server/server.ts';
 import type { User } from '../../server/users/user.ts';
 import { ORIGIN, type TestContext, createTestContext } from '../helpers/context.ts';
@@ -175,4 +176,14 @@ export function stableJson(v: unknown): string {
   return JSON.stringify(v, (_k, x: unknown) =>
     x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x,
   );
+}
+
+/** A document as stored (snapshot + log), rebuilt from the database after every accepted update is stored. */
+export async function storedDoc(ctx: AppContext, name: string): Promise<Y.Doc> {
+  await ctx.hub.flush();
+  const stored = await loadStoredDoc(ctx.db, name);
+  const doc = new Y.Doc();
+  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+  for (const u of stored.updates) Y.applyUpdate(doc, u);
+  return doc;
 }

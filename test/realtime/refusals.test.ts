@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { CUSTOMER_ROOTS, DOC_CLOSE, customerDocName } from '../../schema/wire/docs.ts';
 import { AppError } from '../../server/http/app-error.ts';
 import { loadStoredDoc } from '../../server/realtime/doc-store.repository.ts';
 import type { User } from '../../server/users/user.ts';
 import { login, seedTeam, seedUser } from '../helpers/context.ts';
-import { type Client, type HubServer, connect, newFollowup, seedCustomerDoc, startHubServer, until } from './realtime-helpers.ts';
+import { type Client, type HubServer, connect, newFollowup, seedCustomerDoc, startHubServer, storedDoc, until } from './realtime-helpers.ts';
 
 let s: HubServer;
 let rep: User;
@@ -35,14 +35,7 @@ afterAll(async () => {
 const docName = () => customerDocName(customerId);
 
 /** The document as stored (snapshot + log), rebuilt from the database. */
-async function storedDoc(): Promise<Y.Doc> {
-  await s.ctx.hub.flush();
-  const stored = await loadStoredDoc(s.ctx.db, docName());
-  const doc = new Y.Doc();
-  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-  for (const u of stored.updates) Y.applyUpdate(doc, u);
-  return doc;
-}
+const stored = () => storedDoc(s.ctx, docName());
 
 async function pair(cookieA: string, cookieB: string): Promise<[Client, Client]> {
   const a = connect(s.wsBase, docName(), cookieA);
@@ -73,7 +66,7 @@ async function expectRefused(a: Client, b: Client, change: (doc: Y.Doc) => void,
   await until(() => a.doc.getMap(CUSTOMER_ROOTS.fields).get('source') === marker, 'later edit reaches the refused sender');
   expect(seen(b.doc)).toBe(false);
   expect(seen(c.doc)).toBe(false);
-  expect(seen(await storedDoc())).toBe(false);
+  expect(seen(await stored())).toBe(false);
   c.destroy();
   return reason;
 }
@@ -162,7 +155,7 @@ describe('server-side edits (ctx.hub.edit)', () => {
     expect(row.tags).toContain('price sensitive');
     expect(row.next_followup_at?.toISOString()).toBe('2099-03-01T09:00:00.000Z');
     await until(() => watcher.doc.getMap(CUSTOMER_ROOTS.tags).get('price sensitive') === true, 'broadcast of a server edit');
-    expect((await storedDoc()).getMap(CUSTOMER_ROOTS.tags).get('price sensitive')).toBe(true);
+    expect((await stored()).getMap(CUSTOMER_ROOTS.tags).get('price sensitive')).toBe(true);
     watcher.destroy();
   });
 

@@ -11,7 +11,7 @@ import { CUSTOMER_ROOTS, DOC_CLOSE, customerDocName } from '../../schema/wire/do
 import { loadStoredDoc } from '../../server/realtime/doc-store.repository.ts';
 import type { User } from '../../server/users/user.ts';
 import { jsonRequest, login, seedTeam, seedUser } from '../helpers/context.ts';
-import { type Client, type HubServer, connect, newFollowup, originOf, seedCustomerDoc, stableJson, startHubServer, until } from './realtime-helpers.ts';
+import { type Client, type HubServer, connect, newFollowup, originOf, seedCustomerDoc, stableJson, startHubServer, storedDoc, until } from './realtime-helpers.ts';
 
 let s: HubServer;
 let rep: User;
@@ -32,14 +32,7 @@ afterAll(async () => {
   await s.close();
 });
 
-async function storedDoc(name: string): Promise<Y.Doc> {
-  await s.ctx.hub.flush();
-  const stored = await loadStoredDoc(s.ctx.db, name);
-  const doc = new Y.Doc();
-  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-  for (const u of stored.updates) Y.applyUpdate(doc, u);
-  return doc;
-}
+const storedOf = (name: string) => storedDoc(s.ctx, name);
 
 async function open(name: string, cookie: string): Promise<Client> {
   const c = connect(s.wsBase, name, cookie);
@@ -53,7 +46,7 @@ const reasons = (c: Client) => c.refusals.map((r) => JSON.parse(r) as { code: st
 /** Waits until every client shows the same customer document as storage. */
 async function converged(name: string, clients: Client[]): Promise<void> {
   await s.ctx.hub.flush();
-  const stored = stableJson((await storedDoc(name)).getMap(CUSTOMER_ROOTS.fields).toJSON());
+  const stored = stableJson((await storedOf(name)).getMap(CUSTOMER_ROOTS.fields).toJSON());
   for (const c of clients) await until(() => stableJson(fieldsOf(c.doc).toJSON()) === stored, 'converged with storage');
 }
 
@@ -245,7 +238,7 @@ describe('a refusal costs only the refused change', () => {
     await until(() => fieldsOf(b.doc).get('website') === 'https://offline.example', 'website arrives');
     await until(() => fieldsOf(a.doc).get('ownerId') === undefined, 'owner change undone');
     expect(reasons(a)).toEqual([expect.objectContaining({ field: 'ownerId' })]);
-    const stored = await storedDoc(name);
+    const stored = await storedOf(name);
     expect(stored.getMap(CUSTOMER_ROOTS.tags).size).toBe(20);
     expect(stored.getMap(CUSTOMER_ROOTS.fields).get('ownerId')).toBeUndefined();
     const row = await s.ctx.db.selectFrom('customers').select(['tags', 'website', 'owner_id']).where('id', '=', id).executeTakeFirstOrThrow();
@@ -276,7 +269,7 @@ describe('a refusal costs only the refused change', () => {
     await until(() => a.doc.getArray(CUSTOMER_ROOTS.followups).length === 1, 'the bad follow-up is taken out at the sender');
     expect(String((b.doc.getArray(CUSTOMER_ROOTS.followups).get(0) as Y.Map<unknown>).get('text'))).toBe('called, will send a quote');
     expect(reasons(a)).toEqual([expect.objectContaining({ field: 'followups.outcome' })]);
-    const stored = await storedDoc(name);
+    const stored = await storedOf(name);
     expect(stored.getArray(CUSTOMER_ROOTS.followups).length).toBe(1);
     const activities = await s.ctx.db.selectFrom('activities').select('id').where('customer_id', '=', id).execute();
     expect(activities).toHaveLength(1);
