@@ -3,6 +3,7 @@
  * their limits, and the hub's close codes. Shared by server, client and tests
  * (DESIGN.md, "Live documents").
  */
+import { isCanonicalUuid } from './ids.ts';
 
 export const DOC_KINDS = ['customer', 'board'] as const;
 export type DocKindName = (typeof DOC_KINDS)[number];
@@ -16,7 +17,6 @@ export interface DocName {
   id: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const DOC_NAME_MAX = 64;
 
 /** The kind and record id a document name stands for, or null when it is not of the grammar. */
@@ -26,7 +26,7 @@ export function parseDocName(name: string): DocName | null {
   if (colon < 0) return null;
   const kind = name.slice(0, colon);
   const id = name.slice(colon + 1);
-  if (!(DOC_KINDS as readonly string[]).includes(kind) || !UUID.test(id)) return null;
+  if (!(DOC_KINDS as readonly string[]).includes(kind) || !isCanonicalUuid(id)) return null;
   return { kind: kind as DocKindName, id };
 }
 

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { ErrorCode } from './error.ts';
 import type { NotificationEventDto, NotificationsReadEventDto } from './notifications.ts';
+import { isUuid } from './ids.ts';
 
 export const SOCKET_IO_PATH = '/socket.io';
 
@@ -18,7 +19,6 @@ export const PRESENCE_RESOURCE_MAX = 64;
  */
 export type PresenceResource = `customer:${string}` | `board:${string}` | 'customers';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type ParsedPresenceResource =
   | { kind: 'customer'; id: string }
@@ -32,7 +32,7 @@ export function parsePresenceResource(resource: string): ParsedPresenceResource 
   if (colon < 0) return null;
   const prefix = resource.slice(0, colon);
   const id = resource.slice(colon + 1);
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   if (prefix === 'customer') return { kind: 'customer', id: id.toLowerCase() };
   if (prefix === 'board') return { kind: 'board', id: id.toLowerCase() };
   return null;

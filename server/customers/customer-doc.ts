@@ -25,6 +25,7 @@ import {
 import type { DocAccess, RefusedPart, SharedType, TypeChange } from '../realtime/doc-kind.ts';
 import type { User } from '../users/user.ts';
 import { isSafeLink } from '../../schema/wire/links.ts';
+import { isCanonicalUuid } from '../../schema/wire/ids.ts';
 
 export interface CustomerAccessRow {
   teamId: string;
@@ -57,7 +58,6 @@ export interface CustomerChangeVerdict {
   newOwnerId: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 const ELEMENT_NAME = new RegExp(`^[A-Za-z][A-Za-z0-9_-]{0,${NOTES_ELEMENT_NAME_MAX - 1}}$`);
 
@@ -81,7 +81,7 @@ export function fieldProblem(key: string, value: unknown): ShapeProblem | null {
   if (value.length > CUSTOMER_FIELD_MAX[field]) return bad(field, `${field} is longer than ${CUSTOMER_FIELD_MAX[field]} characters`);
   if (field === 'name' && value.trim() === '') return bad('name', 'The name is required');
   if (field === 'kind' && !(CUSTOMER_KINDS as readonly string[]).includes(value)) return bad('kind', 'kind must be company or person');
-  if (field === 'ownerId' && value !== '' && !UUID.test(value)) return bad('ownerId', 'ownerId must be a user id');
+  if (field === 'ownerId' && value !== '' && !isCanonicalUuid(value)) return bad('ownerId', 'ownerId must be a user id');
   if (field === 'website' && value !== '' && !isSafeLink(value)) return bad('website', 'A website is an http, https, mailto or tel link, or a domain');
   return null;
 }

@@ -23,12 +23,13 @@ import {
 import type { RefusedPart, SharedType, TypeChange } from '../realtime/doc-kind.ts';
 import type { User } from '../users/user.ts';
 import { isValidRank } from './rank.ts';
+import { isCanonicalUuid } from '../../schema/wire/ids.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const CURRENCY = /^[A-Z]{3}$/;
 
-export const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
+/** Card keys, owners, stages and customers are ids as the app writes them. */
+export const isUuid = isCanonicalUuid;
 
 /** A refused change: 400 (shape) or 403 (permission), with the field concerned. */
 export interface BoardProblem {

@@ -3,6 +3,7 @@
  * shared): parsing, writing and the period presets. Pure: "today" is given.
  */
 import type { ReportParams } from '../api/reports.ts';
+import { UUID_PATTERN } from '../../../schema/wire/ids.ts';
 
 export const PERIOD_PRESETS = ['last30', 'last90', 'thisMonth', 'lastMonth', 'thisQuarter', 'thisYear'] as const;
 export type PeriodPreset = (typeof PERIOD_PRESETS)[number];
@@ -25,7 +26,6 @@ export interface ReportFilterState {
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CURRENCY = /^[A-Z]{3}$/;
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -79,9 +79,9 @@ export function filtersFromSearch(search: string, today: string): ReportFilterSt
   return {
     from,
     to,
-    teamId: get('teamId', UUID),
-    ownerId: get('ownerId', UUID),
-    pipelineId: get('pipelineId', UUID),
+    teamId: get('teamId', UUID_PATTERN),
+    ownerId: get('ownerId', UUID_PATTERN),
+    pipelineId: get('pipelineId', UUID_PATTERN),
     currency: get('currency', CURRENCY),
     period: q.get('period') === 'week' ? 'week' : 'month',
   };
