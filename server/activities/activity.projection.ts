@@ -1,8 +1,8 @@
 /**
- * The activities rows of one customer, as a projection of the follow-ups in
- * its document. Runs inside the transaction that stores the document's
- * updates; writes only the rows whose follow-up changed, so typing in one
- * follow-up rewrites one row.
+ * The activities rows of customers, as a projection of the follow-ups in
+ * their documents. Runs inside the projection run's transaction; writes only
+ * the rows whose follow-up changed, so typing in one follow-up rewrites one
+ * row.
  */
 import type { Transaction } from 'kysely';
 import type { Database } from '../../schema/types.ts';
@@ -31,39 +31,57 @@ export function followupChanged(row: Row, f: FollowupProjection): boolean {
   );
 }
 
-export async function projectActivities(
-  trx: Transaction<Database>,
-  customer: { id: string; teamId: string },
-  followups: readonly FollowupProjection[],
-  now: Date,
-): Promise<void> {
+/** One customer's follow-ups, as its document has them now. */
+export interface CustomerFollowups {
+  customer: { id: string; teamId: string };
+  followups: readonly FollowupProjection[];
+}
+
+/** Projects the follow-ups of several customers: one read, at most one upsert and one delete for all of them. */
+export async function projectActivities(trx: Transaction<Database>, items: readonly CustomerFollowups[], now: Date): Promise<void> {
+  if (items.length === 0) return;
   const existing = await trx
     .selectFrom('activities')
-    .select(['source_id', 'type', 'author_id', 'at', 'next_at', 'outcome', 'excerpt'])
-    .where('customer_id', '=', customer.id)
+    .select(['customer_id', 'source_id', 'type', 'author_id', 'at', 'next_at', 'outcome', 'excerpt'])
+    .where(
+      'customer_id',
+      'in',
+      items.map((i) => i.customer.id),
+    )
     .execute();
-  const byId = new Map(existing.map((r) => [r.source_id, r]));
-  const changed = followups.filter((f) => {
-    const row = byId.get(f.id);
-    return !row || followupChanged(row, f);
-  });
-  if (changed.length > 0) {
+  const rowsOf = new Map<string, Map<string, Row>>();
+  for (const r of existing) {
+    const rows = rowsOf.get(r.customer_id) ?? new Map<string, Row>();
+    rows.set(r.source_id, r);
+    rowsOf.set(r.customer_id, rows);
+  }
+  const upserts = [];
+  const gone: Array<{ customerId: string; sourceId: string }> = [];
+  for (const { customer, followups } of items) {
+    const rows = rowsOf.get(customer.id) ?? new Map<string, Row>();
+    for (const f of followups) {
+      const row = rows.get(f.id);
+      if (row && !followupChanged(row, f)) continue;
+      upserts.push({
+        team_id: customer.teamId,
+        customer_id: customer.id,
+        source_id: f.id,
+        author_id: f.authorId,
+        type: f.type,
+        at: f.at,
+        next_at: f.nextAt,
+        outcome: f.outcome,
+        excerpt: f.excerpt,
+        updated_at: now,
+      });
+    }
+    const present = new Set(followups.map((f) => f.id));
+    for (const sourceId of rows.keys()) if (!present.has(sourceId)) gone.push({ customerId: customer.id, sourceId });
+  }
+  if (upserts.length > 0) {
     await trx
       .insertInto('activities')
-      .values(
-        changed.map((f) => ({
-          team_id: customer.teamId,
-          customer_id: customer.id,
-          source_id: f.id,
-          author_id: f.authorId,
-          type: f.type,
-          at: f.at,
-          next_at: f.nextAt,
-          outcome: f.outcome,
-          excerpt: f.excerpt,
-          updated_at: now,
-        })),
-      )
+      .values(upserts)
       .onConflict((oc) =>
         oc.columns(['customer_id', 'source_id']).doUpdateSet((eb) => ({
           author_id: eb.ref('excluded.author_id'),
@@ -77,9 +95,10 @@ export async function projectActivities(
       )
       .execute();
   }
-  const present = new Set(followups.map((f) => f.id));
-  const gone = existing.filter((r) => !present.has(r.source_id)).map((r) => r.source_id);
   if (gone.length > 0) {
-    await trx.deleteFrom('activities').where('customer_id', '=', customer.id).where('source_id', 'in', gone).execute();
+    await trx
+      .deleteFrom('activities')
+      .where((eb) => eb.or(gone.map((g) => eb.and([eb('customer_id', '=', g.customerId), eb('source_id', '=', g.sourceId)]))))
+      .execute();
   }
 }

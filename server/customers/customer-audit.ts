@@ -1,5 +1,6 @@
 /** The customer's change history: audit_log entries with entity_type 'customer'. */
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { NewAuditLogRow } from '../../schema/tables/audit-log.table.ts';
 import type { HistoryEntryDto } from '../../schema/wire/customer.ts';
 import type { Database } from '../../schema/types.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
@@ -100,31 +101,65 @@ export function mergeChanges(older: Changes, newer: Changes): Changes {
   return out;
 }
 
+/** One customer's field changes, as its projection sees them. */
+export interface FieldChanges {
+  actorId: string | null;
+  teamId: string;
+  customerId: string;
+  changes: Changes;
+}
+
 /**
- * Records field changes in the customer's history, as the projection of its
- * document sees them (so edits over REST, in an open tab or by an import
- * all land here once). A run of edits by one person is one entry.
+ * Records field changes in the customers' history, as the projection of
+ * their documents sees them (so edits over REST, in an open tab or by an
+ * import all land here once). A run of edits by one person is one entry:
+ * changes within AUDIT_COALESCE_MS of that person's last entry extend it.
+ * One read and at most three writes, however many customers.
  */
-export async function recordFieldChanges(
-  trx: Transaction<Database>,
-  e: { actorId: string | null; teamId: string; customerId: string; changes: Changes; now: Date },
-): Promise<void> {
-  const last = await trx
+export async function recordFieldChanges(trx: Transaction<Database>, entries: readonly FieldChanges[], now: Date): Promise<void> {
+  if (entries.length === 0) return;
+  const lasts = await trx
     .selectFrom('audit_log')
-    .select(['id', 'actor_id', 'action', 'at', 'changes'])
+    .distinctOn('entity_id')
+    .select(['id', 'entity_id', 'actor_id', 'action', 'at', 'changes'])
     .where('entity_type', '=', CUSTOMER_ENTITY)
-    .where('entity_id', '=', e.customerId)
+    .where(
+      'entity_id',
+      'in',
+      entries.map((e) => e.customerId),
+    )
+    .orderBy('entity_id')
     .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (last && last.action === 'update' && last.actor_id === e.actorId && e.now.getTime() - last.at.getTime() < AUDIT_COALESCE_MS) {
-    const merged = mergeChanges(last.changes as Changes, e.changes);
-    if (Object.keys(merged).length === 0) {
-      await trx.deleteFrom('audit_log').where('id', '=', last.id).execute();
+    .execute();
+  const lastOf = new Map(lasts.map((l) => [l.entity_id, l]));
+  const inserts: NewAuditLogRow[] = [];
+  const updates: Array<{ id: number; changes: Changes }> = [];
+  const deletes: number[] = [];
+  for (const e of entries) {
+    const last = lastOf.get(e.customerId);
+    if (last && last.action === 'update' && last.actor_id === e.actorId && now.getTime() - last.at.getTime() < AUDIT_COALESCE_MS) {
+      const merged = mergeChanges(last.changes as Changes, e.changes);
+      if (Object.keys(merged).length === 0) deletes.push(Number(last.id));
+      else updates.push({ id: Number(last.id), changes: merged });
     } else {
-      await trx.updateTable('audit_log').set({ changes: JSON.stringify(merged), at: e.now }).where('id', '=', last.id).execute();
+      inserts.push({
+        actor_id: e.actorId,
+        team_id: e.teamId,
+        action: 'update' satisfies CustomerAction,
+        entity_type: CUSTOMER_ENTITY,
+        entity_id: e.customerId,
+        changes: JSON.stringify(e.changes),
+        at: now,
+      });
     }
-    return;
   }
-  await recordCustomerAudit(trx, { actorId: e.actorId, teamId: e.teamId, customerId: e.customerId, action: 'update', changes: e.changes, at: e.now });
+  if (inserts.length > 0) await trx.insertInto('audit_log').values(inserts).execute();
+  if (updates.length > 0) {
+    await sql`
+      update audit_log as a set changes = v.changes, at = ${now}
+      from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) as v(id bigint, changes jsonb)
+      where a.id = v.id
+    `.execute(trx);
+  }
+  if (deletes.length > 0) await trx.deleteFrom('audit_log').where('id', 'in', deletes).execute();
 }

@@ -5,7 +5,7 @@
  * id has no open tab and no loaded document, so writing its first snapshot directly is safe;
  * every later change goes through the hub (`ctx.hub.edit`).
  *
- * The row mirrors projectCustomer() (customer.projection.ts) from the same readCustomerDoc()
+ * The row mirrors projectCustomers() (customer.projection.ts) from the same readCustomerDoc()
  * values, so the hub's first projection of this document leaves the row as it is.
  */
 import * as Y from 'yjs';

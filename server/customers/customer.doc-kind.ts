@@ -6,7 +6,7 @@ import type { NotificationEvent } from '../notifications/notification-events.ts'
 import type { DocKind } from '../realtime/doc-kind.ts';
 import { type CustomerProjection, checkCustomerChanges, customerAccess, readCustomerDoc } from './customer-doc.ts';
 import { findCustomerAccessRow, isActiveTeamMemberOfCustomer } from './customer-doc.repository.ts';
-import { projectCustomer } from './customer.projection.ts';
+import { projectCustomers } from './customer.projection.ts';
 
 /** Built at bootstrap (server/live-docs.ts) with the database it reads access and owners from. */
 export function customerDocKind({ db }: { db: DB }): DocKind<CustomerProjection, NotificationEvent> {
@@ -43,6 +43,6 @@ export function customerDocKind({ db }: { db: DB }): DocKind<CustomerProjection,
 
     extract: (doc, now) => readCustomerDoc(doc, now),
 
-    project: (uow, id, projection) => projectCustomer(uow, id, projection),
+    project: (uow, docs) => projectCustomers(uow, docs),
   };
 }

@@ -1,56 +1,131 @@
 /**
- * The customers row as a projection of its `customer:<id>` document, written
- * in the projection run's transaction (`uow.trx`, projector.ts). Columns
- * added by later migrations that derive from the document belong here too.
- * It is also the one writer of the history of field changes, and the one
- * source of the assignment events for a new owner and of the mention events
- * for people newly @-mentioned in the notes or follow-ups (the notifications
- * listen to them), however the change was made (REST, an open tab, a merge).
+ * The customers rows as a projection of their `customer:<id>` documents,
+ * written in the projection run's transaction (`uow.trx`, projector.ts).
+ * Columns added by later migrations that derive from the document belong
+ * here too. It is also the one writer of the history of field changes, and
+ * the one source of the assignment events for a new owner and of the
+ * mention events for people newly @-mentioned in the notes or follow-ups
+ * (the notifications listen to them), however the change was made (REST, an
+ * open tab, a merge).
+ *
+ * A run projects many documents at once: every step below is one statement
+ * for all of them (lock and read, update, activities, history), so a run
+ * costs a handful of round trips whatever its size.
  */
-import type { CustomerUpdate } from '../../schema/tables/customer.table.ts';
+import { sql, type Transaction } from 'kysely';
 import { CUSTOMER_FIELDS } from '../../schema/wire/customer.ts';
+import type { Database } from '../../schema/types.ts';
 import { projectActivities } from '../activities/activity.projection.ts';
 import type { NotificationEvent } from '../notifications/notification-events.ts';
-import type { UnitOfWork } from '../realtime/doc-kind.ts';
+import type { Projected, UnitOfWork } from '../realtime/doc-kind.ts';
 import { recordFieldChanges } from './customer-audit.ts';
 import { type CustomerProjection, projectedColumns } from './customer-doc.ts';
-import { CUSTOMER_RECORD_COLUMNS, diffRows } from './customer.ts';
+import { CUSTOMER_RECORD_COLUMNS, type CustomerRecord, diffRows } from './customer.ts';
 
-export async function projectCustomer(uow: UnitOfWork<NotificationEvent>, id: string, p: CustomerProjection): Promise<void> {
+export async function projectCustomers(uow: UnitOfWork<NotificationEvent>, docs: ReadonlyArray<Projected<CustomerProjection>>): Promise<void> {
+  if (docs.length === 0) return;
   const { trx, now } = uow;
-  const before = await trx
+  // Locked in id order, as every writer of several customers does, so two runs never deadlock.
+  const befores = await trx
     .selectFrom('customers')
     .select([...CUSTOMER_RECORD_COLUMNS, 'mention_snippets'])
-    .where('id', '=', id)
+    .where(
+      'id',
+      'in',
+      docs.map((d) => d.id),
+    )
+    .orderBy('id')
     .forUpdate()
-    .executeTakeFirst();
-  if (!before) return;
-  const f = p.fields;
-  const row: CustomerUpdate = { ...projectedColumns(p), updated_at: now };
-  // The name is required in the document; a document that never had one keeps the row's.
-  if (f.name) row.name = f.name.trim();
-  const after = await trx.updateTable('customers').set(row).where('id', '=', id).returning(CUSTOMER_RECORD_COLUMNS).executeTakeFirstOrThrow();
-  await projectActivities(trx, { id, teamId: after.team_id }, p.followups, now);
+    .execute();
+  const beforeById = new Map(befores.map((r) => [r.id, r]));
+  const present = docs.filter((d) => beforeById.has(d.id));
+  if (present.length === 0) return;
 
-  const actorId = uow.user?.id ?? null;
-  const changes = diffRows(before, after, CUSTOMER_FIELDS);
-  if (Object.keys(changes).length > 0) {
-    await recordFieldChanges(trx, { actorId, teamId: after.team_id, customerId: id, changes, now });
+  const afterById = await updateProjectedRows(trx, present, now);
+  const projected = present.map((d) => ({ ...d, before: beforeById.get(d.id)!, after: afterById.get(d.id)! }));
+
+  await projectActivities(
+    trx,
+    projected.map((d) => ({ customer: { id: d.id, teamId: d.after.team_id }, followups: d.projection.followups })),
+    now,
+  );
+  await recordFieldChanges(
+    trx,
+    projected.flatMap(({ id, user, before, after }) => {
+      const changes = diffRows(before, after, CUSTOMER_FIELDS);
+      return Object.keys(changes).length > 0 ? [{ actorId: user?.id ?? null, teamId: after.team_id, customerId: id, changes }] : [];
+    }),
+    now,
+  );
+
+  for (const { id, user, projection, before, after } of projected) {
+    const actorId = user?.id ?? null;
+    const entity = { type: 'customer', id, name: after.name } as const;
+    if (after.owner_id && after.owner_id !== before.owner_id) {
+      await uow.emit({
+        type: 'assignment',
+        actorId,
+        recipientId: after.owner_id,
+        previousRecipientId: before.owner_id,
+        entity,
+        teamId: after.team_id,
+      });
+    }
+    const previous = before.mention_snippets.join('\n');
+    const current = projection.mentionSnippets.join('\n');
+    if (actorId && current !== previous && current.includes('@')) {
+      await uow.emit({ type: 'mention', actorId, teamId: after.team_id, text: current, previousText: previous, entity });
+    }
   }
-  const entity = { type: 'customer', id, name: after.name } as const;
-  if (after.owner_id && after.owner_id !== before.owner_id) {
-    await uow.emit({
-      type: 'assignment',
-      actorId,
-      recipientId: after.owner_id,
-      previousRecipientId: before.owner_id,
-      entity,
-      teamId: after.team_id,
-    });
-  }
-  const previous = before.mention_snippets.join('\n');
-  const current = p.mentionSnippets.join('\n');
-  if (actorId && current !== previous && current.includes('@')) {
-    await uow.emit({ type: 'mention', actorId, teamId: after.team_id, text: current, previousText: previous, entity });
-  }
+}
+
+/** The SQL type of every column `projectedColumns` writes (a column added there must be typed here). */
+const PROJECTED_COLUMN_TYPES: Record<keyof ReturnType<typeof projectedColumns>, string> = {
+  kind: 'text',
+  industry: 'text',
+  size: 'text',
+  phone: 'text',
+  email: 'text',
+  address: 'text',
+  website: 'text',
+  source: 'text',
+  decision_makers: 'text',
+  needs: 'text',
+  category: 'text',
+  owner_id: 'uuid',
+  tags: 'text[]',
+  phone_digits: 'text',
+  email_norm: 'text',
+  next_followup_at: 'timestamptz',
+  mention_snippets: 'text[]',
+};
+
+/**
+ * Writes the projected columns of every document in one UPDATE, the values
+ * passed as one JSON array (typed by `jsonb_to_recordset`); answers the rows
+ * as they now are.
+ */
+async function updateProjectedRows(
+  trx: Transaction<Database>,
+  docs: ReadonlyArray<Projected<CustomerProjection>>,
+  now: Date,
+): Promise<Map<string, CustomerRecord>> {
+  const values = docs.map(({ id, projection }) => ({
+    id,
+    ...projectedColumns(projection),
+    // The name is required in the document; a document that never had one keeps the row's.
+    name: projection.fields.name ? projection.fields.name.trim() : null,
+  }));
+  const returning = sql.join(CUSTOMER_RECORD_COLUMNS.map((c) => sql.ref(`c.${c}`)));
+  const columns = Object.entries(PROJECTED_COLUMN_TYPES);
+  const set = sql.join(columns.map(([c]) => sql`${sql.ref(c)} = ${sql.ref(`v.${c}`)}`));
+  const types = sql.join(columns.map(([c, type]) => sql`${sql.ref(c)} ${sql.raw(type)}`));
+  const { rows } = await sql<CustomerRecord>`
+    update customers as c
+    set ${set}, name = coalesce(v.name, c.name), updated_at = ${now}
+    from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(id uuid, name text, ${types})
+    where c.id = v.id
+    returning ${returning}
+  `.execute(trx);
+  return new Map(rows.map((r) => [r.id, r]));
 }

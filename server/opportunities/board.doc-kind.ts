@@ -62,18 +62,21 @@ export function boardDocKind({ db }: { db: DB }): DocKind<BoardProjection, Notif
       return readCards(doc, union, DEFAULT_CURRENCY);
     },
 
-    async project(uow, id, projection) {
-      const result = await projectBoard(uow.trx, id, projection, uow.user, uow.now);
-      // Each new owner hears of it (notification-events.ts), in this transaction, delivered after it commits.
-      for (const c of result.ownerChanges) {
-        await uow.emit({
-          type: 'assignment',
-          actorId: uow.user?.id ?? null,
-          recipientId: c.ownerId,
-          previousRecipientId: c.previousOwnerId,
-          entity: { type: 'opportunity', id: c.opportunityId, name: c.name },
-          teamId: c.teamId,
-        });
+    async project(uow, docs) {
+      // Boards are few and each projects only the cards its updates touched: one at a time.
+      for (const { id, projection, user } of docs) {
+        const result = await projectBoard(uow.trx, id, projection, user, uow.now);
+        // Each new owner hears of it (notification-events.ts), in this transaction, delivered after it commits.
+        for (const c of result.ownerChanges) {
+          await uow.emit({
+            type: 'assignment',
+            actorId: user?.id ?? null,
+            recipientId: c.ownerId,
+            previousRecipientId: c.previousOwnerId,
+            entity: { type: 'opportunity', id: c.opportunityId, name: c.name },
+            teamId: c.teamId,
+          });
+        }
       }
     },
   };

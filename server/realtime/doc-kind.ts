@@ -80,15 +80,13 @@ export interface DocChange {
 
 /**
  * The unit of work of a projection: the projection run's transaction, shared
- * by every document the run projects, and what the projection of one
- * document may ask of it. `Event` is what the kind's projections emit.
+ * by every document the run projects, and what their projections may ask of
+ * it. `Event` is what the kind's projections emit.
  */
 export interface UnitOfWork<Event = never> {
   readonly trx: Transaction<Database>;
   /** The run's time (the engine's clock). */
   readonly now: Date;
-  /** Whose update the projection covers last; null when unknown (projected again after a restart, or another node's). */
-  readonly user: User | null;
   /** Runs `fn` once the transaction has committed; never when it rolls back. */
   afterCommit(fn: () => void): void;
   /**
@@ -128,6 +126,20 @@ export interface DocKind<Projection = unknown, Event = never> {
    * or changed by another node): read everything then.
    */
   extract(doc: Y.Doc, now: Date, notes: readonly unknown[] | null): Projection;
-  /** Writes the projection with `uow.trx`, in the projection run's own transaction (after the updates are stored). */
-  project(uow: UnitOfWork<Event>, id: string, projection: Projection): Promise<void>;
+  /**
+   * Writes the projections of the run's documents of this kind with
+   * `uow.trx`, in the run's own transaction (after the updates are stored).
+   * All of them at once, so that a kind can write them in a few multi-row
+   * statements rather than a few statements per document.
+   */
+  project(uow: UnitOfWork<Event>, docs: ReadonlyArray<Projected<Projection>>): Promise<void>;
+}
+
+/** One document's projection in a run. */
+export interface Projected<Projection> {
+  /** The record id (the part of the document name after the colon). */
+  id: string;
+  projection: Projection;
+  /** Whose update the projection covers last; null when unknown (projected again after a restart, or another node's). */
+  user: User | null;
 }

@@ -121,7 +121,6 @@ export class LiveDocument {
   private destroyed = false;
   /** A remote update waits for changes not received yet: `scratch` is rebuilt once they arrive. */
   private scratchBehind = false;
-  private applyingCommit = false;
   /** Several nodes: log ids past `lastUpdateId` already applied from the bus (not applied or counted again). */
   private readonly remoteIds = new Set<number>();
   /** Counts the other nodes' updates applied; a commit re-reads a projection read before one arrived. */
@@ -146,11 +145,8 @@ export class LiveDocument {
     this.storedBytes = stored.bytes;
     this.scratch = this.newScratch();
 
-    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (this.applyingCommit) return; // `committed` broadcasts the commit's updates itself, merged
-      const frame = encodeUpdate(update);
-      for (const peer of this.peers) if (peer !== origin) peer.send(frame);
-    });
+    // No 'update' listener on the durable state: Yjs would encode every commit's updates again for
+    // it. `committed` broadcasts what it applies; `applyRemote` listens for the one update it applies.
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     this.awareness.setLocalState(null);
     this.awareness.on(
@@ -397,12 +393,7 @@ export class LiveDocument {
     this.logRows += stored.length;
     this.storedBytes += bytes;
     if (this.destroyed || stored.length === 0) return;
-    this.applyingCommit = true;
-    try {
-      for (const s of stored) Y.applyUpdate(this.doc, s.update, s.origin);
-    } finally {
-      this.applyingCommit = false;
-    }
+    for (const s of stored) Y.applyUpdate(this.doc, s.update, s.origin);
     const only = stored.length === 1 ? stored[0]! : null;
     const update = only ? only.update : Y.mergeUpdates(stored.map((s) => s.update));
     const frame = encodeUpdate(update);
@@ -422,7 +413,21 @@ export class LiveDocument {
    */
   applyRemote(update: Uint8Array, ids: readonly number[] = []): void {
     if (this.destroyed) return;
-    Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
+    // What the update adds to this copy reaches every local peer (nothing when it was here already).
+    let added = null as Uint8Array | null;
+    const onUpdate = (u: Uint8Array) => {
+      added = u;
+    };
+    this.doc.on('update', onUpdate);
+    try {
+      Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
+    } finally {
+      this.doc.off('update', onUpdate);
+    }
+    if (added) {
+      const frame = encodeUpdate(added);
+      for (const peer of this.peers) peer.send(frame);
+    }
     for (const id of ids) if (id > this.lastUpdateId) this.remoteIds.add(id);
     this.logRows += Math.max(1, ids.length);
     this.storedBytes += update.length;

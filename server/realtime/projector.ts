@@ -17,7 +17,7 @@
  * its projection (read-your-writes).
  */
 import type { User } from '../users/user.ts';
-import type { UnitOfWork } from './doc-kind.ts';
+import type { DocKind, Projected, UnitOfWork } from './doc-kind.ts';
 import type { DocKindRegistry } from './doc-kinds.ts';
 import type { LiveDocument } from './document.ts';
 import type { EngineDeps } from './engine-deps.ts';
@@ -30,7 +30,7 @@ import { WindowedStart } from './windowed-start.ts';
  */
 export const PROJECTION_TOUCH_INTERVAL_MS = 60_000;
 /** Documents one projection run takes at most; the rest wait for the next run. */
-const MAX_DOCS_PER_RUN = 32;
+const MAX_DOCS_PER_RUN = 100;
 /** Lags kept between two `drainLags` calls, at most. */
 const MAX_LAGS_KEPT = 100_000;
 /** A document whose projection failed is tried again after this long, doubling up to RETRY_MAX_MS while it keeps failing. */
@@ -162,21 +162,25 @@ export class Projector {
           for (const doc of docs) doc.catchUp(since.get(doc.name));
         }
         const out: typeof written = [];
+        // The documents whose projection changed, by kind: each kind writes its own at once.
+        const changed = new Map<DocKind, Array<Projected<unknown>>>();
         for (const [doc, user] of batch) {
           const { projection, reach } = doc.extractStored(now);
           const key = JSON.stringify(projection);
           if (key !== doc.projectedKey || now.getTime() - doc.projectedAt >= PROJECTION_TOUCH_INTERVAL_MS) {
-            const uow: UnitOfWork<unknown> = {
-              trx: tx.trx,
-              now,
-              user,
-              afterCommit: (fn) => afterCommit.push(fn),
-              emit: (event) => this.events.dispatch(event, uow),
-            };
-            await doc.kind.project(uow, doc.id, projection);
+            const list = changed.get(doc.kind) ?? [];
+            list.push({ id: doc.id, projection, user });
+            changed.set(doc.kind, list);
           }
           out.push({ doc, reach, key });
         }
+        const uow: UnitOfWork<unknown> = {
+          trx: tx.trx,
+          now,
+          afterCommit: (fn) => afterCommit.push(fn),
+          emit: (event) => this.events.dispatch(event, uow),
+        };
+        for (const [kind, docs] of changed) await kind.project(uow, docs);
         await tx.writeWatermarks(
           out.map(({ doc, reach }) => ({ docName: doc.name, updateId: reach.upTo })),
           now,

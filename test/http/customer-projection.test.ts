@@ -121,3 +121,62 @@ describe('mention notifications', () => {
     expect(got[0]).toMatchObject({ entity_type: 'customer', entity_id: customerId });
   });
 });
+
+describe('one projection run for many customers', () => {
+  it('projects each customer’s columns, follow-ups, history and owner from edits that arrive together', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await t.app.request('/api/customers', jsonRequest('POST', { name: `Batch ${i} 批` }, repCookie));
+      ids.push(((await res.json()) as { customer: { id: string } }).customer.id);
+    }
+    clock = new Date(clock.getTime() + 10 * 60_000);
+    const followup = (id: string, outcome: string) => {
+      const f = new Y.Map<unknown>();
+      f.set('id', id);
+      f.set('authorId', rep.id);
+      f.set('type', 'call');
+      f.set('at', '2026-04-03T09:00:00Z');
+      f.set('outcome', outcome);
+      f.set('text', new Y.Text(`Called about ${outcome}`));
+      return f;
+    };
+    // Started together, the edits share commits and projection runs.
+    await Promise.all([
+      ...ids.map((id, i) =>
+        t.ctx.hub.edit(`customer:${id}`, rep, (d) => {
+          d.getMap('fields').set('industry', `Industry ${i}`);
+          d.getArray('followups').push([followup(`f${i}`, `outcome ${i}`)]);
+        }),
+      ),
+      t.ctx.hub.edit(`customer:${ids[5]}`, manager, (d) => d.getMap('fields').set('ownerId', rep2.id)),
+    ]);
+    const rows = await t.ctx.db.selectFrom('customers').select(['id', 'industry', 'owner_id', 'name']).where('id', 'in', ids).execute();
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.industry]))).toEqual(Object.fromEntries(ids.map((id, i) => [id, `Industry ${i}`])));
+    expect(rows.find((r) => r.id === ids[5])!.owner_id).toBe(rep2.id);
+    expect(rows.map((r) => r.name).sort()).toEqual(ids.map((_, i) => `Batch ${i} 批`));
+    const activities = await t.ctx.db.selectFrom('activities').select(['customer_id', 'source_id', 'outcome']).where('customer_id', 'in', ids).execute();
+    expect(activities.map((a) => `${ids.indexOf(a.customer_id)}:${a.source_id}:${a.outcome}`).sort()).toEqual(ids.map((_, i) => `${i}:f${i}:outcome ${i}`));
+    const assigned = (await notificationsOf(rep2.id)).filter((n) => n.entity_id === ids[5]);
+    expect(assigned).toHaveLength(1);
+
+    // History: one entry per customer; a second edit by the same person soon after extends it,
+    // and an edit back to where a field started removes the entry.
+    await Promise.all([
+      t.ctx.hub.edit(`customer:${ids[0]}`, rep, (d) => d.getMap('fields').set('industry', 'Industry 0b')),
+      t.ctx.hub.edit(`customer:${ids[1]}`, rep, (d) => d.getMap('fields').set('industry', '')),
+      t.ctx.hub.edit(`customer:${ids[2]}`, rep, (d) => d.getArray('followups').delete(0, 1)),
+    ]);
+    const entries = await t.ctx.db
+      .selectFrom('audit_log')
+      .select(['entity_id', 'actor_id', 'changes'])
+      .where('entity_type', '=', 'customer')
+      .where('action', '=', 'update')
+      .where('entity_id', 'in', ids)
+      .execute();
+    const byCustomer = (i: number) => entries.filter((e) => e.entity_id === ids[i] && e.actor_id === rep.id).map((e) => e.changes);
+    expect(byCustomer(0)).toEqual([{ industry: ['', 'Industry 0b'] }]);
+    expect(byCustomer(1)).toEqual([]);
+    expect(byCustomer(3)).toEqual([{ industry: ['', 'Industry 3'] }]);
+    expect(await t.ctx.db.selectFrom('activities').select('source_id').where('customer_id', '=', ids[2]!).execute()).toEqual([]);
+  });
+});

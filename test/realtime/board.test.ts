@@ -144,7 +144,7 @@ describe('the board document', () => {
     expect(projection.scope).toBe('all');
     await s.ctx.db
       .transaction()
-      .execute((trx) => kind.project({ trx, now: new Date(), user: rep, afterCommit: () => {}, emit: async () => {} }, pipeline.id, projection));
+      .execute((trx) => kind.project({ trx, now: new Date(), afterCommit: () => {}, emit: async () => {} }, [{ id: pipeline.id, projection, user: rep }]));
     expect(await s.ctx.db.selectFrom('opportunities').selectAll().where('pipeline_id', '=', pipeline.id).orderBy('id').execute()).toEqual(before.rows);
     expect(await count('opportunity_stage_history')).toBe(before.history);
     expect(await count('audit_log')).toBe(before.audit);

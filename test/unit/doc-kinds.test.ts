@@ -23,7 +23,6 @@ function unitOfWork(dispatch: (event: unknown, uow: UnitOfWork<unknown>) => Prom
   const uow: UnitOfWork<unknown> = {
     trx: {} as Transaction<Database>,
     now: new Date(0),
-    user: null,
     afterCommit: (fn) => after.push(fn),
     emit: (event) => dispatch(event, uow),
   };
@@ -52,7 +51,7 @@ describe('the registry of document kinds', () => {
       ],
     );
     const { uow, after } = unitOfWork((event, u) => registry.dispatch(event, u));
-    await registry.get('customer')!.project(uow, 'id', null);
+    await registry.get('customer')!.project(uow, [{ id: 'id', projection: null, user: null }]);
     expect(seen).toEqual(['a1', 'b1', 'a2', 'b2']);
     for (const fn of after) fn();
     expect(seen.slice(4)).toEqual(['after a1', 'after a2']);
