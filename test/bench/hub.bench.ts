@@ -869,7 +869,7 @@ async function main() {
     servers = servers.filter((s) => !SEVERAL_NODE_KINDS.includes(s));
   }
   if (opts.cpuProfDir) await mkdir(opts.cpuProfDir, { recursive: true });
-  const list = scenarios(opts.quick).filter((s) => !opts.scenarioIds || opts.scenarioIds.includes(s.id));
+  const list = scenarios(opts.quick, opts.scenarioIds);
   const machine = () =>
     `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, load average ${loadavg()
       .map((l) => l.toFixed(1))
