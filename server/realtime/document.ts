@@ -159,7 +159,8 @@ export class LiveDocument {
         }
         const payload = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
         const frame = encodeAwareness(payload);
-        for (const peer of this.peers) peer.send(frame);
+        // Not back to the connection it came from: its client has it (a quarter of the frames with four per document).
+        for (const peer of this.peers) if (peer !== origin) peer.send(frame);
         // A local client's change (or its leaving, origin null) goes to the other nodes; a timeout does not.
         if (origin === null || isPeer(origin)) this.onLocalAwareness?.(payload);
       },
