@@ -89,7 +89,17 @@ interface Capture {
 }
 
 export class LiveDocument {
-  readonly doc: Y.Doc;
+  /** The durable state: what is stored, up to `unapplied` (see `doc`). */
+  private readonly durable: Y.Doc;
+  /**
+   * Committed updates not yet applied to `durable`, oldest first. Applying
+   * every commit to a second copy would double Yjs's work per edit; most of
+   * the time nobody reads it (the projection reads `scratch` while it holds
+   * exactly the stored state), so they are applied, merged, when someone does.
+   */
+  private unapplied: Uint8Array[] = [];
+  /** True while an update is in `scratch` but not yet among `pending` (being settled), or being undone. */
+  private settling = false;
   readonly awareness: awarenessProtocol.Awareness;
   readonly peers = new Set<DocPeer>();
   /** Holders: connections and running server-side edits. */
@@ -136,9 +146,9 @@ export class LiveDocument {
     stored: StoredDoc,
     private readonly enqueue: EnqueueCommit,
   ) {
-    this.doc = this.newDoc();
-    if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
-    for (const u of stored.updates) Y.applyUpdate(this.doc, u);
+    this.durable = this.newDoc();
+    if (stored.snapshot) Y.applyUpdate(this.durable, stored.snapshot);
+    for (const u of stored.updates) Y.applyUpdate(this.durable, u);
     this.lastUpdateId = stored.lastUpdateId;
     this.projectedId = stored.lastUpdateId;
     this.logRows = stored.updates.length;
@@ -147,7 +157,7 @@ export class LiveDocument {
 
     // No 'update' listener on the durable state: Yjs would encode every commit's updates again for
     // it. `committed` broadcasts what it applies; `applyRemote` listens for the one update it applies.
-    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    this.awareness = new awarenessProtocol.Awareness(this.durable);
     this.awareness.setLocalState(null);
     this.awareness.on(
       'update',
@@ -165,6 +175,25 @@ export class LiveDocument {
         if (origin === null || isPeer(origin)) this.onLocalAwareness?.(payload);
       },
     );
+  }
+
+  /** The durable state: every stored update this node has, none that is not stored yet. */
+  get doc(): Y.Doc {
+    if (this.unapplied.length > 0) {
+      const update = this.unapplied.length === 1 ? this.unapplied[0]! : Y.mergeUpdates(this.unapplied);
+      this.unapplied = [];
+      Y.applyUpdate(this.durable, update);
+    }
+    return this.durable;
+  }
+
+  /**
+   * A copy holding exactly the stored state, to read from: `scratch` when it
+   * holds nothing more (no update pending or being settled, no gap), which
+   * spares applying the commits to the durable copy; otherwise that copy.
+   */
+  private storedState(): Y.Doc {
+    return this.pending.length === 0 && !this.settling && !this.scratchBehind ? this.scratch : this.doc;
   }
 
   // -- connections -----------------------------------------------------------
@@ -246,6 +275,16 @@ export class LiveDocument {
   private async acceptNow(input: AcceptInput, user: User, access: 'write' | 'read', origin: unknown): Promise<AcceptOutcome> {
     if (this.destroyed) return refused(new AppError('internal', 500, 'The document was unloaded'));
     const capture: Capture = { changes: [], updates: [] };
+    this.settling = true;
+    try {
+      return await this.acceptInScratch(input, user, access, origin, capture);
+    } finally {
+      this.settling = false;
+    }
+  }
+
+  /** `acceptNow` with `settling` set: the update is in `scratch` and not yet pending until this returns. */
+  private async acceptInScratch(input: AcceptInput, user: User, access: 'write' | 'read', origin: unknown, capture: Capture): Promise<AcceptOutcome> {
     this.capture = capture;
     try {
       if (input.type === 'update') Y.applyUpdate(this.scratch, input.update, SCRATCH_ORIGIN);
@@ -394,9 +433,9 @@ export class LiveDocument {
     this.logRows += stored.length;
     this.storedBytes += bytes;
     if (this.destroyed || stored.length === 0) return;
-    for (const s of stored) Y.applyUpdate(this.doc, s.update, s.origin);
     const only = stored.length === 1 ? stored[0]! : null;
     const update = only ? only.update : Y.mergeUpdates(stored.map((s) => s.update));
+    this.unapplied.push(update);
     const frame = encodeUpdate(update);
     for (const peer of this.peers) if (!only || peer !== only.origin) peer.send(frame);
     this.onStored?.(
@@ -484,7 +523,7 @@ export class LiveDocument {
    */
   extractStored(now: Date): { projection: unknown; reach: ProjectionReach } {
     const notes = this.unprojectedAll ? null : this.unprojected;
-    const projection = this.kind.extract(this.doc, now, notes);
+    const projection = this.kind.extract(this.storedState(), now, notes);
     return { projection, reach: { upTo: this.lastUpdateId, notes: this.unprojected.length, allVersion: this.allVersion } };
   }
 
@@ -532,7 +571,7 @@ export class LiveDocument {
     this.destroyed = true;
     this.awareness.destroy();
     this.scratch.destroy();
-    this.doc.destroy();
+    this.durable.destroy();
   }
 
   // -- copies ----------------------------------------------------------------
