@@ -1,9 +1,11 @@
 import { defineConfig } from 'vite';
+import { serviceWorker } from './scripts/vite-service-worker.ts';
 
 const API = 'http://127.0.0.1:3000';
 
 export default defineConfig({
   root: 'client',
+  plugins: [serviceWorker()],
   build: { outDir: '../dist/client', emptyOutDir: true, target: 'es2022' },
   server: {
     port: 5173,

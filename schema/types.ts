@@ -1,11 +1,14 @@
 /** The `Database` interface: an index of tables, nothing else. */
 import type { ActivityTable } from './tables/activity.table.ts';
+import type { AttachmentContentTable, AttachmentTable } from './tables/attachment.table.ts';
 import type { AuditLogTable } from './tables/audit-log.table.ts';
+import type { CustomFieldDefinitionTable } from './tables/custom-field.table.ts';
 import type { CustomerCategoryTable } from './tables/customer-category.table.ts';
 import type { CustomerImportTable } from './tables/customer-import.table.ts';
 import type { ContactTable, CustomerTable } from './tables/customer.table.ts';
 import type { DocProjectionTable, DocSnapshotTable, DocUpdateTable } from './tables/doc.table.ts';
 import type { IdempotencyKeyTable } from './tables/idempotency-key.table.ts';
+import type { LeadTable } from './tables/lead.table.ts';
 import type { FollowupReminderTable, NotificationTable } from './tables/notification.table.ts';
 import type {
   OpportunityStageHistoryTable,
@@ -15,9 +18,16 @@ import type {
 } from './tables/opportunity.table.ts';
 import type { PipelineMeetingTable, PipelineStageTable, PipelineTable, PipelineTeamTable } from './tables/pipeline.table.ts';
 import type { SavedFilterTable } from './tables/saved-filter.table.ts';
+import type { ServiceRecordTable } from './tables/service-record.table.ts';
 import type { SessionTable } from './tables/session.table.ts';
 import type { TaskTable } from './tables/task.table.ts';
 import type { TeamTable } from './tables/team.table.ts';
+import type {
+  PasswordResetTokenTable,
+  TotpRecoveryCodeTable,
+  UserTotpTable,
+  WorkspaceSettingsTable,
+} from './tables/two-factor.table.ts';
 import type { UserTable } from './tables/user.table.ts';
 
 export interface Database {
@@ -33,6 +43,7 @@ export interface Database {
   doc_projections: DocProjectionTable;
   customer_imports: CustomerImportTable;
   customer_categories: CustomerCategoryTable;
+  custom_field_definitions: CustomFieldDefinitionTable;
   saved_filters: SavedFilterTable;
   tasks: TaskTable;
   notifications: NotificationTable;
@@ -46,4 +57,12 @@ export interface Database {
   quotes: QuoteTable;
   orders: OrderTable;
   idempotency_keys: IdempotencyKeyTable;
+  service_records: ServiceRecordTable;
+  leads: LeadTable;
+  attachments: AttachmentTable;
+  attachment_contents: AttachmentContentTable;
+  user_totp: UserTotpTable;
+  totp_recovery_codes: TotpRecoveryCodeTable;
+  password_reset_tokens: PasswordResetTokenTable;
+  workspace_settings: WorkspaceSettingsTable;
 }

@@ -6,14 +6,22 @@ import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import { sql } from 'kysely';
 import { sessionMiddleware } from './auth/auth.middleware.ts';
+import { ATTACHMENT_UPLOAD_PATH, attachmentBodyLimit, attachmentRoutes } from './attachments/attachment.routes.ts';
+import { securityEventRoutes } from './audit/security-event.routes.ts';
+import { accountAdminRoutes } from './auth/account-admin.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
+import { passwordResetRoutes } from './auth/password-reset.routes.ts';
+import { twoFactorRoutes } from './auth/two-factor.routes.ts';
+import { workspaceSecurityRoutes } from './workspace/workspace-security.routes.ts';
 import type { AppContext } from './context.ts';
 import { contactRoutes, customerRoutes, customerSettingsRoutes } from './customers/customer.routes.ts';
 import { CUSTOMER_IMPORT_PATH, importBodyLimit, importRoutes } from './customers/customer-transfer.routes.ts';
 import { savedFilterRoutes } from './customers/saved-filter.routes.ts';
+import { customFieldRoutes } from './custom-fields/custom-field.routes.ts';
 import { AppError, fromHttpException } from './http/app-error.ts';
 import type { HonoEnv } from './http/env.ts';
 import { inputGuard } from './http/input-guard.ts';
+import { leadReportRoutes, leadRoutes } from './leads/lead.routes.ts';
 import { originCheck } from './http/origin-check.ts';
 import { requestLogger } from './http/request-logger.ts';
 import { securityHeaders } from './http/security-headers.ts';
@@ -23,6 +31,7 @@ import { pipelineRoutes } from './pipelines/pipeline.routes.ts';
 import { funnelRoutes } from './reports/funnel.routes.ts';
 import { dashboardRoutes } from './reports/dashboard.routes.ts';
 import { reportRoutes } from './reports/report.routes.ts';
+import { serviceRecordRoutes } from './service-records/service-record.routes.ts';
 import { taskRoutes } from './tasks/task.routes.ts';
 import { meRoutes, userRoutes } from './users/user.routes.ts';
 import { docAccessRoutes } from './realtime/doc-access.routes.ts';
@@ -69,16 +78,27 @@ export function createApp(ctx: AppContext) {
     },
   });
   // Customer imports carry files: a larger cap there. Both before anything reads the body.
-  api.use((c, next) => (c.req.path === CUSTOMER_IMPORT_PATH && c.req.method === 'POST' ? importBodyLimit(c, next) : limitBody(c, next)));
+  // Attachments carry files up to 25 MB: their own cap (ATTACHMENT_MAX_BYTES), also before anything reads the body.
+  const fileBodyLimits = new Map([
+    [CUSTOMER_IMPORT_PATH, importBodyLimit],
+    [ATTACHMENT_UPLOAD_PATH, attachmentBodyLimit],
+  ]);
+  api.use((c, next) => ((c.req.method === 'POST' && fileBodyLimits.get(c.req.path)) || limitBody)(c, next));
   api.use(originCheck(ctx.config.allowedOrigins));
   api.use(inputGuard());
   api.use(sessionMiddleware(ctx));
   api.route('/auth', authRoutes(ctx));
+  api.route('/auth/password-reset', passwordResetRoutes(ctx));
+  api.route('/me/totp', twoFactorRoutes(ctx));
   api.route('/me', meRoutes(ctx));
   api.route('/', userRoutes(ctx));
+  api.route('/', accountAdminRoutes(ctx));
+  api.route('/workspace/security', workspaceSecurityRoutes(ctx));
+  api.route('/admin', securityEventRoutes(ctx));
   api.route('/customers', customerRoutes(ctx));
   api.route('/contacts', contactRoutes(ctx));
   api.route('/saved-filters', savedFilterRoutes(ctx));
+  api.route('/custom-fields', customFieldRoutes(ctx));
   api.route('/imports', importRoutes(ctx));
   api.route('/', customerSettingsRoutes(ctx));
   api.route('/notifications', notificationRoutes(ctx));
@@ -86,8 +106,12 @@ export function createApp(ctx: AppContext) {
   api.route('/pipelines', pipelineRoutes(ctx));
   api.route('/opportunities', opportunityRoutes(ctx));
   api.route('/', customerDealRoutes(ctx));
+  api.route('/', serviceRecordRoutes(ctx));
+  api.route('/', attachmentRoutes(ctx));
   api.route('/reports', funnelRoutes(ctx));
   api.route('/reports', reportRoutes(ctx));
+  api.route('/leads', leadRoutes(ctx));
+  api.route('/reports', leadReportRoutes(ctx));
   api.route('/dashboard', dashboardRoutes(ctx));
   api.route('/docs', docAccessRoutes(ctx));
   api.all('*', () => {

@@ -26,6 +26,12 @@ export interface Config {
   maxBodyBytes: number;
   /** Live-document hub limits and timings (server/realtime/realtime-config.ts). */
   realtime: RealtimeConfig;
+  /** Outgoing mail (password reset links): smtp://user:pass@host:port or smtps://…; unset: no mail. */
+  smtpUrl: string | undefined;
+  /** The From address of that mail (MAIL_FROM). */
+  mailFrom: string;
+  /** The address users open Tandem at, for links in e-mail (PUBLIC_URL); unset: http://HOST:PORT. */
+  publicUrl: string;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -53,7 +59,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     maxBodyBytes,
     realtime: loadRealtimeConfig(env),
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.MAIL_FROM || 'Tandem <no-reply@tandem.local>',
+    publicUrl: publicUrl(env.PUBLIC_URL, env.HOST ?? '127.0.0.1', port),
   };
+}
+
+/** Links in e-mail never come from the request's Host header, which a sender can forge. */
+function publicUrl(raw: string | undefined, host: string, port: number): string {
+  if (!raw) return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = new URL(raw);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('PUBLIC_URL must be an http(s) address');
+  return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
 export const DEFAULT_REDIS_PREFIX = 'tandem:';

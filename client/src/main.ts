@@ -2,3 +2,6 @@
 import './app/zod-config.ts';
 import './ui/theme.css';
 import './app/tandem-app.ts';
+import { registerServiceWorker } from './offline/service-worker.ts';
+
+registerServiceWorker();

@@ -13,6 +13,12 @@ import * as m0022 from './0022_mention_snippets.ts';
 import * as m0023 from './0023_opportunity_stages_entered.ts';
 import * as m0030 from './0030_doc_projections.ts';
 import * as m0040 from './0040_idempotency_keys.ts';
+import * as m0041 from './0041_security_events.ts';
+import * as m0050 from './0050_leads.ts';
+import * as m0051 from './0051_service_records.ts';
+import * as m0052 from './0052_attachments.ts';
+import * as m0060 from './0060_totp_password_reset.ts';
+import * as m0070 from './0070_custom_fields.ts';
 
 /** Every migration, in order. Migrations are frozen: add a new file, never edit one that shipped. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +36,10 @@ export const migrations: Record<string, Migration> = {
   '0023_opportunity_stages_entered': m0023,
   '0030_doc_projections': m0030,
   '0040_idempotency_keys': m0040,
+  '0041_security_events': m0041,
+  '0050_leads': m0050,
+  '0051_service_records': m0051,
+  '0052_attachments': m0052,
+  '0060_totp_password_reset': m0060,
+  '0070_custom_fields': m0070,
 };

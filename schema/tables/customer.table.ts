@@ -27,6 +27,8 @@ export interface CustomerTable {
   next_followup_at: Date | null;
   /** The @-mentions of the notes and follow-ups as last projected (see customer-doc.ts). */
   mention_snippets: ColumnType<string[], string[] | undefined, string[]>;
+  /** The document's `custom` map, key → value (0070; projected like the fields). Written as JSON text. */
+  custom_fields: ColumnType<Record<string, unknown>, string | undefined, string>;
   archived_at: Date | null;
   created_by: string | null;
   created_at: Generated<Date>;

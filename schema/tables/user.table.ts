@@ -9,6 +9,9 @@ export interface UserTable {
   team_id: string | null;
   password_hash: string;
   must_change_password: Generated<boolean>;
+  /** Set at sign-in when the role requires TOTP and the user has none (migration 0060). */
+  must_enrol_totp: Generated<boolean>;
+  password_changed_at: Generated<Date>;
   phone: Generated<string>;
   title: Generated<string>;
   locale: Generated<Locale>;

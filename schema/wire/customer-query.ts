@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { isoDateSchema, isoDateTimeSchema } from './dates.ts';
+import { CUSTOM_FIELD_KEY } from './custom-fields.ts';
 import { isUuid } from './ids.ts';
 import { CATEGORY_KEY_MAX, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, SEARCH_MAX, SHORT_TEXT_MAX, TAG_MAX } from './customer.ts';
 
@@ -17,6 +18,21 @@ export const ARCHIVED_MODES = ['exclude', 'include', 'only'] as const;
 export type ArchivedMode = (typeof ARCHIVED_MODES)[number];
 
 export const LIST_VALUES_MAX = 20;
+export const CUSTOM_FILTER_VALUE_MAX = 200;
+/** The URL prefix of custom field filters: `custom.<key>=<value>`. */
+export const CUSTOM_FILTER_PREFIX = 'custom.';
+
+/** URL parameters with `custom.<key>` folded into `custom: {key: value}` (the shape the schema reads). */
+export function foldCustomParams(params: Record<string, string | string[]>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const custom: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(params)) {
+    if (k.startsWith(CUSTOM_FILTER_PREFIX)) custom[k.slice(CUSTOM_FILTER_PREFIX.length)] = v;
+    else out[k] = v;
+  }
+  if (Object.keys(custom).length > 0) out.custom = custom;
+  return out;
+}
 
 /** "a,b,c" (or an array, for saved filters) → trimmed, non-empty, de-duplicated values. */
 const list = (item: z.ZodString) =>
@@ -45,6 +61,14 @@ export const customerFilterSchema = z
     sort: z.enum(SORTS).optional(),
     /** Admins: one team's customers only. */
     teamId: z.string().uuid().optional(),
+    /**
+     * Custom fields (`custom.<key>=a,b` in a URL): key → values, any of which matches; keys
+     * combine with AND. Typed against the definitions by the service (docs/custom-fields.md).
+     */
+    custom: z
+      .record(z.string().regex(CUSTOM_FIELD_KEY, 'must be a custom field key'), list(z.string().max(CUSTOM_FILTER_VALUE_MAX)))
+      .refine((r) => Object.keys(r).length <= LIST_VALUES_MAX, `at most ${LIST_VALUES_MAX} custom fields`)
+      .optional(),
   })
   .strict();
 export type CustomerFilter = z.infer<typeof customerFilterSchema>;

@@ -73,6 +73,8 @@ export interface CustomerDto {
   createdAt: string;
   updatedAt: string;
   importId: string | null;
+  /** Custom field values by key (docs/custom-fields.md). */
+  custom: Record<string, unknown>;
 }
 
 export interface ContactDto {
@@ -213,12 +215,21 @@ export interface CreateCustomerBody extends CustomerFieldValues {
 
 export interface UpdateCustomerBody extends CustomerFieldValues {
   name?: string;
+  /** Custom field values by key; null clears one (checked against the definitions by the service). */
+  custom?: Record<string, unknown>;
 }
+
+/** At most this many custom values in one request (well above the fields one scope may define). */
+export const CUSTOM_VALUES_PER_REQUEST_MAX = 200;
 
 export const updateCustomerBody = z
   .object({
     name: nameSchema.optional(),
     ...Object.fromEntries(Object.entries(fieldShape).map(([k, v]) => [k, v.optional()])),
+    custom: z
+      .record(z.string().max(40), z.unknown())
+      .refine((r) => Object.keys(r).length <= CUSTOM_VALUES_PER_REQUEST_MAX, `at most ${CUSTOM_VALUES_PER_REQUEST_MAX} values`)
+      .optional(),
   })
   .strict() as z.ZodType<UpdateCustomerBody>;
 

@@ -50,6 +50,8 @@ export const CUSTOMER_ROOTS = {
   notes: 'notes',
   /** Y.Array of Y.Map: follow-up entries. */
   followups: 'followups',
+  /** Y.Map: custom field key → value (schema/wire/custom-fields.ts; docs/custom-fields.md). */
+  custom: 'custom',
 } as const;
 
 export const CUSTOMER_KINDS = ['company', 'person'] as const;

@@ -13,6 +13,10 @@ export const ERROR_CODES = [
   'rate_limited',
   'weak_password',
   'idempotency_conflict',
+  'totp_required',
+  'totp_invalid',
+  'totp_enrolment_required',
+  'invalid_token',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

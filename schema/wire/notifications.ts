@@ -5,7 +5,7 @@ export const NOTIFICATION_TYPES = ['assignment', 'mention', 'reminder'] as const
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 /** What a notification is about; `link` is the client route to it. */
-export const NOTIFICATION_ENTITY_TYPES = ['customer', 'opportunity', 'task'] as const;
+export const NOTIFICATION_ENTITY_TYPES = ['customer', 'opportunity', 'task', 'service_record'] as const;
 export type NotificationEntityType = (typeof NOTIFICATION_ENTITY_TYPES)[number];
 
 export interface NotificationEntityRef {

@@ -4,9 +4,11 @@
  * `Socket<ServerToClientEvents, ClientToServerEvents>`).
  */
 import { z } from 'zod';
+import type { CustomFieldsChangedDto } from './custom-fields.ts';
 import type { ErrorCode } from './error.ts';
 import type { NotificationEventDto, NotificationsReadEventDto } from './notifications.ts';
 import { isUuid } from './ids.ts';
+import type { ServiceRecordChangedDto } from './service-records.ts';
 
 export const SOCKET_IO_PATH = '/socket.io';
 
@@ -82,7 +84,15 @@ export type SocketAck<T> = { ok: true; data: T } | { ok: false; error: SocketErr
 /** Why the server is about to disconnect a socket (sent just before). */
 export type SessionEndedReason = 'session_ended' | 'account_changed' | 'rate_limited';
 
-export interface ServerToClientEvents {
+/** Events sent to every socket of a team, telling open lists and pages to refetch. */
+export interface TeamEvents {
+  /** A service record was created or changed (its customer's page and the queue refetch). */
+  'serviceRecord:changed': (e: ServiceRecordChangedDto) => void;
+  /** Custom field definitions changed (open pages refetch them; docs/custom-fields.md). */
+  'customFields:changed': (e: CustomFieldsChangedDto) => void;
+}
+
+export interface ServerToClientEvents extends TeamEvents {
   notification: (n: NotificationEventDto) => void;
   'notifications:read': (e: NotificationsReadEventDto) => void;
   presence: (p: PresenceEventDto) => void;

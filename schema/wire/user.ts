@@ -17,6 +17,8 @@ export interface UserDto {
   role: Role;
   teamId: string | null;
   mustChangePassword: boolean;
+  /** The role requires two-factor sign-in and the user has not enrolled: the client sends them to enrol. */
+  mustEnrolTotp: boolean;
   phone: string;
   title: string;
   locale: Locale;
@@ -36,6 +38,8 @@ export const EMAIL_MAX = 254;
 export const PASSWORD_MAX = 256;
 export const PHONE_MAX = 40;
 export const TITLE_MAX = 120;
+/** Longest second-factor code accepted (a recovery code with separators). */
+export const CODE_MAX = 32;
 
 /**
  * A sign-in identifier: a work e-mail address or an employee number
@@ -52,6 +56,8 @@ export const loginId = z
 export const loginBody = z.object({
   email: z.string().trim().min(1).max(EMAIL_MAX),
   password: z.string().min(1).max(PASSWORD_MAX),
+  /** A current TOTP code or an unused recovery code, for a user with two-factor sign-in. */
+  code: z.string().trim().max(CODE_MAX).optional(),
 });
 
 export const changePasswordBody = z.object({

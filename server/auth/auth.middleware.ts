@@ -36,8 +36,15 @@ export function sessionMiddleware(ctx: AppContext): MiddlewareHandler<HonoEnv> {
   };
 }
 
-/** The signed-in user; 401 without a session, 403 while a forced password change is pending. */
-export function requireUser(c: Context<HonoEnv>, opts: { allowPendingPasswordChange?: boolean } = {}): {
+/**
+ * The signed-in user; 401 without a session, 403 while a forced password change is pending, or
+ * while the role requires two-factor sign-in and the user has not enrolled (`mustEnrolTotp`).
+ * Routes of one's own account allow both; the enrolment routes allow only the second.
+ */
+export function requireUser(
+  c: Context<HonoEnv>,
+  opts: { allowPendingPasswordChange?: boolean; allowPendingTotpEnrolment?: boolean } = {},
+): {
   user: User;
   session: Session;
 } {
@@ -45,6 +52,9 @@ export function requireUser(c: Context<HonoEnv>, opts: { allowPendingPasswordCha
   if (!auth) throw unauthenticated();
   if (auth.user.mustChangePassword && !opts.allowPendingPasswordChange) {
     throw new AppError('password_change_required', 403, 'Change your password first');
+  }
+  if (auth.user.mustEnrolTotp && !opts.allowPendingTotpEnrolment && !opts.allowPendingPasswordChange) {
+    throw new AppError('totp_enrolment_required', 403, 'Set up two-factor sign-in first');
   }
   return auth;
 }

@@ -1,83 +1,52 @@
 /**
- * Fixed-window failure counters keyed by string (an account, an address).
+ * Where the sign-in limits (backoff.ts) keep their counts.
  *
- * `RateLimiter` counts in this process (`now` is passed in). With REDIS_URL,
- * `RedisRateLimiter` counts in Redis so that all nodes share one allowance
- * (the window is Redis's: it starts at the first hit and ends with the key's
- * expiry). While Redis is unreachable it counts in this process instead,
- * which still bounds guessing; sign-in never waits on Redis for long and
- * never fails because of it.
+ * Without REDIS_URL, in this process (`LocalBackoff`). With REDIS_URL, `RedisBackoff` keeps
+ * them in Redis so that all nodes share one allowance: each take is one script, so two nodes
+ * cannot both pass on the same count. The times compared are the callers' (`now`), so every
+ * node must keep reasonable time; Redis only expires idle keys. While Redis is unreachable the
+ * counts are kept in this process instead, which still bounds guessing; sign-in never waits on
+ * Redis for long and never fails because of it.
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { createClient } from 'redis';
 import type { Config } from '../config.ts';
-
-export interface RateLimitRule {
-  max: number;
-  windowMs: number;
-}
-
-/** What callers use, whichever store keeps the counts: answers may come now or later. */
-export interface RateLimit {
-  /** Milliseconds until `key` may try again, or 0 when it may try now. */
-  retryAfter(key: string, now: number): number | Promise<number>;
-  hit(key: string, now: number): void | Promise<void>;
-  reset(key: string): void | Promise<void>;
-}
-
-interface Window {
-  start: number;
-  count: number;
-}
-
-const MAX_TRACKED_KEYS = 100_000;
-
-export class RateLimiter implements RateLimit {
-  private readonly windows = new Map<string, Window>();
-
-  constructor(private readonly rule: RateLimitRule) {}
-
-  retryAfter(key: string, now: number): number {
-    const w = this.windows.get(key);
-    if (!w || now - w.start >= this.rule.windowMs) return 0;
-    return w.count >= this.rule.max ? w.start + this.rule.windowMs - now : 0;
-  }
-
-  hit(key: string, now: number): void {
-    const w = this.windows.get(key);
-    if (!w || now - w.start >= this.rule.windowMs) {
-      if (this.windows.size >= MAX_TRACKED_KEYS) this.prune(now);
-      this.windows.set(key, { start: now, count: 1 });
-    } else {
-      w.count++;
-    }
-  }
-
-  reset(key: string): void {
-    this.windows.delete(key);
-  }
-
-  private prune(now: number): void {
-    for (const [k, w] of this.windows) if (now - w.start >= this.rule.windowMs) this.windows.delete(k);
-    if (this.windows.size >= MAX_TRACKED_KEYS) this.windows.clear();
-  }
-}
+import { type Backoff, type BackoffRule, LocalBackoff, type Take } from './backoff.ts';
 
 /** Longest wait for one counter command before this process's own counts are used. */
 export const RATE_LIMIT_REDIS_TIMEOUT_MS = 500;
 
-/** INCR, and on the first hit PEXPIRE: the window starts there. One script, so the expiry is never lost. */
-const HIT_SCRIPT = `local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+/**
+ * backoff.ts's rule in Lua: the key's count and last attempt; forgotten after ARGV[4] ms idle.
+ * ARGV: free, baseDelayMs, maxDelayMs, forgetMs, now.
+ */
+const STATE_LUA = `local free, base, maxd, forget, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local n = tonumber(redis.call('HGET', KEYS[1], 'n') or '0')
+local last = tonumber(redis.call('HGET', KEYS[1], 'last') or '0')
+if n > 0 and now - last >= forget then n = 0 end
+local wait = 0
+if n > 0 and n >= free then
+  local delay = math.min(base * 2 ^ (n - free), maxd)
+  wait = math.min(delay, math.max(0, last + delay - now))
+end`;
+
+/** Counts an attempt: the new count, or minus the wait when the key must wait (nothing counted). */
+const TAKE_SCRIPT = `${STATE_LUA}
+if wait > 0 then return -math.ceil(wait) end
+n = n + 1
+redis.call('HSET', KEYS[1], 'n', n, 'last', now)
+redis.call('PEXPIRE', KEYS[1], forget)
 return n`;
 
-/** The key's remaining window in ms when its count reached `max`, else 0. */
-const RETRY_AFTER_SCRIPT = `local n = tonumber(redis.call('GET', KEYS[1]) or '0')
-if n < tonumber(ARGV[1]) then return 0 end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then return 0 end
-return ttl`;
+/** The wait, counting nothing. */
+const WAIT_SCRIPT = `${STATE_LUA}
+return math.ceil(wait)`;
+
+/** One attempt given back; a missing key stays missing. */
+const REFUND_SCRIPT = `local n = tonumber(redis.call('HGET', KEYS[1], 'n') or '0')
+if n > 0 then redis.call('HSET', KEYS[1], 'n', n - 1) end
+return n`;
 
 type Client = ReturnType<typeof createClient>;
 
@@ -120,14 +89,19 @@ export class RedisCounters {
     return `${this.prefix}ratelimit:${rule}:${createHash('sha256').update(key).digest('hex')}`;
   }
 
-  /** The count after this hit, or null. */
-  hit(redisKey: string, windowMs: number): Promise<number | null> {
-    return this.run(() => this.commands.eval(HIT_SCRIPT, { keys: [redisKey], arguments: [String(windowMs)] }));
+  /** The new count (> 0), minus the wait in ms (< 0), or null. */
+  take(redisKey: string, rule: BackoffRule, now: number): Promise<number | null> {
+    return this.run(() => this.commands.eval(TAKE_SCRIPT, { keys: [redisKey], arguments: ruleArguments(rule, now) }));
   }
 
   /** Milliseconds until the key may try again (0: now), or null. */
-  retryAfter(redisKey: string, max: number): Promise<number | null> {
-    return this.run(() => this.commands.eval(RETRY_AFTER_SCRIPT, { keys: [redisKey], arguments: [String(max)] }));
+  wait(redisKey: string, rule: BackoffRule, now: number): Promise<number | null> {
+    return this.run(() => this.commands.eval(WAIT_SCRIPT, { keys: [redisKey], arguments: ruleArguments(rule, now) }));
+  }
+
+  /** The count before the refund, or null. */
+  refund(redisKey: string): Promise<number | null> {
+    return this.run(() => this.commands.eval(REFUND_SCRIPT, { keys: [redisKey], arguments: [] }));
   }
 
   /** True once deleted, or null. */
@@ -163,6 +137,10 @@ export class RedisCounters {
   }
 }
 
+function ruleArguments(rule: BackoffRule, now: number): string[] {
+  return [rule.free, rule.baseDelayMs, rule.maxDelayMs, rule.forgetMs, Math.floor(now)].map(String);
+}
+
 /** Waits for `p`, at most `ms`. */
 function within(p: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -173,25 +151,30 @@ function within(p: Promise<void>, ms: number): Promise<void> {
 }
 
 /** A rule counted in Redis across nodes, and in this process while Redis is unavailable. */
-export class RedisRateLimiter implements RateLimit {
-  private readonly local: RateLimiter;
+export class RedisBackoff implements Backoff {
+  private readonly local: LocalBackoff;
 
   constructor(
     private readonly counters: RedisCounters,
     private readonly name: string,
-    private readonly rule: RateLimitRule,
+    private readonly rule: BackoffRule,
   ) {
-    this.local = new RateLimiter(rule);
+    this.local = new LocalBackoff(rule);
   }
 
-  async retryAfter(key: string, now: number): Promise<number> {
-    const wait = await this.counters.retryAfter(this.counters.key(this.name, key), this.rule.max);
-    return wait ?? this.local.retryAfter(key, now);
+  async take(key: string, now: number): Promise<Take> {
+    const reply = await this.counters.take(this.counters.key(this.name, key), this.rule, now);
+    if (reply === null) return this.local.take(key, now);
+    return reply > 0 ? { ok: true, count: reply } : { ok: false, waitMs: -reply };
   }
 
-  async hit(key: string, now: number): Promise<void> {
-    const count = await this.counters.hit(this.counters.key(this.name, key), this.rule.windowMs);
-    if (count === null) this.local.hit(key, now);
+  async wait(key: string, now: number): Promise<number> {
+    return (await this.counters.wait(this.counters.key(this.name, key), this.rule, now)) ?? this.local.wait(key, now);
+  }
+
+  async refund(key: string): Promise<void> {
+    // Given back where it was most likely counted: in Redis while it answers.
+    if ((await this.counters.refund(this.counters.key(this.name, key))) === null) this.local.refund(key);
   }
 
   async reset(key: string): Promise<void> {
@@ -204,14 +187,14 @@ export class RedisRateLimiter implements RateLimit {
 const countersByConfig = new WeakMap<Config, RedisCounters>();
 
 /** A named rule: in Redis when the configuration has REDIS_URL, else in this process. */
-export function rateLimitFor(config: Config, log: Logger, name: string, rule: RateLimitRule): RateLimit {
-  if (!config.redisUrl) return new RateLimiter(rule);
+export function backoffFor(config: Config, log: Logger, name: string, rule: BackoffRule): Backoff {
+  if (!config.redisUrl) return new LocalBackoff(rule);
   let counters = countersByConfig.get(config);
   if (!counters) {
     counters = new RedisCounters(config.redisUrl, config.redisPrefix, log);
     countersByConfig.set(config, counters);
   }
-  return new RedisRateLimiter(counters, name, rule);
+  return new RedisBackoff(counters, name, rule);
 }
 
 /** Closes the rate-limit connection of a configuration, if it has one (when the context closes). */

@@ -2,7 +2,9 @@
 import type { ContactRow } from '../../schema/tables/customer.table.ts';
 import type { ContactDto, CreateContactBody, UpdateContactBody } from '../../schema/wire/customer.ts';
 import type { AppContext } from '../context.ts';
-import { conflict, notFound } from '../http/app-error.ts';
+import { conflict, forbidden, notFound } from '../http/app-error.ts';
+import { can } from '../../schema/policy/access.ts';
+import { type CustomerRecord, customerResource } from './customer.ts';
 import type { User } from '../users/user.ts';
 import { recordCustomerAudit } from './customer-audit.ts';
 import { refreshContactSearch } from './customer.repository.ts';
@@ -31,6 +33,7 @@ export async function getContacts(ctx: AppContext, user: User, customerId: strin
 export async function createContact(ctx: AppContext, user: User, customerId: string, body: CreateContactBody): Promise<ContactDto> {
   const customer = await loadVisibleCustomer(ctx, user, customerId);
   if (customer.archived_at) throw conflict('The customer is archived; restore it first');
+  assertMayWrite(user, customer);
   if ((await countContacts(ctx.db, customerId)) >= CONTACTS_PER_CUSTOMER_MAX) {
     throw conflict(`A customer holds at most ${CONTACTS_PER_CUSTOMER_MAX} contacts`);
   }
@@ -59,6 +62,11 @@ export async function createContact(ctx: AppContext, user: User, customerId: str
   return toContactDto(row);
 }
 
+/** Contacts are part of their customer: who may change the customer may change them. */
+function assertMayWrite(user: User, customer: CustomerRecord): void {
+  if (!can(user, 'write', customerResource(customer))) throw forbidden('The customer is archived: only managers and admins change it');
+}
+
 /** The contact and its customer, both visible to the user, or 404. */
 async function loadVisibleContact(ctx: AppContext, user: User, id: string) {
   const contact = await findContact(ctx.db, id);
@@ -74,6 +82,7 @@ export async function updateContact(ctx: AppContext, user: User, id: string, bod
   const { contact, customer } = await loadVisibleContact(ctx, user, id);
   if (customer.archived_at) throw conflict('The customer is archived; restore it first');
   if (contact.archived_at) throw conflict('The contact is archived');
+  assertMayWrite(user, customer);
   const after = await ctx.db.transaction().execute(async (trx) => {
     const row = await updateContactRow(trx, id, {
       name: body.name,
@@ -102,9 +111,13 @@ export async function updateContact(ctx: AppContext, user: User, id: string, bod
   return toContactDto(after);
 }
 
-/** Contacts are archived, never deleted (reps may archive their team's contacts). */
+/**
+ * Contacts are archived, never deleted (reps may archive their team's contacts, as they
+ * may change the customer: not once it is archived).
+ */
 export async function archiveContact(ctx: AppContext, user: User, id: string): Promise<ContactDto> {
   const { contact, customer } = await loadVisibleContact(ctx, user, id);
+  assertMayWrite(user, customer);
   if (contact.archived_at) return toContactDto(contact);
   const after = await ctx.db.transaction().execute(async (trx) => {
     const row = await updateContactRow(trx, id, { archived_at: ctx.now(), updated_at: ctx.now() });

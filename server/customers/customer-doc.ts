@@ -23,21 +23,26 @@ import {
   TAGS_MAX,
 } from '../../schema/wire/docs.ts';
 import type { DocAccess, RefusedPart, SharedType, TypeChange } from '../realtime/doc-kind.ts';
-import type { User } from '../users/user.ts';
+import { type Actor, can, mayAssignOwner } from '../../schema/policy/access.ts';
 import { isSafeLink } from '../../schema/wire/links.ts';
 import { isCanonicalUuid } from '../../schema/wire/ids.ts';
+import type { CustomValue } from '../../schema/wire/custom-fields.ts';
+import { type CustomRules, customKeyProblem, readCustomValues } from './customer-custom-doc.ts';
 
 export interface CustomerAccessRow {
   teamId: string;
   archivedAt: Date | null;
 }
 
-/** Same team (admins: every team) may write; other teams do not see it; archived records are read-only for reps. */
-export function customerAccess(user: Pick<User, 'role' | 'teamId'>, row: CustomerAccessRow | null): DocAccess {
+/**
+ * The policy's `read` and `write` of the customer (schema/policy/access.ts): same team
+ * (admins: every team) may write; other teams do not see it; archived records are read-only for reps.
+ */
+export function customerAccess(user: Actor, row: CustomerAccessRow | null): DocAccess {
   if (!row) return 'hidden';
-  if (user.role !== 'admin' && (user.teamId === null || user.teamId !== row.teamId)) return 'hidden';
-  if (row.archivedAt && user.role === 'rep') return 'read';
-  return 'write';
+  const customer = { type: 'customer', teamId: row.teamId, ownerId: null, archived: row.archivedAt !== null } as const;
+  if (!can(user, 'read', customer)) return 'hidden';
+  return can(user, 'write', customer) ? 'write' : 'read';
 }
 
 /** A refused change: 400 (shape) or 403 (permission), with the field concerned. */
@@ -56,6 +61,8 @@ export interface CustomerChangeVerdict {
   problem: RefusedChange | null;
   /** The new owner when the update changes `ownerId` to a user (to be checked against the team). */
   newOwnerId: string | null;
+  /** Custom `user` fields the update sets to a user (to be checked against the team). */
+  customUsers: Array<{ key: string; userId: string }>;
 }
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})$/;
@@ -94,7 +101,7 @@ export function tagProblem(tag: string, value: unknown): ShapeProblem | null {
 }
 
 /** A follow-up entry added whole: every key known and well-typed, written by its author. */
-export function newFollowupProblem(value: unknown, user: Pick<User, 'id'>): ShapeProblem | null {
+export function newFollowupProblem(value: unknown, user: Pick<Actor, 'id'>): ShapeProblem | null {
   if (!(value instanceof Y.Map)) return bad('followups', 'A follow-up is a map');
   for (const key of value.keys()) {
     if (!(FOLLOWUP_KEYS as readonly string[]).includes(key)) return bad(`followups.${key}`, `Unknown follow-up key ${key}`);
@@ -171,8 +178,15 @@ export function notesProblem(notes: Y.XmlFragment): ShapeProblem | null {
  * the update to restore for it: the key of a field or tag, a follow-up or
  * its key, the notes as a whole.
  */
-export function checkCustomerChanges(doc: Y.Doc, changes: readonly TypeChange[], user: Pick<User, 'id' | 'role'>): CustomerChangeVerdict {
-  const verdict = (problem: RefusedChange | null, newOwnerId: string | null = null) => ({ problem, newOwnerId });
+export function checkCustomerChanges(
+  doc: Y.Doc,
+  changes: readonly TypeChange[],
+  user: Pick<Actor, 'id' | 'role'>,
+  /** The custom field definitions that apply (needed only when an update touches `custom`). */
+  customRules: CustomRules = new Map(),
+): CustomerChangeVerdict {
+  const customUsers: CustomerChangeVerdict['customUsers'] = [];
+  const verdict = (problem: RefusedChange | null, newOwnerId: string | null = null) => ({ problem, newOwnerId, customUsers });
   const refuse = (p: ShapeProblem, part: RefusedPart) => verdict({ ...p, part });
   const fields = doc.getMap(CUSTOMER_ROOTS.fields);
   const tags = doc.getMap(CUSTOMER_ROOTS.tags);
@@ -191,7 +205,9 @@ export function checkCustomerChanges(doc: Y.Doc, changes: readonly TypeChange[],
           const p = fieldProblem(key, value);
           if (p) return refuse(p, { of: fields, keys: [key] });
           if (key === 'ownerId' && (kc.oldValue ?? null) !== (value ?? null)) {
-            if (user.role === 'rep') {
+            // fieldProblem let only text or null through. The document exists once its record does: no change creates it.
+            const change = { isNew: false, from: (kc.oldValue ?? null) as string | null, to: (value ?? null) as string | null };
+            if (!mayAssignOwner(user, change)) {
               return refuse({ status: 403, field: 'ownerId', message: 'Only managers reassign customers' }, { of: fields, keys: [key] });
             }
             newOwnerId = typeof value === 'string' && value !== '' ? value : null;
@@ -209,6 +225,18 @@ export function checkCustomerChanges(doc: Y.Doc, changes: readonly TypeChange[],
         if (tags.size > TAGS_MAX) {
           const added = [...ch.keys].filter(([, kc]) => kc.action === 'add').map(([k]) => k);
           return refuse(bad('tags', `At most ${TAGS_MAX} tags`), added.length > 0 ? { of: tags, keys: added } : { of: tags, content: true });
+        }
+        break;
+      }
+      case CUSTOMER_ROOTS.custom: {
+        const custom = doc.getMap(CUSTOMER_ROOTS.custom);
+        if (ch.target !== custom) return refuse(bad('custom', 'Custom fields hold plain values by key'), partBelow(custom, ch.target));
+        if (ch.listChanged) return refuse(bad('custom', 'Custom fields hold plain values by key'), { of: custom, content: true });
+        for (const [key, kc] of ch.keys) {
+          const value = custom.get(key);
+          const p = customKeyProblem(customRules, key, value);
+          if (p) return refuse(p, { of: custom, keys: [key] });
+          if (customRules.get(key)?.type === 'user' && typeof value === 'string' && value !== kc.oldValue) customUsers.push({ key, userId: value });
         }
         break;
       }
@@ -246,7 +274,7 @@ function partBelow(anchor: SharedType, target: SharedType): RefusedPart {
   return { of: anchor, content: true };
 }
 
-function followupChangeProblem(ch: TypeChange, followups: Y.Array<unknown>, user: Pick<User, 'id'>): RefusedChange | null {
+function followupChangeProblem(ch: TypeChange, followups: Y.Array<unknown>, user: Pick<Actor, 'id'>): RefusedChange | null {
   const at = (p: ShapeProblem | null, part: RefusedPart): RefusedChange | null => (p ? { ...p, part } : null);
   const target = ch.target;
   if (target === followups) {
@@ -292,6 +320,8 @@ export interface CustomerProjection {
   followups: FollowupProjection[];
   /** Each `@` of the notes and follow-up texts with the text around it (mention notifications). */
   mentionSnippets: string[];
+  /** The `custom` map's values by key (customer-custom-doc.ts). */
+  custom: Record<string, CustomValue>;
 }
 
 /** Characters kept after an `@` (long enough for a name), and the most snippets kept. */
@@ -401,6 +431,7 @@ export function readCustomerDoc(doc: Y.Doc, now: Date): CustomerProjection {
     nextFollowupAt: nextFollowupAt(dates, now),
     followups,
     mentionSnippets: snippets,
+    custom: readCustomValues(doc.getMap(CUSTOMER_ROOTS.custom)),
   };
 }
 
@@ -429,5 +460,6 @@ export function projectedColumns(p: CustomerProjection) {
     email_norm: normaliseEmail(f.email ?? ''),
     next_followup_at: p.nextFollowupAt,
     mention_snippets: p.mentionSnippets,
+    custom_fields: p.custom,
   };
 }

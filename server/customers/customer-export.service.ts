@@ -6,20 +6,24 @@ import { PassThrough, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import type { CustomerRecord } from './customer.ts';
-import type { CustomerFilter } from '../../schema/wire/customer-query.ts';
+import { customValueText } from '../../schema/wire/custom-fields.ts';
+import type { ResolvedCustomerFilter } from '../custom-fields/custom-field-filter.ts';
+import { listVisibleCustomFields } from '../custom-fields/custom-field.service.ts';
+import { customFieldsOf } from './customer.ts';
 import type { AppContext } from '../context.ts';
 import type { User } from '../users/user.ts';
 import type { CustomerCursor } from './customer-cursor.ts';
 import { EXPORT_COLUMNS, EXPORT_PAGE_ROWS, escapeFormula, exportCells } from './customer-export.ts';
 import { listCustomerPage } from './customer.repository.ts';
-import { scopeFor } from './customer.service.ts';
+import { readScope } from '../../schema/policy/scope.ts';
+import { inScope } from '../db/scope.ts';
 
 const UTF8_BOM = '\uFEFF';
 
 /** Every row of the filter, page by page. */
-async function* exportPages(ctx: AppContext, user: User, filter: CustomerFilter): AsyncGenerator<CustomerRecord[]> {
-  const scope = scopeFor(user);
-  if (!scope) return;
+async function* exportPages(ctx: AppContext, user: User, filter: ResolvedCustomerFilter): AsyncGenerator<CustomerRecord[]> {
+  const scope = readScope(user, 'customer');
+  if (scope.kind === 'none') return;
   const sort = filter.sort ?? '-updated';
   let after: CustomerCursor | undefined;
   for (;;) {
@@ -32,19 +36,38 @@ async function* exportPages(ctx: AppContext, user: User, filter: CustomerFilter)
 }
 
 async function ownerEmails(ctx: AppContext, user: User): Promise<(id: string | null) => string> {
-  let q = ctx.db.selectFrom('users').select(['id', 'email']);
-  if (user.role !== 'admin') q = q.where('team_id', '=', user.teamId);
-  const map = new Map((await q.execute()).map((u) => [u.id, u.email]));
+  const users = await ctx.db
+    .selectFrom('users')
+    .select(['id', 'email'])
+    .where(inScope(readScope(user, 'user'), { team: 'users.team_id', own: 'users.id' }))
+    .execute();
+  const map = new Map(users.map((u) => [u.id, u.email]));
   return (id) => (id ? (map.get(id) ?? '') : '');
 }
 
+/**
+ * The row writer of an export: the built-in columns, then one `custom.<key>` column per
+ * custom field the user sees (active ones, in their order).
+ */
+async function exportRowWriter(ctx: AppContext, user: User) {
+  const owner = await ownerEmails(ctx, user);
+  const custom = await listVisibleCustomFields(ctx, user, { entity: 'customer' });
+  return {
+    header: [...EXPORT_COLUMNS, ...custom.map((d) => `custom.${d.key}`)],
+    cells(r: CustomerRecord): string[] {
+      const values = customFieldsOf(r);
+      return [...exportCells(r, owner), ...custom.map((d) => customValueText(values[d.key]))];
+    },
+  };
+}
+
 /** CSV (UTF-8 with a BOM so that Excel reads Chinese right), formula cells escaped. */
-export function exportCsv(ctx: AppContext, user: User, filter: CustomerFilter): ReadableStream<Uint8Array> {
+export function exportCsv(ctx: AppContext, user: User, filter: ResolvedCustomerFilter): ReadableStream<Uint8Array> {
   async function* lines(): AsyncGenerator<Buffer> {
-    const owner = await ownerEmails(ctx, user);
-    yield Buffer.from(UTF8_BOM + stringify([[...EXPORT_COLUMNS]]));
+    const writer = await exportRowWriter(ctx, user);
+    yield Buffer.from(UTF8_BOM + stringify([writer.header]));
     for await (const rows of exportPages(ctx, user, filter)) {
-      yield Buffer.from(stringify(rows.map((r) => exportCells(r, owner).map(escapeFormula))));
+      yield Buffer.from(stringify(rows.map((r) => writer.cells(r).map(escapeFormula))));
     }
   }
   return Readable.toWeb(Readable.from(lines())) as ReadableStream<Uint8Array>;
@@ -54,16 +77,16 @@ export function exportCsv(ctx: AppContext, user: User, filter: CustomerFilter): 
  * Excel through exceljs' streaming writer. Cells are written as text, which Excel never
  * evaluates, so they need no apostrophe.
  */
-export function exportXlsx(ctx: AppContext, user: User, filter: CustomerFilter): ReadableStream<Uint8Array> {
+export function exportXlsx(ctx: AppContext, user: User, filter: ResolvedCustomerFilter): ReadableStream<Uint8Array> {
   const out = new PassThrough();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
   const sheet = workbook.addWorksheet('Customers');
   void (async () => {
     try {
-      const owner = await ownerEmails(ctx, user);
-      sheet.addRow([...EXPORT_COLUMNS]).commit();
+      const writer = await exportRowWriter(ctx, user);
+      sheet.addRow(writer.header).commit();
       for await (const rows of exportPages(ctx, user, filter)) {
-        for (const r of rows) sheet.addRow(exportCells(r, owner)).commit();
+        for (const r of rows) sheet.addRow(writer.cells(r)).commit();
       }
       sheet.commit();
       await workbook.commit();

@@ -2,6 +2,8 @@ import { type Kysely, type Transaction, sql } from 'kysely';
 import type { CustomerImportRow } from '../../schema/tables/customer-import.table.ts';
 import type { ImportDto, ImportRowResult } from '../../schema/wire/customer-import.ts';
 import type { Database } from '../../schema/types.ts';
+import type { Scope } from '../../schema/policy/scope.ts';
+import { inScope } from '../db/scope.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
 import { CUSTOMER_ENTITY, IMPORT_ENTITY } from './customer-audit.ts';
 
@@ -66,10 +68,14 @@ export function findImport(db: Q, id: string): Promise<CustomerImportRow | undef
   return db.selectFrom('customer_imports').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export function listImports(db: Q, teamId: string | null): Promise<CustomerImportRow[]> {
-  let q = db.selectFrom('customer_imports').selectAll();
-  if (teamId) q = q.where('team_id', '=', teamId);
-  return q.orderBy('created_at', 'desc').limit(IMPORTS_LISTED_MAX).execute();
+export function listImports(db: Q, scope: Scope): Promise<CustomerImportRow[]> {
+  return db
+    .selectFrom('customer_imports')
+    .selectAll()
+    .where(inScope(scope, { team: 'customer_imports.team_id', own: 'customer_imports.created_by' }))
+    .orderBy('created_at', 'desc')
+    .limit(IMPORTS_LISTED_MAX)
+    .execute();
 }
 
 /** Archives what an import created and is still active; records it on each customer. Returns how many. */

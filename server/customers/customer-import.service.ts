@@ -16,10 +16,12 @@ import {
 } from '../../schema/wire/customer-import.ts';
 import type { CreateCustomerBody } from '../../schema/wire/customer.ts';
 import type { AppContext } from '../context.ts';
-import { badRequest, conflict, notFound } from '../http/app-error.ts';
+import { badRequest, conflict, forbidden, notFound } from '../http/app-error.ts';
 import { findTeamById } from '../teams/team.repository.ts';
 import type { User } from '../users/user.ts';
-import { assertManager, changeFromBody, teamForNewCustomer } from './customer.ts';
+import { changeFromBody, teamForNewCustomer } from './customer.ts';
+import { type ImportResource, can, mayAssignOwner } from '../../schema/policy/access.ts';
+import { readScope } from '../../schema/policy/scope.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
 import { notifyAssignment } from '../notifications/assignment.ts';
 import type { PendingDelivery } from '../notifications/notifier.ts';
@@ -66,7 +68,8 @@ export interface ImportStart {
 /** Parses, checks and (unless a dry run) imports an uploaded CSV. */
 export async function startImport(ctx: AppContext, user: User, bytes: Uint8Array, opts: ImportOptions): Promise<ImportStart> {
   const teamId = teamForNewCustomer(user, opts.teamId);
-  if (user.role === 'admin' && !(await findTeamById(ctx.db, teamId))) throw badRequest('teamId: no such team', 'teamId');
+  // A team named by an admin may not exist; one's own team does.
+  if (teamId !== user.teamId && !(await findTeamById(ctx.db, teamId))) throw badRequest('teamId: no such team', 'teamId');
   const csv = parseCsv(decodeCsv(bytes, opts.encoding ?? 'utf-8'));
   const mapping = resolveMapping(csv.headers, opts.mapping);
   const columns: Record<string, string> = {};
@@ -137,7 +140,6 @@ async function planRows(
     .where('active', '=', true)
     .execute();
   const byEmail = new Map(members.map((m) => [m.email.toLowerCase(), m.id]));
-  const manager = user.role === 'admin' || user.role === 'manager';
   const defaultOwner = user.teamId === teamId ? user.id : null;
 
   const plan: PlannedRow[] = records.map(({ line, cells }) => {
@@ -155,7 +157,7 @@ async function planRows(
     if (outcome.ownerEmail) {
       const found = byEmail.get(outcome.ownerEmail);
       if (!found) return refuse('owner', `No active user ${outcome.ownerEmail} in this team`, body.name);
-      if (!manager && found !== user.id) return refuse('owner', 'Only managers and admins assign other owners', body.name);
+      if (!mayAssignOwner(user, { isNew: true, from: null, to: found })) return refuse('owner', 'Only managers and admins assign other owners', body.name);
       ownerId = found;
     }
     return { line, name: body.name, body: { ...body, ownerId }, result: null };
@@ -299,9 +301,11 @@ async function executeImport(ctx: AppContext, user: User, teamId: string, import
   }
 }
 
+const importResource = (row: { team_id: string }): ImportResource => ({ type: 'import', teamId: row.team_id });
+
 async function loadVisibleImport(ctx: AppContext, user: User, id: string) {
   const row = await findImport(ctx.db, id);
-  if (!row || (user.role !== 'admin' && row.team_id !== user.teamId)) throw notFound('No such import');
+  if (!row || !can(user, 'read', importResource(row))) throw notFound('No such import');
   return row;
 }
 
@@ -316,15 +320,16 @@ export async function getImport(ctx: AppContext, user: User, id: string): Promis
 }
 
 export async function getImports(ctx: AppContext, user: User): Promise<ImportDto[]> {
-  const rows = await listImports(ctx.db, user.role === 'admin' ? null : user.teamId);
-  if (user.role !== 'admin' && !user.teamId) return [];
+  const scope = readScope(user, 'import');
+  if (scope.kind === 'none') return [];
+  const rows = await listImports(ctx.db, scope);
   return rows.map((r) => ({ ...toImportDto(r, 0), report: [] }));
 }
 
 /** Archives every customer the import created that is still active (managers and admins). */
 export async function undoImport(ctx: AppContext, user: User, id: string): Promise<{ import: ImportDto; archived: number }> {
-  assertManager(user, 'undo imports');
   const row = await loadVisibleImport(ctx, user, id);
+  if (!can(user, 'archive', importResource(row))) throw forbidden('Only managers and admins may undo imports');
   if (row.status === 'running') throw conflict('The import is still running');
   if (row.status === 'undone') throw conflict('The import was already undone');
   const archived = await ctx.db.transaction().execute((trx) => archiveImported(trx, id, user.id, ctx.now()));

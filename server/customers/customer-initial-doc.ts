@@ -44,6 +44,13 @@ export function writeChangeInDocument(doc: Y.Doc, change: CustomerChange): void 
     for (const t of [...tags.keys()]) if (!wanted.has(t)) tags.delete(t);
     for (const t of wanted) if (!tags.has(t)) tags.set(t, true);
   }
+  if (change.custom) {
+    const custom = doc.getMap(CUSTOMER_ROOTS.custom);
+    for (const [key, value] of Object.entries(change.custom)) {
+      if (value === null || value === undefined) custom.delete(key);
+      else if (JSON.stringify(custom.get(key)) !== JSON.stringify(value)) custom.set(key, value);
+    }
+  }
 }
 
 export function buildInitialCustomer(c: InitialCustomer, now: Date): InitialCustomerState {
@@ -67,6 +74,7 @@ export function buildInitialCustomer(c: InitialCustomer, now: Date): InitialCust
     const p = readCustomerDoc(doc, now);
     const row: NewCustomerRow & { id: string } = {
       ...projectedColumns(p),
+      custom_fields: JSON.stringify(p.custom),
       id: c.id,
       team_id: c.teamId,
       created_by: c.createdBy,

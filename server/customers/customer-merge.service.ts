@@ -11,7 +11,7 @@ import type { Database } from '../../schema/types.ts';
 import type { AppContext } from '../context.ts';
 import { badRequest, conflict } from '../http/app-error.ts';
 import type { User } from '../users/user.ts';
-import { type CustomerChange, assertManager, diffRows, rowFieldValue, toCustomerDto } from './customer.ts';
+import { type CustomerChange, assertMayArchive, diffRows, rowFieldValue, toCustomerDto } from './customer.ts';
 import { CUSTOMER_ENTITY, recordCustomerAudit } from './customer-audit.ts';
 import { findCustomer, refreshContactSearch } from './customer.repository.ts';
 import { loadVisibleCustomer } from './customer.service.ts';
@@ -34,10 +34,11 @@ async function referencingColumns(trx: Transaction<Database>): Promise<{ table: 
 }
 
 export async function mergeCustomers(ctx: AppContext, user: User, targetId: string, body: MergeBody): Promise<CustomerDto> {
-  assertManager(user, 'merge customers');
   if (body.sourceId === targetId) throw badRequest('sourceId: a customer cannot be merged into itself', 'sourceId');
   const target = await loadVisibleCustomer(ctx, user, targetId);
   const source = await loadVisibleCustomer(ctx, user, body.sourceId);
+  assertMayArchive(user, target, 'merge customers');
+  assertMayArchive(user, source, 'merge customers');
   if (source.team_id !== target.team_id) throw badRequest('sourceId: both customers must belong to the same team', 'sourceId');
   if (target.archived_at) throw conflict('The customer to keep is archived; restore it first');
   if (source.archived_at) throw conflict('The customer to merge is archived; restore it first', 'sourceId');

@@ -10,7 +10,8 @@ import { AppError } from '../http/app-error.ts';
 import { refuseUnsafeText } from '../http/input-guard.ts';
 import type { HonoEnv } from '../http/env.ts';
 import { parseWith, pathId } from '../http/validate.ts';
-import { queryObject } from './customer-query-params.ts';
+import { customerQueryObject, queryObject } from './customer-query-params.ts';
+import { resolveCustomerFilter } from '../custom-fields/custom-field-filter.ts';
 import { exportCsv, exportXlsx } from './customer-export.service.ts';
 import { getImport, getImports, startImport, undoImport } from './customer-import.service.ts';
 import { effectiveFilter } from './customer.service.ts';
@@ -35,9 +36,9 @@ function stamp(now: Date): string {
 /** Mounted under /api/customers, before the `/:id` routes. */
 export function customerTransferRoutes(ctx: AppContext) {
   return new Hono<HonoEnv>()
-    .get('/export.csv', (c) => {
+    .get('/export.csv', async (c) => {
       const { user } = requireUser(c);
-      const filter = effectiveFilter(user, parseWith(customerFilterSchema, queryObject(c)));
+      const filter = await resolveCustomerFilter(ctx, user, effectiveFilter(user, parseWith(customerFilterSchema, customerQueryObject(c))));
       return new Response(exportCsv(ctx, user, filter), {
         headers: {
           'content-type': 'text/csv; charset=utf-8',
@@ -46,9 +47,9 @@ export function customerTransferRoutes(ctx: AppContext) {
         },
       });
     })
-    .get('/export.xlsx', (c) => {
+    .get('/export.xlsx', async (c) => {
       const { user } = requireUser(c);
-      const filter = effectiveFilter(user, parseWith(customerFilterSchema, queryObject(c)));
+      const filter = await resolveCustomerFilter(ctx, user, effectiveFilter(user, parseWith(customerFilterSchema, customerQueryObject(c))));
       return new Response(exportXlsx(ctx, user, filter), {
         headers: {
           'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',

@@ -12,6 +12,6 @@ import { writeChangeInDocument } from './customer-initial-doc.ts';
 export const REST_ORIGIN = 'rest';
 
 export async function writeCustomerChange(ctx: AppContext, user: User, id: string, change: CustomerChange, origin = REST_ORIGIN): Promise<void> {
-  if (Object.keys(change.fields).length === 0 && change.tags === undefined) return;
+  if (Object.keys(change.fields).length === 0 && change.tags === undefined && change.custom === undefined) return;
   await ctx.hub.edit(customerDocName(id), user, (doc) => writeChangeInDocument(doc, change), { origin });
 }

@@ -7,6 +7,7 @@ import type { DocKind } from '../realtime/doc-kind.ts';
 import { type CustomerProjection, checkCustomerChanges, customerAccess, readCustomerDoc } from './customer-doc.ts';
 import { findCustomerAccessRow, isActiveTeamMemberOfCustomer } from './customer-doc.repository.ts';
 import { projectCustomers } from './customer.projection.ts';
+import { listCustomerFieldRules, toCustomFieldDto } from '../custom-fields/custom-field.repository.ts';
 
 /** Built at bootstrap (server/live-docs.ts) with the database it reads access and owners from. */
 export function customerDocKind({ db }: { db: DB }): DocKind<CustomerProjection, NotificationEvent> {
@@ -17,6 +18,7 @@ export function customerDocKind({ db }: { db: DB }): DocKind<CustomerProjection,
       [CUSTOMER_ROOTS.tags]: 'map',
       [CUSTOMER_ROOTS.notes]: 'xml',
       [CUSTOMER_ROOTS.followups]: 'array',
+      [CUSTOMER_ROOTS.custom]: 'map',
     },
 
     async access(user, id) {
@@ -24,7 +26,10 @@ export function customerDocKind({ db }: { db: DB }): DocKind<CustomerProjection,
     },
 
     async validate(change) {
-      const { problem, newOwnerId } = checkCustomerChanges(change.after, change.changes, change.user);
+      // The definitions are read only for updates that touch custom values (one query).
+      const touchesCustom = change.changes.some((ch) => ch.root === CUSTOMER_ROOTS.custom);
+      const rules = touchesCustom ? new Map((await listCustomerFieldRules(db, change.id)).map((r) => [r.key, toCustomFieldDto(r)])) : undefined;
+      const { problem, newOwnerId, customUsers } = checkCustomerChanges(change.after, change.changes, change.user, rules);
       if (problem) {
         const error =
           problem.status === 403
@@ -37,6 +42,14 @@ export function customerDocKind({ db }: { db: DB }): DocKind<CustomerProjection,
           error: new AppError('validation', 400, 'The owner must be an active member of the customer’s team', 'ownerId'),
           part: { of: change.after.getMap(CUSTOMER_ROOTS.fields), keys: ['ownerId'] },
         };
+      }
+      for (const { key, userId } of customUsers) {
+        if (!(await isActiveTeamMemberOfCustomer(db, change.id, userId))) {
+          return {
+            error: new AppError('validation', 400, 'A user field names an active member of the customer’s team', `custom.${key}`),
+            part: { of: change.after.getMap(CUSTOMER_ROOTS.custom), keys: [key] },
+          };
+        }
       }
       return null;
     },

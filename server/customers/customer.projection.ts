@@ -98,6 +98,7 @@ const PROJECTED_COLUMN_TYPES: Record<keyof ReturnType<typeof projectedColumns>, 
   email_norm: 'text',
   next_followup_at: 'timestamptz',
   mention_snippets: 'text[]',
+  custom_fields: 'jsonb',
 };
 
 /**

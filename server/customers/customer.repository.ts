@@ -1,10 +1,13 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, type Transaction, sql } from 'kysely';
 import type { CustomerFilter, CustomerSort } from '../../schema/wire/customer-query.ts';
 import type { Database } from '../../schema/types.ts';
+import type { Scope } from '../../schema/policy/scope.ts';
+import { inScope } from '../db/scope.ts';
 import { CUSTOMER_RECORD_COLUMNS, type CustomerRecord } from './customer.ts';
 import type { CustomerCursor } from './customer-cursor.ts';
 import type { DuplicateKeys } from './customer-duplicates.ts';
 import { parseSearch } from './customer-search.ts';
+import type { ResolvedCustomerFilter } from '../custom-fields/custom-field-filter.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
 type EB = ExpressionBuilder<Database, 'customers'>;
@@ -14,18 +17,16 @@ export const FOLLOWUP_DUE_SOON_DAYS = 7;
 export const DUPLICATE_CANDIDATES_MAX = 10;
 export const TAG_SUGGESTIONS_MAX = 20;
 
-/** Which customers a query may touch: one team's, or (admins) every team's. */
-export type CustomerScope = { kind: 'team'; teamId: string } | { kind: 'all' };
+/** Which customers a query may touch: one team's, or (admins) every team's (schema/policy/scope.ts). */
+const SCOPE_COLUMNS = { team: 'customers.team_id', own: 'customers.owner_id' };
 
 export function findCustomer(db: Q, id: string): Promise<CustomerRecord | undefined> {
   return db.selectFrom('customers').select(CUSTOMER_RECORD_COLUMNS).where('id', '=', id).executeTakeFirst();
 }
 
 /** A customer inside the scope; undefined for other teams' records (the caller answers 404). */
-export function findCustomerInScope(db: Q, scope: CustomerScope, id: string): Promise<CustomerRecord | undefined> {
-  let q = db.selectFrom('customers').select(CUSTOMER_RECORD_COLUMNS).where('id', '=', id);
-  if (scope.kind === 'team') q = q.where('team_id', '=', scope.teamId);
-  return q.executeTakeFirst();
+export function findCustomerInScope(db: Q, scope: Scope, id: string): Promise<CustomerRecord | undefined> {
+  return db.selectFrom('customers').select(CUSTOMER_RECORD_COLUMNS).where('id', '=', id).where(inScope(scope, SCOPE_COLUMNS)).executeTakeFirst();
 }
 
 export async function setArchived(db: Q, id: string, at: Date | null): Promise<CustomerRecord | undefined> {
@@ -37,16 +38,17 @@ export async function setArchived(db: Q, id: string, at: Date | null): Promise<C
     .executeTakeFirst();
 }
 
-function scoped(eb: EB, scope: CustomerScope, filter: CustomerFilter): Expression<SqlBool>[] {
-  const parts: Expression<SqlBool>[] = [];
-  if (scope.kind === 'team') parts.push(eb('customers.team_id', '=', scope.teamId));
-  else if (filter.teamId) parts.push(eb('customers.team_id', '=', filter.teamId));
+function scoped(eb: EB, scope: Scope, filter: CustomerFilter): Expression<SqlBool>[] {
+  const parts: Expression<SqlBool>[] = [inScope(scope, SCOPE_COLUMNS)];
+  // Those who see every team may pick one.
+  if (scope.kind === 'all' && filter.teamId) parts.push(eb('customers.team_id', '=', filter.teamId));
   return parts;
 }
 
 /** The WHERE clause of a list or export: scope, search and every filter. */
-export function filterConditions(eb: EB, scope: CustomerScope, filter: CustomerFilter, opts: { now: Date; userId: string }) {
+export function filterConditions(eb: EB, scope: Scope, filter: ResolvedCustomerFilter, opts: { now: Date; userId: string }) {
   const parts = scoped(eb, scope, filter);
+  parts.push(...customConditions(filter));
   for (const term of parseSearch(filter.q)) {
     if (term.tokens.length > 0) parts.push(sql<boolean>`customers.search_tokens @> ${sql.val(term.tokens)}::text[]`);
     parts.push(sql<boolean>`customers.search_text like lower(${term.pattern}) escape '\\'`);
@@ -107,6 +109,26 @@ export function filterConditions(eb: EB, scope: CustomerScope, filter: CustomerF
   return eb.and(parts);
 }
 
+/**
+ * Custom field filters: per key, any of its values (containment, GIN-indexed); a checkbox
+ * filtered on false also matches customers where it was never set.
+ */
+function customConditions(filter: ResolvedCustomerFilter): Expression<SqlBool>[] {
+  if (filter.custom && Object.keys(filter.custom).length > 0 && !filter.customTerms) {
+    throw new Error('custom filters must be resolved against the definitions first (resolveCustomerFilter)');
+  }
+  return (filter.customTerms ?? []).map(({ key, values }) =>
+    sql<SqlBool>`(${sql.join(
+      values.map((v) =>
+        v === false
+          ? sql`not (customers.custom_fields @> ${JSON.stringify({ [key]: true })}::jsonb)`
+          : sql`customers.custom_fields @> ${JSON.stringify({ [key]: v })}::jsonb`,
+      ),
+      sql` or `,
+    )})`,
+  );
+}
+
 /** A bare date as an upper bound includes that whole day (UTC). */
 function endOf(v: string): Date {
   const d = new Date(v);
@@ -131,8 +153,8 @@ export interface ListedCustomer extends CustomerRecord {
 /** One page of customers (limit + 1 rows are read to know whether another page follows). */
 export async function listCustomerPage(
   db: Q,
-  scope: CustomerScope,
-  filter: CustomerFilter,
+  scope: Scope,
+  filter: ResolvedCustomerFilter,
   opts: { now: Date; userId: string; sort: CustomerSort; limit: number; after?: CustomerCursor },
 ): Promise<{ rows: ListedCustomer[]; more: boolean }> {
   const { column, desc } = sortOf(opts.sort);
@@ -204,9 +226,9 @@ export async function findDuplicateKeysIn(
 }
 
 /** Existing tags of the scope starting with (or, failing that, containing) `q`, most used first. */
-export async function suggestTags(db: Q, scope: CustomerScope, q: string): Promise<{ tag: string; count: number }[]> {
+export async function suggestTags(db: Q, scope: Scope, q: string): Promise<{ tag: string; count: number }[]> {
   const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`).toLowerCase()}%`;
-  const teamCond = scope.kind === 'team' ? sql`and c.team_id = ${scope.teamId}` : sql``;
+  const teamCond = sql`and ${inScope(scope, { team: 'c.team_id', own: 'c.owner_id' })}`;
   const rows = await sql<{ tag: string; count: number }>`
     select t.tag, count(*)::int as count
     from customers c, unnest(c.tags) as t(tag)

@@ -18,6 +18,8 @@ import type { HonoEnv } from '../http/env.ts';
 import { idempotent } from '../http/idempotency.ts';
 import { jsonBody, parseWith, pathId } from '../http/validate.ts';
 import { findTeamById } from '../teams/team.repository.ts';
+import { WORKSPACE, can } from '../../schema/policy/access.ts';
+import { readScope, scopeTeam } from '../../schema/policy/scope.ts';
 import { HISTORY_LIMIT_MAX, listCustomerHistory } from './customer-audit.ts';
 import { listCategories, replaceCategories } from './customer-category.repository.ts';
 import { suggestTags } from './customer.repository.ts';
@@ -28,13 +30,12 @@ import {
   getCustomer,
   listCustomers,
   loadVisibleCustomer,
-  scopeFor,
   setCustomerArchived,
   updateCustomer,
 } from './customer.service.ts';
 import { mergeCustomers } from './customer-merge.service.ts';
 import { archiveContact, createContact, getContacts, updateContact } from './contact.service.ts';
-import { queryObject } from './customer-query-params.ts';
+import { customerQueryObject, queryObject } from './customer-query-params.ts';
 import { customerTransferRoutes } from './customer-transfer.routes.ts';
 
 
@@ -60,7 +61,7 @@ export function customerRoutes(ctx: AppContext) {
     .route('/', customerTransferRoutes(ctx))
     .get('/', async (c) => {
       const { user } = requireUser(c);
-      const query = parseWith(customerListSchema, queryObject(c));
+      const query = parseWith(customerListSchema, customerQueryObject(c));
       return c.json(await listCustomers(ctx, user, { ...query, ...effectiveFilter(user, query) }));
     })
     .post('/', once, async (c) => {
@@ -160,19 +161,21 @@ export function customerSettingsRoutes(ctx: AppContext) {
     .get('/tags', async (c) => {
       const { user } = requireUser(c);
       const { q } = parseWith(tagQuery, queryObject(c));
-      const scope = scopeFor(user);
-      return c.json({ items: scope ? await suggestTags(ctx.db, scope, q ?? '') : [] });
+      const scope = readScope(user, 'customer');
+      return c.json({ items: scope.kind === 'none' ? [] : await suggestTags(ctx.db, scope, q ?? '') });
     })
     .get('/customer-categories', async (c) => {
       const { user } = requireUser(c);
       const { teamId } = parseWith(teamQuery, queryObject(c));
-      const team = user.role === 'admin' ? teamId : user.teamId;
+      // Admins name a team; others read their own team's.
+      const scope = readScope(user, 'team');
+      const team = scope.kind === 'all' ? teamId : scopeTeam(scope);
       if (!team) throw badRequest('teamId: say which team', 'teamId');
       return c.json({ items: await listCategories(ctx.db, team) });
     })
     .put('/customer-categories', async (c) => {
       const { user } = requireUser(c);
-      if (user.role !== 'admin') throw forbidden('Only admins change the categories');
+      if (!can(user, 'administer', WORKSPACE)) throw forbidden('Only admins change the categories');
       const body = await jsonBody(c, categoriesBody);
       if (!body.teamId) throw badRequest('teamId: say which team', 'teamId');
       if (!(await findTeamById(ctx.db, body.teamId))) throw badRequest('teamId: no such team', 'teamId');

@@ -11,16 +11,19 @@ import {
 } from '../../schema/wire/customer.ts';
 import type { CustomerFilter, CustomerListQuery } from '../../schema/wire/customer-query.ts';
 import type { AppContext } from '../context.ts';
-import { badRequest, conflict, notFound } from '../http/app-error.ts';
+import { badRequest, conflict, forbidden, notFound } from '../http/app-error.ts';
+import { can } from '../../schema/policy/access.ts';
+import { readScope, scopeTeam } from '../../schema/policy/scope.ts';
 import { findTeamById } from '../teams/team.repository.ts';
 import { findUserById } from '../users/user.repository.ts';
 import type { User } from '../users/user.ts';
 import {
   type CustomerChange,
   type CustomerRecord,
-  assertManager,
+  assertMayArchive,
   assertOwnerChangeAllowed,
   changeFromBody,
+  customerResource,
   diffRows,
   teamForNewCustomer,
   toCustomerDto,
@@ -30,7 +33,6 @@ import { listCategories } from './customer-category.repository.ts';
 import { decodeCursor, encodeCursor } from './customer-cursor.ts';
 import { duplicateKeys, duplicateReasons, type DuplicateProbe } from './customer-duplicates.ts';
 import {
-  type CustomerScope,
   findCustomer,
   findCustomerInScope,
   findDuplicateRows,
@@ -38,19 +40,16 @@ import {
   setArchived,
 } from './customer.repository.ts';
 import { writeCustomerChange } from './customer-writer.ts';
+import { customValuesProblem } from '../../schema/wire/custom-fields.ts';
+import { customFieldsOfTeam } from '../custom-fields/custom-field.service.ts';
+import { resolveCustomerFilter } from '../custom-fields/custom-field-filter.ts';
 import { insertInitialCustomers } from './customer-bulk.repository.ts';
 import { buildInitialCustomer } from './customer-initial-doc.ts';
 
-/** The customers a user may see; a non-admin without a team sees none (every id is a 404). */
-export function scopeFor(user: User): CustomerScope | null {
-  if (user.role === 'admin') return { kind: 'all' };
-  return user.teamId ? { kind: 'team', teamId: user.teamId } : null;
-}
-
 /** A customer the user may see, or 404 (another team's id looks exactly like a missing one). */
 export async function loadVisibleCustomer(ctx: AppContext, user: User, id: string): Promise<CustomerRecord> {
-  const scope = scopeFor(user);
-  const row = scope ? await findCustomerInScope(ctx.db, scope, id) : undefined;
+  const scope = readScope(user, 'customer');
+  const row = scope.kind === 'none' ? undefined : await findCustomerInScope(ctx.db, scope, id);
   if (!row) throw notFound('No such customer');
   return row;
 }
@@ -64,12 +63,13 @@ export async function listCustomers(
   user: User,
   query: CustomerListQuery,
 ): Promise<{ items: CustomerDto[]; nextCursor: string | null }> {
-  const scope = scopeFor(user);
-  if (!scope) return { items: [], nextCursor: null };
+  const scope = readScope(user, 'customer');
+  if (scope.kind === 'none') return { items: [], nextCursor: null };
   const sort = query.sort ?? '-updated';
   const limit = query.limit ?? LIST_LIMIT_DEFAULT;
   const after = query.cursor ? decodeCursor(query.cursor, sort) : undefined;
-  const { rows, more } = await listCustomerPage(ctx.db, scope, query, { now: ctx.now(), userId: user.id, sort, limit, after });
+  const filter = await resolveCustomerFilter(ctx, user, query);
+  const { rows, more } = await listCustomerPage(ctx.db, scope, filter, { now: ctx.now(), userId: user.id, sort, limit, after });
   const last = rows[rows.length - 1];
   return {
     items: rows.map(toCustomerDto),
@@ -90,6 +90,22 @@ export async function assertTeamValues(ctx: AppContext, teamId: string, change: 
   if (ownerId) {
     const owner = await findUserById(ctx.db, ownerId);
     if (!owner?.active || owner.teamId !== teamId) throw badRequest('ownerId: no such user in this team', 'ownerId');
+  }
+}
+
+/**
+ * Custom values against the definitions that apply to the team (400 naming `custom.<key>`);
+ * user fields name an active member of the team. The document kind checks them again.
+ */
+export async function assertCustomValues(ctx: AppContext, teamId: string, values: Record<string, unknown>): Promise<void> {
+  const defs = await customFieldsOfTeam(ctx, 'customer', teamId);
+  const p = customValuesProblem(defs, values);
+  if (p) throw badRequest(p.message, p.field);
+  for (const def of defs) {
+    const v = values[def.key];
+    if (def.type !== 'user' || typeof v !== 'string') continue;
+    const member = await findUserById(ctx.db, v);
+    if (!member?.active || member.teamId !== teamId) throw badRequest(`custom.${def.key}: no such user in this team`, `custom.${def.key}`);
   }
 }
 
@@ -118,9 +134,11 @@ export async function checkDuplicates(
   user: User,
   probe: DuplicateProbe & { teamId?: string },
 ): Promise<DuplicateCandidateDto[]> {
-  const teamId = user.role === 'admin' ? probe.teamId : user.teamId;
+  const scope = readScope(user, 'customer');
+  // Admins say which team to check; others check their own (and a non-admin without a team has none).
+  const teamId = scope.kind === 'all' ? probe.teamId : scopeTeam(scope);
   if (!teamId) {
-    if (user.role === 'admin') throw badRequest('teamId: say which team to check', 'teamId');
+    if (scope.kind === 'all') throw badRequest('teamId: say which team to check', 'teamId');
     return [];
   }
   return findDuplicateCandidates(ctx, teamId, probe);
@@ -138,7 +156,8 @@ export async function createCustomer(
   body: CreateCustomerBody,
 ): Promise<CreateResult> {
   const teamId = teamForNewCustomer(user, body.teamId);
-  if (user.role === 'admin' && !(await findTeamById(ctx.db, teamId))) throw badRequest('teamId: no such team', 'teamId');
+  // A team named by an admin may not exist; one's own team does.
+  if (teamId !== user.teamId && !(await findTeamById(ctx.db, teamId))) throw badRequest('teamId: no such team', 'teamId');
   const change = changeFromBody(body);
   if (change.fields.ownerId === undefined && user.teamId === teamId) change.fields.ownerId = user.id;
   assertOwnerChangeAllowed(user, undefined, change.fields.ownerId);
@@ -187,17 +206,19 @@ function emptyLike(r: CustomerRecord): CustomerRecord {
 export async function updateCustomer(ctx: AppContext, user: User, id: string, body: UpdateCustomerBody): Promise<CustomerDto> {
   const before = await loadVisibleCustomer(ctx, user, id);
   if (before.archived_at) throw conflict('The customer is archived; restore it first');
+  if (!can(user, 'write', customerResource(before))) throw forbidden('You may not change this customer');
   const change = changeFromBody(body);
   assertOwnerChangeAllowed(user, before.owner_id, change.fields.ownerId);
   await assertTeamValues(ctx, before.team_id, change);
+  if (change.custom) await assertCustomValues(ctx, before.team_id, change.custom);
   // The projection of the document records the field changes in the history.
   await writeCustomerChange(ctx, user, id, change);
   return toCustomerDto((await findCustomer(ctx.db, id))!);
 }
 
 export async function setCustomerArchived(ctx: AppContext, user: User, id: string, archived: boolean): Promise<CustomerDto> {
-  assertManager(user, archived ? 'archive customers' : 'restore customers');
   const before = await loadVisibleCustomer(ctx, user, id);
+  assertMayArchive(user, before, archived ? 'archive customers' : 'restore customers');
   if ((before.archived_at !== null) === archived) return toCustomerDto(before);
   const after = await ctx.db.transaction().execute(async (trx) => {
     const row = await setArchived(trx, id, archived ? ctx.now() : null);
@@ -215,7 +236,7 @@ export async function setCustomerArchived(ctx: AppContext, user: User, id: strin
   return toCustomerDto(after);
 }
 
-/** The filter a user may run: only admins pick a team. */
+/** The filter a user may run: only those who see every team pick one (the scope limits the others). */
 export function effectiveFilter(user: User, filter: CustomerFilter): CustomerFilter {
-  return user.role === 'admin' ? filter : { ...filter, teamId: undefined };
+  return readScope(user, 'customer').kind === 'all' ? filter : { ...filter, teamId: undefined };
 }

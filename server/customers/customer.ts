@@ -2,7 +2,8 @@
 import type { CustomerRow } from '../../schema/tables/customer.table.ts';
 import type { CustomerDto, CustomerField, CustomerFieldValues } from '../../schema/wire/customer.ts';
 import { badRequest, forbidden } from '../http/app-error.ts';
-import type { User } from '../users/user.ts';
+import { type Actor, type CustomerResource, can, mayAssignOwner } from '../../schema/policy/access.ts';
+import { readScope } from '../../schema/policy/scope.ts';
 
 /** A customer row without the search helpers (large, and of no use outside queries). */
 export type CustomerRecord = Omit<CustomerRow, 'search_text' | 'search_tokens' | 'contact_search' | 'name_key' | 'mention_snippets'>;
@@ -33,6 +34,7 @@ export const CUSTOMER_RECORD_COLUMNS = [
   'created_at',
   'updated_at',
   'import_id',
+  'custom_fields',
 ] as const satisfies readonly (keyof CustomerRecord)[];
 
 export function toCustomerDto(r: CustomerRecord): CustomerDto {
@@ -59,7 +61,15 @@ export function toCustomerDto(r: CustomerRecord): CustomerDto {
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
     importId: r.import_id,
+    custom: customFieldsOf(r),
   };
+}
+
+/** The projected custom values (a JSON object; PGlite and pg both parse jsonb, older rows may hold text). */
+export function customFieldsOf(r: Pick<CustomerRecord, 'custom_fields'>): Record<string, unknown> {
+  const v: unknown = r.custom_fields;
+  const parsed = typeof v === 'string' ? (JSON.parse(v) as unknown) : v;
+  return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
 }
 
 /** The document field's value as the row holds it. */
@@ -103,16 +113,18 @@ export interface CustomerChange {
   fields: Partial<Record<CustomerField, string | null>>;
   /** The full new tag set, or undefined to leave tags alone. */
   tags?: string[];
+  /** Custom values to set by key (null clears one); undefined leaves them alone. */
+  custom?: Record<string, unknown>;
 }
 
 export function changeFromBody(body: CustomerFieldValues & { name?: string }): CustomerChange {
-  const { tags, ...rest } = body as CustomerFieldValues & { name?: string; teamId?: unknown; confirm?: unknown };
+  const { tags, custom, ...rest } = body as CustomerFieldValues & { name?: string; teamId?: unknown; confirm?: unknown; custom?: Record<string, unknown> };
   const fields: CustomerChange['fields'] = {};
   for (const [k, v] of Object.entries(rest)) {
     if (k === 'teamId' || k === 'confirm' || v === undefined) continue;
     fields[k as CustomerField] = v as string | null;
   }
-  return { fields, tags };
+  return { fields, tags, ...(custom ? { custom } : {}) };
 }
 
 /** field → [old, new] for what the change really alters on this row. */
@@ -126,42 +138,53 @@ export function diffRows(before: CustomerRecord, after: CustomerRecord, fields: 
   const tagsBefore = [...before.tags].sort();
   const tagsAfter = [...after.tags].sort();
   if (tagsBefore.join('\u0000') !== tagsAfter.join('\u0000')) changes.tags = [tagsBefore, tagsAfter];
+  const customBefore = customFieldsOf(before);
+  const customAfter = customFieldsOf(after);
+  for (const key of new Set([...Object.keys(customBefore), ...Object.keys(customAfter)])) {
+    const a = customBefore[key] ?? null;
+    const b = customAfter[key] ?? null;
+    if (JSON.stringify(a) !== JSON.stringify(b)) changes[`custom.${key}`] = [a, b];
+  }
   return changes;
 }
 
-// ---- permissions ----------------------------------------------------------------
+// ---- permissions (the rules are schema/policy; these apply them to customer rows) ----
 
-/** The team a non-admin works in; a non-admin without a team sees no customers. */
-export function visibleTeam(user: Pick<User, 'role' | 'teamId'>): string | null | 'all' {
-  return user.role === 'admin' ? 'all' : user.teamId;
+export function customerResource(r: Pick<CustomerRecord, 'team_id' | 'owner_id' | 'archived_at'>): CustomerResource {
+  return { type: 'customer', teamId: r.team_id, ownerId: r.owner_id, archived: r.archived_at !== null };
 }
 
-export function canSeeCustomer(user: Pick<User, 'role' | 'teamId'>, row: Pick<CustomerRow, 'team_id'>): boolean {
-  return user.role === 'admin' || (user.teamId !== null && user.teamId === row.team_id);
-}
-
-export const isManagerOrAdmin = (u: Pick<User, 'role'>) => u.role === 'admin' || u.role === 'manager';
-
-/** Owner changes, archive, restore, merge and undoing imports: managers and admins. */
-export function assertManager(user: Pick<User, 'role'>, what: string): void {
-  if (!isManagerOrAdmin(user)) throw forbidden(`Only managers and admins may ${what}`);
+/** Archive, restore, merge and undoing imports: managers and admins (403 otherwise). */
+export function assertMayArchive(user: Actor, row: Pick<CustomerRecord, 'team_id' | 'owner_id' | 'archived_at'>, what: string): void {
+  if (!can(user, 'archive', customerResource(row))) throw forbidden(`Only managers and admins may ${what}`);
 }
 
 /** The team a new customer goes to: the creator's, or for admins the one they name. */
-export function teamForNewCustomer(user: Pick<User, 'role' | 'teamId'>, requested: string | undefined): string {
-  if (user.role === 'admin') {
-    if (!requested) throw badRequest('teamId: admins must say which team the customer belongs to', 'teamId');
-    return requested;
+export function teamForNewCustomer(user: Actor, requested: string | undefined): string {
+  const scope = readScope(user, 'customer');
+  switch (scope.kind) {
+    case 'all':
+      if (!requested) throw badRequest('teamId: admins must say which team the customer belongs to', 'teamId');
+      return requested;
+    case 'team':
+      if (requested && !can(user, 'create', { type: 'customer', teamId: requested, ownerId: null, archived: false })) {
+        throw forbidden('You can only create customers in your own team');
+      }
+      return scope.teamId;
+    case 'own':
+    case 'none':
+      throw forbidden('You do not belong to a team');
+    default: {
+      const never: never = scope;
+      throw new Error(`unknown scope ${JSON.stringify(never)}`);
+    }
   }
-  if (!user.teamId) throw forbidden('You do not belong to a team');
-  if (requested && requested !== user.teamId) throw forbidden('You can only create customers in your own team');
-  return user.teamId;
 }
 
-/** A rep may leave the owner alone or, on create, name themselves; anything else is a manager's call. */
-export function assertOwnerChangeAllowed(user: Pick<User, 'role' | 'id'>, before: string | null | undefined, next: string | null | undefined): void {
-  if (next === undefined || next === before) return;
-  if (isManagerOrAdmin(user)) return;
-  if (before === undefined && next === user.id) return;
-  throw forbidden('Only managers and admins may change the owner');
+/** The reassign rule (policy `mayAssignOwner`): `next` undefined leaves the owner alone; `before` undefined is a new record. */
+export function assertOwnerChangeAllowed(user: Actor, before: string | null | undefined, next: string | null | undefined): void {
+  if (next === undefined) return;
+  if (!mayAssignOwner(user, { isNew: before === undefined, from: before ?? null, to: next })) {
+    throw forbidden('Only managers and admins may change the owner');
+  }
 }

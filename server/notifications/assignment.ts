@@ -5,6 +5,7 @@
  * this in its transaction and delivers the result after commit.
  */
 import type { NotificationEntityType } from '../../schema/wire/notifications.ts';
+import { readScope, scopeAllows } from '../../schema/policy/scope.ts';
 import { linkTo } from './notification.ts';
 import { assignmentText } from './notification-text.ts';
 import type { Notifier, PendingDelivery, Trx } from './notifier.ts';
@@ -35,6 +36,9 @@ export function assignmentRecipient(input: Pick<AssignmentInput, 'actorId' | 're
   return recipientId;
 }
 
+/** Service records are read by whoever reads their customer. */
+const scopedTypeOf = (type: NotificationEntityType) => (type === 'service_record' ? 'customer' : type);
+
 /** The team an entity belongs to, from its own table; null when there is no such row. */
 async function entityTeam(trx: Trx, entity: { type: NotificationEntityType; id: string }): Promise<string | null> {
   switch (entity.type) {
@@ -44,6 +48,8 @@ async function entityTeam(trx: Trx, entity: { type: NotificationEntityType; id: 
       return (await trx.selectFrom('opportunities').select('team_id').where('id', '=', entity.id).executeTakeFirst())?.team_id ?? null;
     case 'task':
       return (await trx.selectFrom('tasks').select('team_id').where('id', '=', entity.id).executeTakeFirst())?.team_id ?? null;
+    case 'service_record':
+      return (await trx.selectFrom('service_records').select('team_id').where('id', '=', entity.id).executeTakeFirst())?.team_id ?? null;
     default: {
       const never: never = entity.type;
       return never;
@@ -72,7 +78,8 @@ export async function notifyAssignment(
   if (!recipient?.active) return null;
   const teamId = input.teamId ?? (await entityTeam(trx, input.entity));
   if (!teamId) return null;
-  if (recipient.role !== 'admin' && recipient.team_id !== teamId) return null;
+  // Nobody is told of a record they may not read.
+  if (!scopeAllows(readScope({ id: recipientId, role: recipient.role, teamId: recipient.team_id }, scopedTypeOf(input.entity.type)), { teamId, ownerId: recipientId })) return null;
   const actor = input.actorId
     ? await trx.selectFrom('users').select('name').where('id', '=', input.actorId).executeTakeFirst()
     : undefined;

@@ -8,8 +8,8 @@ import type { NotificationEntityType } from '../../schema/wire/notifications.ts'
 import type { Locale } from '../../schema/wire/user.ts';
 
 const ENTITY_WORDS: Record<Locale, Record<NotificationEntityType, string>> = {
-  en: { customer: 'customer', opportunity: 'opportunity', task: 'task' },
-  'zh-CN': { customer: '客户', opportunity: '商机', task: '任务' },
+  en: { customer: 'customer', opportunity: 'opportunity', task: 'task', service_record: 'service record' },
+  'zh-CN': { customer: '客户', opportunity: '商机', task: '任务', service_record: '服务记录' },
 };
 
 export type NotificationText = { title: string; body: string };

@@ -54,6 +54,8 @@ export function linkTo(entity: { type: NotificationEntityType; id: string }): st
       return `/opportunities/${entity.id}`;
     case 'task':
       return `/tasks/${entity.id}`;
+    case 'service_record':
+      return `/service/${entity.id}`;
     default: {
       const never: never = entity.type;
       return never;

@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import type { Transaction } from 'kysely';
 import type { NotificationEventDto, NotificationsReadEventDto } from '../../schema/wire/notifications.ts';
 import type { Database } from '../../schema/types.ts';
+import type { TeamEvents } from '../../schema/wire/socket-events.ts';
 import type { DB } from '../db/database.ts';
 import {
   clip,
@@ -33,6 +34,8 @@ export type Trx = Transaction<Database>;
 export interface NotificationTransport {
   sendNotification(recipientId: string, n: NotificationEventDto): void;
   sendRead(userId: string, e: NotificationsReadEventDto): void;
+  /** A list-refresh event to every open tab of a team (TeamEvents in schema/wire/socket-events.ts). */
+  sendTeam?<E extends keyof TeamEvents>(teamId: string, event: E, payload: Parameters<TeamEvents[E]>[0]): void;
 }
 
 export interface PendingDelivery {
@@ -126,6 +129,11 @@ export class Notifier {
   /** Tells the user's other tabs that notifications were read (after commit). */
   readChanged(userId: string, e: NotificationsReadEventDto): void {
     this.send((t) => t.sendRead(userId, e));
+  }
+
+  /** Tells every open tab of a team that something it lists changed (after commit); best effort. */
+  teamEvent<E extends keyof TeamEvents>(teamId: string, event: E, payload: Parameters<TeamEvents[E]>[0]): void {
+    this.send((t) => t.sendTeam?.(teamId, event, payload));
   }
 
   private send(fn: (t: NotificationTransport) => void): void {

@@ -22,6 +22,7 @@ import {
 } from '../../schema/wire/board.ts';
 import type { RefusedPart, SharedType, TypeChange } from '../realtime/doc-kind.ts';
 import type { User } from '../users/user.ts';
+import { mayAssignOwner } from '../../schema/policy/access.ts';
 import { isValidRank } from './rank.ts';
 import { isCanonicalUuid } from '../../schema/wire/ids.ts';
 
@@ -216,17 +217,14 @@ function nestedPart(cardMap: Y.Map<unknown>, stageMap: Y.Map<unknown>, target: S
   return 'all';
 }
 
-/** Reps may not give a card to someone else: owners are set by managers and admins. */
+/** Reps may not give a card to someone else: owners are set by managers and admins (the policy's reassign rule). */
 export function checkRoleRules(user: Pick<User, 'id' | 'role'>, touch: CardTouch, ownerAfter: unknown): BoardProblem | null {
-  if (user.role !== 'rep' || !touch.changed.has('ownerId')) return null;
-  if (touch.isNew) {
-    return ownerAfter === undefined || ownerAfter === null || ownerAfter === user.id
-      ? null
-      : denied('ownerId', 'Only managers and admins assign opportunities to others');
-  }
-  const before = touch.changed.get('ownerId');
-  if ((before ?? null) === (ownerAfter ?? null)) return null;
-  return denied('ownerId', 'Only managers and admins reassign opportunities');
+  if (!touch.changed.has('ownerId')) return null;
+  // checkCardValue let only a user id or null through.
+  const to = (ownerAfter ?? null) as string | null;
+  const from = touch.isNew ? null : ((touch.changed.get('ownerId') ?? null) as string | null);
+  if (mayAssignOwner(user, { isNew: touch.isNew, from, to })) return null;
+  return denied('ownerId', touch.isNew ? 'Only managers and admins assign opportunities to others' : 'Only managers and admins reassign opportunities');
 }
 
 /** A card in a lost stage must say why it was lost. */

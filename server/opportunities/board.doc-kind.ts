@@ -8,6 +8,8 @@ import { listStages } from '../pipelines/pipeline.repository.ts';
 import type { RefusedPart } from '../realtime/doc-kind.ts';
 import type { DocChange, DocKind, Refusal } from '../realtime/doc-kind.ts';
 import type { User } from '../users/user.ts';
+import { type PipelineResource, can } from '../../schema/policy/access.ts';
+import { readScope } from '../../schema/policy/scope.ts';
 import {
   type BoardChangePlan,
   type BoardProblem,
@@ -44,9 +46,8 @@ export function boardDocKind({ db }: { db: DB }): DocKind<BoardProjection, Notif
 
     async access(user, id) {
       if (!(await pipelineIsLive(db, id))) return 'hidden';
-      if (user.role === 'admin') return 'write';
-      if (user.teamId === null) return 'hidden';
-      return (await findPipelineTeamIds(db, id)).has(user.teamId) ? 'write' : 'hidden';
+      const pipeline: PipelineResource = { type: 'pipeline', teamIds: [...(await findPipelineTeamIds(db, id))] };
+      return can(user, 'write', pipeline) ? 'write' : can(user, 'read', pipeline) ? 'read' : 'hidden';
     },
 
     async validate(change) {
@@ -126,10 +127,11 @@ async function checkPlan(db: DB, change: DocChange, plan: BoardChangePlan): Prom
   }
   const customers = await findCustomerTeams(db, [...customerIds]);
   const owners = await findUserTeams(db, [...ownerIds]);
-  const isAdmin = change.user.role === 'admin';
-  const pipelineTeams = customerIds.size > 0 || !isAdmin ? await findPipelineTeamIds(db, change.id) : new Set<string>();
   // Access is checked when a connection opens; a team taken off the pipeline since then may not write.
-  if (!isAdmin && (change.user.teamId === null || !pipelineTeams.has(change.user.teamId))) {
+  // (Those who write every pipeline need its teams only to check customers.)
+  const everyPipeline = readScope(change.user, 'pipeline').kind === 'all';
+  const pipelineTeams = customerIds.size > 0 || !everyPipeline ? await findPipelineTeamIds(db, change.id) : new Set<string>();
+  if (!can(change.user, 'write', { type: 'pipeline', teamIds: [...pipelineTeams] })) {
     return { error: new AppError('forbidden', 403, 'Your team no longer uses this pipeline', 'cards'), part: 'all' };
   }
   const refused = checkCards(change.user, plan.cards.values(), cardOf, { live, customers, opportunities, owners, pipelineTeams, pipelineId: change.id });
@@ -175,7 +177,12 @@ function checkCards(
     const customer = l.customers.get(card.customerId as string);
     const oldCustomerId = touch.changed.get('customerId');
     const cardTeam = stored?.teamId ?? (typeof oldCustomerId === 'string' ? l.customers.get(oldCustomerId)?.teamId : customer?.teamId);
-    if (user.role !== 'admin' && (cardTeam === undefined || cardTeam !== user.teamId)) {
+    // A card of no known team (no such customer) is refused below to those who write every team's cards, here to others.
+    const mayWrite =
+      cardTeam === undefined
+        ? readScope(user, 'opportunity').kind === 'all'
+        : can(user, 'write', { type: 'opportunity', teamId: cardTeam, ownerId: null });
+    if (!mayWrite) {
       return refuse(new AppError('forbidden', 403, 'This opportunity belongs to another team', 'cards'));
     }
     if (touch.isNew || touch.changed.has('customerId')) {

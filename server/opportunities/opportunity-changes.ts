@@ -1,12 +1,14 @@
 /**
  * "Changed since the last meeting": the new deals, stage moves and amount
  * changes of a pipeline after a moment, from the opportunities, the stage
- * history and the audit trail. Non-admins see their team's opportunities only.
+ * history and the audit trail, within the opportunities the user may read (the policy's scope).
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../schema/types.ts';
 import type { PipelineChangeDto, PipelineChangesDto } from '../../schema/wire/pipeline.ts';
 import type { User } from '../users/user.ts';
+import { readScope } from '../../schema/policy/scope.ts';
+import { inScope } from '../db/scope.ts';
 import { amountOf } from './opportunity.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -26,32 +28,30 @@ function parseChanges(raw: unknown): Record<string, unknown> {
 }
 
 export async function pipelineChanges(db: Q, user: User, pipelineId: string, since: Date): Promise<PipelineChangesDto> {
-  const teamId = user.role === 'admin' ? null : user.teamId;
-  let created = db
+  const scope = readScope(user, 'opportunity');
+  const created = db
     .selectFrom('opportunities')
     .select(['id', 'name', 'created_at', 'created_by', 'stage_id', 'amount'])
     .where('pipeline_id', '=', pipelineId)
-    .where('created_at', '>', since);
-  let moved = db
+    .where('created_at', '>', since)
+    .where(inScope(scope, { team: 'opportunities.team_id', own: 'opportunities.owner_id' }));
+  const moved = db
     .selectFrom('opportunity_stage_history as h')
     .innerJoin('opportunities as o', 'o.id', 'h.opportunity_id')
     .select(['h.opportunity_id', 'o.name', 'h.entered_at', 'h.moved_by', 'h.from_stage_id', 'h.to_stage_id'])
     .where('h.pipeline_id', '=', pipelineId)
     .where('h.entered_at', '>', since)
-    .where('h.from_stage_id', 'is not', null);
-  let amounts = db
+    .where('h.from_stage_id', 'is not', null)
+    .where(inScope(scope, { team: 'o.team_id', own: 'o.owner_id' }));
+  const amounts = db
     .selectFrom('audit_log as a')
     .innerJoin('opportunities as o', (j) => j.on((eb) => eb(eb.cast('o.id', 'text'), '=', eb.ref('a.entity_id'))))
     .select(['o.id', 'o.name', 'a.at', 'a.actor_id', 'a.changes'])
     .where('a.entity_type', '=', 'opportunity')
     .where('a.action', '=', 'opportunity.amount')
     .where('a.at', '>', since)
-    .where('o.pipeline_id', '=', pipelineId);
-  if (teamId !== null) {
-    created = created.where('team_id', '=', teamId);
-    moved = moved.where('o.team_id', '=', teamId);
-    amounts = amounts.where('o.team_id', '=', teamId);
-  }
+    .where('o.pipeline_id', '=', pipelineId)
+    .where(inScope(scope, { team: 'o.team_id', own: 'o.owner_id' }));
   const [c, m, a] = await Promise.all([
     created.orderBy('created_at').limit(CHANGES_MAX_PER_TYPE).execute(),
     moved.orderBy('h.entered_at').limit(CHANGES_MAX_PER_TYPE).execute(),

@@ -2,15 +2,19 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { OpportunityRow, OpportunityStageHistoryRow } from '../../schema/tables/opportunity.table.ts';
 import type { Database } from '../../schema/types.ts';
+import type { Scope } from '../../schema/policy/scope.ts';
+import { inScope } from '../db/scope.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
+
+const SCOPE_COLUMNS = { team: 'opportunities.team_id', own: 'opportunities.owner_id' };
 
 /** Opportunities listed at most per request. */
 export const OPPORTUNITIES_LIST_MAX = 5000;
 
 export interface OpportunityFilter {
-  /** Restricts to one team (non-admins). */
-  teamId?: string;
+  /** The rows the reader may see (schema/policy/scope.ts). */
+  scope: Scope;
   pipelineId?: string;
   ownerId?: string;
   customerId?: string;
@@ -22,8 +26,7 @@ export interface OpportunityFilter {
 }
 
 export function listOpportunities(db: Q, f: OpportunityFilter): Promise<OpportunityRow[]> {
-  let q = db.selectFrom('opportunities').selectAll();
-  if (f.teamId !== undefined) q = q.where('team_id', '=', f.teamId);
+  let q = db.selectFrom('opportunities').selectAll().where(inScope(f.scope, SCOPE_COLUMNS));
   if (f.pipelineId) q = q.where('pipeline_id', '=', f.pipelineId);
   if (f.ownerId) q = q.where('owner_id', '=', f.ownerId);
   if (f.customerId) q = q.where('customer_id', '=', f.customerId);
@@ -55,12 +58,12 @@ export function listStageHistory(db: Q, opportunityId: string): Promise<Opportun
 }
 
 /** Count and summed amount of a pipeline's opportunities per stage (for the funnel), added up by the database. */
-export async function listPipelineAmounts(db: Q, pipelineId: string, teamId?: string): Promise<Array<{ stage_id: string; count: number; amount: string }>> {
-  let q = db
+export async function listPipelineAmounts(db: Q, pipelineId: string, scope: Scope): Promise<Array<{ stage_id: string; count: number; amount: string }>> {
+  const q = db
     .selectFrom('opportunities')
     .select((eb) => ['stage_id', eb.fn.countAll<string>().as('count'), eb.fn.sum<string>('amount').as('amount')])
     .where('pipeline_id', '=', pipelineId)
+    .where(inScope(scope, SCOPE_COLUMNS))
     .groupBy('stage_id');
-  if (teamId !== undefined) q = q.where('team_id', '=', teamId);
   return (await q.execute()).map((r) => ({ stage_id: r.stage_id, count: Number(r.count), amount: r.amount }));
 }

@@ -13,6 +13,7 @@ import {
 import { requireUser } from '../auth/auth.middleware.ts';
 import type { AppContext } from '../context.ts';
 import type { HonoEnv } from '../http/env.ts';
+import { readScope } from '../../schema/policy/scope.ts';
 import { idempotent } from '../http/idempotency.ts';
 import { jsonBody, parseWith, pathId } from '../http/validate.ts';
 import { toOpportunityDto, toStageHistoryDto } from './opportunity.ts';
@@ -30,8 +31,9 @@ export function opportunityRoutes(ctx: AppContext) {
     .get('/', async (c) => {
       const { user } = requireUser(c);
       const q = parseWith(listOpportunitiesQuery, c.req.query());
-      if (user.role !== 'admin' && user.teamId === null) return c.json({ items: [] });
-      const rows = await listOpportunities(ctx.db, { ...q, ...(user.role === 'admin' ? {} : { teamId: user.teamId! }) });
+      const scope = readScope(user, 'opportunity');
+      if (scope.kind === 'none') return c.json({ items: [] });
+      const rows = await listOpportunities(ctx.db, { ...q, scope });
       return c.json({ items: rows.map(toOpportunityDto) });
     })
     .post('/', once, async (c) => {

@@ -15,14 +15,22 @@ import { ensureTeamPipeline } from '../pipelines/pipeline.service.ts';
 import { stageNotInPipeline } from '../pipelines/pipeline.ts';
 import { findStage, listPipelines, pipelineUsedByTeam } from '../pipelines/pipeline.repository.ts';
 import type { User } from '../users/user.ts';
-import { canSeeOpportunity } from './opportunity.ts';
+import { can, mayAssignOwner } from '../../schema/policy/access.ts';
+import { opportunityResource } from './opportunity.ts';
 import { findOpportunity } from './opportunity.repository.ts';
 import { compareCards, rankAfterCard, rankAtEnd } from './rank.ts';
 
 /** An opportunity the user may see over REST, or 404. */
 export async function visibleOpportunity(ctx: AppContext, user: User, id: string): Promise<OpportunityRow> {
   const row = await findOpportunity(ctx.db, id);
-  if (!row || !canSeeOpportunity(user, row)) throw notFound('No such opportunity');
+  if (!row || !can(user, 'read', opportunityResource(row))) throw notFound('No such opportunity');
+  return row;
+}
+
+/** An opportunity the user may change (its quotes and order too): 404 when unseen, 403 when read-only. */
+export async function writableOpportunity(ctx: AppContext, user: User, id: string): Promise<OpportunityRow> {
+  const row = await visibleOpportunity(ctx, user, id);
+  if (!can(user, 'write', opportunityResource(row))) throw forbidden('You may not change this opportunity');
   return row;
 }
 
@@ -41,7 +49,9 @@ export async function createOpportunity(ctx: AppContext, user: User, input: Crea
     .select(['id', 'team_id', 'archived_at'])
     .where('id', '=', input.customerId)
     .executeTakeFirst();
-  if (!customer || (user.role !== 'admin' && customer.team_id !== user.teamId)) throw badRequest('No such customer', 'customerId');
+  if (!customer || !can(user, 'create', { type: 'opportunity', teamId: customer.team_id, ownerId: null })) {
+    throw badRequest('No such customer', 'customerId');
+  }
   if (customer.archived_at) throw badRequest('That customer is archived', 'customerId');
   const teamId = customer.team_id;
   await ensureTeamPipeline(ctx, teamId, user);
@@ -66,7 +76,7 @@ export async function createOpportunity(ctx: AppContext, user: User, input: Crea
   let ownerId: string | null;
   if (input.ownerId === undefined) ownerId = user.teamId === teamId ? user.id : null;
   else ownerId = input.ownerId;
-  if (user.role === 'rep' && ownerId !== null && ownerId !== user.id) {
+  if (!mayAssignOwner(user, { isNew: true, from: null, to: ownerId })) {
     throw forbidden('Only managers and admins assign opportunities to others');
   }
 
@@ -90,8 +100,8 @@ export async function createOpportunity(ctx: AppContext, user: User, input: Crea
 }
 
 export async function updateOpportunity(ctx: AppContext, user: User, id: string, input: UpdateOpportunityInput): Promise<OpportunityRow> {
-  const row = await visibleOpportunity(ctx, user, id);
-  if (user.role === 'rep' && input.ownerId !== undefined && input.ownerId !== row.owner_id) {
+  const row = await writableOpportunity(ctx, user, id);
+  if (input.ownerId !== undefined && !mayAssignOwner(user, { isNew: false, from: row.owner_id, to: input.ownerId })) {
     throw forbidden('Only managers and admins reassign opportunities');
   }
   let targetKind: string | null = null;

@@ -1,6 +1,7 @@
 /** Opportunities as domain code sees them, and their DTOs. */
 import type { OpportunityRow, OpportunityStageHistoryRow } from '../../schema/tables/opportunity.table.ts';
 import type { OpportunityDto, StageHistoryDto } from '../../schema/wire/opportunity.ts';
+import type { OpportunityResource } from '../../schema/policy/access.ts';
 
 /** numeric columns arrive as strings from both drivers. */
 export const amountOf = (v: string | number): number => (typeof v === 'number' ? v : Number(v));
@@ -34,7 +35,9 @@ export const toStageHistoryDto = (r: OpportunityStageHistoryRow): StageHistoryDt
   movedBy: r.moved_by,
 });
 
-/** Who may see an opportunity over REST: admins all, others their team's. */
-export function canSeeOpportunity(user: { role: string; teamId: string | null }, row: { team_id: string }): boolean {
-  return user.role === 'admin' || (user.teamId !== null && user.teamId === row.team_id);
-}
+/** An opportunity row as the access policy (schema/policy/access.ts) sees it. */
+export const opportunityResource = (r: Pick<OpportunityRow, 'team_id' | 'owner_id'>): OpportunityResource => ({
+  type: 'opportunity',
+  teamId: r.team_id,
+  ownerId: r.owner_id,
+});

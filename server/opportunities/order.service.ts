@@ -5,8 +5,10 @@ import { recordAudit } from '../audit/audit.repository.ts';
 import type { AppContext } from '../context.ts';
 import { badRequest, conflict, notFound } from '../http/app-error.ts';
 import type { User } from '../users/user.ts';
+import { readScope } from '../../schema/policy/scope.ts';
+import { inScope } from '../db/scope.ts';
 import { amountOf } from './opportunity.ts';
-import { visibleOpportunity } from './opportunity.service.ts';
+import { visibleOpportunity, writableOpportunity } from './opportunity.service.ts';
 
 export const toOrderDto = (r: OrderRow): OrderDto => ({
   id: r.id,
@@ -32,18 +34,20 @@ export async function findOrder(ctx: AppContext, user: User, opportunityId: stri
 }
 
 export async function listCustomerOrders(ctx: AppContext, user: User, customerId: string): Promise<OrderRow[]> {
-  let q = ctx.db.selectFrom('orders').selectAll().where('customer_id', '=', customerId);
-  if (user.role !== 'admin') {
-    if (user.teamId === null) return [];
-    q = q.where('team_id', '=', user.teamId);
-  }
+  const scope = readScope(user, 'opportunity');
+  if (scope.kind === 'none') return [];
+  const q = ctx.db
+    .selectFrom('orders')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .where(inScope(scope, { team: 'orders.team_id' }));
   return q.orderBy('signed_on', 'desc').orderBy('id').limit(500).execute();
 }
 
 const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '23505';
 
 export async function createOrder(ctx: AppContext, user: User, opportunityId: string, input: CreateOrderInput): Promise<OrderRow> {
-  const opp = await visibleOpportunity(ctx, user, opportunityId);
+  const opp = await writableOpportunity(ctx, user, opportunityId);
   if (opp.status !== 'won') throw conflict('Record an order once the opportunity is won', 'opportunityId');
   try {
     return await ctx.db.transaction().execute(async (trx) => {
@@ -84,6 +88,7 @@ export async function createOrder(ctx: AppContext, user: User, opportunityId: st
 }
 
 export async function updateOrder(ctx: AppContext, user: User, opportunityId: string, input: UpdateOrderInput): Promise<OrderRow> {
+  await writableOpportunity(ctx, user, opportunityId);
   const current = await findOrder(ctx, user, opportunityId);
   try {
     return await ctx.db.transaction().execute(async (trx) => {

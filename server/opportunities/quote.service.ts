@@ -5,7 +5,9 @@ import { recordAudit } from '../audit/audit.repository.ts';
 import type { AppContext } from '../context.ts';
 import { conflict, notFound } from '../http/app-error.ts';
 import type { User } from '../users/user.ts';
-import { visibleOpportunity } from './opportunity.service.ts';
+import { readScope } from '../../schema/policy/scope.ts';
+import { inScope } from '../db/scope.ts';
+import { visibleOpportunity, writableOpportunity } from './opportunity.service.ts';
 import { canChangeQuoteStatus, quoteIsEditable, quoteTotals } from './quote.ts';
 
 export async function listQuotes(ctx: AppContext, user: User, opportunityId: string): Promise<QuoteRow[]> {
@@ -15,16 +17,18 @@ export async function listQuotes(ctx: AppContext, user: User, opportunityId: str
 
 /** Quotes of a customer's opportunities (the customer's 360° page); team-scoped for non-admins. */
 export async function listCustomerQuotes(ctx: AppContext, user: User, customerId: string): Promise<QuoteRow[]> {
-  let q = ctx.db.selectFrom('quotes').selectAll().where('customer_id', '=', customerId);
-  if (user.role !== 'admin') {
-    if (user.teamId === null) return [];
-    q = q.where('team_id', '=', user.teamId);
-  }
+  const scope = readScope(user, 'opportunity');
+  if (scope.kind === 'none') return [];
+  const q = ctx.db
+    .selectFrom('quotes')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .where(inScope(scope, { team: 'quotes.team_id' }));
   return q.orderBy('created_at', 'desc').orderBy('id').limit(500).execute();
 }
 
 export async function createQuote(ctx: AppContext, user: User, opportunityId: string, input: CreateQuoteInput): Promise<QuoteRow> {
-  const opp = await visibleOpportunity(ctx, user, opportunityId);
+  const opp = await writableOpportunity(ctx, user, opportunityId);
   const taxPercent = input.taxPercent ?? 0;
   const totals = quoteTotals(input.items, taxPercent);
   return ctx.db.transaction().execute(async (trx) => {
@@ -56,7 +60,7 @@ export async function createQuote(ctx: AppContext, user: User, opportunityId: st
 }
 
 export async function updateQuote(ctx: AppContext, user: User, opportunityId: string, quoteId: string, input: UpdateQuoteInput): Promise<QuoteRow> {
-  const opp = await visibleOpportunity(ctx, user, opportunityId);
+  const opp = await writableOpportunity(ctx, user, opportunityId);
   return ctx.db.transaction().execute(async (trx) => {
     const q = await trx.selectFrom('quotes').selectAll().where('id', '=', quoteId).where('opportunity_id', '=', opp.id).forUpdate().executeTakeFirst();
     if (!q) throw notFound('No such quote');

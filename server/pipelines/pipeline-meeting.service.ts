@@ -7,7 +7,10 @@ import type { PipelineMeetingRow } from '../../schema/tables/pipeline.table.ts';
 import type { PipelineMeetingDto, StartedMeetingDto } from '../../schema/wire/pipeline.ts';
 import type { AppContext } from '../context.ts';
 import { forbidden } from '../http/app-error.ts';
-import { isManagerOrAdmin, type User } from '../users/user.ts';
+import type { User } from '../users/user.ts';
+import { can } from '../../schema/policy/access.ts';
+import { readScope } from '../../schema/policy/scope.ts';
+import { inScope } from '../db/scope.ts';
 import { visiblePipeline } from './pipeline.service.ts';
 
 /** Meetings listed at most. */
@@ -24,14 +27,17 @@ export const toMeetingDto = (r: PipelineMeetingRow): PipelineMeetingDto => ({
 /** The user's team's meetings on a pipeline, newest first (admins: every team's). */
 export async function listMeetings(ctx: AppContext, user: User, pipelineId: string, limit = MEETINGS_LIST_MAX): Promise<PipelineMeetingRow[]> {
   await visiblePipeline(ctx, user, pipelineId);
-  let q = ctx.db.selectFrom('pipeline_meetings').selectAll().where('pipeline_id', '=', pipelineId);
-  if (user.role !== 'admin') q = q.where('team_id', '=', user.teamId);
+  const q = ctx.db
+    .selectFrom('pipeline_meetings')
+    .selectAll()
+    .where('pipeline_id', '=', pipelineId)
+    .where(inScope(readScope(user, 'pipeline'), { team: 'pipeline_meetings.team_id', own: 'pipeline_meetings.started_by' }));
   return q.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(Math.min(limit, MEETINGS_LIST_MAX)).execute();
 }
 
 export async function startMeeting(ctx: AppContext, user: User, pipelineId: string): Promise<StartedMeetingDto> {
-  await visiblePipeline(ctx, user, pipelineId);
-  if (!isManagerOrAdmin(user)) throw forbidden('Only managers and admins present a pipeline meeting');
+  const pipeline = await visiblePipeline(ctx, user, pipelineId);
+  if (!can(user, 'present', { type: 'pipeline', teamIds: pipeline.teamIds })) throw forbidden('Only managers and admins present a pipeline meeting');
   const previous = (await listMeetings(ctx, user, pipelineId, 1))[0] ?? null;
   const row = await ctx.db
     .insertInto('pipeline_meetings')

@@ -16,6 +16,8 @@ import { recordAudit } from '../audit/audit.repository.ts';
 import type { AppContext } from '../context.ts';
 import { badRequest, conflict, forbidden, notFound } from '../http/app-error.ts';
 import type { User } from '../users/user.ts';
+import { WORKSPACE, can } from '../../schema/policy/access.ts';
+import { readScope } from '../../schema/policy/scope.ts';
 import { moveStageCards, syncBoardStages } from './board-stages.ts';
 import {
   checkStageKinds,
@@ -42,23 +44,32 @@ import {
 } from './pipeline.repository.ts';
 
 function requireAdmin(user: User): void {
-  if (user.role !== 'admin') throw forbidden('Only admins configure pipelines');
+  if (!can(user, 'administer', WORKSPACE)) throw forbidden('Only admins configure pipelines');
 }
 
 /** The pipelines a user sees: admins all, others those of their team (creating the team's default on first use). */
 export async function visiblePipelines(ctx: AppContext, user: User): Promise<Pipeline[]> {
-  if (user.role === 'admin') return listPipelines(ctx.db);
-  if (user.teamId === null) return [];
-  await ensureTeamPipeline(ctx, user.teamId, user);
-  return listPipelines(ctx.db, { teamId: user.teamId });
+  const scope = readScope(user, 'pipeline');
+  switch (scope.kind) {
+    case 'all':
+      return listPipelines(ctx.db);
+    case 'team':
+      await ensureTeamPipeline(ctx, scope.teamId, user);
+      return listPipelines(ctx.db, { teamId: scope.teamId });
+    case 'own':
+    case 'none':
+      return [];
+    default: {
+      const never: never = scope;
+      throw new Error(`unknown scope ${JSON.stringify(never)}`);
+    }
+  }
 }
 
 /** A pipeline the user may see, or 404. */
 export async function visiblePipeline(ctx: AppContext, user: User, id: string): Promise<Pipeline> {
   const p = await findPipeline(ctx.db, id);
-  if (!p || (user.role !== 'admin' && (user.teamId === null || !p.teamIds.includes(user.teamId)))) {
-    throw notFound('No such pipeline');
-  }
+  if (!p || !can(user, 'read', { type: 'pipeline', teamIds: p.teamIds })) throw notFound('No such pipeline');
   return p;
 }
 

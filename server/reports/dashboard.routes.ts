@@ -13,7 +13,7 @@ import { computeFunnel } from '../opportunities/funnel.ts';
 import { amountOf } from '../opportunities/opportunity.ts';
 import { listPipelineAmounts } from '../opportunities/opportunity.repository.ts';
 import { visiblePipelines } from '../pipelines/pipeline.service.ts';
-import { isManagerOrAdmin } from '../users/user.ts';
+import { homeScope, reportScope } from '../../schema/policy/scope.ts';
 import {
   myOpenByStage,
   myOverdueFollowups,
@@ -51,9 +51,12 @@ export function dashboardRoutes(ctx: AppContext) {
       recentActivity: await recentActivityOnMyCustomers(ctx.db, user.id),
       team: null as unknown,
     };
-    if (isManagerOrAdmin(user)) {
+    // The team section is for those whose reports cover more than their own figures (managers, admins).
+    const teamScope = reportScope(user, 'forecast');
+    if (teamScope.kind === 'team' || teamScope.kind === 'all') {
       const pipeline = (await visiblePipelines(ctx, user))[0];
-      const rows = pipeline ? await listPipelineAmounts(ctx.db, pipeline.id, user.teamId ?? undefined) : [];
+      // The team's funnel: an admin with a team starts from it, as lists do.
+      const rows = pipeline ? await listPipelineAmounts(ctx.db, pipeline.id, homeScope(user, 'opportunity')) : [];
       const funnel = pipeline
         ? { pipelineId: pipeline.id, ...computeFunnel(pipeline.stages, rows.map((r) => ({ stageId: r.stage_id, count: r.count, amount: amountOf(r.amount) }))) }
         : null;

@@ -14,6 +14,7 @@ import { amountOf } from '../opportunities/opportunity.ts';
 import { listPipelineAmounts } from '../opportunities/opportunity.repository.ts';
 import { visiblePipeline, visiblePipelines } from '../pipelines/pipeline.service.ts';
 import { reportTable, toCsv } from './report.ts';
+import { reportScope } from '../../schema/policy/scope.ts';
 
 const funnelQuery = z.strictObject({ pipelineId: z.string().uuid().optional(), format: z.enum(['json', 'csv']).optional() });
 
@@ -24,7 +25,7 @@ export function funnelRoutes(ctx: AppContext) {
     const pipeline = pipelineId ? await visiblePipeline(ctx, user, pipelineId) : (await visiblePipelines(ctx, user))[0];
     if (!pipeline) return format === 'csv' ? csv(c, 'none', []) : c.json({ pipelineId: null, stages: [] });
     // Non-admins count their team's opportunities (a pipeline may serve several teams).
-    const rows = await listPipelineAmounts(ctx.db, pipeline.id, user.role === 'admin' ? undefined : (user.teamId ?? undefined));
+    const rows = await listPipelineAmounts(ctx.db, pipeline.id, reportScope(user, 'funnel'));
     const funnel = computeFunnel(
       pipeline.stages,
       rows.map((r) => ({ stageId: r.stage_id, count: r.count, amount: amountOf(r.amount) })),

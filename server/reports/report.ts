@@ -18,7 +18,8 @@ import {
 import type { FunnelStageDto } from '../../schema/wire/opportunity.ts';
 import { escapeFormula } from '../customers/customer-export.ts';
 import { AppError, badRequest } from '../http/app-error.ts';
-import type { User } from '../users/user.ts';
+import type { Actor } from '../../schema/policy/access.ts';
+import { type Scope, reportScope } from '../../schema/policy/scope.ts';
 
 export const DEFAULT_REPORT_CURRENCY = 'CNY';
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -30,31 +31,36 @@ const isoDay = (d: Date) => d.toISOString().slice(0, 10);
  * the leaderboard (the team's standings); managers their team; admins every
  * team, or one with `teamId`.
  */
-export function resolveFilters(kind: ReportKind, q: ReportQuery, user: Pick<User, 'id' | 'role' | 'teamId'>, now: Date): ReportFilters {
+export function resolveFilters(kind: ReportKind, q: ReportQuery, user: Actor, now: Date): ReportFilters {
   const to = q.to ?? isoDay(now);
   const from = q.from ?? isoDay(new Date(Date.parse(to) - (REPORT_DEFAULT_SPAN_DAYS - 1) * DAY_MS));
   if (from > to) throw badRequest('from: must not be after to', 'from');
   if ((Date.parse(to) - Date.parse(from)) / DAY_MS > REPORT_MAX_SPAN_DAYS) {
     throw badRequest(`to: a report spans at most ${REPORT_MAX_SPAN_DAYS} days`, 'to');
   }
-  let teamId: string | null;
-  let ownerId = q.ownerId ?? null;
-  switch (user.role) {
-    case 'admin':
-      teamId = q.teamId ?? null;
-      break;
-    case 'manager':
-    case 'rep':
-      if (!user.teamId) throw new AppError('forbidden', 403, 'You belong to no team');
-      if (q.teamId && q.teamId !== user.teamId) throw new AppError('not_found', 404, 'No such team');
-      teamId = user.teamId;
-      if (user.role === 'rep' && kind !== 'funnel' && kind !== 'leaderboard') {
-        if (ownerId && ownerId !== user.id) throw new AppError('forbidden', 403, 'Reps see their own figures', 'ownerId');
-        ownerId = user.id;
-      }
-      break;
-  }
+  const { teamId, ownerId } = scopeFilters(reportScope(user, kind), q);
   return { from, to, teamId, ownerId, pipelineId: q.pipelineId ?? null, currency: q.currency ?? DEFAULT_REPORT_CURRENCY };
+}
+
+/** The team and owner a report's queries filter by: the policy's scope, narrowed by what was asked within it. */
+function scopeFilters(scope: Scope, q: Pick<ReportQuery, 'teamId' | 'ownerId'>): Pick<ReportFilters, 'teamId' | 'ownerId'> {
+  switch (scope.kind) {
+    case 'all':
+      return { teamId: q.teamId ?? null, ownerId: q.ownerId ?? null };
+    case 'none':
+      throw new AppError('forbidden', 403, 'You belong to no team');
+    case 'team':
+    case 'own': {
+      if (q.teamId && q.teamId !== scope.teamId) throw new AppError('not_found', 404, 'No such team');
+      if (scope.kind === 'team') return { teamId: scope.teamId, ownerId: q.ownerId ?? null };
+      if (q.ownerId && q.ownerId !== scope.userId) throw new AppError('forbidden', 403, 'Reps see their own figures', 'ownerId');
+      return { teamId: scope.teamId, ownerId: scope.userId };
+    }
+    default: {
+      const never: never = scope;
+      throw new Error(`unknown scope ${JSON.stringify(never)}`);
+    }
+  }
 }
 
 /** [from 00:00, the day after `to` 00:00) in UTC. */

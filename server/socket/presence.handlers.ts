@@ -28,6 +28,8 @@ import {
   type SocketAck,
 } from '../../schema/wire/socket-events.ts';
 import type { AppContext } from '../context.ts';
+import { can } from '../../schema/policy/access.ts';
+import { customerResource } from '../customers/customer.ts';
 import { presenceList, presenceRoom, presenceUsersOf, resourceOfRoom } from './presence-list.ts';
 import type { AppServer, AppSocket } from './socket-types.ts';
 
@@ -83,11 +85,12 @@ async function resolveRoom(
   const parsed = parsePresenceResource(payload.data.resource);
   if (!parsed) return refuse('validation', 'Unknown presence resource');
   const resource = presenceResourceName(parsed);
-  const { teamId, role } = socket.data;
+  const { teamId } = socket.data;
+  const actor = { id: socket.data.userId, role: socket.data.role, teamId };
   switch (parsed.kind) {
     case 'customer': {
-      const row = await ctx.db.selectFrom('customers').select('team_id').where('id', '=', parsed.id).executeTakeFirst();
-      if (!row || (role !== 'admin' && row.team_id !== teamId)) return refuse('not_found', 'No such customer');
+      const row = await ctx.db.selectFrom('customers').select(['team_id', 'owner_id', 'archived_at']).where('id', '=', parsed.id).executeTakeFirst();
+      if (!row || !can(actor, 'read', customerResource(row))) return refuse('not_found', 'No such customer');
       return { ok: true, room: presenceRoom(row.team_id, resource), resource };
     }
     case 'board':

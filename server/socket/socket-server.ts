@@ -192,6 +192,9 @@ export function attachSocketServer(
     sendRead: (userId, e) => {
       io.to(userRoom(userId)).emit('notifications:read', e);
     },
+    sendTeam: (teamId, event, payload) => {
+      (io.to(teamRoom(teamId)).emit as (e: string, p: unknown) => boolean)(event, payload);
+    },
   });
 
   return {

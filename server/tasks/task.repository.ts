@@ -1,6 +1,8 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { NewTaskRow, TaskRow, TaskUpdate } from '../../schema/tables/task.table.ts';
 import type { Database } from '../../schema/types.ts';
+import type { Scope } from '../../schema/policy/scope.ts';
+import { inScope } from '../db/scope.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -24,7 +26,8 @@ export async function updateTaskRow(db: Q, id: string, patch: TaskUpdate, now: D
 }
 
 export interface TaskFilter {
-  teamId: string | null;
+  /** The tasks listed (schema/policy/scope.ts). */
+  scope: Scope;
   assigneeId?: string;
   status: 'open' | 'done' | 'all';
   customerId?: string;
@@ -34,8 +37,7 @@ export interface TaskFilter {
 
 /** Open tasks soonest due first (no due time last); done tasks most recently done first. */
 export function listTasks(db: Q, f: TaskFilter): Promise<TaskRow[]> {
-  let q = db.selectFrom('tasks').selectAll();
-  if (f.teamId !== null) q = q.where('team_id', '=', f.teamId);
+  let q = db.selectFrom('tasks').selectAll().where(inScope(f.scope, { team: 'tasks.team_id', own: 'tasks.assignee_id' }));
   if (f.assigneeId) q = q.where('assignee_id', '=', f.assigneeId);
   if (f.customerId) q = q.where('customer_id', '=', f.customerId);
   if (f.status === 'open') q = q.where('done_at', 'is', null);

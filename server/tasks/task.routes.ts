@@ -14,9 +14,10 @@ import { badRequest, notFound } from '../http/app-error.ts';
 import type { HonoEnv } from '../http/env.ts';
 import { idempotent } from '../http/idempotency.ts';
 import { jsonBody, parseWith, pathId } from '../http/validate.ts';
-import { bucketMyDay, canSeeTask, dayBounds, isValidTimeZone, toTaskDto } from './task.ts';
+import { can } from '../../schema/policy/access.ts';
+import { bucketMyDay, dayBounds, isValidTimeZone, taskResource, toTaskDto } from './task.ts';
 import { findTaskById, listOpenTasksOfAssignee, listTasks } from './task.repository.ts';
-import { createTask, listTeamOf, setTaskDone, updateTask } from './task.service.ts';
+import { createTask, setTaskDone, taskListScope, updateTask } from './task.service.ts';
 
 /** Open tasks read for "my day"; more than this is not a day's work. */
 const MY_DAY_FETCH_MAX = 1000;
@@ -31,7 +32,7 @@ export function taskRoutes(ctx: AppContext) {
       if (q.before !== undefined && !OFFSET_CURSOR.test(q.before)) throw badRequest('before: not a cursor from this API', 'before');
       const offset = q.before ? Number(q.before) : 0;
       const rows = await listTasks(ctx.db, {
-        teamId: listTeamOf(user),
+        scope: taskListScope(user),
         assigneeId: q.scope === 'mine' ? user.id : undefined,
         status: q.status,
         customerId: q.customerId,
@@ -74,7 +75,7 @@ export function taskRoutes(ctx: AppContext) {
     .get('/:id', async (c) => {
       const { user } = requireUser(c);
       const task = await findTaskById(ctx.db, pathId(c));
-      if (!task || !canSeeTask(user, task)) throw notFound('No such task');
+      if (!task || !can(user, 'read', taskResource(task))) throw notFound('No such task');
       return c.json({ task: toTaskDto(task) });
     })
     .patch('/:id', async (c) => {

@@ -10,7 +10,9 @@ import { notifyAssignment } from '../notifications/assignment.ts';
 import { notifyMentions } from '../notifications/mention.service.ts';
 import { type Trx, withNotifications } from '../notifications/notifier.ts';
 import type { User } from '../users/user.ts';
-import { canEditTask, canSeeTask } from './task.ts';
+import { can } from '../../schema/policy/access.ts';
+import { type Scope, homeScope, readScope } from '../../schema/policy/scope.ts';
+import { taskResource } from './task.ts';
 import { findTaskById, insertTask, updateTaskRow } from './task.repository.ts';
 
 /** The assignee must be an active member of the task's team. */
@@ -27,10 +29,9 @@ async function checkCustomer(trx: Trx, teamId: string, customerId: string): Prom
 
 /** The team a new task belongs to: the creator's; an admin's task follows its customer or assignee. */
 async function teamForNewTask(trx: Trx, user: User, body: CreateTaskBody): Promise<string> {
-  if (user.role !== 'admin') {
-    if (!user.teamId) throw forbidden('Join a team first');
-    return user.teamId;
-  }
+  const scope = readScope(user, 'task');
+  if (scope.kind === 'team') return scope.teamId;
+  if (scope.kind !== 'all') throw forbidden('Join a team first');
   if (body.customerId) {
     const c = await trx.selectFrom('customers').select('team_id').where('id', '=', body.customerId).executeTakeFirst();
     if (!c) throw badRequest('customerId: no such customer', 'customerId');
@@ -53,6 +54,7 @@ export async function createTask(ctx: AppContext, user: User, body: CreateTaskBo
   return withNotifications(ctx.db, async (trx, queue) => {
     const teamId = await teamForNewTask(trx, user, body);
     const assigneeId = body.assigneeId ?? user.id;
+    if (!can(user, 'create', { type: 'task', teamId, assigneeId, createdBy: user.id })) throw forbidden('You can only create tasks in your own team');
     await checkAssignee(trx, teamId, assigneeId);
     if (body.customerId) await checkCustomer(trx, teamId, body.customerId);
     const task = await insertTask(trx, {
@@ -86,8 +88,8 @@ export async function createTask(ctx: AppContext, user: User, body: CreateTaskBo
 /** The task if the user may see it (404 otherwise) and change it (403 otherwise), locked for this transaction. */
 async function editableTask(trx: Trx, user: User, id: string): Promise<TaskRow> {
   const task = await findTaskById(trx, id, { forUpdate: true });
-  if (!task || !canSeeTask(user, task)) throw notFound('No such task');
-  if (!canEditTask(user, task)) throw forbidden('Only the assignee, the creator or a manager can change this task');
+  if (!task || !can(user, 'read', taskResource(task))) throw notFound('No such task');
+  if (!can(user, 'write', taskResource(task))) throw forbidden('Only the assignee, the creator or a manager can change this task');
   return task;
 }
 
@@ -99,6 +101,7 @@ export async function updateTask(ctx: AppContext, user: User, id: string, body: 
     if (body.description !== undefined) patch.description = body.description;
     if (body.opportunityId !== undefined) patch.opportunity_id = body.opportunityId;
     if (body.assigneeId !== undefined && body.assigneeId !== task.assignee_id) {
+      if (!can(user, 'reassign', taskResource(task))) throw forbidden('Only the assignee, the creator or a manager can reassign this task');
       await checkAssignee(trx, task.team_id, body.assigneeId);
       patch.assignee_id = body.assigneeId;
     }
@@ -151,9 +154,9 @@ export async function setTaskDone(ctx: AppContext, user: User, id: string, done:
   });
 }
 
-/** The team a `scope=team` list covers: the user's own (an admin without a team sees all teams). */
-export function listTeamOf(user: User): string | null {
-  if (user.teamId) return user.teamId;
-  if (user.role === 'admin') return null;
-  throw new AppError('forbidden', 403, 'Join a team first');
+/** What the task list covers: the user's own team (an admin without a team sees all teams). */
+export function taskListScope(user: User): Scope {
+  const scope = homeScope(user, 'task');
+  if (scope.kind === 'none') throw new AppError('forbidden', 403, 'Join a team first');
+  return scope;
 }

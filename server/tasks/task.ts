@@ -1,7 +1,7 @@
 /** Task rules: mapping, permissions, "my day". Pure: `now` is passed in. */
 import type { TaskRow } from '../../schema/tables/task.table.ts';
 import type { TaskDto } from '../../schema/wire/tasks.ts';
-import type { User } from '../users/user.ts';
+import type { TaskResource } from '../../schema/policy/access.ts';
 
 export function toTaskDto(r: TaskRow): TaskDto {
   return {
@@ -21,21 +21,17 @@ export function toTaskDto(r: TaskRow): TaskDto {
   };
 }
 
-type Viewer = Pick<User, 'id' | 'role' | 'teamId'>;
-
-/** Everyone in the task's team sees it; admins see every team's. Others get 404. */
-export function canSeeTask(viewer: Viewer, task: Pick<TaskRow, 'team_id'>): boolean {
-  return viewer.role === 'admin' || (viewer.teamId !== null && viewer.teamId === task.team_id);
-}
-
 /**
- * Who may change a task (edit, complete, reopen): its assignee, its creator,
- * the team's managers, and admins. Other reps of the team see it read-only.
+ * A task as the access policy (schema/policy/access.ts) sees it: everyone in the
+ * task's team reads it (admins every team's); its assignee, its creator, the team's
+ * managers and admins change it; other reps of the team see it read-only.
  */
-export function canEditTask(viewer: Viewer, task: Pick<TaskRow, 'team_id' | 'assignee_id' | 'created_by'>): boolean {
-  if (!canSeeTask(viewer, task)) return false;
-  return viewer.role !== 'rep' || task.assignee_id === viewer.id || task.created_by === viewer.id;
-}
+export const taskResource = (t: Pick<TaskRow, 'team_id' | 'assignee_id' | 'created_by'>): TaskResource => ({
+  type: 'task',
+  teamId: t.team_id,
+  assigneeId: t.assignee_id,
+  createdBy: t.created_by,
+});
 
 /** True for an IANA time zone name the runtime knows. */
 export function isValidTimeZone(tz: string): boolean {

@@ -1,6 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { NewUserRow, UserUpdate } from '../../schema/tables/user.table.ts';
 import type { Database } from '../../schema/types.ts';
+import type { Scope } from '../../schema/policy/scope.ts';
+import { inScope } from '../db/scope.ts';
 import { type User, userFromRow } from './user.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -20,9 +22,9 @@ export async function findPasswordHash(db: Q, userId: string): Promise<string | 
   return row?.password_hash ?? null;
 }
 
-export async function listUsers(db: Q, filter: { teamId?: string | null }): Promise<User[]> {
-  let q = db.selectFrom('users').selectAll().orderBy('name').orderBy('id');
-  if (filter.teamId !== undefined) q = q.where('team_id', filter.teamId === null ? 'is' : '=', filter.teamId);
+/** The users inside a policy scope (schema/policy/scope.ts): every one, a team's, or oneself. */
+export async function listUsers(db: Q, scope: Scope): Promise<User[]> {
+  const q = db.selectFrom('users').selectAll().where(inScope(scope, { team: 'users.team_id', own: 'users.id' })).orderBy('name').orderBy('id');
   return (await q.execute()).map(userFromRow);
 }
 

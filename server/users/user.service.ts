@@ -1,11 +1,13 @@
 import type { CreateUserBody, UpdateProfileBody, UpdateUserBody } from '../../schema/wire/user.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
+import { recordSecurityEvent } from '../audit/security-events.ts';
 import { hashPassword, passwordProblem, verifyPassword } from '../auth/password.ts';
 import { endUserSessions } from '../auth/session.service.ts';
 import type { AppContext } from '../context.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../http/app-error.ts';
 import { findTeamById } from '../teams/team.repository.ts';
 import type { User } from './user.ts';
+import { WORKSPACE, can, needsTeam } from '../../schema/policy/access.ts';
 import { countUsers, findPasswordHash, findUserById, findUserByLogin, insertUser, updateUserRow } from './user.repository.ts';
 
 function weak(problem: string, field: string): AppError {
@@ -17,11 +19,11 @@ async function assertTeamExists(ctx: AppContext, teamId: string | null | undefin
 }
 
 export async function createUser(ctx: AppContext, actor: User, body: CreateUserBody): Promise<User> {
-  if (actor.role !== 'admin') throw forbidden('Only admins create users');
+  if (!can(actor, 'administer', WORKSPACE)) throw forbidden('Only admins create users');
   const problem = passwordProblem(body.password, { login: body.email, name: body.name });
   if (problem) throw weak(problem, 'password');
   await assertTeamExists(ctx, body.teamId);
-  if (body.role !== 'admin' && !body.teamId) throw badRequest('teamId: managers and reps belong to a team', 'teamId');
+  if (needsTeam(body.role) && !body.teamId) throw badRequest('teamId: managers and reps belong to a team', 'teamId');
   if (await findUserByLogin(ctx.db, body.email)) throw conflict('A user with this sign-in already exists', 'email');
   const passwordHash = await hashPassword(body.password);
   return ctx.db.transaction().execute(async (trx) => {
@@ -46,16 +48,17 @@ export async function createUser(ctx: AppContext, actor: User, body: CreateUserB
 }
 
 export async function updateUser(ctx: AppContext, actor: User, id: string, body: UpdateUserBody): Promise<User> {
-  if (actor.role !== 'admin') throw forbidden('Only admins change users');
+  if (!can(actor, 'administer', WORKSPACE)) throw forbidden('Only admins change users');
   const before = await findUserById(ctx.db, id);
   if (!before) throw notFound('No such user');
-  if (id === actor.id && (body.active === false || (body.role && body.role !== 'admin'))) {
+  // An admin who demoted or deactivated themselves could leave the workspace without one.
+  if (id === actor.id && (body.active === false || (body.role && !can({ ...actor, role: body.role }, 'administer', WORKSPACE)))) {
     throw badRequest('You cannot deactivate or demote yourself', body.active === false ? 'active' : 'role');
   }
   await assertTeamExists(ctx, body.teamId);
   const role = body.role ?? before.role;
   const teamId = body.teamId === undefined ? before.teamId : body.teamId;
-  if (role !== 'admin' && !teamId) throw badRequest('teamId: managers and reps belong to a team', 'teamId');
+  if (needsTeam(role) && !teamId) throw badRequest('teamId: managers and reps belong to a team', 'teamId');
   const after = await ctx.db.transaction().execute(async (trx) => {
     const updated = await updateUserRow(trx, id, {
       role: body.role,
@@ -95,6 +98,7 @@ export async function changePassword(
   sessionId: string,
   currentPassword: string,
   newPassword: string,
+  who: { address?: string | null; userAgent?: string | null } = {},
 ): Promise<void> {
   const stored = await findPasswordHash(ctx.db, user.id);
   if (!stored || !(await verifyPassword(stored, currentPassword))) {
@@ -104,7 +108,11 @@ export async function changePassword(
   const problem = passwordProblem(newPassword, { login: user.email, name: user.name });
   if (problem) throw weak(problem, 'newPassword');
   const hash = await hashPassword(newPassword);
-  await updateUserRow(ctx.db, user.id, { password_hash: hash, must_change_password: false });
+  const now = ctx.now();
+  await ctx.db.transaction().execute(async (trx) => {
+    await updateUserRow(trx, user.id, { password_hash: hash, must_change_password: false, password_changed_at: now });
+    await recordSecurityEvent(trx, { kind: 'password_changed', at: now, userId: user.id, email: user.email, ...who });
+  });
   await endUserSessions(ctx, user.id, sessionId);
 }
 

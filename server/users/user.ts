@@ -9,6 +9,9 @@ export interface User {
   role: Role;
   teamId: string | null;
   mustChangePassword: boolean;
+  /** Sign-in found that the role requires two-factor sign-in and the user has none: enrol first. */
+  mustEnrolTotp: boolean;
+  passwordChangedAt: Date;
   phone: string;
   title: string;
   locale: UserDto['locale'];
@@ -25,6 +28,8 @@ export function userFromRow(r: UserRow): User {
     role: r.role,
     teamId: r.team_id,
     mustChangePassword: r.must_change_password,
+    mustEnrolTotp: r.must_enrol_totp,
+    passwordChangedAt: r.password_changed_at,
     phone: r.phone,
     title: r.title,
     locale: r.locale,
@@ -35,14 +40,6 @@ export function userFromRow(r: UserRow): User {
 }
 
 export function toUserDto(u: User): UserDto {
-  return { ...u, createdAt: u.createdAt.toISOString() };
-}
-
-export const isAdmin = (u: Pick<User, 'role'>) => u.role === 'admin';
-export const isManagerOrAdmin = (u: Pick<User, 'role'>) => u.role === 'admin' || u.role === 'manager';
-
-/** Who may see a user record: admins everyone, others the members of their own team. */
-export function canSeeUser(viewer: Pick<User, 'role' | 'teamId' | 'id'>, target: Pick<User, 'teamId' | 'id'>): boolean {
-  if (viewer.role === 'admin' || viewer.id === target.id) return true;
-  return viewer.teamId !== null && viewer.teamId === target.teamId;
+  const { passwordChangedAt: _, ...rest } = u;
+  return { ...rest, createdAt: u.createdAt.toISOString() };
 }

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOGIN_ACCOUNT_LIMIT, LOGIN_ADDRESS_LIMIT } from '../../server/auth/auth.routes.ts';
 import {
   SESSION_ABSOLUTE_LIFETIME_MS,
   SESSION_ACTIVITY_CHECK_INTERVAL_MS,
@@ -89,35 +88,7 @@ describe('sign-in', () => {
     const res = await post('/api/auth/login', { email: 'a@b.co', password: 'x'.repeat(2 * 1024 * 1024) });
     expect(await errorOf(res)).toMatchObject({ status: 413, code: 'payload_too_large' });
   });
-
-  it('limits failed attempts per account with 429 and Retry-After, even with the right password', async () => {
-    const u = await seedUser(t.ctx);
-    for (let i = 0; i < LOGIN_ACCOUNT_LIMIT.max; i++) {
-      const res = await post('/api/auth/login', { email: u.email, password: 'Wrong-Horse-42' }, undefined, { 'x-forwarded-for': `10.1.0.${i}` });
-      expect(res.status).toBe(401);
-    }
-    const res = await post('/api/auth/login', { email: u.email, password: TEST_PASSWORD }, undefined, { 'x-forwarded-for': '10.1.1.1' });
-    expect(res.status).toBe(429);
-    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect((await errorOf(res)).code).toBe('rate_limited');
-    // Another account is not affected.
-    const other = await seedUser(t.ctx);
-    expect((await post('/api/auth/login', { email: other.email, password: TEST_PASSWORD }, undefined, { 'x-forwarded-for': '10.1.1.2' })).status).toBe(200);
-    // After the window the account may try again.
-    clock = new Date(clock.getTime() + LOGIN_ACCOUNT_LIMIT.windowMs);
-    expect((await post('/api/auth/login', { email: u.email, password: TEST_PASSWORD }, undefined, { 'x-forwarded-for': '10.1.1.3' })).status).toBe(200);
-  });
-
-  it('limits attempts per address across accounts', async () => {
-    const addr = { 'x-forwarded-for': '10.9.9.9' };
-    for (let i = 0; i < LOGIN_ADDRESS_LIMIT.max; i++) {
-      expect((await post('/api/auth/login', { email: `ghost${i}@example.com`, password: 'Wrong-Horse-42' }, undefined, addr)).status).toBe(401);
-    }
-    const u = await seedUser(t.ctx);
-    const res = await post('/api/auth/login', { email: u.email, password: TEST_PASSWORD }, undefined, addr);
-    expect(res.status).toBe(429);
-    expect(res.headers.get('retry-after')).toBeTruthy();
-  });
+  // Sign-in limits and the security events they write: test/http/sign-in-limits.test.ts.
 });
 
 describe('sessions', () => {

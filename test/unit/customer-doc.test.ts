@@ -24,8 +24,8 @@ describe('customer document access', () => {
   it('same team writes, other teams do not see it, admins see all, archived is read-only for reps', () => {
     const row = { teamId: TEAM, archivedAt: null };
     expect(customerAccess(rep, row)).toBe('write');
-    expect(customerAccess({ role: 'rep', teamId: 'team-b' }, row)).toBe('hidden');
-    expect(customerAccess({ role: 'manager', teamId: null }, row)).toBe('hidden');
+    expect(customerAccess({ id: 'u-b', role: 'rep', teamId: 'team-b' }, row)).toBe('hidden');
+    expect(customerAccess({ id: 'u-none', role: 'manager', teamId: null }, row)).toBe('hidden');
     expect(customerAccess(admin, row)).toBe('write');
     expect(customerAccess(rep, null)).toBe('hidden');
     const archived = { teamId: TEAM, archivedAt: new Date() };
@@ -154,7 +154,7 @@ describe('checking a customer update', () => {
   it('only managers change ownerId, and the new owner is reported for the team check', () => {
     const other = '22222222-2222-4222-8222-222222222222';
     expect(check(rep, (d) => d.getMap('fields').set('ownerId', other)).problem).toMatchObject({ status: 403, field: 'ownerId' });
-    expect(check(manager, (d) => d.getMap('fields').set('ownerId', other))).toEqual({ problem: null, newOwnerId: other });
+    expect(check(manager, (d) => d.getMap('fields').set('ownerId', other))).toEqual({ problem: null, newOwnerId: other, customUsers: [] });
     // Writing the same owner again is no change of owner.
     expect(check(rep, (d) => d.getMap('fields').set('ownerId', '11111111-1111-4111-8111-111111111111')).problem).toBeNull();
   });

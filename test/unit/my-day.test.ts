@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parsePresenceResource } from '../../schema/wire/socket-events.ts';
 import { presenceList, presenceRoom, presenceUsersOf, resourceOfRoom } from '../../server/socket/presence-list.ts';
 import { TokenBucket } from '../../server/socket/socket-rate-limit.ts';
-import { bucketMyDay, canEditTask, canSeeTask, dayBounds, isValidTimeZone } from '../../server/tasks/task.ts';
+import { type Actor, can } from '../../schema/policy/access.ts';
+import { bucketMyDay, dayBounds, isValidTimeZone, taskResource } from '../../server/tasks/task.ts';
 
 describe('dayBounds', () => {
   it.each([
@@ -45,6 +46,8 @@ describe('bucketMyDay', () => {
 
 describe('task permissions', () => {
   const task = { team_id: 'A', assignee_id: 'r1', created_by: 'm1' };
+  const canSeeTask = (a: Actor, t: typeof task) => can(a, 'read', taskResource(t));
+  const canEditTask = (a: Actor, t: typeof task) => can(a, 'write', taskResource(t));
   it('team sees, assignee/creator/manager edit, other teams see nothing', () => {
     expect(canSeeTask({ id: 'r2', role: 'rep', teamId: 'A' }, task)).toBe(true);
     expect(canEditTask({ id: 'r2', role: 'rep', teamId: 'A' }, task)).toBe(false);

@@ -6,6 +6,7 @@
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing } from 'lit';
 import type { CreateUserBody, Role, TeamDto, UserDto } from '../../../schema/wire/user.ts';
+import { needsTeam } from '../../../schema/policy/access.ts';
 import { ApiError } from '../api/http.ts';
 import { SubmissionKey } from '../api/idempotency.ts';
 import { createUser } from '../api/users.ts';
@@ -94,7 +95,7 @@ export class TandemUserCreateForm extends LitElement {
     if (!body.email) errors.email = msg('Enter a work e-mail or an employee number.', { id: 'admin.loginRequired' });
     else if (!LOGIN_PATTERN.test(body.email)) errors.email = msg('Use a work e-mail address or an employee number (letters, digits, . - _).', { id: 'admin.loginInvalid' });
     if (!body.name) errors.name = msg('Enter the person’s name.', { id: 'admin.nameRequired' });
-    if (body.role !== 'admin' && !body.teamId) errors.teamId = msg('Managers and reps belong to a team: choose one.', { id: 'admin.teamRequired' });
+    if (needsTeam(body.role) && !body.teamId) errors.teamId = msg('Managers and reps belong to a team: choose one.', { id: 'admin.teamRequired' });
     if (!body.password) errors.password = msg('Enter an initial password.', { id: 'admin.passwordRequired' });
     this.formError = '';
     if (Object.keys(errors).length > 0) return this.showErrors(errors);

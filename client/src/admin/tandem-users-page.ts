@@ -20,7 +20,9 @@ import '../ui/tandem-alert.ts';
 import '../ui/tandem-dialog.ts';
 import '../ui/tandem-empty-state.ts';
 import '../ui/tandem-loading.ts';
+import './tandem-account-help.ts';
 import './tandem-team-create-form.ts';
+import './tandem-workspace-security.ts';
 import './tandem-user-create-form.ts';
 import type { TandemTeamCreateForm } from './tandem-team-create-form.ts';
 import type { TandemUserCreateForm } from './tandem-user-create-form.ts';
@@ -252,6 +254,7 @@ export class TandemUsersPage extends LitElement {
         ${user.mustChangePassword && user.active ? html`<span class="badge">${msg('Initial password', { id: 'admin.initialPassword' })}</span>` : nothing}
       </td>
       <td class="actions-cell">
+        ${self ? nothing : html`<tandem-account-help .user=${user}></tandem-account-help>`}
         ${self
           ? nothing
           : // One button for both states, so it keeps focus when its action flips.
@@ -379,6 +382,7 @@ export class TandemUsersPage extends LitElement {
           ${this.notice ? html`<tandem-alert kind="success">${this.notice}</tandem-alert>` : nothing}
           ${this.renderUsers(data.users, data.teams)}
           ${this.renderTeams(data.users, data.teams)}
+          <tandem-workspace-security></tandem-workspace-security>
           <tandem-dialog .open=${this.dialog === 'user'} heading=${msg('New user', { id: 'admin.newUser' })} @close=${() => (this.dialog = 'none')}>
             <tandem-user-create-form
               .teams=${data.teams}

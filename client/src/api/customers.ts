@@ -27,7 +27,10 @@ export function filterParams(filter: CustomerFilter): URLSearchParams {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(filter)) {
     if (value === undefined || value === null || value === '') continue;
-    if (Array.isArray(value)) {
+    if (key === 'custom') {
+      // `custom.<key>=a,b` (docs/custom-fields.md)
+      for (const [k, vs] of Object.entries(value as Record<string, string[]>)) if (vs.length > 0) params.set(`custom.${k}`, vs.join(','));
+    } else if (Array.isArray(value)) {
       if (value.length > 0) params.set(key, value.join(','));
     } else params.set(key, String(value));
   }

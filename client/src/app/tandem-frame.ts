@@ -170,6 +170,13 @@ export class TandemFrame extends LitElement {
         ul {
           display: flex;
         }
+        /* Scrolled sideways, not squeezed: Chinese labels would otherwise break after every character. */
+        nav li {
+          flex: none;
+        }
+        nav a {
+          white-space: nowrap;
+        }
         .me {
           margin-left: auto;
           border: none;

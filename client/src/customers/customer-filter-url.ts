@@ -1,5 +1,5 @@
 /** The customer list's filter in the address bar, so a reload or a shared link keeps it. */
-import type { CustomerFilter } from '../../../schema/wire/customer-query.ts';
+import { CUSTOM_FILTER_PREFIX, type CustomerFilter } from '../../../schema/wire/customer-query.ts';
 import { filterParams } from '../api/customers.ts';
 
 const LIST_KEYS = ['category', 'industry', 'ownerId', 'tags'] as const;
@@ -17,6 +17,11 @@ export function filterFromSearch(search: string): CustomerFilter {
     const v = params.get(key);
     if (v) filter[key] = v;
   }
+  const custom: Record<string, string[]> = {};
+  for (const [key, v] of params) {
+    if (key.startsWith(CUSTOM_FILTER_PREFIX) && v) custom[key.slice(CUSTOM_FILTER_PREFIX.length)] = v.split(',').map((s) => s.trim()).filter(Boolean);
+  }
+  if (Object.keys(custom).length > 0) filter.custom = custom;
   return filter as CustomerFilter;
 }
 

@@ -15,7 +15,7 @@ export interface CustomerDocEvents {
   changed?(remote: boolean): void;
   /** A peer changed contacts. */
   contactsChanged?(): void;
-  /** Synced again after a reconnection (the record may have changed meanwhile). */
+  /** Synced again after a reconnection, or for the first time after opening the local copy (the record may have changed meanwhile). */
   resynced?(): void;
 }
 
@@ -38,7 +38,8 @@ export class CustomerLiveDoc implements ReactiveController {
     this.live = new DocController(host, {
       onDoc: (doc) => this.bind(doc),
       onSync: (first) => {
-        if (!first) this.events.resynced?.();
+        // A first sync after opening from this device's copy is a return as well (docs/offline.md).
+        if (!first || this.live.localLoaded) this.events.resynced?.();
       },
     });
     this.bind(this.live.doc);

@@ -11,6 +11,7 @@ import type { UserDto } from '../../../schema/wire/user.ts';
 import { suggestTags } from '../api/customers.ts';
 import { base, buttons, forms } from '../ui/styles.ts';
 import { categoryLabel, FOLLOWUP_STATUS_VALUES, followupStatusLabel } from './customer-labels.ts';
+import '../custom-fields/tandem-custom-field-filters.ts';
 
 /** Wait after the last keystroke in a text filter before asking the server. */
 const TEXT_FILTER_DEBOUNCE_MS = 350;
@@ -258,6 +259,10 @@ export class TandemCustomerFilters extends LitElement {
             />
           </div>
         </fieldset>
+        <tandem-custom-field-filters
+          .value=${f.custom ?? {}}
+          @custom-filter-change=${(e: CustomEvent<CustomerFilter['custom']>) => this.change({ custom: e.detail })}
+        ></tandem-custom-field-filters>
         <div class="field">
           <label for="f-archived">${msg('Archived', { id: 'customers.filter.archived' })}</label>
           <select

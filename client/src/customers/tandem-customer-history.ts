@@ -12,6 +12,9 @@ import { errorMessage } from '../ui/error-message.ts';
 import { base, buttons } from '../ui/styles.ts';
 import '../ui/tandem-alert.ts';
 import { categoryLabel, fieldLabel, formatDateTime, kindLabel } from './customer-labels.ts';
+import type { CustomFieldDto } from '../../../schema/wire/custom-fields.ts';
+import { listCustomFields } from '../api/custom-fields.ts';
+import { customHistoryLabel, customHistoryValue } from '../custom-fields/custom-field-history.ts';
 
 /** Longest value shown in a history line; the rest is cut. */
 const VALUE_SHOWN_MAX = 120;
@@ -63,6 +66,7 @@ export class TandemCustomerHistory extends LitElement {
     items: { state: true },
     nextBefore: { state: true },
     error: { state: true },
+    customFields: { state: true },
   };
   static override styles = [
     base,
@@ -102,6 +106,7 @@ export class TandemCustomerHistory extends LitElement {
   declare items: HistoryEntryDto[] | null;
   declare nextBefore: number | null;
   declare error: unknown;
+  declare customFields: readonly CustomFieldDto[];
 
   constructor() {
     super();
@@ -111,6 +116,7 @@ export class TandemCustomerHistory extends LitElement {
     this.items = null;
     this.nextBefore = null;
     this.error = null;
+    this.customFields = [];
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -118,6 +124,11 @@ export class TandemCustomerHistory extends LitElement {
   }
 
   async reload(): Promise<void> {
+    // Custom field labels for `custom.<key>` entries; the history reads without them.
+    void listCustomFields('customer', { archived: true }).then(
+      (fields) => (this.customFields = fields),
+      () => undefined,
+    );
     try {
       const page = await customerHistory(this.customerId);
       this.items = page.items;
@@ -144,7 +155,7 @@ export class TandemCustomerHistory extends LitElement {
     if (key === 'ownerId' && typeof v === 'string') return this.users.find((u) => u.id === v)?.name ?? shown(v);
     if (key === 'category' && typeof v === 'string' && v) return categoryLabel(v);
     if (key === 'kind' && typeof v === 'string' && v) return kindLabel(v);
-    return shown(v);
+    return customHistoryValue(this.customFields, key, v) ?? shown(v);
   }
 
   private renderChanges(e: HistoryEntryDto) {
@@ -153,8 +164,8 @@ export class TandemCustomerHistory extends LitElement {
     if (entries.length === 0) return nothing;
     return entries.map(([key, value]) =>
       Array.isArray(value) && value.length === 2
-        ? html`<div class="change"><strong>${keyLabel(key)}</strong>: <span class="old">${this.value(key, value[0])}</span> → <span>${this.value(key, value[1])}</span></div>`
-        : html`<div class="change"><strong>${keyLabel(key)}</strong>: ${this.value(key, value)}</div>`,
+        ? html`<div class="change"><strong>${customHistoryLabel(this.customFields, key) ?? keyLabel(key)}</strong>: <span class="old">${this.value(key, value[0])}</span> → <span>${this.value(key, value[1])}</span></div>`
+        : html`<div class="change"><strong>${customHistoryLabel(this.customFields, key) ?? keyLabel(key)}</strong>: ${this.value(key, value)}</div>`,
     );
   }
 

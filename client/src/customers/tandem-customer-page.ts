@@ -12,11 +12,13 @@ import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { CategoryDto, CustomerDto } from '../../../schema/wire/customer.ts';
 import { CUSTOMER_FIELDS, CUSTOMER_ROOTS, type CustomerFieldName } from '../../../schema/wire/docs.ts';
 import type { UserDto } from '../../../schema/wire/user.ts';
+import { can } from '../../../schema/policy/access.ts';
 import { getCustomer, listCategories, setArchived } from '../api/customers.ts';
 import { ApiError } from '../api/http.ts';
 import { listUsers } from '../api/users.ts';
 import { sessionContext } from '../app/contexts.ts';
-import type { DocRefusal, DocStatus } from '../realtime/doc-controller.ts';
+import { liveStatusLabel, offlineRecordText, offlineSectionText } from '../offline/offline-messages.ts';
+import type { DocRefusal } from '../realtime/doc-controller.ts';
 import { discardUnsentConfirm, discardUnsentLabel, docErrorText, refusalText } from '../realtime/doc-messages.ts';
 import { errorMessage } from '../ui/error-message.ts';
 import { badges, base, buttons, cards } from '../ui/styles.ts';
@@ -36,6 +38,9 @@ import './tandem-customer-notes.ts';
 import './tandem-customer-related.ts';
 import './tandem-customer-tags.ts';
 import './tandem-followups.ts';
+import '../service/tandem-service-records-section.ts';
+import '../attachments/tandem-attachments.ts';
+import '../custom-fields/tandem-custom-fields-section.ts';
 
 /** After edits settle, the history is fetched again (the projection writes it). */
 const HISTORY_REFRESH_MS = 1500;
@@ -50,7 +55,13 @@ interface FieldSpec {
 }
 
 /** Where the page shows a refusal: a field, the tags, the notes or the follow-ups (`followups.outcome` → `followups`). */
-const REFUSAL_PLACES: ReadonlySet<string> = new Set([...CUSTOMER_FIELDS, CUSTOMER_ROOTS.tags, CUSTOMER_ROOTS.notes, CUSTOMER_ROOTS.followups]);
+const REFUSAL_PLACES: ReadonlySet<string> = new Set([
+  ...CUSTOMER_FIELDS,
+  CUSTOMER_ROOTS.tags,
+  CUSTOMER_ROOTS.notes,
+  CUSTOMER_ROOTS.followups,
+  CUSTOMER_ROOTS.custom,
+]);
 const shownInPlace = (r: DocRefusal) => r.field !== undefined && REFUSAL_PLACES.has(r.field.split('.')[0]!);
 
 const DETAIL_FIELDS: readonly FieldSpec[] = [
@@ -65,20 +76,11 @@ const DETAIL_FIELDS: readonly FieldSpec[] = [
   { name: 'needs', multiline: true, wide: true },
 ];
 
-export function statusLabel(status: DocStatus): string {
-  switch (status) {
-    case 'connecting':
-      return msg('Connecting…', { id: 'customer.status.connecting' });
-    case 'synced':
-      return msg('Live', { id: 'customer.status.synced' });
-    case 'offline':
-      return msg('Offline: changes are kept and sent when the connection returns', { id: 'customer.status.offline' });
-    case 'refused':
-      return msg('Disconnected', { id: 'customer.status.refused' });
-    default:
-      return status satisfies never;
-  }
-}
+/** Key of the record's REST view kept beside its document, to open it offline (DocController.keepLocally). */
+const LOCAL_RECORD_KEY = 'record';
+
+/** Shown instead of a part of the page that only the server can give (contacts, history, …) while offline. */
+const offlineSection = () => html`<p class="offline-note">${offlineSectionText()}</p>`;
 
 export class TandemCustomerPage extends LitElement {
   static override properties = {
@@ -88,6 +90,7 @@ export class TandemCustomerPage extends LitElement {
     users: { state: true },
     notice: { state: true },
     busy: { state: true },
+    fromLocal: { state: true },
   };
   static override styles = [
     base,
@@ -143,9 +146,16 @@ export class TandemCustomerPage extends LitElement {
       .status[data-status='synced'] .dot {
         background: var(--t-success);
       }
-      .status[data-status='offline'] .dot,
-      .status[data-status='refused'] .dot {
+      .status[data-live='offline'] .dot,
+      .status[data-live='refused'] .dot {
         background: var(--t-danger);
+      }
+      .status[data-live='syncing'] .dot {
+        background: var(--t-warning, #d97706);
+      }
+      .offline-note {
+        color: var(--t-muted);
+        font-size: var(--t-font-size-sm);
       }
       .layout {
         display: grid;
@@ -193,6 +203,8 @@ export class TandemCustomerPage extends LitElement {
   declare users: readonly UserDto[];
   declare notice: { kind: 'error' | 'success'; text: string } | null;
   declare busy: boolean;
+  /** Shown from this device's copy (the server could not be reached); REST-only parts wait for the network. */
+  declare fromLocal: boolean;
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
   private readonly customerDoc = new CustomerLiveDoc(this, {
     resynced: () => void this.refresh(),
@@ -210,6 +222,7 @@ export class TandemCustomerPage extends LitElement {
     this.users = [];
     this.notice = null;
     this.busy = false;
+    this.fromLocal = false;
   }
 
   override disconnectedCallback(): void {
@@ -226,12 +239,30 @@ export class TandemCustomerPage extends LitElement {
     try {
       const customer = await getCustomer(this.customerId);
       this.load = { kind: 'ready', customer };
-      const user = this.session.value?.user;
-      this.customerDoc.open(customer.id, user ? { id: user.id, name: user.name, role: user.role } : null);
+      this.fromLocal = false;
+      this.openDoc(customer.id);
+      void this.customerDoc.live.keepLocally(LOCAL_RECORD_KEY, customer);
       void this.loadReferenceData();
     } catch (error) {
+      if (error instanceof ApiError && error.code === 'network' && (await this.startFromLocal())) return;
       this.load = error instanceof ApiError && (error.status === 404 || error.status === 400) ? { kind: 'not-found' } : { kind: 'error', error };
     }
+  }
+
+  private openDoc(customerId: string): void {
+    const user = this.session.value?.user;
+    this.customerDoc.open(customerId, user ? { id: user.id, name: user.name, role: user.role } : null);
+  }
+
+  /** Offline: the customer as this device last saw it, if it kept one (docs/offline.md). */
+  private async startFromLocal(): Promise<boolean> {
+    const id = this.customerId;
+    this.openDoc(id);
+    const kept = await this.customerDoc.live.readLocal<CustomerDto>(LOCAL_RECORD_KEY);
+    if (!kept || kept.id !== id || id !== this.customerId) return false;
+    this.load = { kind: 'ready', customer: kept };
+    this.fromLocal = true;
+    return true;
   }
 
   /** After a reconnection: the record (archived?) may have changed; the access was checked again by the controller. */
@@ -239,7 +270,13 @@ export class TandemCustomerPage extends LitElement {
     const id = this.customerId;
     try {
       const customer = await getCustomer(id);
-      if (id === this.customerId && this.load.kind === 'ready') this.load = { kind: 'ready', customer };
+      if (id !== this.customerId || this.load.kind !== 'ready') return;
+      this.load = { kind: 'ready', customer };
+      void this.customerDoc.live.keepLocally(LOCAL_RECORD_KEY, customer);
+      if (this.fromLocal) {
+        this.fromLocal = false;
+        void this.loadReferenceData();
+      }
     } catch {
       // The document connection shows what went wrong.
     }
@@ -370,7 +407,9 @@ export class TandemCustomerPage extends LitElement {
 
   private renderCustomer(customer: CustomerDto) {
     const user = this.session.value?.user;
-    const manager = user?.role === 'manager' || user?.role === 'admin';
+    const record = { type: 'customer', teamId: customer.teamId, ownerId: customer.ownerId, archived: customer.archivedAt !== null } as const;
+    const mayArchive = !!user && can(user, 'archive', record);
+    const mayReassign = !!user && can(user, 'reassign', record);
     const c = this.customerDoc;
     const doc = c.live;
     const live = doc.status === 'synced' || doc.status === 'offline';
@@ -395,10 +434,12 @@ export class TandemCustomerPage extends LitElement {
     return html`<div class="top">
         <h2 id="customer-name">${value('name') || customer.name}</h2>
         ${customer.archivedAt ? html`<span class="badge danger">${msg('Archived', { id: 'customers.archived' })}</span>` : nothing}
-        <span class="status" data-status=${doc.status} role="status"><span class="dot"></span>${statusLabel(doc.status)}</span>
+        <span class="status" data-status=${doc.status} data-live=${doc.liveStatus.kind} role="status"
+          ><span class="dot"></span>${liveStatusLabel(doc.liveStatus)}</span
+        >
         <span class="spacer"></span>
         ${this.renderPresence()}
-        ${manager
+        ${mayArchive
           ? html`<button type="button" class=${customer.archivedAt ? '' : 'danger'} ?disabled=${this.busy} @click=${() => this.toggleArchived(customer)}>
               ${customer.archivedAt ? msg('Restore', { id: 'customer.restore' }) : msg('Archive', { id: 'common.archive' })}
             </button>`
@@ -407,6 +448,7 @@ export class TandemCustomerPage extends LitElement {
       ${this.renderRefusalAlert(elsewhere.at(-1) ?? null, () => {
         for (const r of elsewhere) doc.dismissRefusal(r);
       })}
+      ${this.fromLocal ? html`<tandem-alert kind="info" class="offline-record">${offlineRecordText()}</tandem-alert>` : nothing}
       ${this.renderDocProblem()} ${this.notice ? html`<tandem-alert kind=${this.notice.kind}>${this.notice.text}</tandem-alert>` : nothing}
       ${customer.archivedAt && doc.readOnly
         ? html`<tandem-alert kind="info">${msg('This customer is archived: only managers can change it.', { id: 'customer.archivedReadonly' })}</tandem-alert>`
@@ -474,10 +516,19 @@ export class TandemCustomerPage extends LitElement {
                 .options=${ownerOptions}
                 .editors=${this.editorsOf('ownerId')}
                 .refusal=${this.refusalOf('ownerId')}
-                ?readonly=${readonly || !manager}
+                ?readonly=${readonly || !mayReassign}
               ></tandem-customer-field>
             </div>
           </section>
+          <tandem-custom-fields-section
+            .doc=${doc.doc}
+            team-id=${customer.teamId}
+            .refusals=${doc.refusals}
+            .peers=${c.peers}
+            .users=${this.users}
+            .fallback=${customer.custom ?? {}}
+            ?readonly=${readonly}
+          ></tandem-custom-fields-section>
           <section class="card" aria-labelledby="tags-h">
             <h3 id="tags-h">${fieldLabel('tags')}</h3>
             <tandem-customer-tags
@@ -494,7 +545,7 @@ export class TandemCustomerPage extends LitElement {
           </section>
           <section class="card" aria-labelledby="contacts-h">
             <h3 id="contacts-h">${msg('Contacts', { id: 'customer.contacts' })}</h3>
-            <tandem-customer-contacts customerId=${customer.id} ?readonly=${doc.readOnly}></tandem-customer-contacts>
+            ${this.fromLocal ? offlineSection() : html`<tandem-customer-contacts customerId=${customer.id} ?readonly=${doc.readOnly}></tandem-customer-contacts>`}
           </section>
           <section class="card" aria-labelledby="followups-h">
             <h3 id="followups-h">${msg('Follow-ups', { id: 'customer.followups' })}</h3>
@@ -510,15 +561,40 @@ export class TandemCustomerPage extends LitElement {
         <div class="column">
           <section class="card" aria-labelledby="opps-h">
             <h3 id="opps-h">${msg('Opportunities', { id: 'customer.opportunities' })}</h3>
-            <tandem-customer-related kind="opportunities" customerId=${customer.id} .users=${this.users}></tandem-customer-related>
+            ${this.fromLocal
+              ? offlineSection()
+              : html`<tandem-customer-related kind="opportunities" customerId=${customer.id} .users=${this.users}></tandem-customer-related>`}
           </section>
           <section class="card" aria-labelledby="tasks-h">
             <h3 id="tasks-h">${msg('Open tasks', { id: 'customer.tasks' })}</h3>
-            <tandem-customer-related kind="tasks" customerId=${customer.id} .users=${this.users}></tandem-customer-related>
+            ${this.fromLocal ? offlineSection() : html`<tandem-customer-related kind="tasks" customerId=${customer.id} .users=${this.users}></tandem-customer-related>`}
+          </section>
+          <section class="card" aria-labelledby="service-h">
+            <h3 id="service-h">${msg('Feedback & service records', { id: 'service.customerHeading' })}</h3>
+            ${this.fromLocal
+              ? offlineSection()
+              : html`<tandem-service-records-section
+                  customer-id=${customer.id}
+                  customer-name=${customer.name}
+                  team-id=${customer.teamId}
+                  .users=${this.users}
+                  ?readonly=${doc.readOnly}
+                ></tandem-service-records-section>`}
+          </section>
+          <section class="card" aria-labelledby="attachments-h">
+            <h3 id="attachments-h">${msg('Attachments', { id: 'attachments.heading' })}</h3>
+            ${this.fromLocal
+              ? offlineSection()
+              : html`<tandem-attachments
+                  parent-type="customer"
+                  parent-id=${customer.id}
+                  team-id=${customer.teamId}
+                  ?readonly=${!user || !can(user, 'write', record)}
+                ></tandem-attachments>`}
           </section>
           <section class="card" aria-labelledby="history-h">
             <h3 id="history-h">${msg('Change history', { id: 'customer.history' })}</h3>
-            <tandem-customer-history customerId=${customer.id} .users=${this.users}></tandem-customer-history>
+            ${this.fromLocal ? offlineSection() : html`<tandem-customer-history customerId=${customer.id} .users=${this.users}></tandem-customer-history>`}
           </section>
         </div>
       </div>`;

@@ -9,6 +9,7 @@ import { css, html, LitElement, nothing, svg } from 'lit';
 import type { CategoryDto, CustomerDto } from '../../../schema/wire/customer.ts';
 import type { CustomerFilter, CustomerSort, SavedFilterDto } from '../../../schema/wire/customer-query.ts';
 import type { UserDto } from '../../../schema/wire/user.ts';
+import { can } from '../../../schema/policy/access.ts';
 import { deleteSavedFilter, exportUrl, listCategories, listSavedFilters, saveFilter } from '../api/customers.ts';
 import { ApiError } from '../api/http.ts';
 import { listUsers } from '../api/users.ts';
@@ -241,7 +242,8 @@ export class TandemCustomersPage extends LitElement {
 
   override render() {
     const user = this.session.value?.user;
-    const canAssign = user?.role === 'manager' || user?.role === 'admin';
+    // New customers go to the user's team (admins pick one, and may assign in every team).
+    const canAssign = !!user && can(user, 'reassign', { type: 'customer', teamId: user.teamId ?? '', ownerId: null, archived: false });
     const filters = activeFilterCount(this.filter);
     return html`<div class="toolbar">
         <div class="search">

@@ -3,18 +3,32 @@
  * in `str` templates `${n}` stands for the n-th value of the English source.
  */
 import { str } from '@lit/localize';
+import { accountTemplates } from './zh-CN.accounts.ts';
+import { attachmentTemplates } from './zh-CN.attachments.ts';
+import { customFieldTemplates } from './zh-CN.custom-fields.ts';
 import { customerTemplates } from './zh-CN.customers.ts';
+import { leadTemplates } from './zh-CN.leads.ts';
 import { notificationTemplates } from './zh-CN.notifications.ts';
+import { offlineTemplates } from './zh-CN.offline.ts';
 import { pipelineTemplates } from './zh-CN.pipeline.ts';
 import { realtimeTemplates } from './zh-CN.realtime.ts';
 import { reportTemplates } from './zh-CN.reports.ts';
+import { securityTemplates } from './zh-CN.security.ts';
+import { serviceTemplates } from './zh-CN.service.ts';
 
 export const templates = {
+  ...accountTemplates,
+  ...attachmentTemplates,
+  ...customFieldTemplates,
   ...customerTemplates,
+  ...leadTemplates,
   ...notificationTemplates,
+  ...offlineTemplates,
   ...pipelineTemplates,
   ...realtimeTemplates,
   ...reportTemplates,
+  ...securityTemplates,
+  ...serviceTemplates,
   'admin.actions': '操作',
   'admin.active': '启用',
   'admin.chooseTeam': '选择团队…',
@@ -85,6 +99,7 @@ export const templates = {
   'error.unknown': '出错了，请重试。',
   'error.validation': '请检查标出的信息。',
   'error.wait.minutes': str`${0} 分钟`,
+  'error.wait.oneSecond': '1 秒',
   'error.wait.seconds': str`${0} 秒`,
   'error.weakPassword': '密码强度不够。',
   'forcedChange.intro': '你使用初始密码登录。请设置自己的密码后继续。',

@@ -5,6 +5,7 @@
  * focus and the filters they apply. Pure: parsing and choosing, no IO.
  */
 import type { Role } from '../../../schema/wire/user.ts';
+import { isManagerOrAdmin } from '../../../schema/policy/access.ts';
 import { type BoardFilters, NO_FILTERS } from './board-model.ts';
 
 export interface PresenceUser {
@@ -45,7 +46,8 @@ export function parsePresence(state: unknown): BoardPresence | null {
   };
   return {
     user: { id: u.id, name: u.name, role },
-    presenting: s.presenting === true && role !== 'rep',
+    // Only those who may present a meeting (the policy's `present`) are followed as presenters.
+    presenting: s.presenting === true && isManagerOrAdmin({ role }),
     focusedCardId: shortString(s.focusedCardId, ID_MAX) ? s.focusedCardId : null,
     filters,
   };

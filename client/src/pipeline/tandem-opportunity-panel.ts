@@ -25,6 +25,7 @@ import { type CardView, type StageView, stageName } from './board-model.ts';
 import { CURRENCIES } from './tandem-opportunity-dialog.ts';
 import './tandem-order-form.ts';
 import './tandem-quote-form.ts';
+import '../attachments/tandem-attachments.ts';
 
 /** The card fields this panel shows, so that their refusals are explained here. */
 export const PANEL_FIELDS: ReadonlySet<string> = new Set(['name', 'amount', 'currency', 'stageId', 'expectedCloseDate', 'ownerId', 'lostReason']);
@@ -134,6 +135,8 @@ export class TandemOpportunityPanel extends LitElement {
   declare customerName: string;
   declare canAssign: boolean;
   declare readonly: boolean;
+  /** The opportunity's team, from its details (for the attachments' archive rule). */
+  private teamId = '';
   declare refusals: readonly DocRefusal[];
   declare extras: Extras;
   declare fieldError: string;
@@ -197,6 +200,8 @@ export class TandemOpportunityPanel extends LitElement {
     this.extras = { kind: 'loading' };
     try {
       const [detail, quotes, order] = await Promise.all([getOpportunity(id), listQuotes(id), findOrder(id)]);
+      // The attachments section asks the policy with the opportunity's team (set before the render below).
+      if (id === this.opportunityId) this.teamId = detail.opportunity.teamId;
       if (id === this.opportunityId) this.extras = { kind: 'ready', quotes, order, history: detail.stageHistory };
     } catch (e) {
       if (id === this.opportunityId) this.extras = { kind: 'failed', message: errorMessage(e) };
@@ -341,7 +346,15 @@ export class TandemOpportunityPanel extends LitElement {
           ${this.refusal('lostReason')}
         </form>
         ${this.renderExtras(stage)}
+        ${this.renderAttachments(ro)}
       </div>`;
+  }
+
+  private renderAttachments(readonly: boolean) {
+    return html`<section aria-labelledby="attachments-h">
+      <h3 id="attachments-h">${msg('Attachments', { id: 'attachments.heading' })}</h3>
+      <tandem-attachments parent-type="opportunity" parent-id=${this.opportunityId} team-id=${this.teamId} ?readonly=${readonly}></tandem-attachments>
+    </section>`;
   }
 
   private renderExtras(stage: StageView | undefined) {

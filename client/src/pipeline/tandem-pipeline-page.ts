@@ -10,6 +10,7 @@ import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { PipelineDto } from '../../../schema/wire/pipeline.ts';
+import { WORKSPACE, can } from '../../../schema/policy/access.ts';
 import { peerColor } from '../../../schema/wire/presence.ts';
 import { boardChanges, listPipelines } from '../api/pipelines.ts';
 import { sessionContext } from '../app/contexts.ts';
@@ -180,9 +181,16 @@ export class TandemPipelinePage extends LitElement {
     return this.session.value?.user ?? null;
   }
 
-  private get canManage(): boolean {
-    const role = this.user?.role;
-    return role === 'manager' || role === 'admin';
+  /** Giving cards to others: the policy's reassign rule for the user's own team's opportunities. */
+  private get canAssign(): boolean {
+    const user = this.user;
+    return !!user && can(user, 'reassign', { type: 'opportunity', teamId: user.teamId ?? '', ownerId: null });
+  }
+
+  private get canPresent(): boolean {
+    const user = this.user;
+    const pipeline = this.pipeline;
+    return !!user && !!pipeline && can(user, 'present', { type: 'pipeline', teamIds: pipeline.teamIds });
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -566,7 +574,7 @@ export class TandemPipelinePage extends LitElement {
                   .stages=${stages}
                   .users=${[...this.directory.users.values()]}
                   .customerName=${this.customerName(selected.customerId)}
-                  .canAssign=${this.canManage}
+                  .canAssign=${this.canAssign}
                   .readonly=${!!followed}
                   .refusals=${live.refusals}
                   @refusal-dismiss=${(e: CustomEvent<string>) => live.dismissRefusal(e.detail)}
@@ -582,7 +590,7 @@ export class TandemPipelinePage extends LitElement {
         .open=${this.creating}
         .stages=${stages}
         .users=${[...this.directory.users.values()]}
-        .canAssign=${this.canManage}
+        .canAssign=${this.canAssign}
         .selfId=${this.user?.id ?? ''}
         @created=${(e: CustomEvent<{ id: string }>) => {
           this.creating = false;
@@ -671,14 +679,14 @@ export class TandemPipelinePage extends LitElement {
         )}
         ${people.length > AVATARS_MAX ? html`<span class="avatar" style="background: var(--t-muted)">+${people.length - AVATARS_MAX}</span>` : nothing}
       </div>
-      ${this.canManage
+      ${this.canPresent
         ? this.meeting.presenting
           ? html`<button type="button" aria-pressed="true" @click=${() => this.meeting.stopPresenting()}>
               ${msg('Stop presenting', { id: 'board.meeting.stop' })}
             </button>`
           : html`<button type="button" @click=${() => this.startPresenting()}>${msg('Present', { id: 'board.meeting.present' })}</button>`
         : nothing}
-      ${this.user?.role === 'admin'
+      ${this.user && can(this.user, 'administer', WORKSPACE)
         ? html`<a class="button" href=${`/pipeline/${pipeline.id}/stages`}>${msg('Stages', { id: 'board.stagesLink' })}</a>`
         : nothing}
       <button class="primary" type="button" @click=${() => (this.creating = true)}>

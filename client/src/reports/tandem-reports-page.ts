@@ -12,6 +12,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import type { PipelineDto } from '../../../schema/wire/pipeline.ts';
 import type { TeamDto, UserDto } from '../../../schema/wire/user.ts';
+import { type Scope, reportScope } from '../../../schema/policy/scope.ts';
 import { listPipelines } from '../api/pipelines.ts';
 import { type FunnelAnswer, fetchFunnel, fetchReport, funnelUrl, type PeriodReportData, type PeriodReportKind, reportUrl } from '../api/reports.ts';
 import { listTeams } from '../api/teams.ts';
@@ -192,8 +193,13 @@ export class TandemReportsPage extends LitElement {
     this.aborter?.abort();
   }
 
-  private get userRole() {
-    return this.session.value?.user.role ?? 'rep';
+  /**
+   * What this user's reports cover (the policy's reportScope, for the reports that
+   * narrow to reps' own figures): 'all' picks a team, 'team' picks an owner, 'own' neither.
+   */
+  private get coverage(): Scope['kind'] {
+    const user = this.session.value?.user;
+    return user ? reportScope(user, 'forecast').kind : 'own';
   }
 
   private onPopState = () => {
@@ -204,11 +210,11 @@ export class TandemReportsPage extends LitElement {
 
   private async loadPickers(): Promise<void> {
     // The pickers are a convenience: without them the filters still work from the URL.
-    const role = this.userRole;
+    const coverage = this.coverage;
     const [pipelines, users, teams] = await Promise.all([
       listPipelines().catch(() => [] as PipelineDto[]),
-      role === 'rep' ? Promise.resolve([] as UserDto[]) : listUsers().catch(() => [] as UserDto[]),
-      role === 'admin' ? listTeams().catch(() => [] as TeamDto[]) : Promise.resolve([] as TeamDto[]),
+      coverage === 'all' || coverage === 'team' ? listUsers().catch(() => [] as UserDto[]) : Promise.resolve([] as UserDto[]),
+      coverage === 'all' ? listTeams().catch(() => [] as TeamDto[]) : Promise.resolve([] as TeamDto[]),
     ]);
     this.pipelines = pipelines;
     this.users = users.filter((u) => u.active && (u.role === 'rep' || u.role === 'manager')).sort((a, b) => a.name.localeCompare(b.name));
@@ -408,8 +414,8 @@ export class TandemReportsPage extends LitElement {
     const f = this.filters;
     const today = localToday();
     const preset = presetOf(f, today);
-    const role = this.userRole;
-    const owners = role === 'admin' && f.teamId ? this.users.filter((u) => u.teamId === f.teamId) : this.users;
+    const coverage = this.coverage;
+    const owners = coverage === 'all' && f.teamId ? this.users.filter((u) => u.teamId === f.teamId) : this.users;
     const currencies = [...new Set([...this.currencies, this.currency])].sort();
     const value = (e: Event) => (e.target as HTMLSelectElement | HTMLInputElement).value;
     const locale = currentLocale();
@@ -436,7 +442,7 @@ export class TandemReportsPage extends LitElement {
           aria-describedby=${this.dateError ? 'r-date-error' : nothing}
           @change=${(e: Event) => value(e) && this.setFilters({ to: value(e) })} />
       </div>
-      ${role === 'admin'
+      ${coverage === 'all'
         ? html`<div class="field">
             <label for="r-team">${msg('Team', { id: 'reports.team' })}</label>
             <select id="r-team" @change=${(e: Event) => this.setFilters({ teamId: value(e) })}>
@@ -445,7 +451,7 @@ export class TandemReportsPage extends LitElement {
             </select>
           </div>`
         : nothing}
-      ${role !== 'rep'
+      ${coverage === 'all' || coverage === 'team'
         ? html`<div class="field">
             <label for="r-owner">${msg('Owner', { id: 'reports.owner' })}</label>
             <select id="r-owner" @change=${(e: Event) => this.setFilters({ ownerId: value(e) })}>

@@ -13,6 +13,7 @@ import { sessionContext } from '../app/contexts.ts';
 import { roleLabel } from '../app/role-label.ts';
 import { LOCALE_NAMES } from '../auth/tandem-language-switch.ts';
 import '../auth/tandem-password-form.ts';
+import './tandem-two-factor-setting.ts';
 import { errorMessage } from '../ui/error-message.ts';
 import { base, buttons, cards, forms } from '../ui/styles.ts';
 import '../notifications/tandem-desktop-notifications-setting.ts';
@@ -265,6 +266,8 @@ export class TandemSettingsPage extends LitElement {
         </header>
         <tandem-password-form .login=${user.email}></tandem-password-form>
       </section>
+
+      <tandem-two-factor-setting></tandem-two-factor-setting>
 
       <section class="card" aria-labelledby="sessions-heading">
         <header>

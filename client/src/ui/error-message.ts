@@ -8,6 +8,7 @@ function waitText(seconds: number): string {
     const minutes = Math.ceil(seconds / 60);
     return msg(str`${minutes} minutes`, { id: 'error.wait.minutes' });
   }
+  if (seconds === 1) return msg('1 second', { id: 'error.wait.oneSecond' });
   return msg(str`${seconds} seconds`, { id: 'error.wait.seconds' });
 }
 
@@ -40,6 +41,14 @@ export function errorMessage(error: unknown): string {
       return msg('This form was already sent with other details. Reload the page and try again.', { id: 'error.idempotencyConflict' });
     case 'weak_password':
       return msg('This password is too weak.', { id: 'error.weakPassword' });
+    case 'totp_required':
+      return msg('Enter the code from your authenticator app.', { id: 'error.totpRequired' });
+    case 'totp_invalid':
+      return msg('That code is not right. Use the newest code, or a recovery code.', { id: 'error.totpInvalid' });
+    case 'totp_enrolment_required':
+      return msg('Set up two-factor sign-in to continue.', { id: 'error.totpEnrolmentRequired' });
+    case 'invalid_token':
+      return msg('This reset link has expired or was already used. Ask for a new one.', { id: 'error.invalidToken' });
     case 'bad_request':
     case 'validation':
       return msg('Please check the highlighted information.', { id: 'error.validation' });
