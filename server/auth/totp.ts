@@ -16,7 +16,7 @@ export const TOTP_DRIFT_STEPS = 1;
 /** 160-bit keys, as RFC 4226 recommends. */
 export const TOTP_KEY_BYTES = 20;
 export const RECOVERY_CODE_COUNT = 10;
-/** Recovery codes: 10 characters of a 31-letter alphabet without look-alikes (about 49 bits), shown as xxxxx-xxxxx. */
+/** Recovery codes: 10 characters of a 31-letter alphabet without look-alikes (about 49 bits), shown in two groups of five joined by a hyphen. */
 const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 const RECOVERY_LENGTH = 10;
 export const TOTP_ISSUER = 'Tandem';

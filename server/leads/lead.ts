@@ -2,13 +2,13 @@
  * Lead rules: what a row looks like to the API, who may see and change it, and how its status
  * may move. Pure. Leads follow the customers' access rules (schema/policy/access.ts): a lead is
  * asked about as a customer of its team would be — admins every team's, others their own team's;
- * giving a lead to someone else is the owner rule of customers (`mayAssignOwner`).
+ * the team of a new lead and giving it to someone else follow the customers' rules too.
  */
-import { type Actor, type CustomerResource, can, mayAssignOwner } from '../../schema/policy/access.ts';
-import { readScope } from '../../schema/policy/scope.ts';
+import { type Actor, type CustomerResource, can } from '../../schema/policy/access.ts';
 import type { LeadRow } from '../../schema/tables/lead.table.ts';
 import { LEAD_REASON_REQUIRED, type LeadDto, type LeadStatus, type LeadWorkStatus } from '../../schema/wire/lead.ts';
-import { badRequest, conflict, forbidden } from '../http/app-error.ts';
+import { assertOwnerChangeAllowed, teamForNewCustomer } from '../customers/customer.ts';
+import { badRequest, conflict } from '../http/app-error.ts';
 
 /** A lead row with its owner's name (for the list). */
 export type LeadRecord = LeadRow & { owner_name: string | null };
@@ -45,36 +45,16 @@ export function leadResource(r: Pick<LeadRow, 'team_id' | 'owner_id'>): Customer
 export const mayReadLead = (a: Actor, r: Pick<LeadRow, 'team_id' | 'owner_id'>): boolean => can(a, 'read', leadResource(r));
 export const mayWriteLead = (a: Actor, r: Pick<LeadRow, 'team_id' | 'owner_id'>): boolean => can(a, 'write', leadResource(r));
 
-/** The team a new lead goes to: the creator's, or for admins the one they name. */
+/**
+ * The team a new lead goes to: as for a new customer (a lead is a customer-like record of its
+ * team), except that an admin who names none captures it for their own team, if they have one.
+ */
 export function teamForNewLead(user: Actor, requested: string | undefined): string {
-  const scope = readScope(user, 'customer');
-  switch (scope.kind) {
-    case 'all':
-      if (requested) return requested;
-      if (user.teamId) return user.teamId;
-      throw badRequest('teamId: admins must say which team the lead belongs to', 'teamId');
-    case 'team':
-      if (requested && !can(user, 'create', { type: 'customer', teamId: requested, ownerId: null, archived: false })) {
-        throw forbidden('You can only capture leads for your own team');
-      }
-      return scope.teamId;
-    case 'own':
-    case 'none':
-      throw forbidden('You do not belong to a team');
-    default: {
-      const never: never = scope;
-      throw new Error(`unknown scope ${JSON.stringify(never)}`);
-    }
-  }
+  return teamForNewCustomer(user, requested ?? user.teamId ?? undefined);
 }
 
-/** The owner rule: `next` undefined leaves the owner alone; `before` undefined is a new lead. */
-export function assertLeadOwnerChange(user: Actor, before: string | null | undefined, next: string | null | undefined): void {
-  if (next === undefined) return;
-  if (!mayAssignOwner(user, { isNew: before === undefined, from: before ?? null, to: next })) {
-    throw forbidden('Only managers and admins may give a lead to someone else');
-  }
-}
+/** The owner rule, the customers' (policy `mayAssignOwner`). */
+export const assertLeadOwnerChange = assertOwnerChangeAllowed;
 
 /**
  * The status and reason after a change. A converted lead is final (409); `disqualified` needs a
