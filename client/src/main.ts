@@ -2,6 +2,8 @@
 import './app/zod-config.ts';
 import './ui/theme.css';
 import './app/tandem-app.ts';
+import { startOutbox } from './offline/outbox.ts';
 import { registerServiceWorker } from './offline/service-worker.ts';
 
 registerServiceWorker();
+startOutbox();

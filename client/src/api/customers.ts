@@ -18,7 +18,7 @@ import type { ImportDto, ImportEncoding } from '../../../schema/wire/customer-im
 import type { CustomerFilter, SavedFilterDto } from '../../../schema/wire/customer-query.ts';
 import type { OpportunityDto } from '../../../schema/wire/opportunity.ts';
 import type { TaskDto, TaskListDto } from '../../../schema/wire/tasks.ts';
-import { ApiError, type CreateOptions, type RequestOptions, request, requestHeaders } from './http.ts';
+import { ApiError, type CreateOptions, type RequestOptions, request, requestHeaders, unreachable } from './http.ts';
 
 const enc = encodeURIComponent;
 
@@ -60,13 +60,14 @@ export type CreateCustomerResult = { kind: 'created'; customer: CustomerDto } | 
 
 /** Creates a customer; likely duplicates come back as candidates (409) unless `confirm` is set. */
 export async function createCustomer(body: CreateCustomerBody, opts: CreateOptions = {}): Promise<CreateCustomerResult> {
+  const outbox = { kind: 'customer', label: body.name } as const;
   const res = await fetch('/api/customers', {
     method: 'POST',
     credentials: 'same-origin',
     headers: requestHeaders(true, opts),
     body: JSON.stringify(body),
-  }).catch((e: Error) => {
-    throw new ApiError('network', 0, e.message);
+  }).catch(async (e: Error) => {
+    throw await unreachable('POST', '/api/customers', body, { ...opts, outbox }, e.message);
   });
   if (res.status === 409) {
     const data = (await res.json().catch(() => null)) as { candidates?: DuplicateCandidateDto[] } | null;
@@ -113,7 +114,8 @@ export async function listContacts(customerId: string): Promise<ContactDto[]> {
 }
 
 export async function createContact(customerId: string, body: CreateContactBody, opts: CreateOptions = {}): Promise<ContactDto> {
-  return (await request<{ contact: ContactDto }>('POST', `/api/customers/${enc(customerId)}/contacts`, body, opts)).contact;
+  const outbox = { kind: 'contact', label: body.name } as const;
+  return (await request<{ contact: ContactDto }>('POST', `/api/customers/${enc(customerId)}/contacts`, body, { ...opts, outbox })).contact;
 }
 
 export async function updateContact(id: string, body: UpdateContactBody): Promise<ContactDto> {

@@ -6,8 +6,12 @@
 import type { ErrorBody, ErrorCode } from '../../../schema/wire/error.ts';
 import { IDEMPOTENCY_KEY_HEADER } from '../../../schema/wire/idempotency.ts';
 
-/** Anything that is not an answer from our server: offline, DNS, aborted. */
-export type ClientErrorCode = 'network';
+/**
+ * Anything that is not an answer from our server: offline, DNS, aborted
+ * (`network`); or a create kept in the outbox to be sent when the network
+ * returns (`queued`, offline/outbox.ts).
+ */
+export type ClientErrorCode = 'network' | 'queued';
 
 export class ApiError extends Error {
   constructor(
@@ -17,6 +21,8 @@ export class ApiError extends Error {
     readonly field?: string,
     /** Seconds to wait, from Retry-After on 429. */
     readonly retryAfter?: number,
+    /** The error body's other members (e.g. the duplicate `candidates` of a 409). */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -42,10 +48,47 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Sent as `Idempotency-Key` on creates (api/idempotency.ts): a repeat then creates nothing. */
   idempotencyKey?: string;
+  /**
+   * A create that may wait in the outbox when the server cannot be reached: it
+   * then fails with `queued` instead of `network`. Needs `idempotencyKey`.
+   */
+  outbox?: { kind: OutboxRequest['kind']; label: string };
 }
 
 /** What create functions take: the form's submission key. */
 export type CreateOptions = Pick<RequestOptions, 'idempotencyKey'>;
+
+/** A create as the outbox keeps it: the request as it would have gone out, and what it makes. */
+export interface OutboxRequest {
+  kind: 'customer' | 'contact' | 'task' | 'lead';
+  /** What the user recognises it by: the name or title typed. */
+  label: string;
+  method: 'POST';
+  path: string;
+  body: Record<string, unknown>;
+  key: string;
+}
+
+type OfflineQueue = (req: OutboxRequest) => Promise<boolean>;
+let offlineQueue: OfflineQueue | null = null;
+
+/** Installed by offline/outbox.ts: keeps creates that meet no network. */
+export function setOfflineQueue(queue: OfflineQueue | null): void {
+  offlineQueue = queue;
+}
+
+/**
+ * The server could not be reached: a create marked for the outbox is kept
+ * there (`queued`), anything else is a `network` error.
+ */
+export async function unreachable(method: string, path: string, body: unknown, opts: RequestOptions, cause: string): Promise<ApiError> {
+  const { outbox, idempotencyKey } = opts;
+  if (outbox && idempotencyKey && method === 'POST' && offlineQueue && typeof body === 'object' && body !== null) {
+    const kept = await offlineQueue({ ...outbox, method, path, body: body as Record<string, unknown>, key: idempotencyKey });
+    if (kept) return new ApiError('queued', 0, 'Kept on this device until the network returns');
+  }
+  return new ApiError('network', 0, cause);
+}
 
 /** The headers of a request: JSON, and the idempotency key when given. */
 export function requestHeaders(hasBody: boolean, opts: RequestOptions = {}): Record<string, string> {
@@ -72,7 +115,7 @@ export async function request<T>(method: string, path: string, body?: unknown, o
     });
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
-    throw new ApiError('network', 0, (e as Error).message);
+    throw await unreachable(method, path, body, opts, (e as Error).message);
   }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
@@ -85,12 +128,13 @@ export async function request<T>(method: string, path: string, body?: unknown, o
   if (res.ok) return data as T;
   if (!isErrorBody(data)) {
     // Not our server's answer: a proxy or gateway in front of it could not reach it.
-    const unreachable = res.status === 502 || res.status === 503 || res.status === 504;
-    throw new ApiError(unreachable ? 'network' : 'internal', res.status, `HTTP ${res.status}`);
+    if (res.status === 502 || res.status === 503 || res.status === 504) throw await unreachable(method, path, body, opts, `HTTP ${res.status}`);
+    throw new ApiError('internal', res.status, `HTTP ${res.status}`);
   }
-  const { code, message, field } = data.error;
+  const { error: errorBody, ...details } = data as ErrorBody & Record<string, unknown>;
+  const { code, message, field } = errorBody;
   const retry = Number(res.headers.get('retry-after'));
-  const error = new ApiError(code, res.status, message, field, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+  const error = new ApiError(code, res.status, message, field, Number.isFinite(retry) && retry > 0 ? retry : undefined, details);
   if (code === 'unauthenticated' && !opts.quietUnauthenticated) reportAuthProblem('signed-out');
   if (code === 'password_change_required') reportAuthProblem('password-change-required');
   throw error;

@@ -32,7 +32,8 @@ export class SubmissionKey {
    * sending the same content again keeps the key.
    */
   settled(error?: unknown): void {
-    if (error instanceof ApiError && error.code === 'network') return;
+    // Kept in the outbox (offline/outbox.ts) under this key: sending it again is the same entry.
+    if (error instanceof ApiError && (error.code === 'network' || error.code === 'queued')) return;
     this.#content = null;
   }
 }

@@ -26,7 +26,8 @@ export async function getLead(id: string, opts?: RequestOptions): Promise<LeadDt
 }
 
 export async function createLead(body: CreateLeadBody, opts: CreateOptions = {}): Promise<LeadDto> {
-  return (await request<{ lead: LeadDto }>('POST', '/api/leads', body, opts)).lead;
+  const outbox = { kind: 'lead', label: body.name } as const;
+  return (await request<{ lead: LeadDto }>('POST', '/api/leads', body, { ...opts, outbox })).lead;
 }
 
 export async function updateLead(id: string, body: UpdateLeadBody): Promise<LeadDto> {

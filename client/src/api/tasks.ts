@@ -15,7 +15,8 @@ export async function getTask(id: string): Promise<TaskDto> {
 }
 
 export async function createTask(body: CreateTaskBody, opts: CreateOptions = {}): Promise<TaskDto> {
-  return (await request<{ task: TaskDto }>('POST', '/api/tasks', body, opts)).task;
+  const outbox = { kind: 'task', label: body.title } as const;
+  return (await request<{ task: TaskDto }>('POST', '/api/tasks', body, { ...opts, outbox })).task;
 }
 
 export async function updateTask(id: string, body: UpdateTaskBody): Promise<TaskDto> {

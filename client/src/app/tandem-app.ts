@@ -12,6 +12,7 @@ import { signOut, signOutEverywhere } from '../api/auth.ts';
 import { AUTH_PROBLEM_EVENT, type AuthProblem, apiEvents } from '../api/http.ts';
 import { fetchMe, updateMe } from '../api/me.ts';
 import { enterLocalScope, lastLocalUser, wipeLocalData } from '../offline/local-data.ts';
+import { flushOutbox } from '../offline/outbox.ts';
 import '../auth/tandem-password-change-page.ts';
 import '../auth/tandem-password-reset-page.ts';
 import '../auth/tandem-totp-enrolment-page.ts';
@@ -125,6 +126,8 @@ export class TandemApp extends LitElement {
   /** Applies a user's preferences and shows what their account allows. */
   private async enter(user: UserDto): Promise<void> {
     await enterLocalScope(user);
+    // Creates kept from an earlier visit (offline) go out now that someone is signed in.
+    void flushOutbox();
     await this.applyPreferences(user);
     if (user.mustChangePassword) {
       this.state = { kind: 'password-change', user };

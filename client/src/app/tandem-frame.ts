@@ -7,6 +7,7 @@ import { ContextConsumer } from '@lit/context';
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import '../notifications/tandem-notification-bell.ts';
+import '../offline/tandem-outbox.ts';
 import { icons, logo } from '../ui/icons.ts';
 import { base, buttons } from '../ui/styles.ts';
 import '../ui/tandem-empty-state.ts';
@@ -144,6 +145,9 @@ export class TandemFrame extends LitElement {
         align-items: center;
         justify-content: space-between;
         gap: var(--t-space-3);
+      }
+      .heading-row tandem-outbox {
+        margin-inline-start: auto;
       }
       main h1:focus {
         outline: none;
@@ -311,6 +315,7 @@ export class TandemFrame extends LitElement {
       <main id="main">
         <div class="heading-row">
           <h1 tabindex="-1">${this.heading()}</h1>
+          <tandem-outbox></tandem-outbox>
           <tandem-notification-bell></tandem-notification-bell>
         </div>
         ${this.renderScreen()}

@@ -129,7 +129,9 @@ export class TandemLeadCaptureForm extends LitElement {
       this.dispatchEvent(new CustomEvent<LeadDto>('lead-created', { detail: lead }));
     } catch (err) {
       this.submission.settled(err);
-      if (err instanceof ApiError && err.field) await this.showErrors({ [err.field]: fieldProblem(err.field) });
+      // Offline: kept in the outbox (offline/outbox.ts), sent when the network returns.
+      if (err instanceof ApiError && err.code === 'queued') this.dispatchEvent(new CustomEvent<string>('lead-queued', { detail: body.name }));
+      else if (err instanceof ApiError && err.field) await this.showErrors({ [err.field]: fieldProblem(err.field) });
       else this.formError = errorMessage(err);
     } finally {
       this.busy = false;

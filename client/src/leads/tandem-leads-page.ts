@@ -12,6 +12,7 @@ import { can } from '../../../schema/policy/access.ts';
 import type { CustomerDto } from '../../../schema/wire/customer.ts';
 import { LEAD_SEARCH_MAX, LEAD_STATUSES, type LeadDto, type LeadStatus, type LeadWorkStatus } from '../../../schema/wire/lead.ts';
 import type { UserDto } from '../../../schema/wire/user.ts';
+import { ApiError } from '../api/http.ts';
 import { getLead, listLeads, updateLead } from '../api/leads.ts';
 import { listUsers } from '../api/users.ts';
 import { sessionContext } from '../app/contexts.ts';
@@ -115,7 +116,7 @@ export class TandemLeadsPage extends LitElement {
   declare state: ListState;
   declare loadingMore: boolean;
   declare dialog: Dialog;
-  declare notice: { kind: 'error' | 'success'; text: string } | null;
+  declare notice: { kind: 'error' | 'success' | 'info'; text: string } | null;
   declare busyId: string;
   declare users: readonly UserDto[];
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
@@ -250,6 +251,11 @@ export class TandemLeadsPage extends LitElement {
     this.report?.load();
   }
 
+  private onQueued(): void {
+    this.dialog = { kind: 'none' };
+    this.notice = { kind: 'info', text: errorMessage(new ApiError('queued', 0, '')) };
+  }
+
   private onConverted(lead: LeadDto, customer: CustomerDto): void {
     this.dialog = { kind: 'none' };
     this.replace({ ...lead, status: 'converted', customerId: customer.id });
@@ -338,6 +344,7 @@ export class TandemLeadsPage extends LitElement {
           ?canAssign=${canAssign}
           currentUserId=${user?.id ?? ''}
           @lead-created=${this.onCaptured}
+          @lead-queued=${this.onQueued}
           @cancel=${() => this.closeDialog()}
         ></tandem-lead-capture-form>
       </tandem-dialog>

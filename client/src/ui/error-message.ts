@@ -17,6 +17,8 @@ export function errorMessage(error: unknown): string {
   switch (error.code) {
     case 'network':
       return msg('Cannot reach Tandem. Check your connection and try again.', { id: 'error.network' });
+    case 'queued':
+      return msg('Saved on this device: it will be sent when you are back online.', { id: 'error.queued' });
     case 'invalid_credentials':
       return msg('The sign-in name or password is wrong.', { id: 'error.invalidCredentials' });
     case 'rate_limited':
