@@ -1,14 +1,17 @@
 /** The `Database` interface: an index of tables, nothing else. */
 import type { ActivityTable } from './tables/activity.table.ts';
+import type { ContractTable } from './tables/contract.table.ts';
 import type { AttachmentContentTable, AttachmentTable } from './tables/attachment.table.ts';
 import type { AuditLogTable } from './tables/audit-log.table.ts';
 import type { CustomFieldDefinitionTable } from './tables/custom-field.table.ts';
 import type { CustomerCategoryTable } from './tables/customer-category.table.ts';
-import type { CustomerImportTable } from './tables/customer-import.table.ts';
+import type { CustomerImportChangeTable, CustomerImportChunkTable, CustomerImportTable } from './tables/customer-import.table.ts';
 import type { ContactTable, CustomerTable } from './tables/customer.table.ts';
 import type { DocProjectionTable, DocSnapshotTable, DocUpdateTable } from './tables/doc.table.ts';
 import type { IdempotencyKeyTable } from './tables/idempotency-key.table.ts';
 import type { LeadTable } from './tables/lead.table.ts';
+import type { LostReasonTable } from './tables/lost-reason.table.ts';
+import type { HandoverChangeTable, HandoverTable } from './tables/handover.table.ts';
 import type { FollowupReminderTable, NotificationTable } from './tables/notification.table.ts';
 import type {
   OpportunityStageHistoryTable,
@@ -42,6 +45,8 @@ export interface Database {
   doc_snapshots: DocSnapshotTable;
   doc_projections: DocProjectionTable;
   customer_imports: CustomerImportTable;
+  customer_import_chunks: CustomerImportChunkTable;
+  customer_import_changes: CustomerImportChangeTable;
   customer_categories: CustomerCategoryTable;
   custom_field_definitions: CustomFieldDefinitionTable;
   saved_filters: SavedFilterTable;
@@ -56,6 +61,7 @@ export interface Database {
   opportunity_stage_history: OpportunityStageHistoryTable;
   quotes: QuoteTable;
   orders: OrderTable;
+  contracts: ContractTable;
   idempotency_keys: IdempotencyKeyTable;
   service_records: ServiceRecordTable;
   leads: LeadTable;
@@ -65,4 +71,7 @@ export interface Database {
   totp_recovery_codes: TotpRecoveryCodeTable;
   password_reset_tokens: PasswordResetTokenTable;
   workspace_settings: WorkspaceSettingsTable;
+  lost_reasons: LostReasonTable;
+  handovers: HandoverTable;
+  handover_changes: HandoverChangeTable;
 }

@@ -10,6 +10,7 @@ import { createDocHub } from './live-docs.ts';
 import { Notifier } from './notifications/notifier.ts';
 import { randomUUID } from 'node:crypto';
 import { type DocBus, RedisDocBus } from './realtime/doc-bus.ts';
+import { resumeImports, stopImportJobs } from './customers/import-job.ts';
 
 export async function bootstrap(config: Config, log: Logger): Promise<{ ctx: AppContext; close(): Promise<void> }> {
   const handle = await openDatabase(config.databaseUrl, config.dataDir);
@@ -34,10 +35,13 @@ export async function bootstrap(config: Config, log: Logger): Promise<{ ctx: App
       if (n > 0) log.info({ documents: n }, 'projected documents whose projection trailed their log');
     })
     .catch((err: unknown) => log.error({ err }, 'projecting trailing documents failed'));
+  // Imports a restart interrupted continue after their last committed batch, in the background.
+  void recovering.then(() => resumeImports(ctx)).catch((err: unknown) => log.error({ err }, 'continuing interrupted imports failed'));
   return {
     ctx,
     async close() {
       await recovering;
+      stopImportJobs(ctx);
       // Every accepted document update is stored before the database closes.
       await ctx.hub.close();
       await bus?.close();

@@ -8,8 +8,10 @@ import { findLiveSessions } from './auth/live-session.repository.ts';
 import { sessionState } from './auth/session.ts';
 import { validateSessionToken } from './auth/session.service.ts';
 import type { AppServices } from './context.ts';
+import { wonCustomerListener } from './contracts/won-customer.ts';
 import { customerDocKind } from './customers/customer.doc-kind.ts';
 import { type NotificationEvent, notificationListener } from './notifications/notification-events.ts';
+import { recordChangeListener } from './notifications/record-events.ts';
 import { boardDocKind } from './opportunities/board.doc-kind.ts';
 import type { DocBus } from './realtime/doc-bus.ts';
 import { docKindRegistry } from './realtime/doc-kinds.ts';
@@ -27,8 +29,13 @@ export function createDocHub(app: AppServices, bus: DocBus | null): DocHub {
     sessions: sessionLookup(app),
     config: app.config.realtime,
   };
-  const kinds = docKindRegistry<NotificationEvent>([customerDocKind({ db }), boardDocKind({ db })], [notificationListener(app.notifier)]);
-  return new DocHub(deps, kinds, bus);
+  const kinds = docKindRegistry<NotificationEvent>([customerDocKind({ db }), boardDocKind({ db })], [
+    notificationListener(app.notifier),
+    recordChangeListener<NotificationEvent>(app.notifier),
+    wonCustomerListener<NotificationEvent>(app, (): DocHub => hub),
+  ]);
+  const hub: DocHub = new DocHub(deps, kinds, bus);
+  return hub;
 }
 
 function sessionLookup(app: AppServices): SessionLookup {

@@ -19,6 +19,10 @@ import * as m0051 from './0051_service_records.ts';
 import * as m0052 from './0052_attachments.ts';
 import * as m0060 from './0060_totp_password_reset.ts';
 import * as m0070 from './0070_custom_fields.ts';
+import * as m0080 from './0080_contracts.ts';
+import * as m0083 from './0083_handovers.ts';
+import * as m0084 from './0084_admin_lists.ts';
+import * as m0086 from './0086_import_jobs.ts';
 
 /** Every migration, in order. Migrations are frozen: add a new file, never edit one that shipped. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +46,8 @@ export const migrations: Record<string, Migration> = {
   '0052_attachments': m0052,
   '0060_totp_password_reset': m0060,
   '0070_custom_fields': m0070,
+  '0080_contracts': m0080,
+  '0083_handovers': m0083,
+  '0084_admin_lists': m0084,
+  '0086_import_jobs': m0086,
 };

@@ -31,6 +31,8 @@ export type ReportResource = { type: 'report'; kind: ReportKind };
 export type UserResource = { type: 'user'; id: string; teamId: string | null };
 export type TeamResource = { type: 'team'; id: string };
 export type ImportResource = { type: 'import'; teamId: string };
+/** A team operation (a handover, a bulk edit): its team (null when it spanned teams) and who ran it. */
+export type HandoverResource = { type: 'handover'; teamId: string | null; actorId: string };
 /** Workspace settings: users, teams, pipelines and stages, customer categories. */
 export type WorkspaceResource = { type: 'workspace' };
 
@@ -43,6 +45,7 @@ export type Resource =
   | UserResource
   | TeamResource
   | ImportResource
+  | HandoverResource
   | WorkspaceResource;
 
 export type ResourceType = Resource['type'];
@@ -58,9 +61,11 @@ export interface ResourceActions {
   task: 'read' | 'create' | 'write' | 'reassign';
   pipeline: 'read' | 'write' | 'present';
   report: 'read' | 'export';
-  user: 'read';
+  /** `handover`: give everything the user owns to colleagues (docs/team-operations.md). */
+  user: 'read' | 'handover';
   team: 'read';
   import: 'read' | 'archive';
+  handover: 'read' | 'undo';
   workspace: 'administer';
 }
 
@@ -154,6 +159,9 @@ function userRule(a: Actor, action: ActionOn<'user'>, u: UserResource): boolean 
   switch (action) {
     case 'read':
       return isAdmin(a) || a.id === u.id || (a.teamId !== null && a.teamId === u.teamId);
+    case 'handover':
+      // A manager hands over the book of a member of the team (or their own), never another team's.
+      return isAdmin(a) || (a.role === 'manager' && (a.id === u.id || (a.teamId !== null && a.teamId === u.teamId)));
     default:
       return unknownAction(action);
   }
@@ -174,6 +182,18 @@ function importRule(a: Actor, action: ActionOn<'import'>, i: ImportResource): bo
       return seesTeam(a, i.teamId);
     case 'archive':
       return seesTeam(a, i.teamId) && isManagerOrAdmin(a);
+    default:
+      return unknownAction(action);
+  }
+}
+
+function handoverRule(a: Actor, action: ActionOn<'handover'>, h: HandoverResource): boolean {
+  switch (action) {
+    case 'read':
+    case 'undo':
+      // Managers follow and undo their team's operations; a rep only the ones they ran.
+      if (h.teamId === null) return isAdmin(a);
+      return seesTeam(a, h.teamId) && (isManagerOrAdmin(a) || h.actorId === a.id);
     default:
       return unknownAction(action);
   }
@@ -203,6 +223,7 @@ const RULES: { [T in ResourceType]: (a: Actor, action: ActionOn<T>, r: Extract<R
   user: userRule,
   team: teamRule,
   import: importRule,
+  handover: handoverRule,
   workspace: workspaceRule,
 };
 

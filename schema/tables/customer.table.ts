@@ -57,6 +57,8 @@ export interface ContactTable {
   phone: Generated<string>;
   email: Generated<string>;
   decision_maker: Generated<boolean>;
+  /** The import that created the contact (migration 0086), for undo. */
+  import_id: ColumnType<string | null, string | null | undefined, string | null>;
   archived_at: Date | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;

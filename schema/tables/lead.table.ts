@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { LeadStatus } from '../wire/lead.ts';
 
 export interface LeadTable {
@@ -21,6 +21,8 @@ export interface LeadTable {
   converted_at: Date | null;
   converted_by: string | null;
   created_by: string;
+  /** The import that created the lead (migration 0086). */
+  import_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

@@ -37,5 +37,9 @@ export interface WorkspaceSettingsTable {
   id: Generated<number>;
   totp_required_roles: Generated<Role[] | string>;
   max_password_age_days: number | null;
+  /** Whether a lost deal may give a free-text reason besides the admin list (migration 0084). */
+  lost_reason_free_text: Generated<boolean>;
+  /** Winning a deal sets its customer's category to the won-customer one (migration 0080). */
+  won_sets_customer_category: Generated<boolean>;
   updated_at: Generated<Date>;
 }

@@ -6,10 +6,9 @@
 /**
  * The records that carry attachments. A closed union: adding a kind is one entry here and one
  * in the server's parent registry (server/attachments/attachment-parents.ts), which the
- * compiler then asks for. (Contracts have no table of their own yet: an opportunity's order
- * holds the contract number, and its files go on the opportunity.)
+ * compiler then asks for.
  */
-export const ATTACHMENT_PARENT_TYPES = ['customer', 'opportunity', 'service_record'] as const;
+export const ATTACHMENT_PARENT_TYPES = ['customer', 'opportunity', 'service_record', 'contract'] as const;
 export type AttachmentParentType = (typeof ATTACHMENT_PARENT_TYPES)[number];
 
 export const isAttachmentParentType = (v: unknown): v is AttachmentParentType =>
@@ -75,6 +74,7 @@ export const ATTACHMENT_PARENT_SEGMENTS: { readonly [K in AttachmentParentType]:
   customer: 'customers',
   opportunity: 'opportunities',
   service_record: 'service-records',
+  contract: 'contracts',
 };
 
 export const attachmentListPath = (parentType: AttachmentParentType, id: string) =>

@@ -47,8 +47,15 @@ export type CustomerField = (typeof CUSTOMER_FIELDS)[number];
 
 export interface CategoryDto {
   key: string;
+  /** The English label (and the label for a team that gave no Chinese one). */
   label: string;
+  /** The Chinese label; empty: `label` is shown. */
+  labelZh?: string;
+  /** `#rrggbb`, or null/absent for the default colour. */
+  color?: string | null;
 }
+
+export const CATEGORY_COLOR_PATTERN = /^#[0-9a-f]{6}$/;
 
 export interface CustomerDto {
   id: string;
@@ -256,11 +263,29 @@ export const mergeBody = z
   .strict();
 export type MergeBody = z.infer<typeof mergeBody>;
 
+/** What merging `sourceId` into a customer would move (`GET /api/customers/:id/merge-preview?sourceId=`). */
+export interface MergePreviewDto {
+  contacts: number;
+  opportunities: number;
+  followups: number;
+  /** Open tasks (done ones move too, uncounted). */
+  tasks: number;
+}
+
 export const categoriesBody = z
   .object({
     teamId: z.string().uuid().optional(),
     categories: z
-      .array(z.object({ key: categoryKeySchema.regex(/^[a-z0-9-]+$/, 'use a-z, 0-9 and -'), label: text(SHORT_TEXT_MAX).min(1) }).strict())
+      .array(
+        z
+          .object({
+            key: categoryKeySchema.regex(/^[a-z0-9-]+$/, 'use a-z, 0-9 and -'),
+            label: text(SHORT_TEXT_MAX).min(1),
+            labelZh: text(SHORT_TEXT_MAX).optional(),
+            color: z.string().regex(CATEGORY_COLOR_PATTERN, 'a colour as #rrggbb (lower case)').nullable().optional(),
+          })
+          .strict(),
+      )
       .min(1)
       .max(CATEGORIES_MAX),
   })

@@ -93,10 +93,12 @@ export type FollowupType = (typeof FOLLOWUP_TYPES)[number];
 /**
  * The keys of a follow-up entry (a Y.Map in `getArray('followups')`).
  * `at` and `nextAt` are ISO 8601 date-times (`nextAt` optional or null);
- * `outcome` an optional short string; `text` is a Y.Text; `id` and `authorId` never change once written, and a
- * new entry's `authorId` is the user who adds it.
+ * `outcome` an optional short string; `text` is a Y.Text; `archived` an optional boolean (true: deleted by
+ * someone, kept for the record, hidden from the timeline and the activities); `id` and `authorId` never
+ * change once written, and a new entry's `authorId` is the user who adds it. Only the author, or a
+ * manager or admin of the team, changes an entry after it was written.
  */
-export const FOLLOWUP_KEYS = ['id', 'type', 'authorId', 'at', 'nextAt', 'outcome', 'text'] as const;
+export const FOLLOWUP_KEYS = ['id', 'type', 'authorId', 'at', 'nextAt', 'outcome', 'text', 'archived'] as const;
 export type FollowupKey = (typeof FOLLOWUP_KEYS)[number];
 
 // ---------------------------------------------------------------------------

@@ -155,10 +155,23 @@ export const updateQuoteBody = z.strictObject({
 export type UpdateQuoteInput = z.infer<typeof updateQuoteBody>;
 
 // ---------------------------------------------------------------------------
-// Orders / contracts (one per won opportunity)
+// Orders (one per opportunity, from its accepted quote)
 
-export const ORDER_STATUSES = ['active', 'fulfilled', 'cancelled'] as const;
+export const ORDER_STATUSES = ['confirmed', 'delivered', 'invoiced', 'paid', 'cancelled'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/**
+ * The status changes an order allows: forward along confirmed → delivered → invoiced → paid
+ * (a step may be skipped: an invoice before delivery), or cancelled before it is paid.
+ * Paid and cancelled orders are final.
+ */
+export function canChangeOrderStatus(from: OrderStatus, to: OrderStatus): boolean {
+  if (from === to) return true;
+  if (from === 'paid' || from === 'cancelled') return false;
+  if (to === 'cancelled') return true;
+  const chain: readonly OrderStatus[] = ['confirmed', 'delivered', 'invoiced', 'paid'];
+  return chain.indexOf(to) > chain.indexOf(from);
+}
 
 export interface OrderDto {
   id: string;
@@ -179,11 +192,12 @@ export interface OrderDto {
 
 export const createOrderBody = z.strictObject({
   contractNumber: z.string().trim().min(1).max(60),
-  /** Defaults to the accepted quote's total, else the opportunity's amount. */
+  /** Defaults to the accepted quote's total. */
   amount: amountSchema.optional(),
   currency: currencySchema.optional(),
   signedOn: isoDate,
-  quoteId: z.string().uuid().nullable().optional(),
+  /** The accepted quote the order comes from: an order exists only for an accepted quote. */
+  quoteId: z.string().uuid(),
   notes: z.string().max(QUOTE_NOTES_MAX).optional(),
 });
 export type CreateOrderInput = z.infer<typeof createOrderBody>;
@@ -212,5 +226,9 @@ export interface FunnelStageDto {
 }
 export interface FunnelDto {
   pipelineId: string;
+  /** The currency of the stages' amounts (`?currency=`, default CNY); counts take every deal. */
+  currency?: string;
+  /** The currencies of the deals on the board in the reader's scope. */
+  currencies?: string[];
   stages: FunnelStageDto[];
 }

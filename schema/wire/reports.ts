@@ -8,6 +8,19 @@ export type ReportKind = (typeof REPORT_KINDS)[number];
 /** The longest period a report may span, in days. */
 export const REPORT_MAX_SPAN_DAYS = 3 * 366;
 export const REPORT_DEFAULT_SPAN_DAYS = 90;
+/** The forecast looks ahead: without a period it covers today to the same day this many months on. */
+export const REPORT_FORECAST_DEFAULT_MONTHS = 3;
+
+/**
+ * The forecast's default period from `from` (YYYY-MM-DD, usually today) to the same day
+ * `REPORT_FORECAST_DEFAULT_MONTHS` months on (the month's last day when it is shorter).
+ */
+export function forecastDefaultRange(from: string): { from: string; to: string } {
+  const [y, m, d] = from.split('-').map(Number) as [number, number, number];
+  const lastDay = new Date(Date.UTC(y, m + REPORT_FORECAST_DEFAULT_MONTHS, 0)).getUTCDate();
+  const to = new Date(Date.UTC(y, m - 1 + REPORT_FORECAST_DEFAULT_MONTHS, Math.min(d, lastDay)));
+  return { from, to: to.toISOString().slice(0, 10) };
+}
 
 const isoDate = isoDateSchema;
 
@@ -36,6 +49,8 @@ export interface ReportFilters {
 export interface ConversionStage {
   stageId: string;
   name: string;
+  /** The stage's Chinese name, when it has one. */
+  nameZh: string | null;
   /** Opportunities of the cohort that reached this stage or a later one. */
   reached: number;
   /** reached(next) / reached(this); null for the last stage or when none reached this one. */

@@ -4,6 +4,7 @@
  * `Socket<ServerToClientEvents, ClientToServerEvents>`).
  */
 import { z } from 'zod';
+import type { DealChangedDto } from './contracts.ts';
 import type { CustomFieldsChangedDto } from './custom-fields.ts';
 import type { ErrorCode } from './error.ts';
 import type { NotificationEventDto, NotificationsReadEventDto } from './notifications.ts';
@@ -90,9 +91,47 @@ export interface TeamEvents {
   'serviceRecord:changed': (e: ServiceRecordChangedDto) => void;
   /** Custom field definitions changed (open pages refetch them; docs/custom-fields.md). */
   'customFields:changed': (e: CustomFieldsChangedDto) => void;
+  /** An order or contract was created or changed (the customer's deals section refetches; docs/contracts.md). */
+  'deal:changed': (e: DealChangedDto) => void;
+  /** A contact or an attachment of a customer changed (that section of its open 360° page refetches). */
+  'customer:related': (e: CustomerRelatedChangedDto) => void;
 }
 
-export interface ServerToClientEvents extends TeamEvents {
+/** The parts of a customer's 360° page that `customer:related` names. */
+export type CustomerRelatedPart = 'contacts' | 'attachments';
+
+export interface CustomerRelatedChangedDto {
+  customerId: string;
+  part: CustomerRelatedPart;
+}
+
+/**
+ * A customer, opportunity or task was created, edited, reassigned or archived
+ * (docs/notifications.md, *Live lists*). Minimal on purpose: open lists refetch
+ * the record or the page; at most one per record per projection run or request.
+ */
+export interface RecordChangedDto {
+  id: string;
+  /** The owner (a task's assignee) now; null when nobody. */
+  ownerId: string | null;
+  /** The owner before, when this change reassigned the record. */
+  previousOwnerId?: string | null;
+  /** The record's customer, for opportunities and tasks (a customer page refetches its related lists). */
+  customerId?: string | null;
+  /** Archived (customers), done (tasks); absent when unchanged or not applicable. */
+  archived?: boolean;
+}
+
+/** Sent to the record's team and to admins (the readers the access policy allows), after the write committed. */
+export interface RecordEvents {
+  'customer:changed': (e: RecordChangedDto) => void;
+  'opportunity:changed': (e: RecordChangedDto) => void;
+  'task:changed': (e: RecordChangedDto) => void;
+}
+
+export type RecordEventName = keyof RecordEvents;
+
+export interface ServerToClientEvents extends TeamEvents, RecordEvents {
   notification: (n: NotificationEventDto) => void;
   'notifications:read': (e: NotificationsReadEventDto) => void;
   presence: (p: PresenceEventDto) => void;

@@ -31,6 +31,8 @@ export interface TeamDto {
   id: string;
   name: string;
   createdAt: string;
+  /** An archived team keeps its members and records; it leaves pickers. */
+  archived: boolean;
 }
 
 export const NAME_MAX = 120;

@@ -2,7 +2,8 @@
  * The activities rows of customers, as a projection of the follow-ups in
  * their documents. Runs inside the projection run's transaction; writes only
  * the rows whose follow-up changed, so typing in one follow-up rewrites one
- * row.
+ * row. An archived follow-up has no row (its row goes when it is archived);
+ * the archivings this removes are answered, for the customer's history.
  */
 import type { Transaction } from 'kysely';
 import type { Database } from '../../schema/types.ts';
@@ -37,9 +38,15 @@ export interface CustomerFollowups {
   followups: readonly FollowupProjection[];
 }
 
+/** A follow-up archived since the last run (its activity row was removed by it). */
+export interface ArchivedFollowup {
+  customerId: string;
+  followup: FollowupProjection;
+}
+
 /** Projects the follow-ups of several customers: one read, at most one upsert and one delete for all of them. */
-export async function projectActivities(trx: Transaction<Database>, items: readonly CustomerFollowups[], now: Date): Promise<void> {
-  if (items.length === 0) return;
+export async function projectActivities(trx: Transaction<Database>, items: readonly CustomerFollowups[], now: Date): Promise<ArchivedFollowup[]> {
+  if (items.length === 0) return [];
   const existing = await trx
     .selectFrom('activities')
     .select(['customer_id', 'source_id', 'type', 'author_id', 'at', 'next_at', 'outcome', 'excerpt'])
@@ -57,8 +64,11 @@ export async function projectActivities(trx: Transaction<Database>, items: reado
   }
   const upserts = [];
   const gone: Array<{ customerId: string; sourceId: string }> = [];
-  for (const { customer, followups } of items) {
+  const archived: ArchivedFollowup[] = [];
+  for (const { customer, followups: all } of items) {
     const rows = rowsOf.get(customer.id) ?? new Map<string, Row>();
+    for (const f of all) if (f.archived && rows.has(f.id)) archived.push({ customerId: customer.id, followup: f });
+    const followups = all.filter((f) => !f.archived);
     for (const f of followups) {
       const row = rows.get(f.id);
       if (row && !followupChanged(row, f)) continue;
@@ -101,4 +111,5 @@ export async function projectActivities(trx: Transaction<Database>, items: reado
       .where((eb) => eb.or(gone.map((g) => eb.and([eb('customer_id', '=', g.customerId), eb('source_id', '=', g.sourceId)]))))
       .execute();
   }
+  return archived;
 }

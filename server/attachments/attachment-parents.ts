@@ -37,4 +37,10 @@ export const ATTACHMENT_PARENTS: { readonly [K in AttachmentParentType]: ParentL
     const row = await db.selectFrom('service_records').select('customer_id').where('id', '=', id).executeTakeFirst();
     return row ? customerParent(db, row.customer_id) : null;
   },
+  // A contract follows its opportunity's rules (server/contracts/contract.service.ts).
+  contract: async (db, id) => {
+    const row = await db.selectFrom('contracts').select('opportunity_id').where('id', '=', id).executeTakeFirst();
+    const opp = row ? await findOpportunity(db, row.opportunity_id) : undefined;
+    return opp ? { teamId: opp.team_id, resource: opportunityResource(opp) } : null;
+  },
 };

@@ -90,6 +90,7 @@ export async function uploadAttachment(ctx: AppContext, user: User, input: Uploa
     });
     return row;
   });
+  attachmentsChanged(ctx, created);
   return { ...created, uploader_name: user.name };
 }
 
@@ -122,4 +123,10 @@ export async function archiveAttachment(ctx: AppContext, user: User, id: string)
       changes: { parentType: row.parent_type, parentId: row.parent_id, fileName: row.file_name, uploadedBy: row.uploaded_by },
     });
   });
+  attachmentsChanged(ctx, row);
+}
+
+/** A customer's files changed: its open 360° pages refetch them (after commit). */
+function attachmentsChanged(ctx: AppContext, row: { team_id: string; parent_type: string; parent_id: string }): void {
+  if (row.parent_type === 'customer') ctx.notifier.teamEvent(row.team_id, 'customer:related', { customerId: row.parent_id, part: 'attachments' });
 }

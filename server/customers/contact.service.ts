@@ -59,7 +59,13 @@ export async function createContact(ctx: AppContext, user: User, customerId: str
     });
     return contact;
   });
+  contactsChanged(ctx, customer.team_id, customerId);
   return toContactDto(row);
+}
+
+/** Tells the team's open pages of the customer to refetch its contacts (after commit). */
+function contactsChanged(ctx: AppContext, teamId: string, customerId: string): void {
+  ctx.notifier.teamEvent(teamId, 'customer:related', { customerId, part: 'contacts' });
 }
 
 /** Contacts are part of their customer: who may change the customer may change them. */
@@ -108,6 +114,7 @@ export async function updateContact(ctx: AppContext, user: User, id: string, bod
     }
     return row;
   });
+  contactsChanged(ctx, customer.team_id, contact.customer_id);
   return toContactDto(after);
 }
 
@@ -131,5 +138,6 @@ export async function archiveContact(ctx: AppContext, user: User, id: string): P
     });
     return row;
   });
+  contactsChanged(ctx, customer.team_id, contact.customer_id);
   return toContactDto(after);
 }

@@ -24,7 +24,8 @@ export type CustomerAction =
   | 'import-undo'
   | 'contact-create'
   | 'contact-update'
-  | 'contact-archive';
+  | 'contact-archive'
+  | 'followup-archive';
 
 export function recordCustomerAudit(
   db: Q,

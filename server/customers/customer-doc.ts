@@ -23,7 +23,7 @@ import {
   TAGS_MAX,
 } from '../../schema/wire/docs.ts';
 import type { DocAccess, RefusedPart, SharedType, TypeChange } from '../realtime/doc-kind.ts';
-import { type Actor, can, mayAssignOwner } from '../../schema/policy/access.ts';
+import { type Actor, can, isManagerOrAdmin, mayAssignOwner } from '../../schema/policy/access.ts';
 import { isSafeLink } from '../../schema/wire/links.ts';
 import { isCanonicalUuid } from '../../schema/wire/ids.ts';
 import type { CustomValue } from '../../schema/wire/custom-fields.ts';
@@ -109,7 +109,7 @@ export function newFollowupProblem(value: unknown, user: Pick<Actor, 'id'>): Sha
   const id = value.get('id');
   if (typeof id !== 'string' || id.length === 0 || id.length > FOLLOWUP_ID_MAX) return bad('followups.id', 'A follow-up needs an id');
   if (value.get('authorId') !== user.id) return bad('followups.authorId', 'A follow-up is written by its author');
-  for (const key of ['type', 'at', 'nextAt', 'outcome', 'text'] as const) {
+  for (const key of ['type', 'at', 'nextAt', 'outcome', 'text', 'archived'] as const) {
     const p = followupValueProblem(key, value.get(key));
     if (p) return p;
   }
@@ -129,6 +129,8 @@ function followupValueProblem(key: string, value: unknown): ShapeProblem | null 
       return value === undefined || (typeof value === 'string' && value.length <= FOLLOWUP_OUTCOME_MAX)
         ? null
         : bad('followups.outcome', `The outcome is text of at most ${FOLLOWUP_OUTCOME_MAX} characters`);
+    case 'archived':
+      return value === undefined || typeof value === 'boolean' ? null : bad('followups.archived', 'archived is true or false');
     case 'text':
       if (value === undefined) return null;
       if (!(value instanceof Y.Text)) return bad('followups.text', 'The follow-up text is rich text');
@@ -244,7 +246,7 @@ export function checkCustomerChanges(
         notesChanged = true;
         break;
       case CUSTOMER_ROOTS.followups: {
-        const p = followupChangeProblem(ch, followups, user);
+        const p = followupChangeProblem(ch, followups, user) ?? followupPermissionProblem(ch, followups, user) ?? followupRemovalProblem(ch, followups, user);
         if (p) return verdict(p);
         break;
       }
@@ -272,6 +274,33 @@ function partBelow(anchor: SharedType, target: SharedType): RefusedPart {
     t = item.parent as SharedType;
   }
   return { of: anchor, content: true };
+}
+
+/**
+ * A written follow-up is changed (corrected, archived) only by its author or by a manager or
+ * admin (the team check is the document's access): whoever else changes one of its keys or its
+ * text is refused, and that part alone is restored.
+ */
+export function followupPermissionProblem(ch: TypeChange, followups: Y.Array<unknown>, user: Pick<Actor, 'id' | 'role'>): RefusedChange | null {
+  if (isManagerOrAdmin(user)) return null;
+  let entry: SharedType | null = ch.target;
+  while (entry?._item && entry.parent !== followups) entry = entry.parent as SharedType;
+  if (!(entry instanceof Y.Map) || entry.parent !== followups || entry.get('authorId') === user.id) return null;
+  const problem = { status: 403 as const, field: 'followups', message: 'Only its author or a manager changes a follow-up' };
+  return ch.target === entry ? { ...problem, part: { of: entry, keys: [...ch.keys.keys()] } } : { ...problem, part: { of: ch.target, content: true } };
+}
+
+/**
+ * Taking a written follow-up out of the list is for its author or a manager or admin, like
+ * correcting it (deleting in the interface archives it instead): whoever else removes one gets
+ * the list back as it was.
+ */
+export function followupRemovalProblem(ch: TypeChange, followups: Y.Array<unknown>, user: Pick<Actor, 'id' | 'role'>): RefusedChange | null {
+  if (ch.target !== followups || ch.removed.length === 0 || isManagerOrAdmin(user)) return null;
+  const othersRemoved = ch.removed.some((v) => typeof v !== 'object' || v === null || (v as { authorId?: unknown }).authorId !== user.id);
+  return othersRemoved
+    ? { status: 403, field: 'followups', message: 'Only its author or a manager removes a follow-up', part: { of: followups, content: true } }
+    : null;
 }
 
 function followupChangeProblem(ch: TypeChange, followups: Y.Array<unknown>, user: Pick<Actor, 'id'>): RefusedChange | null {
@@ -362,6 +391,8 @@ export interface FollowupProjection {
   nextAt: Date | null;
   outcome: string;
   excerpt: string;
+  /** Deleted by someone: kept in the document, left out of the activities. */
+  archived: boolean;
 }
 
 function followupProjection(entry: Y.Map<unknown>): FollowupProjection | null {
@@ -381,6 +412,7 @@ function followupProjection(entry: Y.Map<unknown>): FollowupProjection | null {
     nextAt: isIsoDateTime(nextAt) ? new Date(nextAt) : null,
     outcome: typeof outcome === 'string' ? outcome : '',
     excerpt: text instanceof Y.Text ? text.toString().slice(0, FOLLOWUP_EXCERPT_CHARS) : '',
+    archived: entry.get('archived') === true,
   };
 }
 
@@ -411,7 +443,8 @@ export function readCustomerDoc(doc: Y.Doc, now: Date): CustomerProjection {
   for (const entry of doc.getArray(CUSTOMER_ROOTS.followups)) {
     if (!(entry instanceof Y.Map)) continue;
     const next = entry.get('nextAt');
-    if (isIsoDateTime(next)) dates.push(new Date(next));
+    // An archived follow-up's next date is no longer planned.
+    if (isIsoDateTime(next) && entry.get('archived') !== true) dates.push(new Date(next));
     const f = followupProjection(entry);
     if (f) followups.push(f);
   }

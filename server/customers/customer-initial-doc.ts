@@ -58,7 +58,7 @@ export function buildInitialCustomer(c: InitialCustomer, now: Date): InitialCust
   const doc = new Y.Doc({ guid: c.id });
   try {
     doc.transact(() => {
-      writeChangeInDocument(doc, { fields: { ...c.change.fields, name: c.name }, tags: c.change.tags });
+      writeChangeInDocument(doc, { fields: { ...c.change.fields, name: c.name }, tags: c.change.tags, custom: c.change.custom });
     });
     // The hub's own shape rules, so a document created here is one the hub would accept.
     const fields = doc.getMap(CUSTOMER_ROOTS.fields);

@@ -6,7 +6,7 @@
  * target; the source's history moves too; the source is archived.
  */
 import { type Transaction, sql } from 'kysely';
-import { CUSTOMER_FIELDS, type CustomerDto, type MergeBody } from '../../schema/wire/customer.ts';
+import { CUSTOMER_FIELDS, type CustomerDto, type MergeBody, type MergePreviewDto } from '../../schema/wire/customer.ts';
 import type { Database } from '../../schema/types.ts';
 import type { AppContext } from '../context.ts';
 import { badRequest, conflict } from '../http/app-error.ts';
@@ -17,6 +17,7 @@ import { findCustomer, refreshContactSearch } from './customer.repository.ts';
 import { loadVisibleCustomer } from './customer.service.ts';
 import { writeCustomerChange } from './customer-writer.ts';
 import { moveFollowups } from './customer-merge-followups.ts';
+import { sendRecordChanges } from '../notifications/record-events.ts';
 
 /** Referencing columns whose rows belong to the live document's storage, not to the record. */
 const NOT_MOVED = new Set(['customers.id']);
@@ -94,5 +95,25 @@ export async function mergeCustomers(ctx: AppContext, user: User, targetId: stri
       changes: { targetId, targetName: after.name },
     });
   });
+  // The merged-away record leaves open lists (the target's own changes come from its projection).
+  sendRecordChanges(ctx.notifier, [{ entity: 'customer', id: source.id, teamId: source.team_id, ownerId: source.owner_id, archived: true }]);
   return toCustomerDto(after);
+}
+
+/** What a merge of `sourceId` into `targetId` would move, under the same checks as the merge itself. */
+export async function previewMerge(ctx: AppContext, user: User, targetId: string, sourceId: string): Promise<MergePreviewDto> {
+  if (sourceId === targetId) throw badRequest('sourceId: a customer cannot be merged into itself', 'sourceId');
+  const target = await loadVisibleCustomer(ctx, user, targetId);
+  const source = await loadVisibleCustomer(ctx, user, sourceId);
+  assertMayArchive(user, target, 'merge customers');
+  assertMayArchive(user, source, 'merge customers');
+  if (source.team_id !== target.team_id) throw badRequest('sourceId: both customers must belong to the same team', 'sourceId');
+  const n = (r: { n: number | string | bigint }) => Number(r.n);
+  const [contacts, opportunities, followups, tasks] = await Promise.all([
+    ctx.db.selectFrom('contacts').select((eb) => eb.fn.countAll().as('n')).where('customer_id', '=', sourceId).where('archived_at', 'is', null).executeTakeFirstOrThrow(),
+    ctx.db.selectFrom('opportunities').select((eb) => eb.fn.countAll().as('n')).where('customer_id', '=', sourceId).executeTakeFirstOrThrow(),
+    ctx.db.selectFrom('activities').select((eb) => eb.fn.countAll().as('n')).where('customer_id', '=', sourceId).executeTakeFirstOrThrow(),
+    ctx.db.selectFrom('tasks').select((eb) => eb.fn.countAll().as('n')).where('customer_id', '=', sourceId).where('done_at', 'is', null).executeTakeFirstOrThrow(),
+  ]);
+  return { contacts: n(contacts), opportunities: n(opportunities), followups: n(followups), tasks: n(tasks) };
 }

@@ -1,7 +1,7 @@
 /** Import and export: `POST /api/customers/import`, `GET /api/customers/export.csv|.xlsx`, `/api/imports…`. */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { IMPORT_MAX_BYTES, importOptionsSchema } from '../../schema/wire/customer-import.ts';
+import type { MiddlewareHandler } from 'hono';
+import { IMPORT_FORM_MAX_BYTES, IMPORT_MAX_BYTES, importOptionsSchema } from '../../schema/wire/customer-import.ts';
 import { customerFilterSchema } from '../../schema/wire/customer-query.ts';
 import { requireUser } from '../auth/auth.middleware.ts';
 import type { AppContext } from '../context.ts';
@@ -16,18 +16,32 @@ import { exportCsv, exportXlsx } from './customer-export.service.ts';
 import { getImport, getImports, startImport, undoImport } from './customer-import.service.ts';
 import { effectiveFilter } from './customer.service.ts';
 
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 /** The import route takes files larger than the API's general body cap: app.ts applies this one there. */
 export const CUSTOMER_IMPORT_PATH = '/api/customers/import';
 
-const tooLarge = () => new AppError('payload_too_large', 413, `The file is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MB`, 'file');
+const tooLarge = (max = IMPORT_MAX_BYTES) => new AppError('payload_too_large', 413, `The file is larger than ${max / 1024 / 1024} MB`, 'file');
 
-/** The import's body cap, applied in app.ts with the general one (before anything reads the body). */
-export const importBodyLimit = bodyLimit({
-  maxSize: IMPORT_MAX_BYTES,
-  onError: () => {
-    throw tooLarge();
-  },
-});
+/**
+ * The import's body cap, applied in app.ts with the general one (before anything reads the
+ * body). A declared length over the cap is refused at once; a streamed body is counted as it
+ * is stored (countedBody), since Hono's bodyLimit would hold a chunked body in memory.
+ */
+export const importBodyLimit: MiddlewareHandler = async (c, next) => {
+  const length = c.req.header('content-length');
+  if (length !== undefined && Number(length) > IMPORT_MAX_BYTES) throw tooLarge();
+  await next();
+};
+
+async function* countedBody(stream: AsyncIterable<Uint8Array>, max: number): AsyncGenerator<Uint8Array> {
+  let size = 0;
+  for await (const part of stream) {
+    size += part.length;
+    if (size > max) throw tooLarge(max);
+    yield part;
+  }
+}
 
 function stamp(now: Date): string {
   return now.toISOString().slice(0, 19).replace(/[-:T]/g, '');
@@ -62,29 +76,35 @@ export function customerTransferRoutes(ctx: AppContext) {
       const { user } = requireUser(c);
       const type = (c.req.header('content-type') ?? '').toLowerCase();
       const params: Record<string, unknown> = { ...queryObject(c) };
-      let bytes: Uint8Array;
+      let body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+      let declared: string | undefined = type;
       if (type.startsWith('multipart/form-data')) {
+        // A form is read whole (its parser buffers it): a smaller cap than a streamed body's.
+        if (Number(c.req.header('content-length') ?? 0) > IMPORT_FORM_MAX_BYTES) throw tooLarge(IMPORT_FORM_MAX_BYTES);
         const form = await c.req.parseBody().catch(() => {
           throw new AppError('bad_request', 400, 'The body is not valid multipart/form-data', 'file');
         });
         const file = form.file;
-        if (!(file instanceof File)) throw new AppError('validation', 400, 'file: attach the CSV as the "file" field', 'file');
+        if (!(file instanceof File)) throw new AppError('validation', 400, 'file: attach the CSV or Excel file as the "file" field', 'file');
+        if (file.size > IMPORT_FORM_MAX_BYTES) throw tooLarge(IMPORT_FORM_MAX_BYTES);
         for (const [k, v] of Object.entries(form)) if (k !== 'file' && typeof v === 'string') params[k] = v;
         params.fileName ??= file.name;
-        bytes = new Uint8Array(await file.arrayBuffer());
-      } else if (type.startsWith('text/csv') || type.startsWith('application/octet-stream')) {
-        bytes = new Uint8Array(await c.req.arrayBuffer());
+        declared = file.name;
+        body = [new Uint8Array(await file.arrayBuffer())];
+      } else if (type.startsWith('text/csv') || type.startsWith('application/octet-stream') || type.startsWith(XLSX_TYPE)) {
+        // Streamed into the database as it arrives (the body cap of app.ts counts on the way).
+        const stream = c.req.raw.body;
+        body = stream ? countedBody(stream as unknown as AsyncIterable<Uint8Array>, IMPORT_MAX_BYTES) : [];
       } else {
-        throw new AppError('bad_request', 415, 'Send the CSV as text/csv or as multipart/form-data with a "file" field');
+        throw new AppError('bad_request', 415, 'Send the file as text/csv, as an .xlsx workbook, or as multipart/form-data with a "file" field');
       }
-      if (bytes.length > IMPORT_MAX_BYTES) throw tooLarge();
-      // The input guard saw the query string; form fields and the mapping's JSON are checked here.
+      // The input guard saw the query string; form fields and the JSON options are checked here.
       const unsafe = findUnsafeText(params);
       if (unsafe) throw refuseUnsafeText(fieldName(unsafe.path), unsafe.problem);
       const opts = parseWith(importOptionsSchema, params);
-      const unsafeMapping = findUnsafeText(opts.mapping ?? null);
-      if (unsafeMapping) throw refuseUnsafeText('mapping', unsafeMapping.problem);
-      const result = await startImport(ctx, user, bytes, opts);
+      const unsafeMapping = findUnsafeText({ mapping: opts.mapping ?? null, modes: opts.modes ?? null });
+      if (unsafeMapping) throw refuseUnsafeText(fieldName(unsafeMapping.path), unsafeMapping.problem);
+      const result = await startImport(ctx, user, { body, declared: params.fileName ? String(params.fileName) : declared }, opts);
       return c.json({ import: result.import }, result.status);
     });
 }

@@ -6,7 +6,8 @@
  * the one source of the assignment events for a new owner and of the
  * mention events for people newly @-mentioned in the notes or follow-ups
  * (the notifications listen to them), however the change was made (REST, an
- * open tab, a merge).
+ * open tab, a merge); and of the `changed` events that keep open lists
+ * current (record-events.ts sends them, one per customer per run, after commit).
  *
  * A run projects many documents at once: every step below is one statement
  * for all of them (lock and read, update, activities, history), so a run
@@ -18,9 +19,12 @@ import type { Database } from '../../schema/types.ts';
 import { projectActivities } from '../activities/activity.projection.ts';
 import type { NotificationEvent } from '../notifications/notification-events.ts';
 import type { Projected, UnitOfWork } from '../realtime/doc-kind.ts';
-import { recordFieldChanges } from './customer-audit.ts';
+import { recordCustomerAudit, recordFieldChanges } from './customer-audit.ts';
 import { type CustomerProjection, projectedColumns } from './customer-doc.ts';
 import { CUSTOMER_RECORD_COLUMNS, type CustomerRecord, diffRows } from './customer.ts';
+
+/** Characters of an archived follow-up's text kept in the history entry. */
+const FOLLOWUP_HISTORY_CHARS = 80;
 
 export async function projectCustomers(uow: UnitOfWork<NotificationEvent>, docs: ReadonlyArray<Projected<CustomerProjection>>): Promise<void> {
   if (docs.length === 0) return;
@@ -44,15 +48,28 @@ export async function projectCustomers(uow: UnitOfWork<NotificationEvent>, docs:
   const afterById = await updateProjectedRows(trx, present, now);
   const projected = present.map((d) => ({ ...d, before: beforeById.get(d.id)!, after: afterById.get(d.id)! }));
 
-  await projectActivities(
+  const archived = await projectActivities(
     trx,
     projected.map((d) => ({ customer: { id: d.id, teamId: d.after.team_id }, followups: d.projection.followups })),
     now,
   );
+  // A deleted (archived) follow-up stays in the document; the history says who took it out of the timeline.
+  for (const { customerId, followup } of archived) {
+    const d = projected.find((p) => p.id === customerId)!;
+    await recordCustomerAudit(trx, {
+      actorId: d.user?.id ?? null,
+      teamId: d.after.team_id,
+      customerId,
+      action: 'followup-archive',
+      changes: { followupId: followup.id, type: followup.type, excerpt: [followup.excerpt.slice(0, FOLLOWUP_HISTORY_CHARS), null] },
+      at: now,
+    });
+  }
+  const fieldChanges = new Map(projected.map(({ id, before, after }) => [id, diffRows(before, after, CUSTOMER_FIELDS)]));
   await recordFieldChanges(
     trx,
-    projected.flatMap(({ id, user, before, after }) => {
-      const changes = diffRows(before, after, CUSTOMER_FIELDS);
+    projected.flatMap(({ id, user, after }) => {
+      const changes = fieldChanges.get(id)!;
       return Object.keys(changes).length > 0 ? [{ actorId: user?.id ?? null, teamId: after.team_id, customerId: id, changes }] : [];
     }),
     now,
@@ -61,6 +78,17 @@ export async function projectCustomers(uow: UnitOfWork<NotificationEvent>, docs:
   for (const { id, user, projection, before, after } of projected) {
     const actorId = user?.id ?? null;
     const entity = { type: 'customer', id, name: after.name } as const;
+    if (Object.keys(fieldChanges.get(id)!).length > 0 || listColumnsChanged(before, after)) {
+      // Open lists refetch it (record-events.ts: one per record per run, sent after commit).
+      await uow.emit({
+        type: 'changed',
+        entity: 'customer',
+        id,
+        teamId: after.team_id,
+        ownerId: after.owner_id,
+        ...(after.owner_id !== before.owner_id ? { previousOwnerId: before.owner_id } : {}),
+      });
+    }
     if (after.owner_id && after.owner_id !== before.owner_id) {
       await uow.emit({
         type: 'assignment',
@@ -77,6 +105,15 @@ export async function projectCustomers(uow: UnitOfWork<NotificationEvent>, docs:
       await uow.emit({ type: 'mention', actorId, teamId: after.team_id, text: current, previousText: previous, entity });
     }
   }
+}
+
+/** Columns lists show besides the audited fields: tags, the next follow-up, custom values. */
+function listColumnsChanged(before: CustomerRecord, after: CustomerRecord): boolean {
+  return (
+    before.tags.join('\u0000') !== after.tags.join('\u0000') ||
+    (before.next_followup_at?.getTime() ?? null) !== (after.next_followup_at?.getTime() ?? null) ||
+    JSON.stringify(before.custom_fields) !== JSON.stringify(after.custom_fields)
+  );
 }
 
 /** The SQL type of every column `projectedColumns` writes (a column added there must be typed here). */

@@ -33,10 +33,11 @@ import {
   setCustomerArchived,
   updateCustomer,
 } from './customer.service.ts';
-import { mergeCustomers } from './customer-merge.service.ts';
+import { mergeCustomers, previewMerge } from './customer-merge.service.ts';
 import { archiveContact, createContact, getContacts, updateContact } from './contact.service.ts';
 import { customerQueryObject, queryObject } from './customer-query-params.ts';
 import { customerTransferRoutes } from './customer-transfer.routes.ts';
+import { customerBulkRoutes } from './customer-bulk.routes.ts';
 
 
 const duplicatesQuery = z
@@ -47,6 +48,8 @@ const duplicatesQuery = z
     teamId: z.string().uuid().optional(),
   })
   .strict();
+
+const mergePreviewQuery = z.object({ sourceId: z.string().uuid() }).strict();
 
 const historyQuery = z
   .object({
@@ -59,6 +62,7 @@ export function customerRoutes(ctx: AppContext) {
   const once = idempotent(ctx);
   return new Hono<HonoEnv>()
     .route('/', customerTransferRoutes(ctx))
+    .route('/', customerBulkRoutes(ctx))
     .get('/', async (c) => {
       const { user } = requireUser(c);
       const query = parseWith(customerListSchema, customerQueryObject(c));
@@ -113,6 +117,12 @@ export function customerRoutes(ctx: AppContext) {
       const id = pathId(c);
       const body = await jsonBody(c, mergeBody);
       return c.json({ customer: await mergeCustomers(ctx, user, id, body) });
+    })
+    .get('/:id/merge-preview', async (c) => {
+      const { user } = requireUser(c);
+      const id = pathId(c);
+      const { sourceId } = parseWith(mergePreviewQuery, queryObject(c));
+      return c.json({ preview: await previewMerge(ctx, user, id, sourceId) });
     })
     .get('/:id/history', async (c) => {
       const { user } = requireUser(c);

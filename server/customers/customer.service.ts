@@ -45,6 +45,7 @@ import { customFieldsOfTeam } from '../custom-fields/custom-field.service.ts';
 import { resolveCustomerFilter } from '../custom-fields/custom-field-filter.ts';
 import { insertInitialCustomers } from './customer-bulk.repository.ts';
 import { buildInitialCustomer } from './customer-initial-doc.ts';
+import { sendRecordChanges } from '../notifications/record-events.ts';
 
 /** A customer the user may see, or 404 (another team's id looks exactly like a missing one). */
 export async function loadVisibleCustomer(ctx: AppContext, user: User, id: string): Promise<CustomerRecord> {
@@ -179,6 +180,7 @@ export async function createCustomer(
     await recordCustomerAudit(trx, { actorId: user.id, teamId, customerId: row.id, action: 'create', changes });
     return row;
   });
+  sendRecordChanges(ctx.notifier, [{ entity: 'customer', id: after.id, teamId, ownerId: after.owner_id }]);
   return { kind: 'created', customer: toCustomerDto(after) };
 }
 
@@ -231,6 +233,7 @@ export async function setCustomerArchived(ctx: AppContext, user: User, id: strin
     });
     return row!;
   });
+  sendRecordChanges(ctx.notifier, [{ entity: 'customer', id, teamId: after.team_id, ownerId: after.owner_id, archived }]);
   // Reps' open tabs become read-only (archived) or writable again (restored) at once.
   await ctx.hub.recheckAccess(customerDocName(id));
   return toCustomerDto(after);

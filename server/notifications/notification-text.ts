@@ -9,7 +9,7 @@ import type { Locale } from '../../schema/wire/user.ts';
 
 const ENTITY_WORDS: Record<Locale, Record<NotificationEntityType, string>> = {
   en: { customer: 'customer', opportunity: 'opportunity', task: 'task', service_record: 'service record' },
-  'zh-CN': { customer: '客户', opportunity: '商机', task: '任务', service_record: '服务记录' },
+  'zh-CN': { customer: '客户', opportunity: '销售机会', task: '任务', service_record: '服务记录' },
 };
 
 export type NotificationText = { title: string; body: string };
@@ -53,7 +53,7 @@ export function mentionText(
   }
 }
 
-export type ReminderKind = 'task_due_soon' | 'task_overdue' | 'followup_due';
+export type ReminderKind = 'task_due_soon' | 'task_overdue' | 'followup_due' | 'contract_renewal';
 
 export function reminderText(locale: Locale, kind: ReminderKind, name: string, dueAt: Date): NotificationText {
   const when = dueAt.toISOString();
@@ -66,6 +66,8 @@ export function reminderText(locale: Locale, kind: ReminderKind, name: string, d
           return { title: `Task overdue: ${name}`, body: `Was due at ${when}` };
         case 'followup_due':
           return { title: `Time to follow up: ${name}`, body: `Follow-up date ${when}` };
+        case 'contract_renewal':
+          return { title: `Contract up for renewal: ${name}`, body: `Renewal reminder set for ${when}` };
         default: {
           const never: never = kind;
           return never;
@@ -79,6 +81,8 @@ export function reminderText(locale: Locale, kind: ReminderKind, name: string, d
           return { title: `任务已逾期：${name}`, body: `原定截止时间 ${when}` };
         case 'followup_due':
           return { title: `该跟进客户了：${name}`, body: `计划跟进时间 ${when}` };
+        case 'contract_renewal':
+          return { title: `合同即将续签：${name}`, body: `续签提醒时间 ${when}` };
         default: {
           const never: never = kind;
           return never;

@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import type { Transaction } from 'kysely';
 import type { NotificationEventDto, NotificationsReadEventDto } from '../../schema/wire/notifications.ts';
 import type { Database } from '../../schema/types.ts';
-import type { TeamEvents } from '../../schema/wire/socket-events.ts';
+import type { RecordChangedDto, RecordEventName, TeamEvents } from '../../schema/wire/socket-events.ts';
 import type { DB } from '../db/database.ts';
 import {
   clip,
@@ -36,6 +36,8 @@ export interface NotificationTransport {
   sendRead(userId: string, e: NotificationsReadEventDto): void;
   /** A list-refresh event to every open tab of a team (TeamEvents in schema/wire/socket-events.ts). */
   sendTeam?<E extends keyof TeamEvents>(teamId: string, event: E, payload: Parameters<TeamEvents[E]>[0]): void;
+  /** A record change to every socket that may read it: its team's and every admin's (RecordEvents in socket-events.ts). */
+  sendRecord?(teamId: string, event: RecordEventName, payload: RecordChangedDto): void;
 }
 
 export interface PendingDelivery {
@@ -68,7 +70,35 @@ export class DeliveryQueue {
 export class Notifier {
   private transport: NotificationTransport | null = null;
 
+  /** Assignments told in one summary instead (a handover, a bulk edit): `type:id:recipient` → how many operations mute it. */
+  private readonly mutedAssignments = new Map<string, number>();
+
   constructor(private readonly log: Logger) {}
+
+  /**
+   * Runs `fn` with the assignment notifications of these records to these recipients muted on
+   * this node: the caller (a handover, a bulk edit) sends one summary per recipient instead. The
+   * writes it makes through the hub are projected on this node before `hub.edit` resolves, so the
+   * projection's assignment events arrive while the mute holds.
+   */
+  async withAssignmentsMuted<T>(keys: ReadonlyArray<{ type: string; id: string; recipientId: string }>, fn: () => Promise<T>): Promise<T> {
+    const names = keys.map((k) => `${k.type}:${k.id}:${k.recipientId}`);
+    for (const n of names) this.mutedAssignments.set(n, (this.mutedAssignments.get(n) ?? 0) + 1);
+    try {
+      return await fn();
+    } finally {
+      for (const n of names) {
+        const left = (this.mutedAssignments.get(n) ?? 1) - 1;
+        if (left > 0) this.mutedAssignments.set(n, left);
+        else this.mutedAssignments.delete(n);
+      }
+    }
+  }
+
+  /** Whether an assignment notification is muted (see `withAssignmentsMuted`). */
+  isAssignmentMuted(type: string, id: string, recipientId: string | null): boolean {
+    return recipientId !== null && this.mutedAssignments.has(`${type}:${id}:${recipientId}`);
+  }
 
   /** Registers the live transport; returns the function that unregisters it. */
   setTransport(transport: NotificationTransport): () => void {
@@ -134,6 +164,11 @@ export class Notifier {
   /** Tells every open tab of a team that something it lists changed (after commit); best effort. */
   teamEvent<E extends keyof TeamEvents>(teamId: string, event: E, payload: Parameters<TeamEvents[E]>[0]): void {
     this.send((t) => t.sendTeam?.(teamId, event, payload));
+  }
+
+  /** Tells the readers of a customer, opportunity or task that it changed (after commit); best effort. */
+  recordChanged(teamId: string, event: RecordEventName, payload: RecordChangedDto): void {
+    this.send((t) => t.sendRecord?.(teamId, event, payload));
   }
 
   private send(fn: (t: NotificationTransport) => void): void {

@@ -1,7 +1,8 @@
 /**
  * The reminder scheduler: every REMINDER_SCAN_INTERVAL_MS it fires the
  * reminders that came due — a task due within TASK_DUE_SOON_WINDOW_MS, a task
- * overdue, a customer's follow-up date reached — each once (state in the
+ * overdue, a customer's follow-up date reached, a contract's renewal date
+ * (server/contracts/contract-renewal.ts) — each once (state in the
  * database, see reminder.repository.ts). Started and stopped with the server.
  */
 import type { Locale } from '../../schema/wire/user.ts';
@@ -9,6 +10,7 @@ import type { AppContext } from '../context.ts';
 import { linkTo } from './notification.ts';
 import { type ReminderKind, reminderText } from './notification-text.ts';
 import { DeliveryQueue, type Trx } from './notifier.ts';
+import { fireRenewalBatch } from '../contracts/contract-renewal.ts';
 import { claimDueFollowups, claimDueTasks, markFollowupReminded, markTaskReminded } from './reminder.repository.ts';
 
 export const REMINDER_SCAN_INTERVAL_MS = 30_000;
@@ -99,7 +101,8 @@ async function fireFollowupBatch(ctx: AppContext, now: Date): Promise<number> {
 export async function runReminderPass(ctx: AppContext): Promise<number> {
   const now = ctx.now();
   let fired = 0;
-  for (const batch of [fireTaskBatch, fireFollowupBatch]) {
+  const fireRenewals = (c: AppContext, at: Date) => fireRenewalBatch(c, at, REMINDER_BATCH_SIZE);
+  for (const batch of [fireTaskBatch, fireFollowupBatch, fireRenewals]) {
     for (let i = 0; i < REMINDER_MAX_BATCHES_PER_PASS; i++) {
       const n = await batch(ctx, now);
       fired += n;

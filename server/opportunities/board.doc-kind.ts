@@ -67,6 +67,10 @@ export function boardDocKind({ db }: { db: DB }): DocKind<BoardProjection, Notif
       // Boards are few and each projects only the cards its updates touched: one at a time.
       for (const { id, projection, user } of docs) {
         const result = await projectBoard(uow.trx, id, projection, user, uow.now);
+        // Open opportunity lists refetch them (record-events.ts), after commit.
+        for (const w of result.written) await uow.emit({ type: 'changed', entity: 'opportunity', ...w });
+        // A won deal makes its customer a won customer (server/contracts/won-customer.ts).
+        for (const w of result.wins) await uow.emit({ type: 'won', ...w, actorId: user?.id ?? null });
         // Each new owner hears of it (notification-events.ts), in this transaction, delivered after it commits.
         for (const c of result.ownerChanges) {
           await uow.emit({

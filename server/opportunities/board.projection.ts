@@ -28,11 +28,30 @@ export interface OwnerChange {
   ownerId: string | null;
 }
 
+/** An opportunity the projection inserted or changed (beyond its rank), for the live lists. */
+export interface WrittenOpportunity {
+  id: string;
+  teamId: string;
+  customerId: string;
+  ownerId: string | null;
+  previousOwnerId?: string | null;
+}
+
+/** An opportunity that entered a won stage (server/contracts/won-customer.ts). */
+export interface WonOpportunity {
+  opportunityId: string;
+  customerId: string;
+  teamId: string;
+  ownerId: string | null;
+}
+
 export interface ProjectionResult {
   inserted: number;
   updated: number;
   moves: number;
   ownerChanges: OwnerChange[];
+  written: WrittenOpportunity[];
+  wins: WonOpportunity[];
 }
 
 export async function projectBoard(
@@ -42,7 +61,7 @@ export async function projectBoard(
   user: User | null,
   now: Date,
 ): Promise<ProjectionResult> {
-  const result: ProjectionResult = { inserted: 0, updated: 0, moves: 0, ownerChanges: [] };
+  const result: ProjectionResult = { inserted: 0, updated: 0, moves: 0, ownerChanges: [], written: [], wins: [] };
   if (board.cards.length === 0) return result;
   const stageRows = await trx.selectFrom('pipeline_stages').select(['id', 'kind']).where('pipeline_id', '=', pipelineId).execute();
   const kindOf = new Map<string, StageKind>(stageRows.map((s) => [s.id, s.kind]));
@@ -145,6 +164,8 @@ export async function projectBoard(
         .execute();
       result.inserted += added.length;
       for (const r of added) {
+        result.written.push({ id: r.id, teamId: r.team_id, customerId: r.customer_id, ownerId: r.owner_id });
+        if (r.status === 'won') result.wins.push({ opportunityId: r.id, customerId: r.customer_id, teamId: r.team_id, ownerId: r.owner_id });
         if (r.owner_id) result.ownerChanges.push({ opportunityId: r.id, teamId: r.team_id, name: r.name, previousOwnerId: null, ownerId: r.owner_id });
       }
     }
@@ -188,6 +209,18 @@ export async function projectBoard(
       .where('id', '=', card.id)
       .execute();
     result.updated++;
+    if (close.status === 'won' && row.status !== 'won') {
+      result.wins.push({ opportunityId: card.id, customerId: card.customerId, teamId: row.team_id, ownerId: card.ownerId });
+    }
+    if (diff.some((k) => k !== 'rank')) {
+      result.written.push({
+        id: card.id,
+        teamId: row.team_id,
+        customerId: card.customerId,
+        ownerId: card.ownerId,
+        ...(before.ownerId !== card.ownerId ? { previousOwnerId: before.ownerId } : {}),
+      });
+    }
     const audited: Record<string, [unknown, unknown]> = {};
     for (const k of diff) if (k !== 'rank') audited[k] = [before[k], card[k]];
 

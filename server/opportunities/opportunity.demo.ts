@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
 import { boardDocName } from '../../schema/wire/docs.ts';
+import type { Locale } from '../../schema/wire/user.ts';
 import type { AppContext } from '../context.ts';
 import { ensureTeamPipeline } from '../pipelines/pipeline.service.ts';
 import { listPipelines } from '../pipelines/pipeline.repository.ts';
@@ -40,6 +41,22 @@ const PRODUCTS = [
 ];
 const LOST_REASONS = ['价格太高 Price too high', '选择了竞争对手 Chose a competitor', 'Budget frozen', '项目延期 Project postponed', 'No decision maker buy-in'];
 
+/** The words of a workspace in one language (`locale`); the mixed lists above when unset. */
+const WORDS: Record<Locale, { products: string[]; lostReasons: string[]; quote: string; services: string }> = {
+  'zh-CN': {
+    products: ['ERP 系统升级', 'CRM 年度订阅', '数据中心扩容', '云迁移服务', '安全审计', '智能工厂试点', '仓储扫码设备', '培训服务包', '年度维保续约', '办公网络改造'],
+    lostReasons: ['价格太高', '选择了竞争对手', '预算冻结', '项目延期', '决策人不认可', '需求变更'],
+    quote: '报价',
+    services: '实施与培训',
+  },
+  en: {
+    products: ['Fleet telematics rollout', 'Warehouse scanners', 'Analytics platform licence', 'Support renewal', 'Office network refresh', 'Cloud migration', 'Security audit', 'CRM annual subscription'],
+    lostReasons: ['Price too high', 'Chose a competitor', 'Budget frozen', 'Project postponed', 'No decision maker buy-in'],
+    quote: 'Quote',
+    services: 'Implementation and training',
+  },
+};
+
 function prng(seed: number) {
   let a = seed >>> 0;
   const next = () => {
@@ -62,6 +79,8 @@ export interface DemoOpportunityOptions {
   customers: string[];
   count?: number;
   seed?: number;
+  /** The workspace's language for deal names, lost reasons and quotes; mixed when unset. */
+  locale?: Locale;
 }
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
@@ -81,6 +100,9 @@ export async function seedDemoOpportunities(ctx: AppContext, opts: DemoOpportuni
   const won = pipeline.stages.find((s) => s.kind === 'won');
   const lost = pipeline.stages.find((s) => s.kind === 'lost');
 
+  const words = opts.locale
+    ? WORDS[opts.locale]
+    : { products: PRODUCTS, lostReasons: LOST_REASONS, quote: '报价 Quote', services: '实施与培训 Implementation and training' };
   const r = prng(opts.seed ?? 20_261_128);
   const now = ctx.now();
   const count = opts.count ?? DEMO_OPPORTUNITIES_DEFAULT;
@@ -126,10 +148,10 @@ export async function seedDemoOpportunities(ctx: AppContext, opts: DemoOpportuni
       stayDays: r.int(0, Math.min(ageDays, 30)),
       owner: owners.length > 0 ? r.pick(owners) : actor,
       amount,
-      name: r.pick(PRODUCTS),
+      name: r.pick(words.products),
       customerId: r.pick(opts.customers),
       closeDate: isoDay(new Date(now.getTime() + closeOffset * DAY_MS)),
-      lostReason: stage.kind === 'lost' ? r.pick(LOST_REASONS) : null,
+      lostReason: stage.kind === 'lost' ? r.pick(words.lostReasons) : null,
     });
   }
 
@@ -193,12 +215,12 @@ export async function seedDemoOpportunities(ctx: AppContext, opts: DemoOpportuni
     const position = pipeline.stages.find((s) => s.id === p.stageId)?.position ?? 0;
     if (p.kind === 'lost' || (p.kind === 'open' && position < proposalPosition)) continue;
     const quote = await createQuote(ctx, p.owner, p.id, {
-      title: `${p.name} — 报价 Quote`,
+      title: `${p.name} — ${words.quote}`,
       currency: 'CNY',
       taxPercent: 13,
       items: [
         { description: p.name, quantity: 1, unitPrice: Math.round(p.amount * 0.8) },
-        { description: '实施与培训 Implementation and training', quantity: 1, unitPrice: Math.round(p.amount * 0.2 * 0.885) },
+        { description: words.services, quantity: 1, unitPrice: Math.round(p.amount * 0.2 * 0.885) },
       ],
     });
     if (p.kind !== 'won') continue;

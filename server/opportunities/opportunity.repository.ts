@@ -57,13 +57,38 @@ export function listStageHistory(db: Q, opportunityId: string): Promise<Opportun
     .execute();
 }
 
-/** Count and summed amount of a pipeline's opportunities per stage (for the funnel), added up by the database. */
-export async function listPipelineAmounts(db: Q, pipelineId: string, scope: Scope): Promise<Array<{ stage_id: string; count: number; amount: string }>> {
+/**
+ * Count of a pipeline's opportunities per stage (for the funnel), and the summed amount of
+ * those in `currency` (amounts in different currencies are never added up), by the database.
+ */
+export async function listPipelineAmounts(
+  db: Q,
+  pipelineId: string,
+  scope: Scope,
+  currency: string,
+): Promise<Array<{ stage_id: string; count: number; amount: string }>> {
   const q = db
     .selectFrom('opportunities')
-    .select((eb) => ['stage_id', eb.fn.countAll<string>().as('count'), eb.fn.sum<string>('amount').as('amount')])
+    .select((eb) => [
+      'stage_id',
+      eb.fn.countAll<string>().as('count'),
+      sql<string>`coalesce(sum(opportunities.amount) filter (where opportunities.currency = ${currency}), 0)`.as('amount'),
+    ])
     .where('pipeline_id', '=', pipelineId)
     .where(inScope(scope, SCOPE_COLUMNS))
     .groupBy('stage_id');
   return (await q.execute()).map((r) => ({ stage_id: r.stage_id, count: Number(r.count), amount: r.amount }));
+}
+
+/** The currencies of a pipeline's opportunities in scope, sorted. */
+export async function listPipelineCurrencies(db: Q, pipelineId: string, scope: Scope): Promise<string[]> {
+  const rows = await db
+    .selectFrom('opportunities')
+    .select('currency')
+    .distinct()
+    .where('pipeline_id', '=', pipelineId)
+    .where(inScope(scope, SCOPE_COLUMNS))
+    .orderBy('currency')
+    .execute();
+  return rows.map((r) => r.currency);
 }

@@ -1,6 +1,6 @@
-/** The order/contract of a won opportunity: one per opportunity, recorded once it is won. */
+/** The order of an opportunity: one per opportunity, made from its accepted quote; its status follows the fulfilment chain. */
 import type { OrderRow } from '../../schema/tables/opportunity.table.ts';
-import type { CreateOrderInput, OrderDto, UpdateOrderInput } from '../../schema/wire/opportunity.ts';
+import { type CreateOrderInput, canChangeOrderStatus, type OrderDto, type UpdateOrderInput } from '../../schema/wire/opportunity.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
 import type { AppContext } from '../context.ts';
 import { badRequest, conflict, notFound } from '../http/app-error.ts';
@@ -46,19 +46,28 @@ export async function listCustomerOrders(ctx: AppContext, user: User, customerId
 
 const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '23505';
 
+/** Tells the team's open pages (the customer's deals section) that an order changed; after commit. */
+function announceOrder(ctx: AppContext, row: OrderRow): void {
+  ctx.notifier.teamEvent(row.team_id, 'deal:changed', { kind: 'order', id: row.id, customerId: row.customer_id, opportunityId: row.opportunity_id });
+}
+
 export async function createOrder(ctx: AppContext, user: User, opportunityId: string, input: CreateOrderInput): Promise<OrderRow> {
   const opp = await writableOpportunity(ctx, user, opportunityId);
-  if (opp.status !== 'won') throw conflict('Record an order once the opportunity is won', 'opportunityId');
+  if (opp.status === 'lost') throw conflict('A lost opportunity takes no order', 'opportunityId');
   try {
-    return await ctx.db.transaction().execute(async (trx) => {
-      let amount = input.amount;
-      let currency = input.currency;
-      if (input.quoteId) {
-        const quote = await trx.selectFrom('quotes').select(['id', 'total', 'currency']).where('id', '=', input.quoteId).where('opportunity_id', '=', opp.id).executeTakeFirst();
-        if (!quote) throw badRequest('No such quote for this opportunity', 'quoteId');
-        amount ??= amountOf(quote.total);
-        currency ??= quote.currency;
-      }
+    const row = await ctx.db.transaction().execute(async (trx) => {
+      // Locked, so the quote cannot be reopened as a draft while its order is being written.
+      const quote = await trx
+        .selectFrom('quotes')
+        .select(['id', 'total', 'currency', 'status'])
+        .where('id', '=', input.quoteId)
+        .where('opportunity_id', '=', opp.id)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!quote) throw badRequest('No such quote for this opportunity', 'quoteId');
+      if (quote.status !== 'accepted') throw conflict('An order comes from an accepted quote', 'quoteId');
+      const amount = input.amount ?? amountOf(quote.total);
+      const currency = input.currency ?? quote.currency;
       const now = ctx.now();
       const row = await trx
         .insertInto('orders')
@@ -67,10 +76,10 @@ export async function createOrder(ctx: AppContext, user: User, opportunityId: st
           team_id: opp.team_id,
           customer_id: opp.customer_id,
           contract_number: input.contractNumber,
-          amount: amount ?? amountOf(opp.amount),
-          currency: currency ?? opp.currency,
+          amount,
+          currency,
           signed_on: input.signedOn,
-          quote_id: input.quoteId ?? null,
+          quote_id: quote.id,
           notes: input.notes ?? '',
           created_by: user.id,
           created_at: now,
@@ -81,6 +90,8 @@ export async function createOrder(ctx: AppContext, user: User, opportunityId: st
       await recordAudit(trx, { actor_id: user.id, team_id: opp.team_id, action: 'order.create', entity_type: 'order', entity_id: row.id, changes: { opportunityId, contractNumber: input.contractNumber } });
       return row;
     });
+    announceOrder(ctx, row);
+    return row;
   } catch (e) {
     if (isUniqueViolation(e)) throw conflict('The opportunity already has an order, or the contract number is taken', 'contractNumber');
     throw e;
@@ -91,7 +102,11 @@ export async function updateOrder(ctx: AppContext, user: User, opportunityId: st
   await writableOpportunity(ctx, user, opportunityId);
   const current = await findOrder(ctx, user, opportunityId);
   try {
-    return await ctx.db.transaction().execute(async (trx) => {
+    const row = await ctx.db.transaction().execute(async (trx) => {
+      const locked = await trx.selectFrom('orders').select('status').where('id', '=', current.id).forUpdate().executeTakeFirstOrThrow();
+      if (input.status !== undefined && !canChangeOrderStatus(locked.status, input.status)) {
+        throw conflict(`A ${locked.status} order cannot become ${input.status}`, 'status');
+      }
       const set: Record<string, unknown> = { updated_at: ctx.now() };
       if (input.contractNumber !== undefined) set.contract_number = input.contractNumber;
       if (input.amount !== undefined) set.amount = input.amount;
@@ -103,6 +118,8 @@ export async function updateOrder(ctx: AppContext, user: User, opportunityId: st
       await recordAudit(trx, { actor_id: user.id, team_id: current.team_id, action: 'order.update', entity_type: 'order', entity_id: current.id, changes: input });
       return row;
     });
+    announceOrder(ctx, row);
+    return row;
   } catch (e) {
     if (isUniqueViolation(e)) throw conflict('That contract number is taken', 'contractNumber');
     throw e;

@@ -85,3 +85,14 @@ export async function updateQuote(ctx: AppContext, user: User, opportunityId: st
     return row;
   });
 }
+
+/** One quote with the names its printed page shows; 404 unless its opportunity is visible to the user. */
+export async function findQuoteForPrint(ctx: AppContext, user: User, quoteId: string): Promise<{ quote: QuoteRow; opportunityName: string; customerName: string }> {
+  const quote = await ctx.db.selectFrom('quotes').selectAll().where('id', '=', quoteId).executeTakeFirst();
+  if (!quote) throw notFound('No such quote');
+  const opp = await visibleOpportunity(ctx, user, quote.opportunity_id).catch(() => {
+    throw notFound('No such quote');
+  });
+  const customer = await ctx.db.selectFrom('customers').select('name').where('id', '=', quote.customer_id).executeTakeFirst();
+  return { quote, opportunityName: opp.name, customerName: customer?.name ?? '' };
+}

@@ -92,16 +92,17 @@ export function compensate(after: Y.Doc, before: Y.Doc, part: RefusedPart, resto
 export function netChanges(changes: readonly TypeChange[], restored: Restored): readonly TypeChange[] {
   // One transaction reports each changed type once: with nothing restored there is nothing to net (the usual case).
   if (restored.empty) return changes;
-  const byTarget = new Map<SharedType, { root: string; keys: Map<string, KeyChange>; listChanged: boolean; addedItems: Y.Item[] }>();
+  const byTarget = new Map<SharedType, { root: string; keys: Map<string, KeyChange>; listChanged: boolean; addedItems: Y.Item[]; removed: unknown[] }>();
   for (const ch of changes) {
     let m = byTarget.get(ch.target);
     if (!m) {
-      m = { root: ch.root, keys: new Map(), listChanged: false, addedItems: [] };
+      m = { root: ch.root, keys: new Map(), listChanged: false, addedItems: [], removed: [] };
       byTarget.set(ch.target, m);
     }
     for (const [k, kc] of ch.keys) if (!m.keys.has(k)) m.keys.set(k, kc);
     m.listChanged ||= ch.listChanged;
     m.addedItems.push(...ch.addedItems);
+    m.removed.push(...ch.removed);
   }
   const out: TypeChange[] = [];
   for (const [target, m] of byTarget) {
@@ -116,16 +117,23 @@ export function netChanges(changes: readonly TypeChange[], restored: Restored): 
     }
     const addedItems = m.addedItems.filter((item) => !item.deleted);
     if (keys.size === 0 && !m.listChanged && addedItems.length === 0) continue;
-    out.push(typeChange(m.root, target, keys, m.listChanged, addedItems));
+    out.push(typeChange(m.root, target, keys, m.listChanged, addedItems, m.removed));
   }
   return out;
 }
 
 /** A TypeChange whose `added` values are read from the items inserted into a Y.Array. */
-export function typeChange(root: string, target: SharedType, keys: ReadonlyMap<string, KeyChange>, listChanged: boolean, addedItems: Y.Item[]): TypeChange {
+export function typeChange(
+  root: string,
+  target: SharedType,
+  keys: ReadonlyMap<string, KeyChange>,
+  listChanged: boolean,
+  addedItems: Y.Item[],
+  removed: readonly unknown[] = [],
+): TypeChange {
   const added: unknown[] = [];
   if (target instanceof Y.Array) for (const item of addedItems) if (!item.deleted) added.push(...item.content.getContent());
-  return { root, target, keys, listChanged, added, addedItems };
+  return { root, target, keys, listChanged, added, addedItems, removed };
 }
 
 // -- finding the old copy ----------------------------------------------------

@@ -41,6 +41,12 @@ export interface TypeChange {
   added: readonly unknown[];
   /** The items this update inserted into the target's list. */
   addedItems: readonly Y.Item[];
+  /**
+   * What this update deleted from a Y.Array target that was there before it, read while the
+   * event was live (deleted content is collected after): a Y.Map entry as an object of its plain
+   * values, any other value as itself.
+   */
+  removed: readonly unknown[];
 }
 
 /** What a document kind refuses of an update (compensate.ts restores it). */

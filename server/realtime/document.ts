@@ -636,7 +636,22 @@ export function toTypeChange(root: string, ev: Y.YEvent<SharedType>): TypeChange
     for (const [k, v] of ev.keys) keys.set(k, { action: v.action, oldValue: v.oldValue });
   }
   const addedItems = listChanged ? [...ev.changes.added] : [];
-  return typeChange(root, target, keys, listChanged, addedItems);
+  const removed = listChanged && target instanceof Y.Array ? [...ev.changes.deleted].flatMap(removedValues) : [];
+  return typeChange(root, target, keys, listChanged, addedItems, removed);
+}
+
+/** A deleted array item's values as they were: a map as an object of its plain values (its own entries are deleted with it). */
+function removedValues(item: Y.Item): unknown[] {
+  const content = item.content;
+  if (content instanceof Y.ContentType && content.type instanceof Y.Map) {
+    const plain: Record<string, unknown> = {};
+    for (const [key, entry] of content.type._map) {
+      const value = entry.content.getContent().at(-1);
+      if (!(value instanceof Y.AbstractType)) plain[key] = value;
+    }
+    return [plain];
+  }
+  return content instanceof Y.ContentAny ? content.getContent() : [];
 }
 
 /** How many shared types enclose `type` (a root: 0); stops counting past MAX_TYPE_DEPTH. */

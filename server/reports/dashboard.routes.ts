@@ -56,7 +56,7 @@ export function dashboardRoutes(ctx: AppContext) {
     if (teamScope.kind === 'team' || teamScope.kind === 'all') {
       const pipeline = (await visiblePipelines(ctx, user))[0];
       // The team's funnel: an admin with a team starts from it, as lists do.
-      const rows = pipeline ? await listPipelineAmounts(ctx.db, pipeline.id, homeScope(user, 'opportunity')) : [];
+      const rows = pipeline ? await listPipelineAmounts(ctx.db, pipeline.id, homeScope(user, 'opportunity'), currency) : [];
       const funnel = pipeline
         ? { pipelineId: pipeline.id, ...computeFunnel(pipeline.stages, rows.map((r) => ({ stageId: r.stage_id, count: r.count, amount: amountOf(r.amount) }))) }
         : null;

@@ -4,6 +4,7 @@
  */
 import { type Context, Hono } from 'hono';
 import type { LeaderboardRow, ReportEnvelope, ReportFilters, ReportKind } from '../../schema/wire/reports.ts';
+import { listCategories } from '../customers/customer-category.repository.ts';
 import { reportQuery } from '../../schema/wire/reports.ts';
 import { requireUser } from '../auth/auth.middleware.ts';
 import type { AppContext } from '../context.ts';
@@ -12,6 +13,7 @@ import { parseWith } from '../http/validate.ts';
 import { visiblePipeline, visiblePipelines } from '../pipelines/pipeline.service.ts';
 import type { Pipeline } from '../pipelines/pipeline.ts';
 import type { User } from '../users/user.ts';
+import { type ReportLabels, reportLabels } from './report-labels.ts';
 import { conversionLadder, forecastMonths, reportTable, resolveFilters, toCsv, winRate } from './report.ts';
 import {
   activityByWeek,
@@ -75,12 +77,21 @@ const REPORTS: Record<Exclude<ReportKind, 'funnel'>, Compute> = {
   },
 };
 
-function answer(c: Context, kind: ReportKind, format: 'json' | 'csv' | undefined, body: ReportEnvelope<unknown>) {
+/** The words of a CSV export in the reader's language; a team's own categories by their labels. */
+async function labelsFor(ctx: AppContext, user: User, f: ReportFilters): Promise<ReportLabels> {
+  const teamId = f.teamId ?? user.teamId;
+  const categories = teamId ? await listCategories(ctx.db, teamId) : [];
+  return reportLabels(user.locale, new Map(categories.map((c) => [c.key, c.label])));
+}
+
+async function answer(ctx: AppContext, c: Context, user: User, format: 'json' | 'csv' | undefined, body: ReportEnvelope<unknown>) {
   if (format !== 'csv') return c.json(body);
+  const { report: kind, filters } = body;
+  const table = reportTable(kind, body.data, await labelsFor(ctx, user, filters), filters.currency);
   c.header('content-type', 'text/csv; charset=utf-8');
-  c.header('content-disposition', `attachment; filename="${kind}-${body.filters.from}-${body.filters.to}.csv"`);
+  c.header('content-disposition', `attachment; filename="${kind}-${filters.from}-${filters.to}.csv"`);
   // A BOM so that spreadsheet programs read the UTF-8 (Chinese names) correctly.
-  return c.body(`\uFEFF${toCsv(reportTable(kind, body.data))}`);
+  return c.body(`\uFEFF${toCsv(table)}`);
 }
 
 export function reportRoutes(ctx: AppContext) {
@@ -91,7 +102,7 @@ export function reportRoutes(ctx: AppContext) {
       const q = parseWith(reportQuery, c.req.query());
       const filters = resolveFilters(kind, q, user, ctx.now());
       const [data, currencies] = await Promise.all([compute(ctx, filters, user, q.period ?? 'month'), currenciesInScope(ctx.db, filters)]);
-      return answer(c, kind, q.format, { report: kind, filters, currencies, data });
+      return answer(ctx, c, user, q.format, { report: kind, filters, currencies, data });
     });
   }
   return app;

@@ -14,12 +14,14 @@ import {
   type ReportKind,
   type ReportQuery,
   type WinRate,
+  forecastDefaultRange,
 } from '../../schema/wire/reports.ts';
 import type { FunnelStageDto } from '../../schema/wire/opportunity.ts';
 import { escapeFormula } from '../customers/customer-export.ts';
 import { AppError, badRequest } from '../http/app-error.ts';
 import type { Actor } from '../../schema/policy/access.ts';
 import { type Scope, reportScope } from '../../schema/policy/scope.ts';
+import type { ReportColumn, ReportLabels } from './report-labels.ts';
 
 export const DEFAULT_REPORT_CURRENCY = 'CNY';
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -32,14 +34,24 @@ const isoDay = (d: Date) => d.toISOString().slice(0, 10);
  * team, or one with `teamId`.
  */
 export function resolveFilters(kind: ReportKind, q: ReportQuery, user: Actor, now: Date): ReportFilters {
-  const to = q.to ?? isoDay(now);
-  const from = q.from ?? isoDay(new Date(Date.parse(to) - (REPORT_DEFAULT_SPAN_DAYS - 1) * DAY_MS));
+  const { from, to } = period(kind, q, isoDay(now));
   if (from > to) throw badRequest('from: must not be after to', 'from');
   if ((Date.parse(to) - Date.parse(from)) / DAY_MS > REPORT_MAX_SPAN_DAYS) {
     throw badRequest(`to: a report spans at most ${REPORT_MAX_SPAN_DAYS} days`, 'to');
   }
   const { teamId, ownerId } = scopeFilters(reportScope(user, kind), q);
   return { from, to, teamId, ownerId, pipelineId: q.pipelineId ?? null, currency: q.currency ?? DEFAULT_REPORT_CURRENCY };
+}
+
+/**
+ * The period asked for, or the default: the past `REPORT_DEFAULT_SPAN_DAYS` days up to
+ * `to` (today), except the forecast, which looks ahead from `from` (today).
+ */
+function period(kind: ReportKind, q: Pick<ReportQuery, 'from' | 'to'>, today: string): { from: string; to: string } {
+  const back = (to: string) => isoDay(new Date(Date.parse(to) - (REPORT_DEFAULT_SPAN_DAYS - 1) * DAY_MS));
+  if (kind === 'forecast' && !q.to) return { from: q.from ?? today, to: forecastDefaultRange(q.from ?? today).to };
+  const to = q.to ?? today;
+  return { from: q.from ?? back(to), to };
 }
 
 /** The team and owner a report's queries filter by: the policy's scope, narrowed by what was asked within it. */
@@ -71,6 +83,7 @@ export function periodBounds(f: Pick<ReportFilters, 'from' | 'to'>): { start: Da
 export interface LadderStage {
   id: string;
   name: string;
+  nameZh: string | null;
   position: number;
 }
 
@@ -96,6 +109,7 @@ export function conversionLadder(
     return {
       stageId: s.id,
       name: s.name,
+      nameZh: s.nameZh,
       reached: here,
       conversionToNext: next === undefined || here === 0 ? null : next / here,
       avgDaysInStage: avgDays.get(s.id) ?? null,
@@ -129,42 +143,47 @@ export function forecastMonths(f: Pick<ReportFilters, 'from' | 'to'>, rows: Fore
 
 type Cell = string | number | null;
 
-/** A report as a table (the CSV export and the table under each chart). */
-export function reportTable(kind: ReportKind, data: unknown): { header: string[]; rows: Cell[][] } {
+/**
+ * A report as a table (the CSV export), in the reader's language (`labels`).
+ * Money columns are followed by the currency they are in: amounts are summed
+ * per currency, never across currencies.
+ */
+export function reportTable(kind: ReportKind, data: unknown, labels: ReportLabels, currency: string): { header: string[]; rows: Cell[][] } {
+  const h = (...columns: ReportColumn[]) => columns.map((c) => labels.column(c));
   switch (kind) {
     case 'funnel':
       return {
-        header: ['stage', 'count', 'amount'],
-        rows: (data as { stages: FunnelStageDto[] }).stages.map((s) => [s.name, s.count, s.amount]),
+        header: h('stage', 'count', 'amount', 'currency'),
+        rows: (data as { stages: FunnelStageDto[] }).stages.map((s) => [labels.stage(s), s.count, s.amount, currency]),
       };
     case 'conversion':
       return {
-        header: ['stage', 'reached', 'conversion_to_next', 'avg_days_in_stage'],
-        rows: (data as ConversionStage[]).map((s) => [s.name, s.reached, s.conversionToNext, s.avgDaysInStage]),
+        header: h('stage', 'reached', 'conversionToNext', 'avgDaysInStage'),
+        rows: (data as ConversionStage[]).map((s) => [labels.stage(s), s.reached, s.conversionToNext, s.avgDaysInStage]),
       };
     case 'win-rate': {
       const w = data as WinRate;
-      return { header: ['won', 'lost', 'rate', 'won_amount', 'lost_amount'], rows: [[w.won, w.lost, w.rate, w.wonAmount, w.lostAmount]] };
+      return { header: h('won', 'lost', 'rate', 'wonAmount', 'lostAmount', 'currency'), rows: [[w.won, w.lost, w.rate, w.wonAmount, w.lostAmount, currency]] };
     }
     case 'forecast':
       return {
-        header: ['month', 'count', 'amount', 'weighted'],
-        rows: (data as ForecastMonth[]).map((m) => [m.month, m.count, m.amount, m.weighted]),
+        header: h('month', 'count', 'amount', 'weighted', 'currency'),
+        rows: (data as ForecastMonth[]).map((m) => [m.month, m.count, m.amount, m.weighted, currency]),
       };
     case 'leaderboard':
       return {
-        header: ['rep', 'won_amount', 'won_deals', 'open_amount', 'activities'],
-        rows: (data as LeaderboardRow[]).map((r) => [r.name, r.wonAmount, r.wonDeals, r.openAmount, r.activities]),
+        header: h('rep', 'wonAmount', 'wonDeals', 'openAmount', 'activities', 'currency'),
+        rows: (data as LeaderboardRow[]).map((r) => [r.name, r.wonAmount, r.wonDeals, r.openAmount, r.activities, currency]),
       };
     case 'activity':
       return {
-        header: ['rep', 'week', 'type', 'count'],
-        rows: (data as ActivityCell[]).map((c) => [c.name, c.week, c.type, c.count]),
+        header: h('rep', 'week', 'type', 'activities'),
+        rows: (data as ActivityCell[]).map((c) => [c.name, c.week, labels.followupType(c.type), c.count]),
       };
     case 'new-customers':
       return {
-        header: ['period', 'source', 'category', 'count'],
-        rows: (data as NewCustomersCell[]).map((c) => [c.period, c.source, c.category, c.count]),
+        header: h('period', 'source', 'category', 'newCustomers'),
+        rows: (data as NewCustomersCell[]).map((c) => [c.period, labels.source(c.source), labels.category(c.category), c.count]),
       };
   }
 }
@@ -176,5 +195,5 @@ export function toCsv(table: { header: string[]; rows: Cell[][] }): string {
     const s = typeof v === 'number' ? String(Math.round(v * 10000) / 10000) : escapeFormula(v);
     return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
   };
-  return [table.header, ...table.rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+  return `${[table.header, ...table.rows].map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
 }

@@ -14,7 +14,7 @@ import { createPresence } from './presence.handlers.ts';
 import { connectRedisAdapter, type RedisAdapterHandle } from './redis-adapter.ts';
 import { authenticateHandshake, handshakeError, socketOriginCheck } from './socket-auth.ts';
 import { TokenBucket } from './socket-rate-limit.ts';
-import { type AppServer, type AppSocket, teamRoom, userRoom } from './socket-types.ts';
+import { ADMINS_ROOM, type AppServer, type AppSocket, teamRoom, userRoom } from './socket-types.ts';
 
 /** Largest Socket.IO message accepted from a client (client events are small JSON). */
 export const SOCKET_MAX_MESSAGE_BYTES = 16 * 1024;
@@ -120,7 +120,10 @@ export function attachSocketServer(
   io.on('connection', (socket) => {
     const { userId, teamId } = socket.data;
     socketsPerUser.set(userId, (socketsPerUser.get(userId) ?? 0) + 1);
-    void socket.join(teamId ? [userRoom(userId), teamRoom(teamId)] : [userRoom(userId)]);
+    const rooms = teamId ? [userRoom(userId), teamRoom(teamId)] : [userRoom(userId)];
+    // Admins read every team's records (RecordEvents); a role change ends the socket (recheckSessions).
+    if (socket.data.role === 'admin') rooms.push(ADMINS_ROOM);
+    void socket.join(rooms);
     socket.use(([event, ...args], next) => {
       const ack = args.at(-1);
       const refuse = (code: 'rate_limited' | 'bad_request', message: string) => {
@@ -194,6 +197,10 @@ export function attachSocketServer(
     },
     sendTeam: (teamId, event, payload) => {
       (io.to(teamRoom(teamId)).emit as (e: string, p: unknown) => boolean)(event, payload);
+    },
+    sendRecord: (teamId, event, payload) => {
+      // One emit to both rooms: a socket in both (an admin of the team) gets it once.
+      io.to([teamRoom(teamId), ADMINS_ROOM]).emit(event, payload);
     },
   });
 

@@ -30,3 +30,5 @@ export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Inter
 
 export const userRoom = (userId: string) => `user:${userId}`;
 export const teamRoom = (teamId: string) => `team:${teamId}`;
+/** Every admin's sockets: admins read every team's records. */
+export const ADMINS_ROOM = 'admins';

@@ -9,6 +9,7 @@ import { AppError, badRequest, forbidden, notFound } from '../http/app-error.ts'
 import { notifyAssignment } from '../notifications/assignment.ts';
 import { notifyMentions } from '../notifications/mention.service.ts';
 import { type Trx, withNotifications } from '../notifications/notifier.ts';
+import { sendRecordChanges } from '../notifications/record-events.ts';
 import type { User } from '../users/user.ts';
 import { can } from '../../schema/policy/access.ts';
 import { type Scope, homeScope, readScope } from '../../schema/policy/scope.ts';
@@ -50,7 +51,28 @@ function mentionEntity(task: TaskRow) {
   return { type: 'task' as const, id: task.id, name: task.title };
 }
 
+/** Tells the task's readers (its team, admins) after commit; `previous` when it changed hands. */
+function taskChanged(ctx: AppContext, task: TaskRow, previous?: TaskRow): void {
+  sendRecordChanges(ctx.notifier, [
+    {
+      entity: 'task',
+      id: task.id,
+      teamId: task.team_id,
+      ownerId: task.assignee_id,
+      customerId: task.customer_id,
+      archived: task.done_at !== null,
+      ...(previous && previous.assignee_id !== task.assignee_id ? { previousOwnerId: previous.assignee_id } : {}),
+    },
+  ]);
+}
+
 export async function createTask(ctx: AppContext, user: User, body: CreateTaskBody): Promise<TaskRow> {
+  const task = await createTaskRow(ctx, user, body);
+  taskChanged(ctx, task);
+  return task;
+}
+
+async function createTaskRow(ctx: AppContext, user: User, body: CreateTaskBody): Promise<TaskRow> {
   return withNotifications(ctx.db, async (trx, queue) => {
     const teamId = await teamForNewTask(trx, user, body);
     const assigneeId = body.assigneeId ?? user.id;
@@ -94,8 +116,10 @@ async function editableTask(trx: Trx, user: User, id: string): Promise<TaskRow> 
 }
 
 export async function updateTask(ctx: AppContext, user: User, id: string, body: UpdateTaskBody): Promise<TaskRow> {
-  return withNotifications(ctx.db, async (trx, queue) => {
+  let before: TaskRow | undefined;
+  const updated = await withNotifications(ctx.db, async (trx, queue) => {
     const task = await editableTask(trx, user, id);
+    before = task;
     const patch: TaskUpdate = {};
     if (body.title !== undefined) patch.title = body.title;
     if (body.description !== undefined) patch.description = body.description;
@@ -144,14 +168,20 @@ export async function updateTask(ctx: AppContext, user: User, id: string, body: 
     }
     return updated;
   });
+  if (before && updated !== before) taskChanged(ctx, updated, before);
+  return updated;
 }
 
 export async function setTaskDone(ctx: AppContext, user: User, id: string, done: boolean): Promise<TaskRow> {
-  return ctx.db.transaction().execute(async (trx) => {
+  let changed = false;
+  const task = await ctx.db.transaction().execute(async (trx) => {
     const task = await editableTask(trx, user, id);
     if ((task.done_at !== null) === done) return task;
+    changed = true;
     return updateTaskRow(trx, id, { done_at: done ? ctx.now() : null }, ctx.now());
   });
+  if (changed) taskChanged(ctx, task);
+  return task;
 }
 
 /** What the task list covers: the user's own team (an admin without a team sees all teams). */

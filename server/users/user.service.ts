@@ -15,7 +15,10 @@ function weak(problem: string, field: string): AppError {
 }
 
 async function assertTeamExists(ctx: AppContext, teamId: string | null | undefined): Promise<void> {
-  if (teamId && !(await findTeamById(ctx.db, teamId))) throw badRequest('teamId: no such team', 'teamId');
+  if (!teamId) return;
+  const team = await findTeamById(ctx.db, teamId);
+  if (!team) throw badRequest('teamId: no such team', 'teamId');
+  if (team.archived_at) throw badRequest('teamId: the team is archived', 'teamId');
 }
 
 export async function createUser(ctx: AppContext, actor: User, body: CreateUserBody): Promise<User> {
@@ -55,7 +58,7 @@ export async function updateUser(ctx: AppContext, actor: User, id: string, body:
   if (id === actor.id && (body.active === false || (body.role && !can({ ...actor, role: body.role }, 'administer', WORKSPACE)))) {
     throw badRequest('You cannot deactivate or demote yourself', body.active === false ? 'active' : 'role');
   }
-  await assertTeamExists(ctx, body.teamId);
+  await assertTeamExists(ctx, body.teamId === before.teamId ? undefined : body.teamId);
   const role = body.role ?? before.role;
   const teamId = body.teamId === undefined ? before.teamId : body.teamId;
   if (needsTeam(role) && !teamId) throw badRequest('teamId: managers and reps belong to a team', 'teamId');

@@ -29,3 +29,13 @@ export async function updateWorkspaceSecurity(db: Q, patch: Partial<WorkspaceSec
     .where('id', '=', 1)
     .execute();
 }
+
+/** Whether winning a deal sets its customer's category to the won-customer one (default on; migration 0080). */
+export async function getWonSetsCustomerCategory(db: Q): Promise<boolean> {
+  const row = await db.selectFrom('workspace_settings').select('won_sets_customer_category').where('id', '=', 1).executeTakeFirst();
+  return row?.won_sets_customer_category ?? true;
+}
+
+export async function setWonSetsCustomerCategory(db: Q, on: boolean, now: Date): Promise<void> {
+  await db.updateTable('workspace_settings').set({ won_sets_customer_category: on, updated_at: now }).where('id', '=', 1).execute();
+}

@@ -237,7 +237,7 @@ async function measureImport(ctx: AppContext, manager: User): Promise<string> {
   const bytes = csvFor(IMPORT_ROWS);
   const cpu0 = await cpuSplitMs(ctx);
   const t0 = performance.now();
-  const started = await startImport(ctx, manager, bytes, { dryRun: false, confirm: false, mapping: undefined, fileName: 'bench.csv' });
+  const started = await startImport(ctx, manager, { body: [bytes] }, { dryRun: false, confirm: false, mapping: undefined, modes: undefined, fileName: 'bench.csv' });
   const id = started.import.id!;
   for (;;) {
     const row = await findImport(ctx.db, id);

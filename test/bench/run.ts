@@ -21,6 +21,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const BENCHMARKS = [
   { name: 'hub', file: 'hub.bench.ts' },
   { name: 'customers', file: 'customers.bench.ts' },
+  { name: 'customers-import', file: 'customer-import.bench.ts' },
   { name: 'customer-list', file: 'customer-list.bench.ts' },
   { name: 'notify', file: 'notify.bench.ts' },
   { name: 'board', file: 'board.bench.ts' },

@@ -93,4 +93,48 @@ describe('meeting mode', () => {
     await follower.getByText(/changes on \d+ deals since/).waitFor();
     expect(app.pageErrors).toEqual([]);
   }, TEST_TIMEOUT_MS);
+
+  it('follows the presenter’s arrow keys with details open, and shows the presenter’s owner filter over the follower’s own', async () => {
+    // A fresh board (the earlier test turned this presenter's offer down); the follower
+    // chooses an owner of their own before following.
+    await openBoard(app, f, follower);
+    await follower.getByRole('combobox', { name: 'Owner' }).first().selectOption(f.manager.id);
+    await presenter.getByRole('button', { name: 'Present' }).click();
+    await follower.getByRole('button', { name: 'Follow' }).click();
+    await follower.getByText('You are following Mei Wang.').waitFor();
+
+    // A column with two cards: the presenter opens the first, then walks down with the keyboard.
+    let pair: string[] = [];
+    for (const column of await presenter.locator('tandem-board-column').all()) {
+      const ids = await column.locator('tandem-board-card').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.cardId!));
+      if (ids.length >= 2) {
+        pair = ids.slice(0, 2);
+        break;
+      }
+    }
+    expect(pair).toHaveLength(2);
+    const [top, below] = pair as [string, string];
+    await card(presenter, top).click();
+    await card(follower, top).and(follower.locator('[presented]')).waitFor();
+    await card(presenter, top).focus();
+    await presenter.keyboard.press('ArrowDown');
+    await card(follower, below).and(follower.locator('[presented]')).waitFor();
+    expect(await follower.locator('tandem-board-card[presented]').count()).toBe(1);
+
+    // The presenter's owner filter shows in the follower's (disabled) select and filters the board.
+    await presenter.getByRole('combobox', { name: 'Owner' }).first().selectOption(f.rep.id);
+    await expect.poll(() => follower.getByRole('combobox', { name: 'Owner' }).first().inputValue(), POLL).toBe(f.rep.id);
+    const managerCards = new Set(f.opportunities.filter((o) => o.ownerId === f.manager.id).map((o) => o.id));
+    const shownIds = () => follower.locator('tandem-board-card').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.cardId!));
+    await expect.poll(async () => (await shownIds()).some((id) => managerCards.has(id)), POLL).toBe(false);
+    expect((await shownIds()).length).toBeGreaterThan(0);
+    await presenter.getByRole('combobox', { name: 'Owner' }).first().selectOption('');
+    await expect.poll(() => follower.getByRole('combobox', { name: 'Owner' }).first().inputValue(), POLL).toBe('');
+
+    // Stopping brings back the follower's own filter.
+    await follower.getByRole('button', { name: 'Stop following' }).click();
+    await expect.poll(() => follower.getByRole('combobox', { name: 'Owner' }).first().inputValue(), POLL).toBe(f.manager.id);
+    await presenter.getByRole('button', { name: 'Stop presenting' }).click();
+    expect(app.pageErrors).toEqual([]);
+  }, TEST_TIMEOUT_MS);
 });

@@ -250,8 +250,9 @@ describe('customers in the browser', () => {
     const manager = await signedIn(alice);
     await manager.goto(`${app.url}/customers/${gamma.id}`);
     await manager.locator('.status[data-status="synced"]').waitFor({ timeout: LIVE_TIMEOUT_MS });
-    manager.once('dialog', (d) => void d.accept());
+    // Archiving asks in an in-app dialog, not the browser's own confirm box.
     await manager.getByRole('button', { name: 'Archive', exact: true }).click();
+    await manager.locator('tandem-dialog[open]').getByRole('button', { name: 'Archive', exact: true }).click();
     await manager.getByRole('button', { name: 'Restore' }).waitFor();
     await manager.locator('.top .badge', { hasText: 'Archived' }).waitFor();
 
@@ -285,7 +286,7 @@ describe('customers in the browser', () => {
     // The list behind the dialog was refreshed.
     await page.locator('a.row .name', { hasText: '深圳星辰科技' }).waitFor({ timeout: LIVE_TIMEOUT_MS });
     await page.getByRole('button', { name: 'Undo this import' }).click();
-    await page.getByText('Import undone: 2 customers archived.').waitFor({ timeout: LIVE_TIMEOUT_MS });
+    await page.getByText('Import undone: 2 customers archived,').waitFor({ timeout: LIVE_TIMEOUT_MS });
     const live = await app.test.ctx.db
       .selectFrom('customers')
       .select('name')

@@ -18,7 +18,8 @@ import type { CustomerLiveDoc } from '../../client/src/customers/customer-live-d
 import { type BrowserApp, ELEMENT_TIMEOUT_MS, startBrowserApp } from '../helpers/browser.ts';
 import { login, seedTeam, seedUser, TEST_PASSWORD } from '../helpers/context.ts';
 import { api } from '../helpers/customers.ts';
-import { closeBoardApp, signedInPage } from './board-fixture.ts';
+import { cardsOf, storedBoard } from '../helpers/opportunities.ts';
+import { boardCard, closeBoardApp, seedBoard, signedInPage } from './board-fixture.ts';
 
 const TEST_TIMEOUT_MS = 120_000;
 const POLL = { timeout: ELEMENT_TIMEOUT_MS };
@@ -122,6 +123,54 @@ describe('offline', () => {
     expect(await fieldInput(second, 'phone').inputValue()).toBe('+86 10 1234 5678');
     expect(app.pageErrors.join("\n")).toBe("");
   }, TEST_TIMEOUT_MS);
+
+  it(
+    'a card moved on the board offline survives a reload without a network and a closed browser, and reaches the other board when it returns',
+    async () => {
+      const f = await seedBoard(app, 1);
+      const [from, to] = [f.pipeline.stages[0]!, f.pipeline.stages[1]!];
+      const opp = f.opportunities.find((o) => o.stageId === from.id)!;
+      const cardIn = (page: Page, stageId: string) => page.locator(`tandem-board-column[data-stage-id="${stageId}"] tandem-board-card[data-card-id="${opp.id}"]`);
+      const boardStatus = (page: Page) => page.locator('tandem-pipeline-page .status').first();
+      const page = await signedInPage(app, f.repCookie);
+      await page.goto(`${app.url}/pipeline/${f.pipeline.id}`);
+      await page.locator('.status[data-live="live"]').waitFor();
+      await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), POLL).toBe(true);
+      await expect.poll(() => tandemDatabases(page), POLL).toEqual([expect.stringContaining(`:board:${f.pipeline.id}`)]);
+
+      await page.context().setOffline(true);
+      await page.locator('.status[data-live="offline"]').waitFor();
+      await boardCard(page, opp.id).focus();
+      await page.keyboard.press('Space');
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('Space');
+      await cardIn(page, to.id).waitFor();
+      await expect.poll(() => boardStatus(page).textContent(), POLL).toContain('1 change waiting');
+      expect(await boardStatus(page).textContent()).not.toContain('Live');
+
+      // A reload without a network: the shell from the service worker, the board from IndexedDB.
+      await page.reload();
+      await cardIn(page, to.id).waitFor();
+      expect(await boardStatus(page).getAttribute('data-live')).toBe('offline');
+      expect(cardsOf(await storedBoard(app.test.ctx, f.pipeline.id)).get(opp.id)?.stageId).toBe(from.id);
+
+      // The laptop closes: the browser context goes, its storage (IndexedDB included) is kept.
+      const state = await page.context().storageState({ indexedDB: true });
+      await page.context().close();
+      const context = await app.browser.newContext({ storageState: state });
+      const back = await context.newPage();
+      await back.goto(`${app.url}/pipeline/${f.pipeline.id}`);
+      await back.locator('.status[data-live="live"]').waitFor();
+      await expect.poll(async () => cardsOf(await storedBoard(app.test.ctx, f.pipeline.id)).get(opp.id)?.stageId, POLL).toBe(to.id);
+
+      const manager = await signedInPage(app, f.managerCookie);
+      await manager.goto(`${app.url}/pipeline/${f.pipeline.id}`);
+      await cardIn(manager, to.id).waitFor();
+      await context.close();
+      await manager.context().close();
+    },
+    TEST_TIMEOUT_MS,
+  );
 
   it('a forbidden change made offline is undone with its reason when the network returns, and the change beside it stays', async () => {
     const { manager, rep, managerApi } = await team();

@@ -122,8 +122,8 @@ describe('reports', () => {
     await manager.goto(`${app.url}/reports?ownerId=${f.rep.id}`);
     await section(manager, 'leaderboard').locator('tbody tr').first().waitFor();
     for (const [report, header] of [
-      ['funnel', 'stage,count,amount'],
-      ['leaderboard', 'rep,won_amount,won_deals,open_amount,activities'],
+      ['funnel', 'Stage,Deals,Amount,Currency'],
+      ['leaderboard', 'Rep,Won amount,Won deals,Open amount,Activities,Currency'],
     ] as const) {
       const href = await section(manager, report).getByRole('link', { name: /CSV/ }).getAttribute('href');
       expect(href).toContain('format=csv');

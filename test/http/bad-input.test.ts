@@ -113,6 +113,8 @@ beforeAll(async () => {
     title: 'Q1',
     items: [{ description: 'Scanner', quantity: 2, unitPrice: 600 }],
   });
+  const contractTerm = { signedAt: '2026-01-15', startsAt: '2026-02-01', endsAt: '2027-01-31', value: 1200 };
+  const { contract } = await post<{ contract: { id: string } }>('/api/contracts', { opportunityId: opportunity.id, number: 'HT-BI-1', ...contractTerm });
   const { task } = await post<{ task: { id: string } }>('/api/tasks', { title: 'Call back' });
   const { savedFilter } = await post<{ savedFilter: { id: string } }>('/api/saved-filters', { name: 'Mine', query: { q: 'x' } });
   const notification = await insertNotification(t.ctx.db, { recipient_id: admin.id, team_id: team.id, type: 'assignment', title: 'Seeded' });
@@ -124,6 +126,7 @@ beforeAll(async () => {
     contacts: contact.id,
     opportunities: opportunity.id,
     quoteId: quote.id,
+    contracts: contract.id,
     tasks: task.id,
     'saved-filters': savedFilter.id,
     notifications: notification.id,
@@ -153,7 +156,10 @@ beforeAll(async () => {
     'PATCH /api/opportunities/:id': { name: 'Scanners, 2 pcs' },
     'POST /api/opportunities/:id/quotes': { title: 'Q2', items: [{ description: 'Scanner', quantity: 1, unitPrice: 600 }] },
     'PATCH /api/opportunities/:id/quotes/:quoteId': { title: 'Q1 revised' },
-    'POST /api/opportunities/:id/order': { contractNumber: 'C-1', signedOn: '2026-01-15' },
+    'POST /api/opportunities/:id/order': { contractNumber: 'C-1', signedOn: '2026-01-15', quoteId: quote.id },
+    'POST /api/contracts': { opportunityId: opportunity.id, number: 'HT-BI-2', ...contractTerm },
+    'PATCH /api/contracts/:id': { notes: 'countersigned' },
+    'PATCH /api/workspace/deals': { wonSetsCustomerCategory: true },
     'PATCH /api/opportunities/:id/order': { notes: 'signed' },
     'POST /api/pipelines': { name: 'Projects', stages: [{ name: 'Lead' }] },
     'PATCH /api/pipelines/:id': { name: 'Sales' },

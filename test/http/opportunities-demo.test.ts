@@ -55,6 +55,22 @@ describe('demo opportunities', () => {
     await expectProjectionMatches(t.ctx, pipeline.id);
   });
 
+  it('name deals, lost reasons and quotes in a Chinese workspace’s language', async () => {
+    const zhTeam = (await seedTeam(t.ctx)).id;
+    const zhUsers = [await seedUser(t.ctx, { role: 'manager', teamId: zhTeam }), await seedUser(t.ctx, { role: 'rep', teamId: zhTeam })];
+    const zhCustomers = [await insertCustomer(t.ctx, zhTeam, '上海华信科技有限公司')];
+    await seedDemoOpportunities(t.ctx, { teamId: zhTeam, users: zhUsers, customers: zhCustomers, count: 30, locale: 'zh-CN' });
+    const rows = await t.ctx.db.selectFrom('opportunities').select(['name', 'status', 'lost_reason']).where('team_id', '=', zhTeam).execute();
+    const cjk = /[\u4e00-\u9fff]/;
+    expect(rows.every((r) => cjk.test(r.name))).toBe(true);
+    const lost = rows.filter((r) => r.status === 'lost');
+    expect(lost.length).toBeGreaterThan(0);
+    for (const r of lost) expect(r.lost_reason).toMatch(/^[^A-Za-z]+$/);
+    const quotes = await t.ctx.db.selectFrom('quotes').select('title').where('team_id', '=', zhTeam).execute();
+    expect(quotes.length).toBeGreaterThan(0);
+    expect(quotes.every((q) => q.title.endsWith('报价'))).toBe(true);
+  });
+
   it('leave a team that already has opportunities alone', async () => {
     expect(await seedDemoOpportunities(t.ctx, { teamId, users, customers })).toEqual([]);
   });

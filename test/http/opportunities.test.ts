@@ -260,7 +260,7 @@ describe('funnel', () => {
 });
 
 describe('quotes and orders', () => {
-  it('computes quote totals, follows the status rules, and records one order once won', async () => {
+  it('computes quote totals, follows the status rules, and records one order from the accepted quote', async () => {
     const o = await createOpportunity(asRep, { customerId: customerA, name: 'Quoted deal', amount: 1000 });
     const created = await json<{ quote: { id: string; subtotal: number; tax: number; total: number; status: string; items: Array<{ lineTotal: number }> } }>(
       await asRep.post(`/api/opportunities/${o.id}/quotes`, {
@@ -286,18 +286,18 @@ describe('quotes and orders', () => {
       'items.0.quantity',
     );
 
-    const early = await errorOf(await asRep.post(`/api/opportunities/${o.id}/order`, { contractNumber: 'HT-2026-001', signedOn: '2026-11-20' }));
-    expect(early.status).toBe(409);
+    const noQuote = await errorOf(await asRep.post(`/api/opportunities/${o.id}/order`, { contractNumber: 'HT-2026-001', signedOn: '2026-11-20' }));
+    expect(noQuote).toMatchObject({ status: 400, field: 'quoteId' });
     await json(await asRep.patch(`/api/opportunities/${o.id}`, { stageId: stage('Won').id }));
     const order = await json<{ order: { amount: number; contractNumber: string; quoteId: string } }>(
       await asRep.post(`/api/opportunities/${o.id}/order`, { contractNumber: 'HT-2026-001', signedOn: '2026-11-20', quoteId: qid }),
       201,
     );
     expect(order.order).toMatchObject({ amount: 1638.39, contractNumber: 'HT-2026-001', quoteId: qid });
-    expect((await errorOf(await asRep.post(`/api/opportunities/${o.id}/order`, { contractNumber: 'HT-2026-002', signedOn: '2026-11-20' }))).status).toBe(409);
-    const updated = await json<{ order: { status: string } }>(await asRep.patch(`/api/opportunities/${o.id}/order`, { status: 'fulfilled' }));
-    expect(updated.order.status).toBe('fulfilled');
-    expect((await json<{ order: { status: string } }>(await asRep.get(`/api/opportunities/${o.id}/order`))).order.status).toBe('fulfilled');
+    expect((await errorOf(await asRep.post(`/api/opportunities/${o.id}/order`, { contractNumber: 'HT-2026-002', signedOn: '2026-11-20', quoteId: qid }))).status).toBe(409);
+    const updated = await json<{ order: { status: string } }>(await asRep.patch(`/api/opportunities/${o.id}/order`, { status: 'delivered' }));
+    expect(updated.order.status).toBe('delivered');
+    expect((await json<{ order: { status: string } }>(await asRep.get(`/api/opportunities/${o.id}/order`))).order.status).toBe('delivered');
 
     // The customer's 360° page lists them; other teams see none.
     expect((await json<{ items: unknown[] }>(await asRep.get(`/api/quotes?customerId=${customerA}`))).items.length).toBeGreaterThan(0);

@@ -91,3 +91,50 @@ describe('currencies in scope', () => {
     expect(body.currencies).toEqual(['CNY', 'EUR', 'JPY', 'USD']);
   });
 });
+
+describe('the funnel’s currency', () => {
+  let t: TestContext;
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('is the deals’ own when none is in CNY, the one asked for otherwise, and never a sum of several', async () => {
+    t = await createTestContext();
+    const team = (await seedTeam(t.ctx)).id;
+    const manager = await seedUser(t.ctx, { role: 'manager', teamId: team });
+    const cookie = await login(t.app, manager.email);
+    const pipeline = await teamPipeline(caller(t.app, cookie));
+    const customer = await insertCustomer(t.ctx, team);
+    const deal = (amount: number, currency: string, i: number) => ({
+      id: randomUUID(),
+      team_id: team,
+      pipeline_id: pipeline.id,
+      customer_id: customer,
+      name: `Deal ${i}`,
+      amount,
+      currency,
+      expected_close_date: null,
+      stage_id: pipeline.stages[0]!.id,
+      owner_id: manager.id,
+      rank: `a${i}`,
+      lost_reason: null,
+      closed_at: null,
+      created_by: null,
+    });
+    await t.ctx.db.insertInto('opportunities').values([deal(500, 'USD', 0), deal(250, 'USD', 1)]).execute();
+    type Funnel = { currency: string; currencies: string[]; stages: Array<{ stageId: string; count: number; amount: number }> };
+    const funnel = async (query = '') => json<Funnel>(await t.app.request(`/api/reports/funnel?pipelineId=${pipeline.id}${query}`, { headers: { cookie } }));
+    const first = (f: Funnel) => f.stages.find((s) => s.stageId === pipeline.stages[0]!.id)!;
+
+    const usd = await funnel();
+    expect(usd.currency).toBe('USD');
+    expect([first(usd).count, first(usd).amount]).toEqual([2, 750]);
+
+    await t.ctx.db.insertInto('opportunities').values(deal(1000, 'CNY', 2)).execute();
+    const cny = await funnel();
+    expect(cny.currency).toBe('CNY');
+    expect(cny.currencies).toEqual(['CNY', 'USD']);
+    expect([first(cny).count, first(cny).amount]).toEqual([3, 1000]);
+    expect(first(await funnel('&currency=USD')).amount).toBe(750);
+  });
+});

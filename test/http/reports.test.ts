@@ -299,10 +299,10 @@ describe('CSV export', () => {
     expect(res.headers.get('content-type')).toContain('text/csv');
     const text = (await res.text()).replace(/^\uFEFF/, '');
     expect(text.split('\r\n')).toEqual([
-      'rep,won_amount,won_deals,open_amount,activities',
-      'Alice Rep1,50000,1,100000,3',
-      `"'=HYPERLINK(""x"")",20000,1,80000,1`,
-      'Carol Manager,0,0,0,0',
+      'Rep,Won amount,Won deals,Open amount,Activities,Currency',
+      'Alice Rep1,50000,1,100000,3,CNY',
+      `"'=HYPERLINK(""x"")",20000,1,80000,1,CNY`,
+      'Carol Manager,0,0,0,0,CNY',
       '',
     ]);
     await t.ctx.db.updateTable('users').set({ name: 'Bob Rep2' }).where('id', '=', rep2.id).execute();

@@ -13,8 +13,8 @@ beforeAll(async () => {
   adminCookie = await login(t.app, admin.email);
   const a = await seedTeam(t.ctx, 'East');
   const b = await seedTeam(t.ctx, 'West');
-  teamA = { id: a.id, name: a.name, createdAt: '' };
-  teamB = { id: b.id, name: b.name, createdAt: '' };
+  teamA = { id: a.id, name: a.name, createdAt: '', archived: false };
+  teamB = { id: b.id, name: b.name, createdAt: '', archived: false };
 });
 afterAll(() => t.close());
 

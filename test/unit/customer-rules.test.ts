@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor } from '../../server/customers/customer-cursor.ts';
 import { duplicateKeys, nameKey } from '../../server/customers/customer-duplicates.ts';
 import { escapeFormula } from '../../server/customers/customer-export.ts';
-import { parseCsv, resolveMapping, rowToBody, unescapeCell } from '../../server/customers/customer-import.ts';
+import { resolveMapping, rowToBody, unescapeCell } from '../../server/customers/customer-import.ts';
+import { openStream } from '../../server/customers/import-source.ts';
 import { parseSearch, termTokens, textTokens } from '../../server/customers/customer-search.ts';
 import { type TestContext, createTestContext } from '../helpers/context.ts';
 
@@ -96,8 +97,10 @@ describe('CSV rules', () => {
     expect(unescapeCell("'quoted")).toBe("'quoted");
   });
 
-  it('parse a BOM, quoted newlines and CRLF, and map recognised headers', () => {
-    const csv = parseCsv('\uFEFFName,电话\r\n"Multi\r\nLine Co",123456\r\nOther,\r\n');
+  it('parse a BOM, quoted newlines and CRLF, and map recognised headers', async () => {
+    const source = await openStream([new TextEncoder().encode('\uFEFFName,电话\r\n"Multi\r\nLine Co",123456\r\nOther,\r\n')], { kind: 'csv', encoding: 'utf-8' });
+    const csv = { headers: source.headers, records: [] as { line: number; cells: string[] }[] };
+    for await (const r of source.records) csv.records.push(r);
     expect(csv.headers).toEqual(['Name', '电话']);
     expect(csv.records.map((r) => r.cells)).toEqual([
       ['Multi\r\nLine Co', '123456'],

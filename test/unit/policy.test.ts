@@ -88,9 +88,13 @@ const TABLE: Record<Key, Row> = {
   'report:read': { admin: 'any', manager: 'member', rep: 'member' },
   'report:export': { admin: 'any', manager: 'member', rep: 'member' },
   'user:read': { admin: 'any', manager: 'teamOrSelf', rep: 'teamOrSelf' },
+  'user:handover': { admin: 'any', manager: 'teamOrSelf', rep: 'never' },
   'team:read': ALL,
   'import:read': ALL,
   'import:archive': MANAGERS,
+  // A rep follows and undoes the bulk edits they ran themselves.
+  'handover:read': { admin: 'any', manager: 'team', rep: 'own' },
+  'handover:undo': { admin: 'any', manager: 'team', rep: 'own' },
   'workspace:administer': ADMINS,
 };
 
@@ -131,6 +135,8 @@ function resourceFor(type: ResourceType, actor: Actor, rel: Relation, opts: { ar
       return { type, id: TEAM };
     case 'import':
       return { type, teamId: TEAM };
+    case 'handover':
+      return { type, teamId: TEAM, actorId: owner };
     case 'workspace':
       return { type };
     default: {
@@ -181,8 +187,8 @@ const MATRIX: Case[] = [
 
 describe('the access matrix', () => {
   it('covers every role, team relation and ownership for each action', () => {
-    // 25 actions + 7 on archived customers, × 3 roles × 3 team relations × owner or not.
-    expect(MATRIX).toHaveLength((25 + 7) * 3 * 3 * 2);
+    // 28 actions + 7 on archived customers, × 3 roles × 3 team relations × owner or not.
+    expect(MATRIX).toHaveLength((28 + 7) * 3 * 3 * 2);
     // Neither all-yes nor all-no: the table decides something.
     expect(MATRIX.filter((c) => c.expected).length).toBeGreaterThan(100);
     expect(MATRIX.filter((c) => !c.expected).length).toBeGreaterThan(100);

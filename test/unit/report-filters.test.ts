@@ -1,6 +1,6 @@
 /** The Reports screen's filters in the URL: presets, parsing (bad input falls back) and writing. */
 import { describe, expect, it } from 'vitest';
-import { filtersFromSearch, filtersToSearch, presetOf, presetRange, reportParams } from '../../client/src/reports/report-filters.ts';
+import { filtersFromSearch, filtersToSearch, presetOf, presetRange, reportParams, reportParamsFor } from '../../client/src/reports/report-filters.ts';
 
 const TODAY = '2026-11-28';
 const TEAM = '0b8f1a52-4c1e-4d8e-9a55-6f0f5a7c2d11';
@@ -32,5 +32,19 @@ describe('report filters', () => {
     const f = filtersFromSearch('?from=yesterday&to=2026-13&teamId=abc&ownerId=%3Cscript%3E&currency=usd&period=day', TODAY);
     expect(f).toEqual({ ...presetRange('last90', TODAY), teamId: '', ownerId: '', pipelineId: '', currency: '', period: 'month' });
     expect(filtersFromSearch('?from=2026-05-01&to=2026-04-01', TODAY)).toMatchObject(presetRange('last90', TODAY));
+  });
+});
+
+describe('the forecast’s period', () => {
+  const today = '2026-11-30';
+  it('looks three months ahead while the period is the default one', () => {
+    const f = filtersFromSearch('', today);
+    expect(reportParamsFor('forecast', f, today)).toMatchObject({ from: '2026-11-30', to: '2027-02-28' });
+    expect(reportParamsFor('win-rate', f, today)).toMatchObject({ from: '2026-09-02', to: '2026-11-30' });
+  });
+
+  it('follows a period the user picked', () => {
+    const f = filtersFromSearch('?from=2026-01-01&to=2026-03-31', today);
+    expect(reportParamsFor('forecast', f, today)).toMatchObject({ from: '2026-01-01', to: '2026-03-31' });
   });
 });

@@ -23,14 +23,16 @@ import '../ui/tandem-loading.ts';
 import './tandem-account-help.ts';
 import './tandem-team-create-form.ts';
 import './tandem-workspace-security.ts';
+import './tandem-workspace-deals.ts';
 import './tandem-user-create-form.ts';
+import './tandem-handover-form.ts';
 import type { TandemTeamCreateForm } from './tandem-team-create-form.ts';
 import type { TandemUserCreateForm } from './tandem-user-create-form.ts';
 
 const ROLES: readonly Role[] = ['admin', 'manager', 'rep'];
 
 type Data = { kind: 'loading' } | { kind: 'failed'; message: string } | { kind: 'ready'; users: UserDto[]; teams: TeamDto[] };
-type Dialog = 'none' | 'user' | 'team' | { deactivate: UserDto };
+type Dialog = 'none' | 'user' | 'team' | { deactivate: UserDto } | { handover: UserDto; deactivating: boolean };
 
 export class TandemUsersPage extends LitElement {
   static override properties = {
@@ -255,6 +257,11 @@ export class TandemUsersPage extends LitElement {
       </td>
       <td class="actions-cell">
         ${self ? nothing : html`<tandem-account-help .user=${user}></tandem-account-help>`}
+        ${self || !user.teamId
+          ? nothing
+          : html`<button type="button" @click=${() => (this.dialog = { handover: user, deactivating: false })}>
+              ${msg('Hand over…', { id: 'handover.open' })}<span class="visually-hidden">${user.name}</span>
+            </button>`}
         ${self
           ? nothing
           : // One button for both states, so it keeps focus when its action flips.
@@ -332,12 +339,12 @@ export class TandemUsersPage extends LitElement {
   }
 
   private renderDeactivate() {
-    const target = typeof this.dialog === 'object' ? this.dialog.deactivate : null;
+    const target = typeof this.dialog === 'object' && 'deactivate' in this.dialog ? this.dialog.deactivate : null;
     return html`<tandem-dialog
       .open=${target !== null}
       heading=${target ? msg(str`Deactivate ${target.name}?`, { id: 'admin.deactivateConfirm' }) : ''}
       @close=${() => {
-        if (typeof this.dialog === 'object') this.dialog = 'none';
+        if (typeof this.dialog === 'object' && 'deactivate' in this.dialog) this.dialog = 'none';
       }}
     >
       <form
@@ -349,11 +356,42 @@ export class TandemUsersPage extends LitElement {
         }}
       >
         <p>${msg('They are signed out at once and can no longer sign in. Their customers and history stay. You can reactivate them later.', { id: 'admin.deactivateText' })}</p>
+        ${target?.teamId
+          ? html`<p>
+              ${msg('So that no customer is left without an owner, hand their book over to colleagues first.', { id: 'handover.beforeDeactivate' })}
+              <button type="button" class="link" @click=${() => (this.dialog = { handover: target, deactivating: true })}>${msg('Hand over…', { id: 'handover.open' })}</button>
+            </p>`
+          : nothing}
         <div class="actions end">
           <button type="button" data-autofocus @click=${() => (this.dialog = 'none')}>${msg('Cancel', { id: 'common.cancel' })}</button>
           <button class="primary" type="submit">${msg('Deactivate', { id: 'admin.deactivate' })}</button>
         </div>
       </form>
+    </tandem-dialog>`;
+  }
+
+  private renderHandover(users: UserDto[]) {
+    const state = typeof this.dialog === 'object' && 'handover' in this.dialog ? this.dialog : null;
+    const close = () => {
+      if (typeof this.dialog === 'object' && 'handover' in this.dialog) this.dialog = 'none';
+    };
+    return html`<tandem-dialog
+      style="--t-dialog-width: 680px"
+      .open=${state !== null}
+      heading=${state ? msg(str`Hand over the book of ${state.handover.name}`, { id: 'handover.heading' }) : ''}
+      @close=${close}
+    >
+      <tandem-handover-form
+        .from=${state?.handover ?? null}
+        .users=${users}
+        ?offerDeactivate=${state?.deactivating ?? false}
+        @cancel=${close}
+        @deactivate=${() => {
+          if (!state) return;
+          this.dialog = 'none';
+          void this.change(state.handover, { active: false });
+        }}
+      ></tandem-handover-form>
     </tandem-dialog>`;
   }
 
@@ -383,6 +421,7 @@ export class TandemUsersPage extends LitElement {
           ${this.renderUsers(data.users, data.teams)}
           ${this.renderTeams(data.users, data.teams)}
           <tandem-workspace-security></tandem-workspace-security>
+          <tandem-workspace-deals></tandem-workspace-deals>
           <tandem-dialog .open=${this.dialog === 'user'} heading=${msg('New user', { id: 'admin.newUser' })} @close=${() => (this.dialog = 'none')}>
             <tandem-user-create-form
               .teams=${data.teams}
@@ -393,7 +432,7 @@ export class TandemUsersPage extends LitElement {
           <tandem-dialog .open=${this.dialog === 'team'} heading=${msg('New team', { id: 'admin.newTeam' })} @close=${() => (this.dialog = 'none')}>
             <tandem-team-create-form @team-created=${this.onTeamCreated} @cancel=${() => (this.dialog = 'none')}></tandem-team-create-form>
           </tandem-dialog>
-          ${this.renderDeactivate()}
+          ${this.renderDeactivate()} ${this.renderHandover(data.users)}
         `;
       default:
         return data satisfies never;

@@ -38,8 +38,8 @@ export function reportUrl(kind: PeriodReportKind, params: ReportParams, csv = fa
   return `/api/reports/${kind}${query({ ...params, format: csv ? 'csv' : undefined })}`;
 }
 
-export function funnelUrl(pipelineId: string | undefined, csv = false): string {
-  return `/api/reports/funnel${query({ pipelineId, format: csv ? 'csv' : undefined })}`;
+export function funnelUrl(pipelineId: string | undefined, csv = false, currency?: string): string {
+  return `/api/reports/funnel${query({ pipelineId, currency, format: csv ? 'csv' : undefined })}`;
 }
 
 export async function fetchReport<K extends PeriodReportKind>(
@@ -53,8 +53,8 @@ export async function fetchReport<K extends PeriodReportKind>(
 /** `pipelineId` is null when the user sees no pipeline. */
 export type FunnelAnswer = Omit<FunnelDto, 'pipelineId'> & { pipelineId: string | null };
 
-export async function fetchFunnel(pipelineId: string | undefined, signal?: AbortSignal): Promise<FunnelAnswer> {
-  return request<FunnelAnswer>('GET', funnelUrl(pipelineId), undefined, { signal });
+export async function fetchFunnel(pipelineId: string | undefined, signal?: AbortSignal, currency?: string): Promise<FunnelAnswer> {
+  return request<FunnelAnswer>('GET', funnelUrl(pipelineId, false, currency), undefined, { signal });
 }
 
 export interface DashboardStage {

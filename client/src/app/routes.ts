@@ -35,6 +35,14 @@ export const ROUTES: readonly RouteDef[] = [
     render: (params) => html`<tandem-customer-page customerId=${params.id ?? ''}></tandem-customer-page>`,
   },
   {
+    id: 'customer-merge',
+    path: '/customers/:id/merge',
+    title: () => msg('Merge customers', { id: 'merge.title' }),
+    load: () => import('../customers/tandem-customer-merge-page.ts'),
+    render: (params) => html`<tandem-customer-merge-page customer-id=${params.id ?? ''}></tandem-customer-merge-page>`,
+    roles: ['admin', 'manager'],
+  },
+  {
     id: 'leads',
     path: '/leads',
     title: () => msg('Leads', { id: 'nav.leads' }),
@@ -70,6 +78,13 @@ export const ROUTES: readonly RouteDef[] = [
     title: () => msg('Pipeline', { id: 'nav.pipeline' }),
     load: () => import('../pipeline/tandem-opportunity-link.ts'),
     render: (params) => html`<tandem-opportunity-link opportunity-id=${params.id ?? ''}></tandem-opportunity-link>`,
+  },
+  {
+    id: 'quote-print',
+    path: '/quotes/:id/print',
+    title: () => msg('Quote', { id: 'quote.print.title' }),
+    load: () => import('../pipeline/tandem-quote-print.ts'),
+    render: (params) => html`<tandem-quote-print quote-id=${params.id ?? ''}></tandem-quote-print>`,
   },
   {
     id: 'pipeline-stages',
@@ -134,6 +149,15 @@ export const ROUTES: readonly RouteDef[] = [
     render: () => html`<tandem-custom-fields-page></tandem-custom-fields-page>`,
     roles: ['admin'],
     nav: { icon: 'fields' },
+  },
+  {
+    id: 'admin-lists',
+    path: '/admin/lists',
+    title: () => msg('Lists', { id: 'lists.title' }),
+    load: () => import('../admin/tandem-lists-page.ts'),
+    render: () => html`<tandem-lists-page></tandem-lists-page>`,
+    roles: ['admin'],
+    nav: { icon: 'lists' },
   },
   {
     id: 'admin-security',

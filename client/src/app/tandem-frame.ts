@@ -20,7 +20,7 @@ import { HOME_PATH, ROUTES } from './routes.ts';
 type LoadState = 'loading' | 'loaded' | 'failed';
 
 export class TandemFrame extends LitElement {
-  static override properties = { path: { type: String }, loads: { state: true } };
+  static override properties = { path: { type: String }, loads: { state: true }, menuOpen: { state: true } };
   static override styles = [
     base,
     buttons,
@@ -29,6 +29,17 @@ export class TandemFrame extends LitElement {
         display: grid;
         grid-template-columns: var(--t-sidebar-width) minmax(0, 1fr);
         min-height: 100vh;
+      }
+      /* Printed pages (a quote) show the screen alone. */
+      @media print {
+        :host {
+          display: block;
+        }
+        .side,
+        .skip,
+        .heading-row > :not(h1) {
+          display: none;
+        }
       }
       .skip {
         position: absolute;
@@ -155,9 +166,23 @@ export class TandemFrame extends LitElement {
       main h1:focus-visible {
         outline: 2px solid var(--t-primary);
       }
+      .menu-toggle {
+        display: none;
+      }
+      /*
+       * Phones and narrow windows: a top bar with the brand and a menu button; the menu opens
+       * below it as a panel of whole labels (never squeezed until Chinese breaks per character).
+       */
       @media (max-width: 760px) {
         :host {
           grid-template-columns: minmax(0, 1fr);
+          /* The bar keeps its height on a short page; the page takes the rest. */
+          grid-template-rows: auto 1fr;
+        }
+        .side {
+          position: sticky;
+          top: 0;
+          z-index: 20;
         }
         aside {
           position: static;
@@ -165,42 +190,60 @@ export class TandemFrame extends LitElement {
           flex-direction: row;
           flex-wrap: wrap;
           align-items: center;
+          gap: var(--t-space-2);
+          padding: var(--t-space-2) var(--t-space-3);
         }
-        nav {
+        .brand {
+          padding: var(--t-space-1);
+        }
+        .menu-toggle {
+          display: inline-flex;
+          margin-left: auto;
+          justify-content: center;
+        }
+        nav,
+        .me {
+          display: none;
+        }
+        aside.open nav {
+          display: block;
           flex-basis: 100%;
-          order: 3;
-          overflow-x: auto;
+          max-height: calc(100vh - 120px);
+          overflow-y: auto;
         }
-        ul {
-          display: flex;
-        }
-        /* Scrolled sideways, not squeezed: Chinese labels would otherwise break after every character. */
-        nav li {
-          flex: none;
+        aside.open ul {
+          grid-template-columns: repeat(2, minmax(0, 1fr));
         }
         nav a {
           white-space: nowrap;
+          min-height: 44px;
         }
-        .me {
-          margin-left: auto;
-          border: none;
-          padding: 0;
+        nav a span {
+          overflow: hidden;
+          text-overflow: ellipsis;
+        }
+        aside.open .me {
+          flex-basis: 100%;
           display: flex;
           align-items: center;
+          justify-content: space-between;
+          gap: var(--t-space-3);
+          padding: var(--t-space-2) var(--t-space-1) 0;
         }
         .me .role {
           display: none;
         }
-      }
-      @media (max-width: 480px) {
-        .me > div:first-child {
-          display: none;
+        main {
+          padding: var(--t-space-4) var(--t-space-3);
+          gap: var(--t-space-4);
         }
       }
     `,
   ];
   declare path: string;
   declare loads: ReadonlyMap<RouteDef, LoadState>;
+  /** The navigation menu is open (phones; on wider screens the navigation always shows). */
+  declare menuOpen: boolean;
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
 
   constructor() {
@@ -208,10 +251,13 @@ export class TandemFrame extends LitElement {
     updateWhenLocaleChanges(this);
     this.path = HOME_PATH;
     this.loads = new Map();
+    this.menuOpen = false;
   }
 
   /** Starts loading the current screen's module; render() shows its state. */
-  protected override willUpdate(): void {
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // A link in the menu was followed: the menu closes behind it.
+    if (changed.has('path')) this.menuOpen = false;
     const user = this.session.value?.user;
     const route = matchRoute(ROUTES, this.path)?.route;
     if (!user || !route || !canOpen(route, user.role) || this.loads.has(route)) return;
@@ -291,9 +337,25 @@ export class TandemFrame extends LitElement {
         e.preventDefault();
         this.focusHeading();
       }}>${msg('Skip to content', { id: 'frame.skip' })}</a>
-      <div class="side"><aside>
+      <div class="side"><aside
+        class=${this.menuOpen ? 'open' : ''}
+        @keydown=${(e: KeyboardEvent) => {
+          if (e.key !== 'Escape' || !this.menuOpen) return;
+          this.menuOpen = false;
+          this.renderRoot.querySelector<HTMLButtonElement>('.menu-toggle')?.focus();
+        }}
+      >
         <a class="brand" href=${HOME_PATH}>${logo}<span>Tandem</span></a>
-        <nav aria-label=${msg('Main navigation', { id: 'frame.nav' })}>
+        <button
+          type="button"
+          class="menu-toggle"
+          aria-expanded=${this.menuOpen ? 'true' : 'false'}
+          aria-controls="main-nav"
+          @click=${() => (this.menuOpen = !this.menuOpen)}
+        >
+          ${this.menuOpen ? icons.close : icons.menu}<span>${msg('Menu', { id: 'frame.menu' })}</span>
+        </button>
+        <nav id="main-nav" aria-label=${msg('Main navigation', { id: 'frame.nav' })}>
           <ul>
             ${entries.map(
               (r) => html`<li>

@@ -1,5 +1,6 @@
 /** Localized wording for customer values: categories, follow-up statuses, sorts, kinds, fields, follow-up types. */
 import { msg } from '@lit/localize';
+import { currentLocale } from '../app/localization.ts';
 import type { CategoryDto, CustomerField } from '../../../schema/wire/customer.ts';
 import type { CustomerSort, FollowupStatus } from '../../../schema/wire/customer-query.ts';
 import type { FollowupType } from '../../../schema/wire/docs.ts';
@@ -9,8 +10,13 @@ export const SORT_VALUES = ['-updated', 'updated', '-created', 'created', 'name'
 export const FOLLOWUP_STATUS_VALUES = ['overdue', 'dueSoon', 'scheduled', 'none'] as const satisfies readonly FollowupStatus[];
 export const FOLLOWUP_TYPE_VALUES = ['call', 'email', 'meeting', 'visit', 'other'] as const satisfies readonly FollowupType[];
 
-/** The built-in categories have translations; a team's own categories show their label as written. */
+/**
+ * The built-in categories have translations; a team's own categories show their label as written,
+ * in Chinese the Chinese label when the admin gave one (it also overrides a built-in's translation).
+ */
 export function categoryLabel(key: string, categories: readonly CategoryDto[] = []): string {
+  const own = categories.find((c) => c.key === key);
+  if (own?.labelZh && currentLocale() === 'zh-CN') return own.labelZh;
   switch (key) {
     case 'potential':
       return msg('Potential', { id: 'customers.category.potential' });
@@ -77,6 +83,11 @@ export function followupTypeLabel(type: FollowupType | (string & {})): string {
     default:
       return type;
   }
+}
+
+/** The name field as the manual words it: a company's name, or a person's full name. */
+export function nameLabel(kind: string): string {
+  return kind === 'person' ? msg('Full name', { id: 'customers.field.personName' }) : msg('Company name', { id: 'customers.field.companyName' });
 }
 
 export function fieldLabel(field: CustomerField | 'tags'): string {

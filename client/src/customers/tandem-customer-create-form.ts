@@ -8,7 +8,7 @@
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing } from 'lit';
 import type { CategoryDto, CreateCustomerBody, CustomerDto, DuplicateCandidateDto } from '../../../schema/wire/customer.ts';
-import { CUSTOMER_FIELD_MAX } from '../../../schema/wire/docs.ts';
+import { CUSTOMER_FIELD_MAX, TAG_MAX_CHARS, TAGS_MAX } from '../../../schema/wire/docs.ts';
 import type { UserDto } from '../../../schema/wire/user.ts';
 import { createCustomer, findDuplicates } from '../api/customers.ts';
 import { ApiError } from '../api/http.ts';
@@ -17,6 +17,7 @@ import { base, buttons, forms } from '../ui/styles.ts';
 import '../ui/tandem-alert.ts';
 import { splitList } from './tandem-customer-filters.ts';
 import { categoryLabel, fieldLabel } from './customer-labels.ts';
+import { fieldIssue } from './customer-field-rules.ts';
 import { SubmissionKey } from '../api/idempotency.ts';
 
 /** Wait after the last keystroke before looking for duplicates. */
@@ -75,6 +76,11 @@ export class TandemCustomerCreateForm extends LitElement {
         display: grid;
         grid-template-columns: 1fr 1fr;
         gap: var(--t-space-4);
+        /* A field with an error grows downwards; its neighbour stays level. */
+        align-items: start;
+      }
+      .field {
+        align-content: start;
       }
       textarea {
         min-height: 64px;
@@ -194,8 +200,10 @@ export class TandemCustomerCreateForm extends LitElement {
     if (this.busy) return;
     const body = this.body();
     this.formError = '';
-    if (!body.name) {
-      await this.showErrors({ name: msg('Enter the customer’s name.', { id: 'customers.error.nameRequired' }) });
+    // Every problem at once, each next to its field, rather than one per attempt.
+    const problems = this.problems(body);
+    if (Object.keys(problems).length > 0) {
+      await this.showErrors(problems);
       return;
     }
     this.errors = {};
@@ -221,6 +229,18 @@ export class TandemCustomerCreateForm extends LitElement {
     } finally {
       this.busy = false;
     }
+  }
+
+  /** The same checks as the server's, over every field. */
+  private problems(body: CreateCustomerBody): Partial<Record<Field, string>> {
+    const problems: Partial<Record<Field, string>> = {};
+    for (const f of TEXT_FIELDS) {
+      const issue = fieldIssue(f, f === 'name' ? body.name : (body[f] ?? ''));
+      if (issue) problems[f] = fieldProblem(f, issue === 'tooLong' ? 'too long' : '');
+    }
+    const tags = body.tags ?? [];
+    if (tags.length > TAGS_MAX || tags.some((t) => t.length > TAG_MAX_CHARS)) problems.tags = fieldProblem('tags', '');
+    return problems;
   }
 
   private async showErrors(errors: Partial<Record<Field, string>>): Promise<void> {

@@ -73,8 +73,13 @@ export class TandemCustomerFilters extends LitElement {
         display: flex;
         gap: var(--t-space-2);
       }
+      .inline input {
+        flex: 1 1 auto;
+      }
+      /* Its own width, never squeezed by the tags input (任意 cut to 任). */
       .inline select {
         width: auto;
+        flex: none;
       }
       footer {
         display: flex;

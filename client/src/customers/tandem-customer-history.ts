@@ -11,7 +11,7 @@ import { customerHistory } from '../api/customers.ts';
 import { errorMessage } from '../ui/error-message.ts';
 import { base, buttons } from '../ui/styles.ts';
 import '../ui/tandem-alert.ts';
-import { categoryLabel, fieldLabel, formatDateTime, kindLabel } from './customer-labels.ts';
+import { categoryLabel, fieldLabel, followupTypeLabel, formatDateTime, kindLabel } from './customer-labels.ts';
 import type { CustomFieldDto } from '../../../schema/wire/custom-fields.ts';
 import { listCustomFields } from '../api/custom-fields.ts';
 import { customHistoryLabel, customHistoryValue } from '../custom-fields/custom-field-history.ts';
@@ -43,6 +43,8 @@ function actionLabel(action: string): string {
       return msg('Contact changed', { id: 'history.contactUpdate' });
     case 'contact-archive':
       return msg('Contact archived', { id: 'history.contactArchive' });
+    case 'followup-archive':
+      return msg('Follow-up deleted', { id: 'history.followupArchive' });
     default:
       return action;
   }
@@ -56,6 +58,9 @@ function shown(v: unknown): string {
 
 function keyLabel(key: string): string {
   if ((CUSTOMER_FIELDS as readonly string[]).includes(key) || key === 'tags') return fieldLabel(key as CustomerField | 'tags');
+  // A deleted follow-up's entry: its type and the start of its text.
+  if (key === 'type') return msg('Type', { id: 'customers.field.kind' });
+  if (key === 'excerpt') return msg('What happened', { id: 'followups.text' });
   return key;
 }
 
@@ -155,6 +160,7 @@ export class TandemCustomerHistory extends LitElement {
     if (key === 'ownerId' && typeof v === 'string') return this.users.find((u) => u.id === v)?.name ?? shown(v);
     if (key === 'category' && typeof v === 'string' && v) return categoryLabel(v);
     if (key === 'kind' && typeof v === 'string' && v) return kindLabel(v);
+    if (key === 'type' && typeof v === 'string' && v) return followupTypeLabel(v);
     return customHistoryValue(this.customFields, key, v) ?? shown(v);
   }
 

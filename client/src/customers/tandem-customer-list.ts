@@ -6,9 +6,11 @@
  * rows. Only the pages near the view are kept: a page far from it is dropped
  * and fetched again (by the cursor it started at) when the user scrolls back,
  * so memory does not grow with the rows paged through. Keyboard: arrow keys,
- * Page Up/Down, Home and End move through rows; Enter opens one.
+ * Page Up/Down, Home and End move through rows; Enter opens one. Others'
+ * changes (`customer:changed`) refetch the pages in place, without losing the
+ * scroll position, and the changed rows flash briefly.
  */
-import { msg, updateWhenLocaleChanges } from '@lit/localize';
+import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
@@ -16,11 +18,13 @@ import type { CategoryDto, CustomerDto } from '../../../schema/wire/customer.ts'
 import type { CustomerFilter } from '../../../schema/wire/customer-query.ts';
 import type { UserDto } from '../../../schema/wire/user.ts';
 import { listCustomers } from '../api/customers.ts';
+import { LiveListController } from '../realtime/live-list-controller.ts';
 import { errorMessage } from '../ui/error-message.ts';
-import { badges, base, buttons } from '../ui/styles.ts';
+import { badges, base, buttons, liveRows } from '../ui/styles.ts';
 import '../ui/tandem-empty-state.ts';
 import '../ui/tandem-loading.ts';
 import { categoryLabel, formatShortDate } from './customer-labels.ts';
+import { CustomerSelection } from './customer-selection.ts';
 
 /** Rows per request (the most the API gives at once). */
 export const PAGE_SIZE = 200;
@@ -60,6 +64,7 @@ export class TandemCustomerList extends LitElement {
     base,
     buttons,
     badges,
+    liveRows,
     css`
       :host {
         display: grid;
@@ -201,6 +206,27 @@ export class TandemCustomerList extends LitElement {
         }
       }
     `,
+    // The bulk-edit checkbox before each row; the header keeps its columns aligned with the rows.
+    css`
+      .item {
+        display: flex;
+        align-items: center;
+      }
+      .item > .row,
+      .item > .placeholder {
+        flex: 1;
+        min-width: 0;
+      }
+      .pick {
+        flex: none;
+        width: 18px;
+        height: 18px;
+        margin: 0 0 0 var(--t-space-3);
+      }
+      .head {
+        padding-left: calc(18px + var(--t-space-3) + var(--t-space-4));
+      }
+    `,
   ];
   declare filter: CustomerFilter;
   declare categories: readonly CategoryDto[];
@@ -227,6 +253,9 @@ export class TandemCustomerList extends LitElement {
   private resizeObserver: ResizeObserver | null = null;
   private observedViewport: HTMLElement | null = null;
   private readonly densityObserver = new MutationObserver(() => this.onDensityChange());
+  private readonly live = new LiveListController(this, { events: ['customer:changed'], refresh: () => this.refreshInPlace() });
+  /** Rows ticked for a bulk edit, and the number of matches (customer-selection.ts). */
+  readonly selection = new CustomerSelection(this);
 
   constructor() {
     super();
@@ -306,6 +335,7 @@ export class TandemCustomerList extends LitElement {
     this.pages.clear();
     this.cursors = [null];
     this.rowCount = 0;
+    void this.selection.filterChanged(this.filter);
     try {
       const page = await listCustomers(this.filter, { limit: PAGE_SIZE }, { signal: abort.signal });
       if (generation !== this.generation) return;
@@ -320,6 +350,42 @@ export class TandemCustomerList extends LitElement {
       if ((error as Error).name === 'AbortError' || generation !== this.generation) return;
       this.state = { kind: 'error', error };
     }
+  }
+
+  /**
+   * Fetches the pages reached so far again, from the first, keeping the rows
+   * in view and the active row: a changed record shows its new values, moves,
+   * or leaves the list when it no longer matches the filter.
+   */
+  async refreshInPlace(): Promise<void> {
+    if (this.state.kind !== 'ready') return this.reload();
+    const generation = this.generation;
+    const kept = new Set(this.pages.keys());
+    const lastPage = Math.max(0, ...kept);
+    const pages = new Map<number, CustomerDto[]>();
+    const cursors: (string | null)[] = [null];
+    let rowCount = 0;
+    try {
+      for (let n = 0; n <= lastPage; n++) {
+        const page = await listCustomers(this.filter, { limit: PAGE_SIZE, cursor: cursors[n] ?? undefined });
+        if (generation !== this.generation) return;
+        if (kept.has(n)) pages.set(n, page.items);
+        cursors.push(page.nextCursor);
+        rowCount += page.items.length;
+        if (!page.nextCursor) break;
+      }
+    } catch {
+      // The rows shown stay; the next change or a reload tries again.
+      return;
+    }
+    this.abortPending();
+    this.pages.clear();
+    for (const [n, items] of pages) this.pages.set(n, items);
+    this.cursors = cursors;
+    this.rowCount = rowCount;
+    this.active = Math.min(this.active, Math.max(0, rowCount - 1));
+    this.requestUpdate();
+    void this.selection.refreshCount();
   }
 
   private abortPending(): void {
@@ -472,6 +538,13 @@ export class TandemCustomerList extends LitElement {
       case 'End':
         next = last;
         break;
+      case ' ': {
+        // Space ticks the active row for a bulk edit (customer-selection.ts).
+        e.preventDefault();
+        const c = this.customerAt(this.active);
+        if (c) this.toggleSelected(c.id);
+        return;
+      }
       default:
         return;
     }
@@ -506,6 +579,10 @@ export class TandemCustomerList extends LitElement {
     }
   }
 
+  private toggleSelected(id: string): void {
+    this.selection.toggle(id, () => [...this.pages.values()].flat().map((c) => c.id));
+  }
+
   private ownerName(id: string | null): string {
     if (!id) return '';
     return this.users.find((u) => u.id === id)?.name ?? '';
@@ -523,8 +600,16 @@ export class TandemCustomerList extends LitElement {
     }
     const overdue = c.nextFollowupAt !== null && new Date(c.nextFollowupAt).getTime() < Date.now();
     return html`<div class="item" role="listitem" aria-posinset=${index + 1} aria-setsize=${setSize}>
+      <input
+        type="checkbox"
+        class="pick"
+        tabindex="-1"
+        aria-label=${msg(str`Select ${c.name}`, { id: 'bulk.selectRow' })}
+        .checked=${this.selection.isSelected(c.id)}
+        @change=${() => this.toggleSelected(c.id)}
+      />
       <a
-        class="row ${index === this.active ? 'active' : ''} ${c.archivedAt ? 'archived' : ''}"
+        class="row ${index === this.active ? 'active' : ''} ${c.archivedAt ? 'archived' : ''} ${this.live.isFresh(c.id) ? 'changed' : ''}"
         href="/customers/${encodeURIComponent(c.id)}"
         data-index=${index}
         data-customer-id=${c.id}

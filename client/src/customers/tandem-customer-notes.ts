@@ -3,13 +3,14 @@
  * document's `notes` XmlFragment by y-prosemirror (sync, remote cursors with
  * names, and an undo that only undoes this user's own changes). Give it the
  * Y.Doc and the awareness of its DocController; it rebuilds when either changes.
- * Fires `field-focus` with 'notes' or null.
+ * Fires `field-focus` with 'notes' or null. Typing `@` offers the teammates in
+ * `users` (mention-suggest-controller.ts); the pick is written as `@Name`.
  */
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { baseKeymap, setBlockType, toggleMark } from 'prosemirror-commands';
 import { keymap } from 'prosemirror-keymap';
 import { schema } from 'prosemirror-schema-basic';
-import { EditorState } from 'prosemirror-state';
+import { EditorState, Plugin } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { redo, undo, yCursorPlugin, ySyncPlugin, yUndoPlugin } from 'y-prosemirror';
@@ -18,6 +19,9 @@ import type * as Y from 'yjs';
 import { CUSTOMER_ROOTS } from '../../../schema/wire/docs.ts';
 import { base, buttons } from '../ui/styles.ts';
 import { readAwarenessUser } from '../realtime/doc-peers.ts';
+import type { UserDto } from '../../../schema/wire/user.ts';
+import { mentionListStyles, MentionSuggestController } from './mention-suggest-controller.ts';
+import { mentionText, type MentionUser } from './mention-suggest.ts';
 
 /** A remote cursor: a coloured caret with the person's name, built from checked presence only. */
 function cursorBuilder(state: unknown): HTMLElement {
@@ -50,10 +54,12 @@ export class TandemCustomerNotes extends LitElement {
     doc: { attribute: false },
     awareness: { attribute: false },
     readonly: { type: Boolean },
+    users: { attribute: false },
   };
   static override styles = [
     base,
     buttons,
+    mentionListStyles,
     css`
       .toolbar {
         display: flex;
@@ -125,7 +131,10 @@ export class TandemCustomerNotes extends LitElement {
   declare doc: Y.Doc | null;
   declare awareness: Awareness | null;
   declare readonly: boolean;
+  /** Who `@` suggests (the customer's team). */
+  declare users: readonly UserDto[];
   private view: EditorView | null = null;
+  private readonly mentions = new MentionSuggestController(this, () => this.users.filter((u) => u.active));
 
   constructor() {
     super();
@@ -133,6 +142,7 @@ export class TandemCustomerNotes extends LitElement {
     this.doc = null;
     this.awareness = null;
     this.readonly = false;
+    this.users = [];
   }
 
   override disconnectedCallback(): void {
@@ -165,6 +175,7 @@ export class TandemCustomerNotes extends LitElement {
         ySyncPlugin(fragment),
         yCursorPlugin(this.awareness, { cursorBuilder }),
         yUndoPlugin(),
+        this.mentionPlugin(),
         keymap({
           'Mod-z': undo,
           'Mod-y': redo,
@@ -183,6 +194,8 @@ export class TandemCustomerNotes extends LitElement {
         'aria-multiline': 'true',
         'aria-label': msg('Account notes', { id: 'customer.notes' }),
         'data-testid': 'notes-editor',
+        'aria-autocomplete': 'list',
+        'aria-controls': this.mentions.listId,
       },
       handleDOMEvents: {
         focus: () => {
@@ -195,6 +208,55 @@ export class TandemCustomerNotes extends LitElement {
         },
       },
     });
+  }
+
+  /** Feeds the text before the caret to the suggestions and gives them the keys first while the list is open. */
+  private mentionPlugin(): Plugin {
+    return new Plugin({
+      view: () => ({
+        update: (view) => {
+          const { $from, empty } = view.state.selection;
+          if (!empty || !view.hasFocus()) this.mentions.close(false);
+          else this.mentions.update($from.parent.textBetween(0, $from.parentOffset, undefined, '\ufffc'));
+          this.syncActiveDescendant();
+        },
+      }),
+      props: {
+        handleKeyDown: (view, event) => {
+          const picked = this.mentions.keydown(event);
+          if (!picked) return false;
+          if (picked !== 'handled') this.insertMention(view, picked);
+          this.syncActiveDescendant();
+          return true;
+        },
+        handleDOMEvents: {
+          blur: () => {
+            this.mentions.close(false);
+            return false;
+          },
+        },
+      },
+    });
+  }
+
+  private syncActiveDescendant(): void {
+    const dom = this.view?.dom;
+    if (!dom) return;
+    const active = this.mentions.activeId;
+    dom.setAttribute('aria-expanded', active ? 'true' : 'false');
+    if (active) dom.setAttribute('aria-activedescendant', active);
+    else dom.removeAttribute('aria-activedescendant');
+  }
+
+  /** Replaces the `@query` before the caret with the teammate's mention. */
+  private insertMention(view: EditorView | null, u: MentionUser): void {
+    const query = this.mentions.query;
+    if (!view || !query || this.readonly) return;
+    const { from } = view.state.selection;
+    view.dispatch(view.state.tr.insertText(mentionText(u), from - (query.query.length + 1), from));
+    this.mentions.close(false);
+    this.syncActiveDescendant();
+    view.focus();
   }
 
   private run(command: (state: EditorState, dispatch?: EditorView['dispatch']) => boolean): void {
@@ -224,7 +286,10 @@ export class TandemCustomerNotes extends LitElement {
           ${msg('Text', { id: 'customer.notes.paragraph' })}
         </button>
       </div>
-      <div class="editor"></div>`;
+      <div class="mention-anchor">
+        <div class="editor"></div>
+        ${this.mentions.render((u) => this.insertMention(this.view, u))}
+      </div>`;
   }
 }
 

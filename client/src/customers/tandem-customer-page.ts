@@ -20,12 +20,15 @@ import { sessionContext } from '../app/contexts.ts';
 import { liveStatusLabel, offlineRecordText, offlineSectionText } from '../offline/offline-messages.ts';
 import type { DocRefusal } from '../realtime/doc-controller.ts';
 import { discardUnsentConfirm, discardUnsentLabel, docErrorText, refusalText } from '../realtime/doc-messages.ts';
+import { SocketController } from '../realtime/socket-controller.ts';
+import type { TandemAttachments } from '../attachments/tandem-attachments.ts';
 import { errorMessage } from '../ui/error-message.ts';
-import { badges, base, buttons, cards } from '../ui/styles.ts';
+import { badges, base, buttons, cards, forms } from '../ui/styles.ts';
 import '../ui/tandem-alert.ts';
+import '../ui/tandem-dialog.ts';
 import '../ui/tandem-empty-state.ts';
 import '../ui/tandem-loading.ts';
-import { categoryLabel, fieldLabel, kindLabel } from './customer-labels.ts';
+import { categoryLabel, fieldLabel, kindLabel, nameLabel } from './customer-labels.ts';
 import { CustomerLiveDoc } from './customer-live-doc.ts';
 import { initials, type Peer } from './customer-presence.ts';
 import './tandem-customer-contacts.ts';
@@ -35,7 +38,9 @@ import type { FieldOption } from './tandem-customer-field.ts';
 import './tandem-customer-history.ts';
 import type { TandemCustomerHistory } from './tandem-customer-history.ts';
 import './tandem-customer-notes.ts';
+import './tandem-customer-opportunities.ts';
 import './tandem-customer-related.ts';
+import './tandem-customer-deals.ts';
 import './tandem-customer-tags.ts';
 import './tandem-followups.ts';
 import '../service/tandem-service-records-section.ts';
@@ -91,12 +96,14 @@ export class TandemCustomerPage extends LitElement {
     notice: { state: true },
     busy: { state: true },
     fromLocal: { state: true },
+    askArchive: { state: true },
   };
   static override styles = [
     base,
     buttons,
     cards,
     badges,
+    forms,
     css`
       :host {
         display: grid;
@@ -205,6 +212,8 @@ export class TandemCustomerPage extends LitElement {
   declare busy: boolean;
   /** Shown from this device's copy (the server could not be reached); REST-only parts wait for the network. */
   declare fromLocal: boolean;
+  /** The in-app confirmation before archiving is open. */
+  declare askArchive: boolean;
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
   private readonly customerDoc = new CustomerLiveDoc(this, {
     resynced: () => void this.refresh(),
@@ -223,6 +232,24 @@ export class TandemCustomerPage extends LitElement {
     this.notice = null;
     this.busy = false;
     this.fromLocal = false;
+    this.askArchive = false;
+    // A teammate's change to this customer's contacts or files (from any page) refetches that section and the history.
+    new SocketController(this, {
+      on: {
+        'customer:related': (e) => {
+          if (e.customerId !== this.customerId) return;
+          if (e.part === 'contacts') void this.renderRoot.querySelector<TandemCustomerContacts>('tandem-customer-contacts')?.reload();
+          else void this.renderRoot.querySelector<TandemAttachments>('tandem-attachments')?.reload();
+          this.scheduleHistory();
+        },
+      },
+      onConnect: (_socket, reconnected) => {
+        if (!reconnected) return;
+        void this.renderRoot.querySelector<TandemCustomerContacts>('tandem-customer-contacts')?.reload();
+        void this.renderRoot.querySelector<TandemAttachments>('tandem-attachments')?.reload();
+        this.scheduleHistory();
+      },
+    });
   }
 
   override disconnectedCallback(): void {
@@ -295,7 +322,7 @@ export class TandemCustomerPage extends LitElement {
 
   private async toggleArchived(customer: CustomerDto): Promise<void> {
     const archive = !customer.archivedAt;
-    if (archive && !confirm(msg(str`Archive ${customer.name}? It leaves the list but nothing is deleted; a manager can restore it.`, { id: 'customer.archiveConfirm' }))) return;
+    this.askArchive = false;
     this.busy = true;
     try {
       // Whoever loses write access by it is reconnected by the server (4001) and checked again.
@@ -439,11 +466,36 @@ export class TandemCustomerPage extends LitElement {
         >
         <span class="spacer"></span>
         ${this.renderPresence()}
+        ${mayArchive && !customer.archivedAt && !this.fromLocal
+          ? html`<a class="button" href=${`/customers/${customer.id}/merge`}>${msg('Merge with another…', { id: 'customer.merge' })}</a>`
+          : nothing}
         ${mayArchive
-          ? html`<button type="button" class=${customer.archivedAt ? '' : 'danger'} ?disabled=${this.busy} @click=${() => this.toggleArchived(customer)}>
+          ? html`<button
+              type="button"
+              class=${customer.archivedAt ? '' : 'danger'}
+              ?disabled=${this.busy}
+              @click=${() => {
+                if (customer.archivedAt) void this.toggleArchived(customer);
+                else this.askArchive = true;
+              }}
+            >
               ${customer.archivedAt ? msg('Restore', { id: 'customer.restore' }) : msg('Archive', { id: 'common.archive' })}
             </button>`
           : nothing}
+        <tandem-dialog .open=${this.askArchive} heading=${msg('Archive this customer?', { id: 'customer.archiveHeading' })} @close=${() => (this.askArchive = false)}>
+          <form
+            @submit=${(e: Event) => {
+              e.preventDefault();
+              void this.toggleArchived(customer);
+            }}
+          >
+            <p>${msg(str`Archive ${customer.name}? It leaves the list but nothing is deleted; a manager can restore it.`, { id: 'customer.archiveConfirm' })}</p>
+            <div class="actions end">
+              <button type="button" data-autofocus @click=${() => (this.askArchive = false)}>${msg('Cancel', { id: 'common.cancel' })}</button>
+              <button class="danger" type="submit">${msg('Archive', { id: 'common.archive' })}</button>
+            </div>
+          </form>
+        </tandem-dialog>
       </div>
       ${this.renderRefusalAlert(elsewhere.at(-1) ?? null, () => {
         for (const r of elsewhere) doc.dismissRefusal(r);
@@ -472,7 +524,7 @@ export class TandemCustomerPage extends LitElement {
                 class="wide"
                 name="name"
                 required
-                .label=${fieldLabel('name')}
+                .label=${nameLabel(value('kind'))}
                 .value=${value('name')}
                 .editors=${this.editorsOf('name')}
                 .refusal=${this.refusalOf('name')}
@@ -540,7 +592,12 @@ export class TandemCustomerPage extends LitElement {
           </section>
           <section class="card" aria-labelledby="notes-h">
             <h3 id="notes-h">${msg('Account notes', { id: 'customer.notes' })}</h3>
-            <tandem-customer-notes .doc=${doc.doc} .awareness=${doc.awareness} ?readonly=${readonly}></tandem-customer-notes>
+            <tandem-customer-notes
+              .doc=${doc.doc}
+              .awareness=${doc.awareness}
+              .users=${this.users.filter((u) => u.teamId === customer.teamId)}
+              ?readonly=${readonly}
+            ></tandem-customer-notes>
             ${this.renderRefusalAlert(doc.refusalFor(CUSTOMER_ROOTS.notes), () => doc.dismissRefusal(CUSTOMER_ROOTS.notes))}
           </section>
           <section class="card" aria-labelledby="contacts-h">
@@ -553,6 +610,8 @@ export class TandemCustomerPage extends LitElement {
               .doc=${doc.doc}
               .users=${this.users}
               userId=${user?.id ?? ''}
+              .role=${user?.role ?? ''}
+              @followup-archived=${() => this.scheduleHistory()}
               .refusal=${this.refusalOf(CUSTOMER_ROOTS.followups)}
               ?readonly=${readonly}
             ></tandem-followups>
@@ -563,12 +622,17 @@ export class TandemCustomerPage extends LitElement {
             <h3 id="opps-h">${msg('Opportunities', { id: 'customer.opportunities' })}</h3>
             ${this.fromLocal
               ? offlineSection()
-              : html`<tandem-customer-related kind="opportunities" customerId=${customer.id} .users=${this.users}></tandem-customer-related>`}
+              : html`<tandem-customer-opportunities
+                  customer-id=${customer.id}
+                  customer-name=${value('name') || customer.name}
+                  team-id=${customer.teamId}
+                  self-id=${user?.id ?? ''}
+                  .users=${this.users}
+                  ?can-create=${!!user && !customer.archivedAt && can(user, 'create', { type: 'opportunity', teamId: customer.teamId, ownerId: null })}
+                  ?can-assign=${mayReassign}
+                ></tandem-customer-opportunities>`}
           </section>
-          <section class="card" aria-labelledby="tasks-h">
-            <h3 id="tasks-h">${msg('Open tasks', { id: 'customer.tasks' })}</h3>
-            ${this.fromLocal ? offlineSection() : html`<tandem-customer-related kind="tasks" customerId=${customer.id} .users=${this.users}></tandem-customer-related>`}
-          </section>
+          ${this.fromLocal ? nothing : html`<tandem-customer-deals class="card" customer-id=${customer.id}></tandem-customer-deals>`}
           <section class="card" aria-labelledby="service-h">
             <h3 id="service-h">${msg('Feedback & service records', { id: 'service.customerHeading' })}</h3>
             ${this.fromLocal
@@ -580,6 +644,10 @@ export class TandemCustomerPage extends LitElement {
                   .users=${this.users}
                   ?readonly=${doc.readOnly}
                 ></tandem-service-records-section>`}
+          </section>
+          <section class="card" aria-labelledby="tasks-h">
+            <h3 id="tasks-h">${msg('Open tasks', { id: 'customer.tasks' })}</h3>
+            ${this.fromLocal ? offlineSection() : html`<tandem-customer-related kind="tasks" customerId=${customer.id} .users=${this.users}></tandem-customer-related>`}
           </section>
           <section class="card" aria-labelledby="attachments-h">
             <h3 id="attachments-h">${msg('Attachments', { id: 'attachments.heading' })}</h3>

@@ -1,6 +1,7 @@
 /**
  * The customer's opportunities and open tasks on the 360° page, each with its
- * own empty and error state. `kind` chooses which.
+ * own empty and error state. `kind` chooses which. Teammates' changes to them
+ * (`opportunity:changed`, `task:changed` naming this customer) refetch the list.
  */
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
@@ -8,8 +9,9 @@ import type { OpportunityDto } from '../../../schema/wire/opportunity.ts';
 import type { TaskDto } from '../../../schema/wire/tasks.ts';
 import type { UserDto } from '../../../schema/wire/user.ts';
 import { customerOpenTasks, customerOpportunities } from '../api/customers.ts';
+import { LiveListController } from '../realtime/live-list-controller.ts';
 import { errorMessage } from '../ui/error-message.ts';
-import { badges, base, buttons } from '../ui/styles.ts';
+import { badges, base, buttons, liveRows } from '../ui/styles.ts';
 import '../ui/tandem-alert.ts';
 import { formatDate, formatDateTime } from './customer-labels.ts';
 
@@ -27,6 +29,7 @@ export class TandemCustomerRelated extends LitElement {
     base,
     buttons,
     badges,
+    liveRows,
     css`
       ul {
         list-style: none;
@@ -54,6 +57,11 @@ export class TandemCustomerRelated extends LitElement {
   declare users: readonly UserDto[];
   declare data: Related | null;
   declare error: unknown;
+  private readonly live = new LiveListController(this, {
+    events: ['opportunity:changed', 'task:changed'],
+    accept: (e, event) => e.customerId === this.customerId && event === (this.kind === 'opportunities' ? 'opportunity:changed' : 'task:changed'),
+    refresh: () => this.reload(),
+  });
 
   constructor() {
     super();
@@ -106,7 +114,7 @@ export class TandemCustomerRelated extends LitElement {
           ? html`<p class="muted">${msg('No opportunities yet. Create one from the pipeline once talks turn commercial.', { id: 'customer.noOpportunities' })}</p>`
           : html`<ul>
               ${data.items.map(
-                (o) => html`<li>
+                (o) => html`<li class=${this.live.isFresh(o.id) ? 'changed' : ''}>
                   <span>${o.name} ${o.status !== 'open' ? html`<span class="badge ${o.status === 'won' ? 'success' : 'danger'}">${o.status === 'won' ? msg('Won', { id: 'customer.opportunityWon' }) : msg('Lost', { id: 'customer.opportunityLost' })}</span>` : nothing}</span>
                   <span class="meta">${this.money(o.amount, o.currency)}${o.expectedCloseDate ? ` · ${formatDate(o.expectedCloseDate)}` : ''}</span>
                 </li>`,
@@ -117,7 +125,7 @@ export class TandemCustomerRelated extends LitElement {
           ? html`<p class="muted">${msg('No open tasks for this customer.', { id: 'customer.noTasks' })}</p>`
           : html`<ul>
               ${data.items.map(
-                (t) => html`<li>
+                (t) => html`<li class=${this.live.isFresh(t.id) ? 'changed' : ''}>
                   <span>${t.title}</span>
                   <span class="meta">${this.userName(t.assigneeId)}${t.dueAt ? ` · ${formatDateTime(t.dueAt)}` : ''}</span>
                 </li>`,

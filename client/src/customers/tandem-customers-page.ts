@@ -29,6 +29,8 @@ import './tandem-customer-filters.ts';
 import './tandem-customer-import.ts';
 import type { TandemCustomerImport } from './tandem-customer-import.ts';
 import './tandem-customer-list.ts';
+import './tandem-customer-bulk-bar.ts';
+import type { SelectionState } from './customer-selection.ts';
 import type { TandemCustomerList } from './tandem-customer-list.ts';
 
 /** Wait after the last keystroke in the search box before searching. */
@@ -54,6 +56,7 @@ export class TandemCustomersPage extends LitElement {
     dialog: { state: true },
     notice: { state: true },
     saveError: { state: true },
+    bulk: { state: true },
   };
   static override styles = [
     base,
@@ -115,6 +118,8 @@ export class TandemCustomersPage extends LitElement {
   declare dialog: Dialog;
   declare notice: { kind: 'error' | 'success'; text: string } | null;
   declare saveError: string;
+  /** The list's selection and match count, for the bulk bar. */
+  declare bulk: SelectionState | null;
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -130,6 +135,7 @@ export class TandemCustomersPage extends LitElement {
     this.dialog = 'none';
     this.notice = null;
     this.saveError = '';
+    this.bulk = null;
   }
 
   override connectedCallback(): void {
@@ -293,7 +299,21 @@ export class TandemCustomersPage extends LitElement {
             @filter-change=${(e: CustomEvent<CustomerFilter>) => this.setFilter(e.detail)}
           ></tandem-customer-filters>`
         : nothing}
-      <tandem-customer-list .filter=${this.filter} .categories=${this.categories} .users=${this.users}>
+      <tandem-customer-bulk-bar
+        .selection=${this.bulk}
+        .users=${this.users}
+        .categories=${this.categories}
+        ?canManage=${canAssign}
+        @select-all=${() => this.list?.selection.selectAllMatching()}
+        @clear-selection=${() => this.list?.selection.clear()}
+        @bulk-done=${() => this.list?.reload()}
+      ></tandem-customer-bulk-bar>
+      <tandem-customer-list
+        .filter=${this.filter}
+        .categories=${this.categories}
+        .users=${this.users}
+        @selection-change=${(e: CustomEvent<SelectionState>) => (this.bulk = e.detail)}
+      >
         <button slot="empty-actions" class="primary" type="button" @click=${() => this.openDialog('create')}>
           ${msg('New customer', { id: 'customers.new' })}
         </button>

@@ -5,6 +5,7 @@
 import { str } from '@lit/localize';
 import { accountTemplates } from './zh-CN.accounts.ts';
 import { attachmentTemplates } from './zh-CN.attachments.ts';
+import { contractTemplates } from './zh-CN.contracts.ts';
 import { customFieldTemplates } from './zh-CN.custom-fields.ts';
 import { customerTemplates } from './zh-CN.customers.ts';
 import { leadTemplates } from './zh-CN.leads.ts';
@@ -15,10 +16,13 @@ import { realtimeTemplates } from './zh-CN.realtime.ts';
 import { reportTemplates } from './zh-CN.reports.ts';
 import { securityTemplates } from './zh-CN.security.ts';
 import { serviceTemplates } from './zh-CN.service.ts';
+import { adminListTemplates } from './zh-CN.admin-lists.ts';
+import { handoverTemplates } from './zh-CN.handover.ts';
 
 export const templates = {
   ...accountTemplates,
   ...attachmentTemplates,
+  ...contractTemplates,
   ...customFieldTemplates,
   ...customerTemplates,
   ...leadTemplates,
@@ -29,6 +33,8 @@ export const templates = {
   ...reportTemplates,
   ...securityTemplates,
   ...serviceTemplates,
+  ...adminListTemplates,
+  ...handoverTemplates,
   'admin.actions': '操作',
   'admin.active': '启用',
   'admin.chooseTeam': '选择团队…',
@@ -138,8 +144,8 @@ export const templates = {
   'password.newRequired': '请输入新密码。',
   'password.rule': str`至少 ${0} 个字符，并包含小写字母、大写字母、数字、符号中的三种。${1} 个字符及以上的密码短语不受此限制。`,
   'password.submit': '修改密码',
-  'pipeline.emptyHeading': '还没有商机',
-  'pipeline.emptyText': '团队在客户下创建商机后，商机会按销售阶段显示在看板上。',
+  'pipeline.emptyHeading': '还没有销售机会',
+  'pipeline.emptyText': '团队在客户下创建销售机会后，销售机会会按销售阶段显示在看板上。',
   'role.admin': '管理员',
   'role.manager': '经理',
   'role.rep': '销售代表',

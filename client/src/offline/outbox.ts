@@ -42,6 +42,12 @@ const outboxDbName = (userId: string) => `${LOCAL_DB_PREFIX}${userId}:outbox`;
 
 let db: { userId: string; handle: Promise<IDBDatabase> } | null = null;
 
+/** Whether this user has an outbox database yet (reading never creates one). */
+async function exists(name: string): Promise<boolean> {
+  if (typeof indexedDB.databases !== 'function') return true;
+  return (await indexedDB.databases().catch(() => [])).some((d) => d.name === name);
+}
+
 function open(): Promise<IDBDatabase> | null {
   const userId = localScope();
   if (!userId || typeof indexedDB === 'undefined') return null;
@@ -82,6 +88,9 @@ function run<T>(mode: IDBTransactionMode, fn: (store: IDBObjectStore) => IDBRequ
 
 /** Every entry, oldest first (empty without an outbox). */
 export async function outboxEntries(): Promise<OutboxEntry[]> {
+  const userId = localScope();
+  if (!userId || typeof indexedDB === 'undefined') return [];
+  if (db?.userId !== userId && !(await exists(outboxDbName(userId)))) return [];
   return ((await run('readonly', (s) => s.getAll() as IDBRequest<OutboxEntry[]>)) ?? []).sort((a, b) => a.seq - b.seq);
 }
 
@@ -96,8 +105,9 @@ function announce(entries: OutboxEntry[]): void {
 /** Keeps a create that could not reach the server; false when there is no outbox (or it is full). */
 async function enqueue(req: OutboxRequest): Promise<boolean> {
   try {
+    if (!open()) return false;
     const entries = await outboxEntries();
-    if (!open() || entries.length >= OUTBOX_MAX) return false;
+    if (entries.length >= OUTBOX_MAX) return false;
     // The same submission again (a second click while offline) is one entry.
     if (entries.some((e) => e.key === req.key)) return true;
     const entry: Omit<OutboxEntry, 'seq'> = { ...req, createdAt: new Date().toISOString(), state: 'waiting' };

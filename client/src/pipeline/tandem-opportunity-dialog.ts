@@ -2,13 +2,16 @@
  * The "New opportunity" dialog: a customer found by search, name, amount
  * and currency, expected close date, stage, and (for managers and admins)
  * the owner. Creates through `POST /api/opportunities`; the card then
- * arrives on every open board through the board document.
+ * arrives on every open board through the board document. Opened from a
+ * customer's page it is given that `customer` (no search) and the team's
+ * `pipelines` (a pipeline is chosen, then one of its stages).
  */
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { DEFAULT_CURRENCY, isValidAmount, OPPORTUNITY_NAME_MAX } from '../../../schema/wire/board.ts';
 import type { CreateOpportunityInput } from '../../../schema/wire/opportunity.ts';
+import type { PipelineDto } from '../../../schema/wire/pipeline.ts';
 import type { UserDto } from '../../../schema/wire/user.ts';
 import { createOpportunity } from '../api/opportunities.ts';
 import { ApiError } from '../api/http.ts';
@@ -36,6 +39,9 @@ export class TandemOpportunityDialog extends LitElement {
     users: { attribute: false },
     canAssign: { type: Boolean },
     selfId: { type: String },
+    customer: { attribute: false },
+    pipelines: { attribute: false },
+    pipelineId: { state: true },
     results: { state: true },
     customerId: { state: true },
     errors: { state: true },
@@ -63,6 +69,11 @@ export class TandemOpportunityDialog extends LitElement {
   declare users: UserDto[];
   declare canAssign: boolean;
   declare selfId: string;
+  /** A fixed customer (the customer's page): no search. */
+  declare customer: CustomerOption | null;
+  /** When given, a pipeline is chosen here and `stages` are its stages. */
+  declare pipelines: PipelineDto[];
+  declare pipelineId: string;
   declare results: CustomerOption[];
   /** The chosen customer; kept while search results change, else the first result. */
   declare customerId: string;
@@ -80,6 +91,9 @@ export class TandemOpportunityDialog extends LitElement {
     this.users = [];
     this.canAssign = false;
     this.selfId = '';
+    this.customer = null;
+    this.pipelines = [];
+    this.pipelineId = '';
     this.results = [];
     this.customerId = '';
     this.errors = {};
@@ -93,7 +107,9 @@ export class TandemOpportunityDialog extends LitElement {
       this.failure = '';
       this.customerId = '';
       this.renderRoot.querySelector('form')?.reset();
-      void this.search('');
+      if (this.pipelines.length > 0 && !this.pipelines.some((p) => p.id === this.pipelineId)) this.pipelineId = this.pipelines[0]!.id;
+      if (this.customer) this.customerId = this.customer.id;
+      else void this.search('');
     }
   }
 
@@ -122,7 +138,7 @@ export class TandemOpportunityDialog extends LitElement {
     const data = new FormData(form);
     const value = (k: string) => String(data.get(k) ?? '').trim();
     const errors: Partial<Record<Field, string>> = {};
-    const customerId = this.customerId;
+    const customerId = this.customer?.id ?? this.customerId;
     const name = value('name');
     const amount = Number(value('amount'));
     if (!customerId) errors.customerId = msg('Choose a customer.', { id: 'opp.form.customerRequired' });
@@ -170,17 +186,15 @@ export class TandemOpportunityDialog extends LitElement {
     return text ? html`<span id="${f}-error" class="field-error">${text}</span>` : nothing;
   }
 
-  override render() {
-    const locale = currentLocale();
+  /** The stages offered: those of the chosen pipeline when pipelines are given. */
+  private shownStages(): Array<Pick<StageView, 'id' | 'name' | 'nameZh' | 'kind'>> {
+    if (this.pipelines.length === 0) return this.stages;
+    return (this.pipelines.find((p) => p.id === this.pipelineId) ?? this.pipelines[0])?.stages ?? [];
+  }
+
+  private renderCustomerSearch() {
     const e = this.errors;
-    return html`<tandem-dialog
-      .open=${this.open}
-      heading=${msg('New opportunity', { id: 'board.new' })}
-      @close=${() => this.dispatchEvent(new Event('close'))}
-    >
-      <form @submit=${this.submit} novalidate>
-        ${this.failure ? html`<tandem-alert kind="error">${this.failure}</tandem-alert>` : nothing}
-        <div class="field">
+    return html`<div class="field">
           <label for="customer-search">${msg('Find a customer', { id: 'opp.form.customerSearch' })}</label>
           <input id="customer-search" type="search" autocomplete="off" autofocus @input=${this.onSearchInput} />
           <label for="customer">${msg('Customer', { id: 'opp.form.customer' })}<span class="required" aria-hidden="true">*</span></label>
@@ -201,7 +215,25 @@ export class TandemOpportunityDialog extends LitElement {
           </select>
           ${this.results.length === 0 ? html`<span class="hint">${msg('No matching customers.', { id: 'opp.form.noCustomers' })}</span>` : nothing}
           ${this.fieldError('customerId')}
-        </div>
+        </div>`;
+  }
+
+  override render() {
+    const locale = currentLocale();
+    const e = this.errors;
+    return html`<tandem-dialog
+      .open=${this.open}
+      heading=${msg('New opportunity', { id: 'board.new' })}
+      @close=${() => this.dispatchEvent(new Event('close'))}
+    >
+      <form @submit=${this.submit} novalidate>
+        ${this.failure ? html`<tandem-alert kind="error">${this.failure}</tandem-alert>` : nothing}
+        ${this.customer
+          ? html`<div class="field">
+              <span class="label">${msg('Customer', { id: 'opp.form.customer' })}</span>
+              <strong class="fixed-customer">${this.customer.name}</strong>
+            </div>`
+          : this.renderCustomerSearch()}
         <div class="field">
           <label for="name">${msg('Deal name', { id: 'opp.form.name' })}<span class="required" aria-hidden="true">*</span></label>
           <input id="name" name="name" maxlength=${OPPORTUNITY_NAME_MAX} required aria-invalid=${e.name ? 'true' : 'false'} aria-describedby="name-error" />
@@ -220,11 +252,19 @@ export class TandemOpportunityDialog extends LitElement {
             </select>
           </div>
         </div>
+        ${this.pipelines.length > 1
+          ? html`<div class="field">
+              <label for="pipeline">${msg('Pipeline', { id: 'opp.form.pipeline' })}</label>
+              <select id="pipeline" @change=${(ev: Event) => (this.pipelineId = (ev.target as HTMLSelectElement).value)}>
+                ${this.pipelines.map((p) => html`<option value=${p.id} ?selected=${p.id === this.pipelineId}>${locale === 'zh-CN' && p.nameZh ? p.nameZh : p.name}</option>`)}
+              </select>
+            </div>`
+          : nothing}
         <div class="grid">
           <div class="field">
             <label for="stage">${msg('Stage', { id: 'opp.form.stage' })}</label>
             <select id="stage" name="stageId" aria-invalid=${e.stageId ? 'true' : 'false'}>
-              ${this.stages
+              ${this.shownStages()
                 .filter((s) => s.kind !== 'lost')
                 .map((s, i) => html`<option value=${s.id} ?selected=${i === 0}>${stageName(s, locale)}</option>`)}
             </select>

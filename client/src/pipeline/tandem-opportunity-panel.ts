@@ -1,7 +1,9 @@
 /**
  * The details panel of one opportunity beside the board: its fields (edited
  * through the board document, so every open board sees them at once), its
- * stage history, its quotes, and once won its order/contract. The owner can
+ * stage history, its quotes (each with a printable page), the order made from
+ * an accepted quote, and — in the contract stage or once won — its contract
+ * with the contract's files. The owner can
  * be changed by managers and admins only; reps see it as text. A change the
  * server refused is explained under its field (`refusals`; the value itself
  * returns through the document); dismissing it fires `refusal-dismiss`.
@@ -9,8 +11,10 @@
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { isValidAmount, OPPORTUNITY_NAME_MAX } from '../../../schema/wire/board.ts';
-import type { OrderDto, QuoteDto, StageHistoryDto } from '../../../schema/wire/opportunity.ts';
+import type { ContractDto } from '../../../schema/wire/contracts.ts';
+import { canChangeOrderStatus, ORDER_STATUSES, type OrderDto, type OrderStatus, type QuoteDto, type StageHistoryDto } from '../../../schema/wire/opportunity.ts';
 import type { UserDto } from '../../../schema/wire/user.ts';
+import { findOpportunityContract, updateOrder } from '../api/contracts.ts';
 import { findOrder, getOpportunity, listQuotes, updateQuote } from '../api/opportunities.ts';
 import { currentLocale } from '../app/localization.ts';
 import type { DocRefusal } from '../realtime/doc-controller.ts';
@@ -26,6 +30,9 @@ import { CURRENCIES } from './tandem-opportunity-dialog.ts';
 import './tandem-order-form.ts';
 import './tandem-quote-form.ts';
 import '../attachments/tandem-attachments.ts';
+import '../contracts/tandem-contract-form.ts';
+import '../contracts/tandem-contract-view.ts';
+import { dealBadge, orderStatusLabel } from '../contracts/deal-labels.ts';
 
 /** The card fields this panel shows, so that their refusals are explained here. */
 export const PANEL_FIELDS: ReadonlySet<string> = new Set(['name', 'amount', 'currency', 'stageId', 'expectedCloseDate', 'ownerId', 'lostReason']);
@@ -33,7 +40,18 @@ export const PANEL_FIELDS: ReadonlySet<string> = new Set(['name', 'amount', 'cur
 type Extras =
   | { kind: 'loading' }
   | { kind: 'failed'; message: string }
-  | { kind: 'ready'; quotes: QuoteDto[]; order: OrderDto | null; history: StageHistoryDto[] };
+  | { kind: 'ready'; quotes: QuoteDto[]; order: OrderDto | null; contract: ContractDto | null; history: StageHistoryDto[] };
+
+/**
+ * Where a contract is recorded: a won stage, or the contract-signing stage (合同签订) — by its
+ * name in the default pipeline, else the last open stage of a configured one.
+ */
+export function isContractStage(stage: StageView | undefined, stages: readonly StageView[]): boolean {
+  if (!stage || stage.kind === 'lost') return false;
+  if (stage.kind === 'won' || stage.nameZh === '合同签订') return true;
+  const open = stages.filter((s) => s.kind === 'open');
+  return open.length > 0 && open.reduce((a, b) => (b.position > a.position ? b : a)).id === stage.id;
+}
 
 export class TandemOpportunityPanel extends LitElement {
   static override properties = {
@@ -49,6 +67,7 @@ export class TandemOpportunityPanel extends LitElement {
     fieldError: { state: true },
     quoting: { state: true },
     ordering: { state: true },
+    contracting: { state: true },
   };
   static override styles = [
     base,
@@ -142,6 +161,7 @@ export class TandemOpportunityPanel extends LitElement {
   declare fieldError: string;
   declare quoting: boolean;
   declare ordering: boolean;
+  declare contracting: boolean;
 
   constructor() {
     super();
@@ -157,12 +177,14 @@ export class TandemOpportunityPanel extends LitElement {
     this.fieldError = '';
     this.quoting = false;
     this.ordering = false;
+    this.contracting = false;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('opportunityId')) {
       this.quoting = false;
       this.ordering = false;
+      this.contracting = false;
       this.fieldError = '';
       void this.loadExtras();
     } else if (changed.has('card')) {
@@ -199,10 +221,10 @@ export class TandemOpportunityPanel extends LitElement {
     const id = this.opportunityId;
     this.extras = { kind: 'loading' };
     try {
-      const [detail, quotes, order] = await Promise.all([getOpportunity(id), listQuotes(id), findOrder(id)]);
+      const [detail, quotes, order, contract] = await Promise.all([getOpportunity(id), listQuotes(id), findOrder(id), findOpportunityContract(id)]);
       // The attachments section asks the policy with the opportunity's team (set before the render below).
       if (id === this.opportunityId) this.teamId = detail.opportunity.teamId;
-      if (id === this.opportunityId) this.extras = { kind: 'ready', quotes, order, history: detail.stageHistory };
+      if (id === this.opportunityId) this.extras = { kind: 'ready', quotes, order, contract, history: detail.stageHistory };
     } catch (e) {
       if (id === this.opportunityId) this.extras = { kind: 'failed', message: errorMessage(e) };
     }
@@ -258,6 +280,18 @@ export class TandemOpportunityPanel extends LitElement {
       }
     } catch (e) {
       this.fieldError = errorMessage(e);
+    }
+  }
+
+  private async setOrderStatus(e: Event): Promise<void> {
+    const select = e.target as HTMLSelectElement;
+    if (this.extras.kind !== 'ready' || !this.extras.order || select.value === this.extras.order.status) return;
+    try {
+      const order = await updateOrder(this.opportunityId, { status: select.value as OrderStatus });
+      if (this.extras.kind === 'ready') this.extras = { ...this.extras, order };
+    } catch (err) {
+      select.value = this.extras.kind === 'ready' ? (this.extras.order?.status ?? '') : '';
+      this.fieldError = errorMessage(err);
     }
   }
 
@@ -365,7 +399,8 @@ export class TandemOpportunityPanel extends LitElement {
       case 'failed':
         return html`<tandem-alert kind="error">${x.message}</tandem-alert>`;
       case 'ready':
-        return html`${this.renderQuotes(x.quotes)} ${this.renderOrder(x.order, stage, x.quotes)} ${this.renderHistory(x.history)}`;
+        return html`${this.renderQuotes(x.quotes)} ${this.renderOrder(x.order, x.quotes)} ${this.renderContract(x.contract, stage)}
+        ${this.renderHistory(x.history)}`;
       default:
         return x satisfies never;
     }
@@ -382,6 +417,10 @@ export class TandemOpportunityPanel extends LitElement {
             <div class="top"><strong>${q.title}</strong><span class="badge ${q.status === 'accepted' ? 'success' : q.status === 'rejected' ? 'danger' : ''}">${quoteStatusLabel(q.status)}</span></div>
             <div class="muted">
               ${msg(str`${q.items.length} items · total ${formatMoney(q.total, q.currency, locale)}`, { id: 'opp.quotes.summary' })}
+              ${q.validUntil ? html` · ${msg(str`valid until ${formatDate(q.validUntil, locale)}`, { id: 'quote.validUntilShort' })}` : nothing}
+            </div>
+            <div class="actions">
+              <a href="/quotes/${q.id}/print" target="_blank" rel="noopener">${msg('Printable quote', { id: 'quote.print.open' })}</a>
             </div>
             ${!this.readonly && (q.status === 'draft' || q.status === 'sent')
               ? html`<div class="actions">
@@ -411,28 +450,38 @@ export class TandemOpportunityPanel extends LitElement {
     </section>`;
   }
 
-  private renderOrder(order: OrderDto | null, stage: StageView | undefined, quotes: QuoteDto[]) {
+  private renderOrder(order: OrderDto | null, quotes: QuoteDto[]) {
     const locale = currentLocale();
+    const accepted = quotes.filter((q) => q.status === 'accepted');
     if (order) {
+      const next = ORDER_STATUSES.filter((st) => canChangeOrderStatus(order.status, st));
       return html`<section aria-labelledby="order-h">
-        <h3 id="order-h">${msg('Order / contract', { id: 'opp.order' })}</h3>
+        <h3 id="order-h">${msg('Order', { id: 'order.heading' })}</h3>
         <div class="quote">
-          <div class="top"><strong>${order.contractNumber}</strong><span class="badge success">${orderStatusLabel(order.status)}</span></div>
+          <div class="top">
+            <strong>${order.contractNumber}</strong>
+            ${this.readonly || next.length <= 1
+              ? html`<span class="badge ${dealBadge(order.status)}">${orderStatusLabel(order.status)}</span>`
+              : html`<label class="visually-hidden" for="p-order-status">${msg('Order status', { id: 'order.statusLabel' })}</label>
+                  <select id="p-order-status" style="width: auto" @change=${this.setOrderStatus}>
+                    ${next.map((st) => html`<option value=${st} ?selected=${st === order.status}>${orderStatusLabel(st)}</option>`)}
+                  </select>`}
+          </div>
           <div class="muted">
             ${msg(str`${formatMoney(order.amount, order.currency, locale)}, signed ${formatDate(order.signedOn, locale)}`, { id: 'opp.order.summary' })}
           </div>
         </div>
       </section>`;
     }
-    if (stage?.kind !== 'won') return nothing;
+    if (accepted.length === 0) return nothing;
     return html`<section aria-labelledby="order-h">
-      <h3 id="order-h">${msg('Order / contract', { id: 'opp.order' })}</h3>
+      <h3 id="order-h">${msg('Order', { id: 'order.heading' })}</h3>
       ${this.readonly
         ? html`<p class="muted">${msg('No order recorded yet.', { id: 'opp.order.none' })}</p>`
         : this.ordering
           ? html`<tandem-order-form
               .opportunityId=${this.opportunityId}
-              .quotes=${quotes.filter((q) => q.status === 'accepted')}
+              .quotes=${accepted}
               @saved=${(e: CustomEvent<OrderDto>) => {
                 this.ordering = false;
                 if (this.extras.kind === 'ready') this.extras = { ...this.extras, order: e.detail };
@@ -440,6 +489,36 @@ export class TandemOpportunityPanel extends LitElement {
               @cancel=${() => (this.ordering = false)}
             ></tandem-order-form>`
           : html`<button type="button" @click=${() => (this.ordering = true)}>${icons.plus}${msg('Record the order', { id: 'opp.order.new' })}</button>`}
+    </section>`;
+  }
+
+  private renderContract(contract: ContractDto | null, stage: StageView | undefined) {
+    if (!contract && !isContractStage(stage, this.stages)) return nothing;
+    const body = contract
+      ? html`<tandem-contract-view
+          .contract=${contract}
+          ?readonly=${this.readonly}
+          @changed=${(e: CustomEvent<ContractDto>) => {
+            if (this.extras.kind === 'ready') this.extras = { ...this.extras, contract: e.detail };
+          }}
+        ></tandem-contract-view>`
+      : this.readonly
+        ? html`<p class="muted">${msg('No contract recorded yet.', { id: 'contract.none' })}</p>`
+        : this.contracting
+          ? html`<tandem-contract-form
+              .opportunityId=${this.opportunityId}
+              .currency=${this.card.currency ?? 'CNY'}
+              .value=${this.extras.kind === 'ready' && this.extras.order ? this.extras.order.amount : this.card.amount}
+              @saved=${(e: CustomEvent<ContractDto>) => {
+                this.contracting = false;
+                if (this.extras.kind === 'ready') this.extras = { ...this.extras, contract: e.detail };
+              }}
+              @cancel=${() => (this.contracting = false)}
+            ></tandem-contract-form>`
+          : html`<button type="button" @click=${() => (this.contracting = true)}>${icons.plus}${msg('Create contract', { id: 'contract.create' })}</button>`;
+    return html`<section aria-labelledby="contract-h">
+      <h3 id="contract-h">${msg('Contract', { id: 'contract.heading' })}</h3>
+      ${body}
     </section>`;
   }
 
@@ -471,19 +550,6 @@ export function quoteStatusLabel(s: QuoteDto['status']): string {
       return msg('Accepted', { id: 'opp.quotes.accepted' });
     case 'rejected':
       return msg('Rejected', { id: 'opp.quotes.rejected' });
-    default:
-      return s satisfies never;
-  }
-}
-
-function orderStatusLabel(s: OrderDto['status']): string {
-  switch (s) {
-    case 'active':
-      return msg('Active', { id: 'opp.order.active' });
-    case 'fulfilled':
-      return msg('Fulfilled', { id: 'opp.order.fulfilled' });
-    case 'cancelled':
-      return msg('Cancelled', { id: 'opp.order.cancelled' });
     default:
       return s satisfies never;
   }

@@ -1,4 +1,4 @@
-/** Recording the order/contract of a won opportunity: contract number, signing date, amount (from an accepted quote or the deal). */
+/** Recording the order made from an accepted quote: order (contract) number, signing date, the quote, and an amount (the quote's total unless given). */
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { html, LitElement, nothing } from 'lit';
 import { isValidAmount } from '../../../schema/wire/board.ts';
@@ -47,7 +47,11 @@ export class TandemOrderForm extends LitElement {
       this.error = msg('Enter the contract number and the signing date.', { id: 'opp.order.required' });
       return;
     }
-    const body: CreateOrderInput = { contractNumber, signedOn, quoteId: quoteId || null };
+    if (!quoteId) {
+      this.error = msg('Choose the accepted quote the order comes from.', { id: 'order.quoteRequired' });
+      return;
+    }
+    const body: CreateOrderInput = { contractNumber, signedOn, quoteId };
     if (amountText) {
       const amount = Number(amountText);
       if (!isValidAmount(amount)) {
@@ -81,19 +85,16 @@ export class TandemOrderForm extends LitElement {
         <label for="o-signed">${msg('Signed on', { id: 'opp.order.signed' })}</label>
         <input id="o-signed" name="signedOn" type="date" .value=${todayIso()} required />
       </div>
-      ${this.quotes.length > 0
-        ? html`<div class="field">
-            <label for="o-quote">${msg('From quote', { id: 'opp.order.quote' })}</label>
-            <select id="o-quote" name="quoteId">
-              <option value="">—</option>
-              ${this.quotes.map((q) => html`<option value=${q.id}>${q.title}</option>`)}
-            </select>
-          </div>`
-        : nothing}
+      <div class="field">
+        <label for="o-quote">${msg('From quote', { id: 'opp.order.quote' })}</label>
+        <select id="o-quote" name="quoteId" required>
+          ${this.quotes.map((q, i) => html`<option value=${q.id} ?selected=${i === 0}>${q.title}</option>`)}
+        </select>
+      </div>
       <div class="field">
         <label for="o-amount">${msg('Amount', { id: 'opp.form.amount' })}</label>
         <input id="o-amount" name="amount" type="number" min="0" step="0.01" />
-        <span class="hint">${msg('Leave empty to use the accepted quote or the deal amount.', { id: 'opp.order.amountHint' })}</span>
+        <span class="hint">${msg('Leave empty to use the total of the quote.', { id: 'order.amountHint' })}</span>
       </div>
       <div class="actions end">
         <button type="button" @click=${() => this.dispatchEvent(new Event('cancel'))}>${msg('Cancel', { id: 'common.cancel' })}</button>

@@ -12,10 +12,12 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { PipelineDto } from '../../../schema/wire/pipeline.ts';
 import { WORKSPACE, can } from '../../../schema/policy/access.ts';
 import { peerColor } from '../../../schema/wire/presence.ts';
+import { ApiError } from '../api/http.ts';
 import { boardChanges, listPipelines } from '../api/pipelines.ts';
 import { sessionContext } from '../app/contexts.ts';
 import { currentLocale } from '../app/localization.ts';
 import { navigate } from '../app/router.ts';
+import { liveStatusLabel } from '../offline/offline-messages.ts';
 import type { DocRefusal } from '../realtime/doc-controller.ts';
 import { discardUnsentConfirm, discardUnsentLabel, docErrorText, isRejection, refusalText } from '../realtime/doc-messages.ts';
 import { errorMessage } from '../ui/error-message.ts';
@@ -59,6 +61,8 @@ const FLASH_MS = 1500;
 const AVATARS_MAX = 6;
 /** The pipeline last opened on this device, for `/pipeline`. */
 const LAST_PIPELINE_KEY = 'tandem.board.lastPipeline';
+/** Key of the pipelines' REST view kept beside the board's document (DocController.keepLocally). */
+const LOCAL_PIPELINES_KEY = 'pipelines';
 
 type Load = { kind: 'loading' } | { kind: 'failed'; message: string } | { kind: 'ready'; pipelines: PipelineDto[] };
 
@@ -159,9 +163,29 @@ export class TandemPipelinePage extends LitElement {
     try {
       const pipelines = await listPipelines();
       this.load = { kind: 'ready', pipelines };
+      await this.updateComplete;
+      // Beside the board's local copy, so that a reload without a network can draw it (docs/offline.md).
+      void this.board.live.keepLocally(LOCAL_PIPELINES_KEY, pipelines);
     } catch (e) {
-      this.load = { kind: 'failed', message: errorMessage(e) };
+      const kept = e instanceof ApiError && e.code === 'network' ? await this.keptPipelines() : undefined;
+      this.load = kept ? { kind: 'ready', pipelines: kept } : { kind: 'failed', message: errorMessage(e) };
+      // Back online: the server's pipelines replace the kept ones.
+      if (kept) window.addEventListener('online', () => void this.loadPipelines(), { once: true });
     }
+  }
+
+  /** Offline: the pipelines as this device last saw them beside this board, if it kept them. */
+  private async keptPipelines(): Promise<PipelineDto[] | undefined> {
+    let id = this.pipelineId;
+    try {
+      id ||= localStorage.getItem(LAST_PIPELINE_KEY) ?? '';
+    } catch {
+      // Nothing remembered.
+    }
+    if (!id) return undefined;
+    this.board.open(id);
+    const kept = await this.board.live.readLocal<PipelineDto[]>(LOCAL_PIPELINES_KEY);
+    return kept?.some((p) => p.id === id) ? kept : undefined;
   }
 
   private get pipeline(): PipelineDto | null {
@@ -210,6 +234,8 @@ export class TandemPipelinePage extends LitElement {
     }
     // A refusal names a field, not a card: it belongs to the card that was open when it came.
     if (changed.has('selectedId') && changed.get('selectedId') !== undefined) this.board.live.dismissRefusal();
+    // The card opened is the card being discussed, until focus moves to another (meeting mode).
+    if (changed.has('selectedId') && this.selectedId) this.focusedCardId = this.selectedId;
     if (this.meeting.checkFollowed()) this.announce(msg('The presentation ended.', { id: 'board.meeting.ended' }));
     this.publishPresence();
   }
@@ -250,7 +276,8 @@ export class TandemPipelinePage extends LitElement {
     const presence: BoardPresence = {
       user: { id: user.id, name: user.name, role: user.role },
       presenting: this.meeting.presenting,
-      focusedCardId: this.meeting.presenting ? (this.selectedId ?? this.focusedCardId) : null,
+      // The card last focused (keyboard or pointer) or opened: followers see what the presenter points at.
+      focusedCardId: this.meeting.presenting ? (this.focusedCardId ?? this.selectedId) : null,
       filters: this.meeting.presenting ? this.filters : NO_FILTERS,
     };
     this.board.setPresence(presence);
@@ -381,6 +408,11 @@ export class TandemPipelinePage extends LitElement {
     const el = col.cardElement(cardId);
     el?.focus();
     el?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    // A keyboard move is what a presenter points at, even where no focus event reaches the board.
+    if (el && this.focusedCardId !== cardId) {
+      this.focusedCardId = cardId;
+      if (this.meeting.presenting) this.publishPresence();
+    }
   }
 
   private columnElements(): TandemBoardColumn[] {
@@ -449,7 +481,7 @@ export class TandemPipelinePage extends LitElement {
     if (!el?.card) return;
     if (this.lifted && this.lifted.cardId !== el.card.id) this.lifted = null;
     this.focusedCardId = el.card.id;
-    if (this.meeting.presenting && !this.selectedId) this.publishPresence();
+    if (this.meeting.presenting) this.publishPresence();
   };
 
   private onClick = (e: MouseEvent) => {
@@ -635,6 +667,7 @@ export class TandemPipelinePage extends LitElement {
         <select
           id="owner"
           ?disabled=${followed}
+          .value=${f.ownerId ?? ''}
           @change=${(e: Event) => {
             const v = (e.target as HTMLSelectElement).value;
             this.filters = { ...this.filters, ownerId: v || null };
@@ -650,6 +683,7 @@ export class TandemPipelinePage extends LitElement {
         <select
           id="month"
           ?disabled=${followed}
+          .value=${f.closeMonth ?? ''}
           @change=${(e: Event) => {
             const v = (e.target as HTMLSelectElement).value;
             this.filters = { ...this.filters, closeMonth: v || null };
@@ -663,8 +697,8 @@ export class TandemPipelinePage extends LitElement {
         ${msg('Changes since last meeting', { id: 'board.changes.toggle' })}
       </button>
       <span class="spacer"></span>
-      <span class="status" data-status=${status}>
-        <span class="dot ${status}" aria-hidden="true"></span>${this.statusText()}
+      <span class="status" data-status=${status} data-live=${this.board.live.liveStatus.kind} role="status">
+        <span class="dot ${status}" aria-hidden="true"></span>${liveStatusLabel(this.board.live.liveStatus)}
       </span>
       <div class="people" aria-label=${msg('On this board', { id: 'board.people' })} role="group">
         ${people.slice(0, AVATARS_MAX).map(
@@ -693,21 +727,6 @@ export class TandemPipelinePage extends LitElement {
         ${icons.plus}${msg('New opportunity', { id: 'board.new' })}
       </button>
     </div>`;
-  }
-
-  private statusText(): string {
-    switch (this.board.live.status) {
-      case 'connecting':
-        return msg('Connecting…', { id: 'board.status.connecting' });
-      case 'synced':
-        return msg('Live', { id: 'board.status.synced' });
-      case 'offline':
-        return msg('Offline — reconnecting', { id: 'board.status.offline' });
-      case 'refused':
-        return msg('Closed', { id: 'board.status.refused' });
-      default:
-        return this.board.live.status satisfies never;
-    }
   }
 
   /** Why the board is not (fully) live: no access, the session ended, or the server asks us to wait. */

@@ -1,4 +1,4 @@
-/** Writing a quote: title, line items (description, quantity, unit price, discount), tax, with live totals. */
+/** Writing a quote: title, line items (description, quantity, unit price, discount), tax, validity date, with live totals. */
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing } from 'lit';
 import { isValidAmount } from '../../../schema/wire/board.ts';
@@ -101,10 +101,12 @@ export class TandemQuoteForm extends LitElement {
     this.busy = true;
     this.error = '';
     try {
+      const validUntil = this.renderRoot.querySelector<HTMLInputElement>('#q-valid')?.value ?? '';
       const body = {
         title,
         currency: this.currency,
         taxPercent: this.taxPercent,
+        validUntil: validUntil || null,
         items: items.map((l) => ({ ...l, description: l.description.trim() })),
       };
       const quote = await createQuote(this.opportunityId, body, { idempotencyKey: this.submission.for(body) });
@@ -151,6 +153,10 @@ export class TandemQuoteForm extends LitElement {
         </button>
         <label for="q-tax">${msg('Tax %', { id: 'opp.quote.tax' })}</label>
         <input id="q-tax" type="number" min="0" max="100" style="width: 5em" .value=${String(this.taxPercent)} @input=${(e: Event) => (this.taxPercent = Number((e.target as HTMLInputElement).value))} />
+      </div>
+      <div class="field">
+        <label for="q-valid">${msg('Valid until', { id: 'quote.validUntil' })}</label>
+        <input id="q-valid" type="date" />
       </div>
       <div class="totals" aria-live="polite">
         <span>${msg('Subtotal', { id: 'opp.quote.subtotal' })}</span><span>${money(totals.subtotal)}</span>

@@ -2,8 +2,9 @@
  * The Reports screen's filters and their place in the URL (so a report can be
  * shared): parsing, writing and the period presets. Pure: "today" is given.
  */
-import type { ReportParams } from '../api/reports.ts';
+import type { PeriodReportKind, ReportParams } from '../api/reports.ts';
 import { UUID_PATTERN } from '../../../schema/wire/ids.ts';
+import { forecastDefaultRange } from '../../../schema/wire/reports.ts';
 
 export const PERIOD_PRESETS = ['last30', 'last90', 'thisMonth', 'lastMonth', 'thisQuarter', 'thisYear'] as const;
 export type PeriodPreset = (typeof PERIOD_PRESETS)[number];
@@ -111,4 +112,19 @@ export function reportParams(f: ReportFilterState): ReportParams {
     currency: f.currency || undefined,
     period: f.period,
   };
+}
+
+/** Whether the forecast looks ahead: the period is the default one, which looks back. */
+export function forecastLooksAhead(f: Pick<ReportFilterState, 'from' | 'to'>, today: string): boolean {
+  return presetOf(f, today) === DEFAULT_PRESET;
+}
+
+/**
+ * The API parameters of one report. The forecast is about the coming months:
+ * while the period is the default (the past 90 days) it covers today to three
+ * months on instead; a period the user chose applies to it as to the others.
+ */
+export function reportParamsFor(kind: PeriodReportKind, f: ReportFilterState, today: string): ReportParams {
+  const params = reportParams(f);
+  return kind === 'forecast' && forecastLooksAhead(f, today) ? { ...params, ...forecastDefaultRange(today) } : params;
 }

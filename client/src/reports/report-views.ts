@@ -7,6 +7,7 @@ import type { FunnelStageDto } from '../../../schema/wire/opportunity.ts';
 import type { ActivityCell, ConversionStage, ForecastMonth, LeaderboardRow, NewCustomersCell, WinRate } from '../../../schema/wire/reports.ts';
 import type { Locale } from '../../../schema/wire/user.ts';
 import { categoryLabel, followupTypeLabel } from '../customers/customer-labels.ts';
+import { leadSourceLabel } from '../leads/lead-labels.ts';
 import {
   formatAmount,
   formatCompactAmount,
@@ -213,7 +214,8 @@ export function activityView(cells: ActivityCell[], c: ViewContext): ReportView 
 export function newCustomersView(cells: NewCustomersCell[], granularity: 'week' | 'month', c: ViewContext): ReportView {
   const label = (p: string) => (granularity === 'month' ? formatMonthLabel(p, c.locale) : formatDay(p, c.locale));
   const none = msg('(none)', { id: 'reports.none' });
-  const { buckets, series } = stack(cells, (x) => x.period, (x) => x.source || none, (x) => x.count);
+  const source = (x: NewCustomersCell) => (x.source ? leadSourceLabel(x.source) : none);
+  const { buckets, series } = stack(cells, (x) => x.period, source, (x) => x.count);
   return {
     spec: {
       kind: 'bar',
@@ -229,7 +231,7 @@ export function newCustomersView(cells: NewCustomersCell[], granularity: 'week' 
       msg('Category', { id: 'reports.col.category' }),
       msg('New customers', { id: 'reports.col.newCustomers' }),
     ],
-    rows: cells.map((x) => [label(x.period), x.source || none, x.category ? categoryLabel(x.category) : none, formatCount(x.count, c.locale)]),
+    rows: cells.map((x) => [label(x.period), source(x), x.category ? categoryLabel(x.category) : none, formatCount(x.count, c.locale)]),
     numeric: [3],
     empty: cells.length === 0,
   };

@@ -31,7 +31,8 @@ import {
   presetOf,
   presetRange,
   type ReportFilterState,
-  reportParams,
+  forecastLooksAhead,
+  reportParamsFor,
 } from './report-filters.ts';
 import {
   activityView,
@@ -243,10 +244,10 @@ export class TandemReportsPage extends LitElement {
     const aborter = new AbortController();
     this.aborter = aborter;
     const generation = ++this.generation;
-    const params = reportParams(this.filters);
+    const today = localToday();
     this.loads = allLoading();
     for (const kind of PERIOD_KINDS) {
-      fetchReport(kind, params, aborter.signal).then(
+      fetchReport(kind, reportParamsFor(kind, this.filters, today), aborter.signal).then(
         (answer) => {
           if (generation !== this.generation) return;
           this.loads = { ...this.loads, [kind]: { kind: 'ready', data: answer.data } };
@@ -267,7 +268,7 @@ export class TandemReportsPage extends LitElement {
     const generation = this.generation;
     this.loads = { ...this.loads, [kind]: { kind: 'loading' } };
     try {
-      const answer = await fetchReport(kind, reportParams(this.filters));
+      const answer = await fetchReport(kind, reportParamsFor(kind, this.filters, localToday()));
       if (generation === this.generation) this.loads = { ...this.loads, [kind]: { kind: 'ready', data: answer.data } };
     } catch (error) {
       if (generation === this.generation) this.loads = { ...this.loads, [kind]: { kind: 'failed', error } };
@@ -278,8 +279,11 @@ export class TandemReportsPage extends LitElement {
   private async loadFunnel(): Promise<void> {
     const generation = ++this.funnelGeneration;
     try {
-      const answer = await fetchFunnel(this.filters.pipelineId || undefined);
-      if (generation === this.funnelGeneration) this.funnel = { kind: 'ready', data: answer };
+      const answer = await fetchFunnel(this.filters.pipelineId || undefined, undefined, this.filters.currency || undefined);
+      if (generation !== this.funnelGeneration) return;
+      this.funnel = { kind: 'ready', data: answer };
+      const seen = new Set([...this.currencies, ...(answer.currencies ?? [])]);
+      if (seen.size !== this.currencies.length) this.currencies = [...seen].sort();
     } catch (error) {
       if (generation === this.funnelGeneration) this.funnel = { kind: 'failed', error };
     }
@@ -317,7 +321,7 @@ export class TandemReportsPage extends LitElement {
           id: 'funnel',
           heading: msg('Sales funnel', { id: 'reports.funnel.title' }),
           description: msg('Deals on the board now, by stage. Updates live as cards move.', { id: 'reports.funnel.text' }),
-          csv: funnelUrl(this.filters.pipelineId || undefined, true),
+          csv: funnelUrl(this.filters.pipelineId || undefined, true, this.filters.currency || undefined),
           load: this.funnel,
           view: (d: FunnelAnswer) => funnelView(d.stages, c),
           retry: () => {
@@ -333,7 +337,11 @@ export class TandemReportsPage extends LitElement {
           msg('Deals won and lost in the period.', { id: 'reports.winRate.text' }),
           (d) => winRateView(d, c))}
         ${this.periodSection('forecast', msg('Weighted forecast', { id: 'reports.forecast.title' }),
-          msg('Open deals by expected close month; weighted = amount × stage probability.', { id: 'reports.forecast.text' }),
+          forecastLooksAhead(this.filters, localToday())
+            ? msg('Open deals expected to close in the next three months, by month; weighted = amount × stage probability.', {
+                id: 'reports.forecast.textAhead',
+              })
+            : msg('Open deals by expected close month; weighted = amount × stage probability.', { id: 'reports.forecast.text' }),
           (d) => forecastView(d, c))}
         ${this.periodSection('leaderboard', msg('Leaderboard', { id: 'reports.leaderboard.title' }),
           msg('Won amount and deals in the period, open amount, and activities recorded, per rep.', { id: 'reports.leaderboard.text' }),
@@ -353,7 +361,7 @@ export class TandemReportsPage extends LitElement {
       id: kind,
       heading,
       description,
-      csv: reportUrl(kind, reportParams(this.filters), true),
+      csv: reportUrl(kind, reportParamsFor(kind, this.filters, localToday()), true),
       load: this.loads[kind] as Load<PeriodReportData[K]>,
       view,
       retry: () => void this.loadKind(kind),

@@ -3,7 +3,9 @@
  * overdue, today, upcoming — computed by the server in the browser's time
  * zone. Create, edit, mark done and reopen; managers can switch to their
  * team's open tasks. `/tasks/:id` (the link of a task notification) opens
- * that task. A new notification about a task refreshes the lists.
+ * that task. A new notification about a task refreshes the lists, and so does
+ * `task:changed` (a teammate's create, edit, hand-over or completion), the
+ * changed rows flashing briefly.
  */
 import { ContextConsumer } from '@lit/context';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
@@ -16,9 +18,10 @@ import { listUsers } from '../api/users.ts';
 import { notificationsContext, sessionContext } from '../app/contexts.ts';
 import { currentLocale } from '../app/localization.ts';
 import { navigate } from '../app/router.ts';
+import { LiveListController } from '../realtime/live-list-controller.ts';
 import { errorMessage } from '../ui/error-message.ts';
 import { icons } from '../ui/icons.ts';
-import { badges, base, buttons, cards } from '../ui/styles.ts';
+import { badges, base, buttons, cards, liveRows } from '../ui/styles.ts';
 import '../ui/tandem-alert.ts';
 import '../ui/tandem-empty-state.ts';
 import '../ui/tandem-loading.ts';
@@ -65,6 +68,7 @@ export class TandemTasksPage extends LitElement {
     buttons,
     cards,
     badges,
+    liveRows,
     css`
       :host {
         display: grid;
@@ -176,6 +180,7 @@ export class TandemTasksPage extends LitElement {
   private newestNotification: string | null | undefined = undefined;
   private loadSeq = 0;
   private readonly customerRequests = new Set<string>();
+  private readonly live = new LiveListController(this, { events: ['task:changed'], refresh: () => this.refresh() });
 
   constructor() {
     super();
@@ -303,7 +308,7 @@ export class TandemTasksPage extends LitElement {
     const locale = currentLocale();
     const overdue = !task.done && task.dueAt !== null && Date.parse(task.dueAt) < Date.now();
     const customerName = task.customerId ? (this.customerNames.get(task.customerId) ?? msg('Customer', { id: 'tasks.customer' })) : '';
-    return html`<li class=${task.done ? 'done' : 'open'} data-task-id=${task.id}>
+    return html`<li class="${task.done ? 'done' : 'open'} ${this.live.isFresh(task.id) ? 'changed' : ''}" data-task-id=${task.id}>
       <div class="task">
         <span class="title">${task.title}</span>
         <div class="meta">

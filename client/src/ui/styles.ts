@@ -305,3 +305,21 @@ export const badges = css`
     border-color: transparent;
   }
 `;
+
+/** A row another user just changed (LiveListController.isFresh): a brief flash, a static mark without motion. */
+export const liveRows = css`
+  .changed {
+    animation: t-changed-flash 2.5s ease-out;
+  }
+  @keyframes t-changed-flash {
+    from {
+      background: var(--t-warning-soft);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .changed {
+      animation: none;
+      box-shadow: inset 3px 0 0 var(--t-warning-soft);
+    }
+  }
+`;
