@@ -206,6 +206,18 @@ export function cellText(v: unknown): string {
   return String(v);
 }
 
+/**
+ * Reads a worksheet the caller skips to its end. exceljs parks a worksheet that precedes the
+ * shared strings in a temporary file and deletes the file once the worksheet is passed: a
+ * worksheet left unread still has its file stream opening, which then fails with ENOENT as an
+ * unhandled stream error and ends the process.
+ */
+async function drain(worksheet: AsyncIterable<unknown>): Promise<void> {
+  for await (const _row of worksheet) {
+    // skipped
+  }
+}
+
 async function* xlsxRows(bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, wanted: string | undefined): AsyncGenerator<RawItem> {
   const input = Readable.from(bytes);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
@@ -222,7 +234,10 @@ async function* xlsxRows(bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>
     for await (const worksheet of reader) {
       const name = (worksheet as unknown as { name: string }).name;
       sheets.push(name);
-      if (chosen !== null || (wanted !== undefined && wanted !== name)) continue;
+      if (chosen !== null || (wanted !== undefined && wanted !== name)) {
+        await drain(worksheet);
+        continue;
+      }
       chosen = name;
       announced = true;
       // The picker needs every sheet's name, known only once the book is read: the preview
@@ -257,7 +272,10 @@ export async function listSheets(db: Q, importId: string): Promise<string[]> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'ignore', styles: 'ignore', hyperlinks: 'ignore', entries: 'ignore' });
   const names: string[] = [];
   try {
-    for await (const worksheet of reader) names.push((worksheet as unknown as { name: string }).name);
+    for await (const worksheet of reader) {
+      names.push((worksheet as unknown as { name: string }).name);
+      await drain(worksheet);
+    }
   } catch {
     throw new AppError('bad_request', 400, 'The file is not a readable Excel (.xlsx) workbook', 'file');
   } finally {

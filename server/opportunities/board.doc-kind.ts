@@ -4,6 +4,7 @@ import { BOARD_DOC_ROOTS, type BoardStage, DEFAULT_CURRENCY, type StageKind } fr
 import type { DB } from '../db/database.ts';
 import { AppError } from '../http/app-error.ts';
 import type { NotificationEvent } from '../notifications/notification-events.ts';
+import { getLostReasonFreeText, listLostReasons } from '../lost-reasons/lost-reason.repository.ts';
 import { listStages } from '../pipelines/pipeline.repository.ts';
 import type { RefusedPart } from '../realtime/doc-kind.ts';
 import type { DocChange, DocKind, Refusal } from '../realtime/doc-kind.ts';
@@ -138,7 +139,16 @@ async function checkPlan(db: DB, change: DocChange, plan: BoardChangePlan): Prom
   if (!can(change.user, 'write', { type: 'pipeline', teamIds: [...pipelineTeams] })) {
     return { error: new AppError('forbidden', 403, 'Your team no longer uses this pipeline', 'cards'), part: 'all' };
   }
-  const refused = checkCards(change.user, plan.cards.values(), cardOf, { live, customers, opportunities, owners, pipelineTeams, pipelineId: change.id });
+  const lostReasons = [...plan.cards.values()].some((t) => t.isNew || t.changed.has('lostReason')) ? await listedLostReasons(db) : null;
+  const refused = checkCards(change.user, plan.cards.values(), cardOf, {
+    live,
+    customers,
+    opportunities,
+    owners,
+    pipelineTeams,
+    lostReasons,
+    pipelineId: change.id,
+  });
   if (!refused) return null;
   const { touch, error, keys } = refused;
   // A new card is taken off the board whole; an existing one gets back the keys at fault.
@@ -155,6 +165,15 @@ interface Lookups {
   opportunities: Map<string, { teamId: string; pipelineId: string }>;
   owners: Map<string, { teamId: string | null; active: boolean }>;
   pipelineTeams: Set<string>;
+  /** The lost reasons to pick from, when the workspace allows no free text; null: any reason. */
+  lostReasons: Set<string> | null;
+}
+
+/** The listed lost reasons (both labels) when free text is off and the list is not empty, else null. */
+async function listedLostReasons(db: DB): Promise<Set<string> | null> {
+  if (await getLostReasonFreeText(db)) return null;
+  const listed = await listLostReasons(db, { archived: false });
+  return listed.length === 0 ? null : new Set(listed.flatMap((r) => [r.label_en, r.label_zh]));
 }
 
 interface CardTouchLike {
@@ -212,6 +231,9 @@ function checkCards(
       }
       const p = checkLostReason(stage.kind, card.lostReason);
       if (p) return refuse(toError(p), ['stageId', 'lostReason']);
+      if (stage.kind === 'lost' && l.lostReasons && !l.lostReasons.has(String(card.lostReason).trim())) {
+        return refuse(new AppError('validation', 400, 'Pick one of the lost reasons the workspace lists', 'lostReason'), ['stageId', 'lostReason']);
+      }
     }
   }
   return null;

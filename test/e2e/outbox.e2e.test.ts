@@ -165,6 +165,7 @@ describe('outbox', () => {
       await page.screenshot({ path: `${SHOTS}/outbox-waiting-zh-desktop.png` });
       await page.setViewportSize({ width: 390, height: 844 });
       await page.screenshot({ path: `${SHOTS}/outbox-waiting-zh-phone.png` });
+      await page.setViewportSize({ width: 1280, height: 800 });
       await page.locator('tandem-outbox li').first().getByRole('button', { name: '放弃' }).click();
       await expect.poll(() => page.locator('tandem-outbox li').count(), POLL).toBe(1);
 

@@ -12,6 +12,7 @@ import type { TeamDto, UserDto } from '../../schema/wire/user.ts';
 import type { User } from '../../server/users/user.ts';
 import { login, seedTeam, seedUser } from '../helpers/context.ts';
 import { api, errorOf, json } from '../helpers/customers.ts';
+import { caller, createOpportunity, insertCustomer, teamPipeline } from '../helpers/opportunities.ts';
 import { type HubServer, connect, startHubServer, until } from '../realtime/realtime-helpers.ts';
 
 let s: HubServer;
@@ -228,6 +229,31 @@ describe('lost reasons', () => {
     const read = await json<LostReasonListDto>(await api(s.t, repCookie).get('/api/lost-reasons'));
     expect(read.items.map((r) => r.labelEn)).toEqual(['Price']);
     expect(read.freeText).toBe(false);
+  });
+
+  it('are the only reasons a deal is lost for while free text is off, in either language', async () => {
+    const c = caller(s.t.app, managerCookie);
+    const pipeline = await teamPipeline(c);
+    const lost = pipeline.stages.find((st) => st.kind === 'lost')!;
+    const open = pipeline.stages.find((st) => st.kind === 'open')!;
+    const deal = await createOpportunity(c, { customerId: await insertCustomer(s.ctx, eastId), name: 'Lost deal', amount: 100, stageId: open.id });
+    const m = api(s.t, managerCookie);
+    expect(await errorOf(await m.patch(`/api/opportunities/${deal.id}`, { stageId: lost.id, lostReason: 'Just because' }))).toMatchObject({
+      status: 400,
+      field: 'lostReason',
+    });
+    const row = await s.ctx.db.selectFrom('opportunities').select(['stage_id']).where('id', '=', deal.id).executeTakeFirstOrThrow();
+    expect(row.stage_id).toBe(open.id);
+    const chosen = await json<{ opportunity: { status: string; lostReason: string } }>(
+      await m.patch(`/api/opportunities/${deal.id}`, { stageId: lost.id, lostReason: '价格太高' }),
+    );
+    expect(chosen.opportunity).toMatchObject({ status: 'lost', lostReason: '价格太高' });
+
+    await json(await api(s.t, adminCookie).put('/api/lost-reasons/settings', { freeText: true }));
+    await json(await m.patch(`/api/opportunities/${deal.id}`, { stageId: open.id }));
+    const free = await json<{ opportunity: { lostReason: string } }>(await m.patch(`/api/opportunities/${deal.id}`, { stageId: lost.id, lostReason: 'Just because' }));
+    expect(free.opportunity.lostReason).toBe('Just because');
+    await json(await api(s.t, adminCookie).put('/api/lost-reasons/settings', { freeText: false }));
   });
 
   it('answer bad input with 400 naming the field, writing nothing', async () => {

@@ -199,7 +199,7 @@ describe('refusals store nothing', () => {
   it('answers 400 naming the field for a bad parent type or id, a missing or empty file, and 415 for JSON', async () => {
     const file = { bytes: PDF_BYTES, name: 'a.pdf', type: 'application/pdf' };
     const cases: Array<[Promise<Response>, string]> = [
-      [upload(t.app, cookies.rep, { parentType: 'contract', parentId: customerA, file }), 'parentType'],
+      [upload(t.app, cookies.rep, { parentType: 'invoice', parentId: customerA, file }), 'parentType'],
       [upload(t.app, cookies.rep, { parentType: 'customer', parentId: 'not-an-id\u0000', file }), 'parentId'],
       [upload(t.app, cookies.rep, { parentType: 'customer', parentId: customerA }), 'file'],
       [upload(t.app, cookies.rep, { parentType: 'customer', parentId: customerA, file: { ...file, bytes: new Uint8Array(0) } }), 'file'],

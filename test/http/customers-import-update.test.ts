@@ -97,6 +97,7 @@ describe('Excel import with Chinese headers', () => {
 
     const dry = await json<{ import: ImportDto }>(await upload(managerCookie, book, q({ dryRun: '1', sheet: '客户' })));
     expect(dry.import).toMatchObject({ sheet: '客户', total: 3, imported: 1, refused: 2 });
+    expect(dry.import.headers).toEqual(['客户名称', '电话', '邮箱', '负责人邮箱', '区域', '联系人', '职位', '跟进方式', '跟进内容', '跟进时间']);
     expect(dry.import.columns).toMatchObject({
       name: '客户名称',
       owner: '负责人邮箱',

@@ -110,6 +110,9 @@ describe('import', () => {
 
   it('refuses files it cannot read, with the reason', async () => {
     expect(await errorOf(await upload(repCookie, 'colour,size\nred,big\n'))).toMatchObject({ status: 400, field: 'mapping' });
+    // A preview without a mapping answers the headers instead, for the wizard's mapping step; nothing is kept.
+    const unmapped = await json<{ import: ImportDto }>(await upload(repCookie, 'colour,size\nred,big\n', '?dryRun=1'));
+    expect(unmapped.import).toMatchObject({ status: 'preview', id: null, headers: ['colour', 'size'], error: expect.stringContaining('name') });
     expect(await errorOf(await upload(repCookie, 'name\nx\n', `?mapping=${encodeURIComponent('{"Name":"name"}')}`))).toMatchObject({
       status: 400,
       field: 'mapping',

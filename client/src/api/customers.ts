@@ -14,7 +14,7 @@ import type {
   UpdateContactBody,
   UpdateCustomerBody,
 } from '../../../schema/wire/customer.ts';
-import type { ImportDto, ImportEncoding } from '../../../schema/wire/customer-import.ts';
+import type { ImportDto, ImportEncoding, ImportFieldMode, ImportMatchKey, ImportTarget } from '../../../schema/wire/customer-import.ts';
 import type { CustomerFilter, SavedFilterDto } from '../../../schema/wire/customer-query.ts';
 import type { OpportunityDto } from '../../../schema/wire/opportunity.ts';
 import type { TaskDto, TaskListDto } from '../../../schema/wire/tasks.ts';
@@ -149,24 +149,50 @@ export function deleteSavedFilter(id: string): Promise<void> {
 
 export interface ImportRequest {
   file: File;
-  /** CSV header → field (or "ignore"); absent: the server recognises known headers. */
-  mapping?: Record<string, string>;
+  /** Column header → field (or "ignore"); absent: the server recognises known headers. */
+  mapping?: Record<string, string> | undefined;
   encoding: ImportEncoding;
   dryRun: boolean;
   confirm: boolean;
+  /** Customers (default) or leads. */
+  target?: ImportTarget | undefined;
+  /** An Excel book's sheet (default: the first). */
+  sheet?: string | undefined;
+  /** Update the customers matched by this key; absent: every row is created. */
+  matchBy?: ImportMatchKey | undefined;
+  /** Per field of a matched customer; fields not named take `mode`. */
+  modes?: Record<string, ImportFieldMode> | undefined;
+  mode?: ImportFieldMode | undefined;
 }
 
-/** Uploads a CSV: a dry run answers the preview; a real import answers the import (running or done). */
+/**
+ * Uploads a CSV or Excel file: a dry run answers the preview; a real import answers the import
+ * (running or done). The file is the raw body and the options URL parameters, so the server
+ * streams it into storage (the larger cap, IMPORT_MAX_BYTES, applies rather than the form's).
+ */
 export async function startImport(req: ImportRequest): Promise<ImportDto> {
-  const form = new FormData();
-  form.set('file', req.file, req.file.name);
-  form.set('encoding', req.encoding);
-  form.set('dryRun', req.dryRun ? '1' : '0');
-  form.set('confirm', req.confirm ? '1' : '0');
-  if (req.mapping) form.set('mapping', JSON.stringify(req.mapping));
+  const params = new URLSearchParams({
+    encoding: req.encoding,
+    dryRun: req.dryRun ? '1' : '0',
+    confirm: req.confirm ? '1' : '0',
+    fileName: req.file.name,
+  });
+  if (req.target) params.set('target', req.target);
+  if (req.sheet) params.set('sheet', req.sheet);
+  if (req.mapping) params.set('mapping', JSON.stringify(req.mapping));
+  if (req.matchBy) {
+    params.set('matchBy', req.matchBy);
+    if (req.modes && Object.keys(req.modes).length > 0) params.set('modes', JSON.stringify(req.modes));
+    if (req.mode) params.set('mode', req.mode);
+  }
   let res: Response;
   try {
-    res = await fetch('/api/customers/import', { method: 'POST', credentials: 'same-origin', headers: { accept: 'application/json' }, body: form });
+    res = await fetch(`/api/customers/import?${params}`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { accept: 'application/json', 'content-type': 'application/octet-stream' },
+      body: req.file,
+    });
   } catch (e) {
     throw new ApiError('network', 0, (e as Error).message);
   }
@@ -179,7 +205,8 @@ export async function getImport(id: string): Promise<ImportDto> {
   return (await request<{ import: ImportDto }>('GET', `/api/imports/${enc(id)}`)).import;
 }
 
-export async function undoImport(id: string): Promise<{ import: ImportDto; archived: number }> {
+/** Undoes an import: `archived` customers it created, `restored` customers it updated. */
+export async function undoImport(id: string): Promise<{ import: ImportDto; archived: number; restored: number }> {
   return request('POST', `/api/imports/${enc(id)}/undo`);
 }
 

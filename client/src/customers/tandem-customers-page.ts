@@ -160,6 +160,12 @@ export class TandemCustomersPage extends LitElement {
   protected override firstUpdated(): void {
     const search = this.renderRoot.querySelector<HTMLInputElement>('#search');
     if (search) search.value = this.filter.q ?? '';
+    // `/customers?import=leads` (the leads page's "Import" link) opens the wizard for leads.
+    if (new URLSearchParams(location.search).get('import') === 'leads') {
+      this.openDialog('import');
+      const wizard = this.renderRoot.querySelector<TandemCustomerImport>('tandem-customer-import');
+      if (wizard) wizard.target = 'leads';
+    }
   }
 
   private get list(): TandemCustomerList | null {
@@ -327,7 +333,7 @@ export class TandemCustomersPage extends LitElement {
           @cancel=${() => (this.dialog = 'none')}
         ></tandem-customer-create-form>
       </tandem-dialog>
-      <tandem-dialog style="--t-dialog-width: 760px" heading=${msg('Import customers', { id: 'import.title' })} ?open=${this.dialog === 'import'} @close=${() => (this.dialog = 'none')}>
+      <tandem-dialog style="--t-dialog-width: 760px" heading=${msg('Import customers or leads', { id: 'import.title' })} ?open=${this.dialog === 'import'} @close=${() => (this.dialog = 'none')}>
         <tandem-customer-import @imported=${() => this.list?.reload()} @cancel=${() => (this.dialog = 'none')}></tandem-customer-import>
       </tandem-dialog>
       <tandem-dialog heading=${msg('Save current filter', { id: 'customers.saved.save' })} ?open=${this.dialog === 'save-filter'} @close=${() => (this.dialog = 'none')}>

@@ -334,6 +334,7 @@ export class TandemLeadsPage extends LitElement {
           <option value="" ?selected=${this.status === ''}>${msg('All statuses', { id: 'leads.allStatuses' })}</option>
           ${LEAD_STATUSES.map((s) => html`<option value=${s} ?selected=${this.status === s}>${leadStatusLabel(s)}</option>`)}
         </select>
+        <a class="button" href="/customers?import=leads">${msg('Import', { id: 'leads.import' })}</a>
         <button class="primary" type="button" @click=${this.openCapture}>${icons.plus}${msg('New lead', { id: 'leads.new' })}</button>
       </div>
       ${this.notice ? html`<tandem-alert kind=${this.notice.kind}>${this.notice.text}</tandem-alert>` : nothing} ${this.list()}

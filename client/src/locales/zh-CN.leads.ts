@@ -47,6 +47,7 @@ export const leadTemplates = {
   'leads.loadFailed': '无法加载销售线索',
   'leads.loading': '正在加载销售线索…',
   'leads.more': '显示更多',
+  'leads.import': '导入',
   'leads.new': '新建线索',
   'leads.noMatch': '没有符合条件的线索',
   'leads.noMatchText': '换个关键词或状态试试。',
