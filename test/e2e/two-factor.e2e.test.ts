@@ -149,9 +149,10 @@ describe('two-factor sign-in in the browser', () => {
       await shot(page, 'admin-reset-link-en-desktop');
       await page.getByRole('button', { name: 'Close' }).click();
 
-      await page.getByRole('checkbox', { name: 'Sales rep' }).check();
-      await page.getByRole('button', { name: 'Save', exact: true }).click();
-      await page.getByText('Saved.').waitFor();
+      const rules = page.locator('tandem-workspace-security');
+      await rules.getByRole('checkbox', { name: 'Sales rep' }).check();
+      await rules.getByRole('button', { name: 'Save', exact: true }).click();
+      await rules.getByText('Saved.').waitFor();
       await shot(page, 'admin-sign-in-rules-en-desktop');
       const row = await app.test.ctx.db.selectFrom('workspace_settings').selectAll().executeTakeFirstOrThrow();
       const roles = typeof row.totp_required_roles === 'string' ? JSON.parse(row.totp_required_roles) : row.totp_required_roles;
