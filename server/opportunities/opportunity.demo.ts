@@ -12,6 +12,7 @@ import * as Y from 'yjs';
 import { boardDocName } from '../../schema/wire/docs.ts';
 import type { Locale } from '../../schema/wire/user.ts';
 import type { AppContext } from '../context.ts';
+import { createContract } from '../contracts/contract.service.ts';
 import { ensureTeamPipeline } from '../pipelines/pipeline.service.ts';
 import { listPipelines } from '../pipelines/pipeline.repository.ts';
 import type { User } from '../users/user.ts';
@@ -226,10 +227,19 @@ export async function seedDemoOpportunities(ctx: AppContext, opts: DemoOpportuni
     if (p.kind !== 'won') continue;
     await updateQuote(ctx, p.owner, p.id, quote.id, { status: 'sent' });
     await updateQuote(ctx, p.owner, p.id, quote.id, { status: 'accepted' });
-    await createOrder(ctx, p.owner, p.id, {
-      contractNumber: `HT-${now.getUTCFullYear()}-${String(contract++).padStart(4, '0')}`,
-      signedOn: p.closeDate,
-      quoteId: quote.id,
+    const number = `HT-${now.getUTCFullYear()}-${String(contract++).padStart(4, '0')}`;
+    await createOrder(ctx, p.owner, p.id, { contractNumber: number, signedOn: p.closeDate, quoteId: quote.id });
+    // Contract numbers are unique in the workspace: the team's own prefix keeps two teams' apart.
+    const ends = new Date(`${p.closeDate}T00:00:00Z`);
+    ends.setUTCFullYear(ends.getUTCFullYear() + 1);
+    await createContract(ctx, p.owner, {
+      opportunityId: p.id,
+      number: `${number}-${opts.teamId.slice(0, 4).toUpperCase()}`,
+      signedAt: p.closeDate,
+      startsAt: p.closeDate,
+      endsAt: isoDay(ends),
+      value: p.amount,
+      renewalRemindAt: new Date(ends.getTime() - 30 * DAY_MS).toISOString(),
     });
   }
   return plans.map((p) => p.id);

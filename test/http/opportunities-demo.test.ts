@@ -45,6 +45,13 @@ describe('demo opportunities', () => {
     const won = rows.filter((r) => r.status === 'won');
     const orders = await t.ctx.db.selectFrom('orders').select('opportunity_id').where('team_id', '=', teamId).execute();
     expect(orders.map((o) => o.opportunity_id).sort()).toEqual(won.map((r) => r.id).sort());
+    // A contract per won deal, a year's term with a renewal reminder before it ends.
+    const contracts = await t.ctx.db.selectFrom('contracts').selectAll().where('team_id', '=', teamId).execute();
+    expect(contracts.map((c) => c.opportunity_id).sort()).toEqual(won.map((r) => r.id).sort());
+    for (const c of contracts) {
+      expect(c.renewal_remind_at!.getTime()).toBeLessThan(new Date(c.ends_at).getTime());
+      expect(new Set(contracts.map((x) => x.number)).size).toBe(contracts.length);
+    }
     const quotes = await t.ctx.db.selectFrom('quotes').select('id').where('team_id', '=', teamId).execute();
     expect(quotes.length).toBeGreaterThanOrEqual(won.length);
     const history = await t.ctx.db.selectFrom('opportunity_stage_history').selectAll().where('pipeline_id', '=', pipeline.id).execute();
