@@ -72,7 +72,7 @@ export type UpdateContractInput = z.infer<typeof updateContractBody>;
 
 /** A contract's or order's change, for the open pages of its team (the customer's deals section refetches). */
 export interface DealChangedDto {
-  kind: 'order' | 'contract';
+  kind: 'quote' | 'order' | 'contract';
   id: string;
   customerId: string;
   opportunityId: string;

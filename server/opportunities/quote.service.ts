@@ -31,7 +31,7 @@ export async function createQuote(ctx: AppContext, user: User, opportunityId: st
   const opp = await writableOpportunity(ctx, user, opportunityId);
   const taxPercent = input.taxPercent ?? 0;
   const totals = quoteTotals(input.items, taxPercent);
-  return ctx.db.transaction().execute(async (trx) => {
+  const created = await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.now();
     const row = await trx
       .insertInto('quotes')
@@ -57,11 +57,18 @@ export async function createQuote(ctx: AppContext, user: User, opportunityId: st
     await recordAudit(trx, { actor_id: user.id, team_id: opp.team_id, action: 'quote.create', entity_type: 'quote', entity_id: row.id, changes: { opportunityId, total: totals.total } });
     return row;
   });
+  announceQuote(ctx, created);
+  return created;
+}
+
+/** Tells the team's open pages (the customer's opportunities with their quotes) that a quote changed; after commit. */
+function announceQuote(ctx: AppContext, row: QuoteRow): void {
+  ctx.notifier.teamEvent(row.team_id, 'deal:changed', { kind: 'quote', id: row.id, customerId: row.customer_id, opportunityId: row.opportunity_id });
 }
 
 export async function updateQuote(ctx: AppContext, user: User, opportunityId: string, quoteId: string, input: UpdateQuoteInput): Promise<QuoteRow> {
   const opp = await writableOpportunity(ctx, user, opportunityId);
-  return ctx.db.transaction().execute(async (trx) => {
+  const updated = await ctx.db.transaction().execute(async (trx) => {
     const q = await trx.selectFrom('quotes').selectAll().where('id', '=', quoteId).where('opportunity_id', '=', opp.id).forUpdate().executeTakeFirst();
     if (!q) throw notFound('No such quote');
     const status = input.status ?? q.status;
@@ -84,6 +91,8 @@ export async function updateQuote(ctx: AppContext, user: User, opportunityId: st
     await recordAudit(trx, { actor_id: user.id, team_id: opp.team_id, action: 'quote.update', entity_type: 'quote', entity_id: quoteId, changes: { ...input, ...(input.status ? { status: [q.status, status] } : {}) } });
     return row;
   });
+  announceQuote(ctx, updated);
+  return updated;
 }
 
 /** One quote with the names its printed page shows; 404 unless its opportunity is visible to the user. */

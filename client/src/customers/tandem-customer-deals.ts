@@ -85,7 +85,7 @@ export class TandemCustomerDeals extends LitElement {
     new SocketController(this, {
       on: {
         'deal:changed': (e) => {
-          if (e.customerId === this.customerId) void this.reload();
+          if (e.customerId === this.customerId && e.kind !== 'quote') void this.reload();
         },
       },
       onConnect: (_socket, reconnected) => {

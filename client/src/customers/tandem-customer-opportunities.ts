@@ -19,6 +19,7 @@ import { stageName } from '../pipeline/board-model.ts';
 import { quoteStatusLabel } from '../pipeline/tandem-opportunity-panel.ts';
 import '../pipeline/tandem-opportunity-dialog.ts';
 import { LiveListController } from '../realtime/live-list-controller.ts';
+import { SocketController } from '../realtime/socket-controller.ts';
 import { errorMessage } from '../ui/error-message.ts';
 import { badges, base, buttons, liveRows } from '../ui/styles.ts';
 import '../ui/tandem-alert.ts';
@@ -117,6 +118,14 @@ export class TandemCustomerOpportunities extends LitElement {
   constructor() {
     super();
     updateWhenLocaleChanges(this);
+    // A teammate's quote on one of these opportunities (written in its panel) refetches the list.
+    new SocketController(this, {
+      on: {
+        'deal:changed': (e) => {
+          if (e.customerId === this.customerId && e.kind === 'quote') void this.reload();
+        },
+      },
+    });
     this.customerId = '';
     this.customerName = '';
     this.teamId = '';
