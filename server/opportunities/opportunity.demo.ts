@@ -86,6 +86,17 @@ export interface DemoOpportunityOptions {
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
+/** Runs `work` again (three times at most) when PostgreSQL chose it as a deadlock's victim (40P01). */
+async function retryOnDeadlock<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (e) {
+      if ((e as { code?: string }).code !== '40P01' || attempt >= 3) throw e;
+    }
+  }
+}
+
 /** Creates demo opportunities for a team; returns their ids (none when the team already has some). */
 export async function seedDemoOpportunities(ctx: AppContext, opts: DemoOpportunityOptions): Promise<string[]> {
   const users = opts.users.filter((u) => u.teamId === opts.teamId && u.active);
@@ -178,36 +189,41 @@ export async function seedDemoOpportunities(ctx: AppContext, opts: DemoOpportuni
     }
   });
 
-  // Spread the history over the past months (the board document holds no times).
-  await ctx.db.transaction().execute(async (trx) => {
-    for (const p of plans) {
-      const created = new Date(now.getTime() - p.ageDays * DAY_MS);
-      const entered = new Date(now.getTime() - p.stayDays * DAY_MS);
-      const closedAt = p.kind === 'open' ? null : entered;
-      await trx.updateTable('opportunities').set({ created_at: created, updated_at: entered, closed_at: closedAt }).where('id', '=', p.id).execute();
-      await trx.updateTable('opportunity_stage_history').set({ entered_at: created }).where('opportunity_id', '=', p.id).execute();
-      if (p.stageId !== open[0]?.id && open[0]) {
-        // Show the deal's path: it started in the first stage and moved to where it is.
-        await trx
-          .updateTable('opportunity_stage_history')
-          .set({ from_stage_id: null, to_stage_id: open[0].id, left_at: entered })
-          .where('opportunity_id', '=', p.id)
-          .execute();
-        await trx
-          .insertInto('opportunity_stage_history')
-          .values({
-            opportunity_id: p.id,
-            pipeline_id: pipeline.id,
-            from_stage_id: open[0].id,
-            to_stage_id: p.stageId,
-            entered_at: entered,
-            left_at: null,
-            moved_by: p.owner.id,
-          })
-          .execute();
+  // Spread the history over the past months (the board document holds no times), once the
+  // board's projection (and the customer changes a win makes) are written; PostgreSQL may still
+  // pick this transaction as a deadlock's victim against a late projection run: it is run again.
+  await ctx.hub.flush();
+  await retryOnDeadlock(() =>
+    ctx.db.transaction().execute(async (trx) => {
+      for (const p of plans) {
+        const created = new Date(now.getTime() - p.ageDays * DAY_MS);
+        const entered = new Date(now.getTime() - p.stayDays * DAY_MS);
+        const closedAt = p.kind === 'open' ? null : entered;
+        await trx.updateTable('opportunities').set({ created_at: created, updated_at: entered, closed_at: closedAt }).where('id', '=', p.id).execute();
+        await trx.updateTable('opportunity_stage_history').set({ entered_at: created }).where('opportunity_id', '=', p.id).execute();
+        if (p.stageId !== open[0]?.id && open[0]) {
+          // Show the deal's path: it started in the first stage and moved to where it is.
+          await trx
+            .updateTable('opportunity_stage_history')
+            .set({ from_stage_id: null, to_stage_id: open[0].id, left_at: entered })
+            .where('opportunity_id', '=', p.id)
+            .execute();
+          await trx
+            .insertInto('opportunity_stage_history')
+            .values({
+              opportunity_id: p.id,
+              pipeline_id: pipeline.id,
+              from_stage_id: open[0].id,
+              to_stage_id: p.stageId,
+              entered_at: entered,
+              left_at: null,
+              moved_by: p.owner.id,
+            })
+            .execute();
+        }
       }
-    }
-  });
+    }),
+  );
 
   // Quotes for deals from the proposal stage on, and a contract for each won deal.
   const proposalPosition = Math.min(2, open.length - 1);
