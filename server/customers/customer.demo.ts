@@ -5,10 +5,11 @@
  */
 import type { Locale } from '../../schema/wire/user.ts';
 import type { AppContext } from '../context.ts';
+import { type Prng, prng } from '../demo/prng.ts';
 import type { User } from '../users/user.ts';
 import { createContact } from './contact.service.ts';
-import { listCategories } from './customer-category.repository.ts';
 import { createCustomer } from './customer.service.ts';
+import { listCategories } from './customer-category.repository.ts';
 
 export const DEMO_CUSTOMERS_DEFAULT = 300;
 
@@ -74,22 +75,7 @@ const EN_TAGS = ['enterprise', 'smb', 'tender', 'cloud', 'hardware', 'price-sens
 const TAGS = ['重点客户', '续约', '新客户', 'enterprise', 'smb', 'tender', 'cloud', 'hardware', 'price-sensitive', 'vip-lead'];
 const NEEDS = ['需要更快的交付周期', 'Wants one dashboard for all regions', '关注售后服务响应速度', 'Looking to replace a legacy CRM', '预算有限，希望分期付款'];
 
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  return { next, pick, int };
-}
-
-const digits = (r: ReturnType<typeof prng>, n: number) => Array.from({ length: n }, () => r.int(0, 9)).join('');
+const digits = (r: Prng, n: number) => Array.from({ length: n }, () => r.int(0, 9)).join('');
 
 export interface DemoCustomerOptions {
   teamId: string;

@@ -14,6 +14,7 @@ import type { AppContext } from '../context.ts';
 import { createLead } from '../leads/lead.service.ts';
 import { createServiceRecord, updateServiceRecord } from '../service-records/service-record.service.ts';
 import type { User } from '../users/user.ts';
+import { prng } from './prng.ts';
 
 const DAY_MS = 86_400_000;
 /** Share of a team's customers with a follow-up history. */
@@ -90,21 +91,6 @@ const SERVICES: Record<Locale, Array<{ type: ServiceType; channel: ServiceChanne
 };
 
 const SERVICE_STATUS_CYCLE: ServiceStatus[] = ['open', 'in_progress', 'resolved', 'closed', 'closed', 'resolved'];
-
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  return { next, pick, int };
-}
 
 export interface DemoActivityOptions {
   teamId: string;

@@ -13,8 +13,9 @@ import { boardDocName } from '../../schema/wire/docs.ts';
 import type { Locale } from '../../schema/wire/user.ts';
 import type { AppContext } from '../context.ts';
 import { createContract } from '../contracts/contract.service.ts';
-import { ensureTeamPipeline } from '../pipelines/pipeline.service.ts';
+import { prng } from '../demo/prng.ts';
 import { listPipelines } from '../pipelines/pipeline.repository.ts';
+import { ensureTeamPipeline } from '../pipelines/pipeline.service.ts';
 import type { User } from '../users/user.ts';
 import { createOrder } from './order.service.ts';
 import { createQuote, updateQuote } from './quote.service.ts';
@@ -57,20 +58,6 @@ const WORDS: Record<Locale, { products: string[]; lostReasons: string[]; quote: 
     services: 'Implementation and training',
   },
 };
-
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  return { next, pick, int };
-}
 
 export interface DemoOpportunityOptions {
   teamId: string;

@@ -14,6 +14,7 @@
  * there is no outbox and an offline create fails as it always did.
  */
 import { ApiError, type OutboxRequest, request, setOfflineQueue } from '../api/http.ts';
+import { newIdempotencyKey } from '../api/idempotency.ts';
 import { LOCAL_DB_PREFIX, localScope, onLocalWipe, rememberLocalDb } from './local-data.ts';
 
 export type OutboxKind = OutboxRequest['kind'];
@@ -126,7 +127,7 @@ export async function retryEntry(seq: number, body?: Record<string, unknown>): P
   if (!entry) return;
   const next: OutboxEntry = { ...entry, body: body ?? entry.body, state: 'waiting', error: undefined };
   // The body changed, so it is another request: a new key, or the server would answer the old one.
-  if (body && JSON.stringify(body) !== JSON.stringify(entry.body)) next.key = freshKey();
+  if (body && JSON.stringify(body) !== JSON.stringify(entry.body)) next.key = newIdempotencyKey();
   await run('readwrite', (s) => s.put(next));
   await changed();
   void flushOutbox();
@@ -135,11 +136,6 @@ export async function retryEntry(seq: number, body?: Record<string, unknown>): P
 export async function discardEntry(seq: number): Promise<void> {
   await run('readwrite', (s) => s.delete(seq));
   await changed();
-}
-
-function freshKey(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 let flushing: Promise<void> | null = null;
