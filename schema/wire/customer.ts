@@ -8,10 +8,10 @@ export type CustomerKindDto = (typeof CUSTOMER_KINDS)[number];
 
 /** The categories a team starts with; admins may replace a team's list. */
 export const DEFAULT_CATEGORIES: readonly CategoryDto[] = [
-  { key: 'potential', label: 'Potential' },
-  { key: 'intent', label: 'Intent' },
-  { key: 'closed-won', label: 'Closed won' },
-  { key: 'vip', label: 'VIP' },
+  { key: 'potential', label: 'Potential', labelZh: '潜在客户' },
+  { key: 'intent', label: 'Intent', labelZh: '意向客户' },
+  { key: 'closed-won', label: 'Closed won', labelZh: '成交客户' },
+  { key: 'vip', label: 'VIP', labelZh: 'VIP 客户' },
 ];
 
 /** Field lengths are the live document's (schema/wire/docs.ts), so REST and documents agree. */
