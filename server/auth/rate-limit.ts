@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { createClient } from 'redis';
+import { createRedisClient, type RedisClient } from '../redis-client.ts';
 import type { Config } from '../config.ts';
 import { type Backoff, type BackoffRule, LocalBackoff, type Take } from './backoff.ts';
 
@@ -48,7 +48,7 @@ const REFUND_SCRIPT = `local n = tonumber(redis.call('HGET', KEYS[1], 'n') or '0
 if n > 0 then redis.call('HSET', KEYS[1], 'n', n - 1) end
 return n`;
 
-type Client = ReturnType<typeof createClient>;
+type Client = RedisClient;
 
 /**
  * One Redis connection for the counters of one deployment. Every method
@@ -69,7 +69,7 @@ export class RedisCounters {
     private readonly log: Logger,
   ) {
     // No offline queue: while Redis is away a command fails at once rather than waiting for it.
-    this.client = createClient({ url, disableOfflineQueue: true });
+    this.client = createRedisClient({ url, disableOfflineQueue: true });
     this.commands = this.client.withCommandOptions({ timeout: RATE_LIMIT_REDIS_TIMEOUT_MS }) as Client;
     this.firstAttempt = new Promise((settle) => {
       this.client.once('ready', settle);

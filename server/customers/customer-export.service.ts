@@ -4,7 +4,7 @@
  */
 import { PassThrough, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
+import { loadExcel } from './excel.ts';
 import type { CustomerRecord } from './customer.ts';
 import { customValueText } from '../../schema/wire/custom-fields.ts';
 import type { ResolvedCustomerFilter } from '../custom-fields/custom-field-filter.ts';
@@ -79,10 +79,11 @@ export function exportCsv(ctx: AppContext, user: User, filter: ResolvedCustomerF
  */
 export function exportXlsx(ctx: AppContext, user: User, filter: ResolvedCustomerFilter): ReadableStream<Uint8Array> {
   const out = new PassThrough();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
-  const sheet = workbook.addWorksheet('Customers');
   void (async () => {
     try {
+      const Excel = await loadExcel();
+      const workbook = new Excel.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+      const sheet = workbook.addWorksheet('Customers');
       const writer = await exportRowWriter(ctx, user);
       sheet.addRow(writer.header).commit();
       for await (const rows of exportPages(ctx, user, filter)) {

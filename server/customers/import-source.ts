@@ -6,7 +6,8 @@
  */
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from './excel.ts';
 import type { Kysely, Transaction } from 'kysely';
 import type { ImportEncoding, ImportFileKind } from '../../schema/wire/customer-import.ts';
 import { IMPORT_ENCODINGS } from '../../schema/wire/customer-import.ts';
@@ -219,8 +220,9 @@ async function drain(worksheet: AsyncIterable<unknown>): Promise<void> {
 }
 
 async function* xlsxRows(bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, wanted: string | undefined): AsyncGenerator<RawItem> {
+  const Excel = await loadExcel();
   const input = Readable.from(bytes);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+  const reader = new Excel.stream.xlsx.WorkbookReader(input, {
     worksheets: 'emit',
     sharedStrings: 'cache',
     styles: 'cache',
@@ -268,8 +270,9 @@ async function* xlsxRows(bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>
 
 /** Every sheet name of a stored Excel book (reading the book once, without its rows). */
 export async function listSheets(db: Q, importId: string): Promise<string[]> {
+  const Excel = await loadExcel();
   const input = Readable.from(readChunks(db, importId));
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'ignore', styles: 'ignore', hyperlinks: 'ignore', entries: 'ignore' });
+  const reader = new Excel.stream.xlsx.WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'ignore', styles: 'ignore', hyperlinks: 'ignore', entries: 'ignore' });
   const names: string[] = [];
   try {
     for await (const worksheet of reader) {

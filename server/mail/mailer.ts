@@ -1,5 +1,9 @@
 /** Outgoing e-mail over SMTP (SMTP_URL), through nodemailer. Nothing else here knows SMTP. */
-import nodemailer from 'nodemailer';
+import { createRequire } from 'node:module';
+import type Nodemailer from 'nodemailer';
+
+/** nodemailer, loaded when a mailer is made (only with SMTP_URL). */
+const require = createRequire(import.meta.url);
 
 export interface MailMessage {
   to: string;
@@ -17,12 +21,13 @@ const SMTP_TIMEOUT_MS = 10_000;
 
 /** A mailer for `smtp://user:pass@host:port` or `smtps://…`. */
 export function smtpMailer(url: string, from: string): Mailer {
+  const nodemailer = require('nodemailer') as typeof Nodemailer;
   const transport = nodemailer.createTransport({
     url,
     connectionTimeout: SMTP_TIMEOUT_MS,
     greetingTimeout: SMTP_TIMEOUT_MS,
     socketTimeout: SMTP_TIMEOUT_MS,
-  } as Parameters<typeof nodemailer.createTransport>[0]);
+  } as Parameters<typeof Nodemailer.createTransport>[0]);
   return {
     async send(message) {
       await transport.sendMail({ from, ...message });

@@ -19,7 +19,7 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { Logger } from 'pino';
-import { createClient } from 'redis';
+import { createRedisClient, type RedisClient } from '../redis-client.ts';
 
 export type BusMessage =
   | { kind: 'update'; node: string; ids: number[]; update: Uint8Array }
@@ -127,7 +127,7 @@ export interface DocBus {
   close(): Promise<void>;
 }
 
-type Client = ReturnType<typeof createClient>;
+type Client = RedisClient;
 
 export class RedisDocBus implements DocBus {
   private readonly pub: Client;
@@ -151,8 +151,8 @@ export class RedisDocBus implements DocBus {
     private readonly log: Logger,
   ) {
     // While Redis is down, publishing fails at once instead of queueing without bound.
-    this.pub = createClient({ url, disableOfflineQueue: true });
-    this.sub = createClient({ url });
+    this.pub = createRedisClient({ url, disableOfflineQueue: true });
+    this.sub = createRedisClient({ url });
     for (const [client, role] of [
       [this.pub, 'publisher'],
       [this.sub, 'subscriber'],

@@ -4,9 +4,9 @@
  * connected to every node, and short Redis outages are ridden out (the
  * stream is read from the last offset on reconnection).
  */
-import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Logger } from 'pino';
-import { createClient } from 'redis';
+import { createRedisClient, type RedisClient } from '../redis-client.ts';
 
 /** The stream (and the pub/sub channel prefix) shared by every node of one deployment, under REDIS_PREFIX. */
 export const socketIoStream = (prefix: string) => `${prefix}socket.io`;
@@ -25,7 +25,9 @@ export interface RedisAdapterHandle {
 }
 
 export async function connectRedisAdapter(url: string, prefix: string, log: Logger): Promise<RedisAdapterHandle> {
-  const client = createClient({ url });
+  // Loaded only with REDIS_URL.
+  const { createAdapter } = await import('@socket.io/redis-streams-adapter');
+  const client = createRedisClient({ url });
   // The client retries every few seconds while Redis is away: one warning per outage, not one per attempt.
   let lost = false;
   let everConnected = false;
