@@ -22,7 +22,7 @@ import { DocHub } from './realtime/hub.ts';
 export function createDocHub(app: AppServices, bus: DocBus | null): DocHub {
   const { db } = app;
   const deps: EngineDeps = {
-    store: docStoreOf(db),
+    store: docStoreOf(db, app.engine),
     // Asked through `app` each time: a test that replaces the app's clock moves the engine's too.
     now: () => app.now(),
     log: app.log,

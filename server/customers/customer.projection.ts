@@ -45,7 +45,7 @@ export async function projectCustomers(uow: UnitOfWork<NotificationEvent>, docs:
   const present = docs.filter((d) => beforeById.has(d.id));
   if (present.length === 0) return;
 
-  const afterById = await updateProjectedRows(trx, present, now);
+  const afterById = await updateProjectedRows(trx, present, beforeById, now);
   const projected = present.map((d) => ({ ...d, before: beforeById.get(d.id)!, after: afterById.get(d.id)! }));
 
   const archived = await projectActivities(
@@ -139,21 +139,52 @@ const PROJECTED_COLUMN_TYPES: Record<keyof ReturnType<typeof projectedColumns>, 
 };
 
 /**
- * Writes the projected columns of every document in one UPDATE, the values
- * passed as one JSON array (typed by `jsonb_to_recordset`); answers the rows
- * as they now are.
+ * A row whose projected columns already hold the document's values is not written again (typing
+ * in a follow-up changes its activity, not the customer row), unless its `updated_at` is older than
+ * this: a customer someone keeps working on still shows as recently updated.
+ */
+const UNCHANGED_ROW_TOUCH_MS = 60_000;
+
+/** A projected value as comparable text: dates by instant, arrays and JSON by content. */
+function comparable(v: unknown): string {
+  if (v instanceof Date) return `d${v.getTime()}`;
+  if (v === null || v === undefined) return 'n';
+  return JSON.stringify(v);
+}
+
+/** Whether writing `values` would change the row (`name` null keeps the row's). */
+function rowDiffers(before: CustomerRecord & { mention_snippets: string[] }, values: Record<string, unknown>): boolean {
+  for (const [column, value] of Object.entries(values)) {
+    if (column === 'id' || (column === 'name' && value === null)) continue;
+    if (comparable(before[column as keyof typeof before]) !== comparable(value)) return true;
+  }
+  return false;
+}
+
+/**
+ * Writes the projected columns of every document whose row they change in one UPDATE, the
+ * values passed as one JSON array (typed by `jsonb_to_recordset`); answers every row as it now is.
  */
 async function updateProjectedRows(
   trx: Transaction<Database>,
   docs: ReadonlyArray<Projected<CustomerProjection>>,
+  befores: ReadonlyMap<string, CustomerRecord & { mention_snippets: string[] }>,
   now: Date,
 ): Promise<Map<string, CustomerRecord>> {
-  const values = docs.map(({ id, projection }) => ({
-    id,
-    ...projectedColumns(projection),
-    // The name is required in the document; a document that never had one keeps the row's.
-    name: projection.fields.name ? projection.fields.name.trim() : null,
-  }));
+  const out = new Map<string, CustomerRecord>();
+  const values = [];
+  for (const { id, projection } of docs) {
+    const row = {
+      id,
+      ...projectedColumns(projection),
+      // The name is required in the document; a document that never had one keeps the row's.
+      name: projection.fields.name ? projection.fields.name.trim() : null,
+    };
+    const before = befores.get(id)!;
+    if (rowDiffers(before, row) || now.getTime() - before.updated_at.getTime() >= UNCHANGED_ROW_TOUCH_MS) values.push(row);
+    else out.set(id, before);
+  }
+  if (values.length === 0) return out;
   const returning = sql.join(CUSTOMER_RECORD_COLUMNS.map((c) => sql.ref(`c.${c}`)));
   const columns = Object.entries(PROJECTED_COLUMN_TYPES);
   const set = sql.join(columns.map(([c]) => sql`${sql.ref(c)} = ${sql.ref(`v.${c}`)}`));
@@ -165,5 +196,6 @@ async function updateProjectedRows(
     where c.id = v.id
     returning ${returning}
   `.execute(trx);
-  return new Map(rows.map((r) => [r.id, r]));
+  for (const r of rows) out.set(r.id, r);
+  return out;
 }

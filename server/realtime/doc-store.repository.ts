@@ -179,8 +179,14 @@ export interface DocStore {
   append(rows: readonly LogRow[]): Promise<number[]>;
   readSince(since: Map<string, number>): Promise<Map<string, StoredSince>>;
   findTrailing(limit: number): Promise<string[]>;
-  /** Runs `fn` in one transaction: what it writes commits together, or not at all. */
-  transaction<T>(fn: (tx: DocStoreTx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction: what it writes commits together, or not at all. `derived`:
+   * everything it writes can be derived from the log again (projections and their watermarks),
+   * so on PostgreSQL its commit does not wait for the write-ahead log to reach the disk; a crash
+   * may lose the last fraction of a second of such commits, watermarks included, and those
+   * documents are projected again at start.
+   */
+  transaction<T>(fn: (tx: DocStoreTx) => Promise<T>, opts?: { derived?: boolean }): Promise<T>;
 }
 
 /** The store within one transaction; `trx` is the transaction itself, in which kinds write their projections. */
@@ -195,15 +201,17 @@ export interface DocStoreTx {
 }
 
 /** The store over the app's database (PostgreSQL or PGlite). */
-export function docStoreOf(db: Kysely<Database>): DocStore {
+export function docStoreOf(db: Kysely<Database>, engine: 'postgres' | 'pglite'): DocStore {
   return {
     load: (docName) => loadStoredDoc(db, docName),
     append: (rows) => appendUpdates(db, rows),
     readSince: (since) => readStoredSince(db, since),
     findTrailing: (limit) => findTrailingDocs(db, limit),
-    transaction: (fn) =>
-      db.transaction().execute((trx) =>
-        fn({
+    transaction: (fn, opts) =>
+      db.transaction().execute(async (trx) => {
+        // PGlite runs in this process: a crash loses its transactions in progress anyway.
+        if (opts?.derived && engine === 'postgres') await sql`set local synchronous_commit = off`.execute(trx);
+        return fn({
           trx,
           append: (rows) => appendUpdates(trx, rows),
           readSince: (since) => readStoredSince(trx, since),
@@ -211,7 +219,7 @@ export function docStoreOf(db: Kysely<Database>): DocStore {
           tryLock: (docNames) => tryLockDocs(trx, docNames),
           writeSnapshot: (docName, state, lastUpdateId, now) => writeSnapshot(trx, docName, state, lastUpdateId, now),
           writeWatermarks: (marks, now) => writeWatermarks(trx, marks, now),
-        }),
-      ),
+        });
+      }),
   };
 }

@@ -186,7 +186,7 @@ export class Projector {
           now,
         );
         return out;
-      });
+      }, { derived: true });
     } catch (err) {
       for (const [doc, at] of since) if (!this.markedAt.has(doc) || this.markedAt.get(doc)! > at) this.markedAt.set(doc, at);
       if (batch.size > 1) {

@@ -180,3 +180,44 @@ describe('one projection run for many customers', () => {
     expect(await t.ctx.db.selectFrom('activities').select('source_id').where('customer_id', '=', ids[2]!).execute()).toEqual([]);
   });
 });
+
+describe('typing in a follow-up', () => {
+  it('updates its activity but leaves the customer row alone, except to move updated_at once a minute', async () => {
+    const res = await t.app.request('/api/customers', jsonRequest('POST', { name: 'Quiet row 静' }, repCookie));
+    const id = ((await res.json()) as { customer: { id: string } }).customer.id;
+    const doc = `customer:${id}`;
+    await t.ctx.hub.edit(doc, rep, (d) => {
+      const f = new Y.Map<unknown>();
+      f.set('id', 'q1');
+      f.set('authorId', rep.id);
+      f.set('type', 'call');
+      f.set('at', '2026-04-05T09:00:00Z');
+      f.set('text', new Y.Text('Called'));
+      d.getArray('followups').push([f]);
+    });
+    const row = () => t.ctx.db.selectFrom('customers').select(['updated_at', 'industry']).where('id', '=', id).executeTakeFirstOrThrow();
+    const excerpt = async () =>
+      (await t.ctx.db.selectFrom('activities').select('excerpt').where('customer_id', '=', id).executeTakeFirstOrThrow()).excerpt;
+    const type = (more: string) =>
+      t.ctx.hub.edit(doc, rep, (d) => {
+        const text = (d.getArray('followups').get(0) as Y.Map<unknown>).get('text') as Y.Text;
+        text.insert(text.length, more);
+      });
+    const first = (await row()).updated_at.getTime();
+
+    clock = new Date(clock.getTime() + 5_000);
+    await type(' twice');
+    expect(await excerpt()).toBe('Called twice');
+    expect((await row()).updated_at.getTime()).toBe(first);
+
+    // A column that changes is written at once, whenever.
+    clock = new Date(clock.getTime() + 5_000);
+    await t.ctx.hub.edit(doc, rep, (d) => d.getMap('fields').set('industry', 'Retail'));
+    expect(await row()).toEqual({ industry: 'Retail', updated_at: clock });
+
+    clock = new Date(clock.getTime() + 61_000);
+    await type(', no answer');
+    expect(await excerpt()).toBe('Called twice, no answer');
+    expect((await row()).updated_at).toEqual(clock);
+  });
+});
