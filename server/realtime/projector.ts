@@ -19,7 +19,7 @@
 import type { User } from '../users/user.ts';
 import type { DocKind, Projected, UnitOfWork } from './doc-kind.ts';
 import type { DocKindRegistry } from './doc-kinds.ts';
-import type { LiveDocument } from './document.ts';
+import type { LiveDocument, ProjectionReach } from './document.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { WindowedStart } from './windowed-start.ts';
 
@@ -36,6 +36,19 @@ const MAX_LAGS_KEPT = 100_000;
 /** A document whose projection failed is tried again after this long, doubling up to RETRY_MAX_MS while it keeps failing. */
 const RETRY_MS = 1_000;
 const RETRY_MAX_MS = 60_000;
+
+/** How long a projection run reads documents before it lets other work run, in ms. */
+const EXTRACT_SLICE_MS = 4;
+
+/** One document as a run read it. */
+interface Extracted {
+  doc: LiveDocument;
+  user: User | null;
+  projection: unknown;
+  reach: ProjectionReach;
+  key: string;
+  changed: boolean;
+}
 
 interface Waiter {
   id: number;
@@ -152,27 +165,28 @@ export class Projector {
     // When each waited from; marks made during the run start new waits.
     const since = new Map(docs.map((d) => [d, this.markedAt.get(d) ?? performance.now()]));
     for (const doc of docs) this.markedAt.delete(doc);
-    let written: Array<{ doc: LiveDocument; reach: Parameters<LiveDocument['projected']>[0]; key: string }> = [];
+    let written: Extracted[] = [];
     try {
+      // Alone on the database, the documents are read before the transaction opens, a slice at a
+      // time: a run of many documents neither holds the event loop nor keeps the transaction (on
+      // PGlite, the one session every commit needs) open while it reads them.
+      const early = this.shared ? null : await this.extractAll(batch, now);
       written = await this.deps.store.transaction(async (tx) => {
-        if (this.shared) {
+        let extracted = early;
+        if (!extracted) {
           // Another node may have stored updates this one has not applied: apply them, so the projection describes them too.
           await tx.lock(docs.map((d) => d.name));
           const since = await tx.readSince(new Map(docs.map((d) => [d.name, d.lastUpdateId])));
           for (const doc of docs) doc.catchUp(since.get(doc.name));
+          extracted = await this.extractAll(batch, now);
         }
-        const out: typeof written = [];
         // The documents whose projection changed, by kind: each kind writes its own at once.
         const changed = new Map<DocKind, Array<Projected<unknown>>>();
-        for (const [doc, user] of batch) {
-          const { projection, reach } = doc.extractStored(now);
-          const key = JSON.stringify(projection);
-          if (key !== doc.projectedKey || now.getTime() - doc.projectedAt >= PROJECTION_TOUCH_INTERVAL_MS) {
-            const list = changed.get(doc.kind) ?? [];
-            list.push({ id: doc.id, projection, user });
-            changed.set(doc.kind, list);
-          }
-          out.push({ doc, reach, key });
+        for (const e of extracted) {
+          if (!e.changed) continue;
+          const list = changed.get(e.doc.kind) ?? [];
+          list.push({ id: e.doc.id, projection: e.projection, user: e.user });
+          changed.set(e.doc.kind, list);
         }
         const uow: UnitOfWork<unknown> = {
           trx: tx.trx,
@@ -182,10 +196,10 @@ export class Projector {
         };
         for (const [kind, docs] of changed) await kind.project(uow, docs);
         await tx.writeWatermarks(
-          out.map(({ doc, reach }) => ({ docName: doc.name, updateId: reach.upTo })),
+          extracted.map(({ doc, reach }) => ({ docName: doc.name, updateId: reach.upTo })),
           now,
         );
-        return out;
+        return extracted;
       }, { derived: true });
     } catch (err) {
       for (const [doc, at] of since) if (!this.markedAt.has(doc) || this.markedAt.get(doc)! > at) this.markedAt.set(doc, at);
@@ -221,6 +235,26 @@ export class Projector {
       }
     }
     for (const doc of docs) this.settleWaiters(doc, null);
+  }
+
+  /**
+   * Each document's projection from its stored state, and whether it differs from the last one
+   * written (or that write is old); yields to the event loop between slices.
+   */
+  private async extractAll(batch: Map<LiveDocument, User | null>, now: Date): Promise<Extracted[]> {
+    const out: Extracted[] = [];
+    let sliceStart = performance.now();
+    for (const [doc, user] of batch) {
+      if (performance.now() - sliceStart >= EXTRACT_SLICE_MS) {
+        await new Promise((r) => setImmediate(r));
+        sliceStart = performance.now();
+      }
+      const { projection, reach } = doc.extractStored(now);
+      const key = JSON.stringify(projection);
+      const changed = key !== doc.projectedKey || now.getTime() - doc.projectedAt >= PROJECTION_TOUCH_INTERVAL_MS;
+      out.push({ doc, user, projection, reach, key, changed });
+    }
+    return out;
   }
 
   private settleWaiters(doc: LiveDocument, err: unknown): void {
