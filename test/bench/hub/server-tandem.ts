@@ -89,6 +89,8 @@ async function main(): Promise<void> {
   try {
     const config = {
       ...loadConfig({
+        // The engine's settings (DOC_COMMIT_WINDOW_MS, DOC_PROJECTION_WINDOW_MS, …) pass through, for sweeps.
+        ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('DOC_'))),
         LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
         HOST: '127.0.0.1',
         PORT: '0',
