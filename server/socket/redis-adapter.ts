@@ -6,7 +6,7 @@
  */
 import type { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Logger } from 'pino';
-import { createRedisClient, type RedisClient } from '../redis-client.ts';
+import { createRedisClient } from '../redis-client.ts';
 
 /** The stream (and the pub/sub channel prefix) shared by every node of one deployment, under REDIS_PREFIX. */
 export const socketIoStream = (prefix: string) => `${prefix}socket.io`;
