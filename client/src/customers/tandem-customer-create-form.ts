@@ -12,6 +12,7 @@ import { CUSTOMER_FIELD_MAX, TAG_MAX_CHARS, TAGS_MAX } from '../../../schema/wir
 import type { UserDto } from '../../../schema/wire/user.ts';
 import { createCustomer, findDuplicates } from '../api/customers.ts';
 import { ApiError } from '../api/http.ts';
+import { isQueued, queuedEvent } from '../offline/queued.ts';
 import { errorMessage } from '../ui/error-message.ts';
 import { base, buttons, forms } from '../ui/styles.ts';
 import '../ui/tandem-alert.ts';
@@ -224,7 +225,9 @@ export class TandemCustomerCreateForm extends LitElement {
       }
     } catch (err) {
       this.submission.settled(err);
-      if (err instanceof ApiError && err.field) await this.showErrors({ [err.field]: fieldProblem(err.field, err.message) });
+      // Offline: kept in the outbox (offline/outbox.ts); the page closes the form and says so.
+      if (isQueued(err)) this.dispatchEvent(queuedEvent(body.name));
+      else if (err instanceof ApiError && err.field) await this.showErrors({ [err.field]: fieldProblem(err.field, err.message) });
       else this.formError = errorMessage(err);
     } finally {
       this.busy = false;

@@ -9,6 +9,13 @@
  * Page Up/Down, Home and End move through rows; Enter opens one. Others'
  * changes (`customer:changed`) refetch the pages in place, without losing the
  * scroll position, and the changed rows flash briefly.
+ *
+ * Offline (docs/offline.md, "Lists"): the first page of each filter's last
+ * answer is kept on this device (offline/kept-lists.ts); when the server cannot
+ * be reached the list draws it under "Offline — showing the list as of …",
+ * marks the rows whose record was never opened here (they cannot open
+ * offline), and fetches again when the network returns. Customers created
+ * offline and waiting in the outbox are listed above, "waiting to send".
  */
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
@@ -17,13 +24,23 @@ import { styleMap } from 'lit/directives/style-map.js';
 import type { CategoryDto, CustomerDto } from '../../../schema/wire/customer.ts';
 import type { CustomerFilter } from '../../../schema/wire/customer-query.ts';
 import type { UserDto } from '../../../schema/wire/user.ts';
+import { customerDocName } from '../../../schema/wire/docs.ts';
 import { listCustomers } from '../api/customers.ts';
+import { ApiError } from '../api/http.ts';
+import { keepList, keptList } from '../offline/kept-lists.ts';
+import { keptDocNames } from '../offline/local-data.ts';
+import { keptFirstText, keptListText, notKeptText, notSentText, waitingToSendText } from '../offline/offline-messages.ts';
+import { OnlineController } from '../offline/online-controller.ts';
+import { OutboxController } from '../offline/outbox-controller.ts';
+import type { OutboxEntry } from '../offline/outbox.ts';
 import { LiveListController } from '../realtime/live-list-controller.ts';
 import { errorMessage } from '../ui/error-message.ts';
 import { badges, base, buttons, liveRows } from '../ui/styles.ts';
+import '../ui/tandem-alert.ts';
 import '../ui/tandem-empty-state.ts';
 import '../ui/tandem-loading.ts';
-import { categoryLabel, formatShortDate } from './customer-labels.ts';
+import { activeFilterCount, searchFromFilter } from './customer-filter-url.ts';
+import { categoryLabel, formatDateTime, formatShortDate } from './customer-labels.ts';
 import { CustomerSelection } from './customer-selection.ts';
 
 /** Rows per request (the most the API gives at once). */
@@ -43,6 +60,12 @@ const SETTLE_MS = 90;
 
 type ListState = { kind: 'loading' } | { kind: 'error'; error: unknown } | { kind: 'ready' };
 
+/** The first page of a filter's answer, as kept on this device. */
+interface KeptPage {
+  items: CustomerDto[];
+  nextCursor: string | null;
+}
+
 function currentRowHeight(): number {
   return document.documentElement.dataset.density === 'compact' ? ROW_HEIGHT.compact : ROW_HEIGHT.comfortable;
 }
@@ -59,6 +82,7 @@ export class TandemCustomerList extends LitElement {
     first: { state: true },
     last: { state: true },
     rowHeight: { state: true },
+    keptAt: { state: true },
   };
   static override styles = [
     base,
@@ -67,8 +91,8 @@ export class TandemCustomerList extends LitElement {
     liveRows,
     css`
       :host {
-        display: grid;
-        grid-template-rows: auto 1fr;
+        display: flex;
+        flex-direction: column;
         background: var(--t-surface);
         border: 1px solid var(--t-border);
         border-radius: var(--t-radius);
@@ -185,7 +209,36 @@ export class TandemCustomerList extends LitElement {
         color: var(--t-muted);
       }
       .state {
+        flex: 1;
         padding: var(--t-space-5);
+      }
+      .kept {
+        margin: var(--t-space-3) var(--t-space-3) 0;
+      }
+      .unkept .name {
+        color: var(--t-muted);
+      }
+      ul.waiting {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        border-bottom: 1px solid var(--t-border);
+      }
+      ul.waiting li {
+        display: flex;
+        flex-wrap: wrap;
+        gap: var(--t-space-2) var(--t-space-3);
+        align-items: center;
+        min-height: 44px;
+        padding: var(--t-space-2) var(--t-space-4) var(--t-space-2) calc(18px + var(--t-space-3) + var(--t-space-4));
+        border-bottom: 1px dashed var(--t-border);
+        background: var(--t-surface-2);
+      }
+      ul.waiting li:last-child {
+        border-bottom: none;
+      }
+      ul.waiting .name {
+        overflow-wrap: anywhere;
       }
       @media (max-width: 1180px) {
         .head,
@@ -240,6 +293,14 @@ export class TandemCustomerList extends LitElement {
   declare first: number;
   declare last: number;
   declare rowHeight: number;
+  /** When the rows shown were fetched, if they come from this device's copy (offline); null for the server's answer. */
+  declare keptAt: string | null;
+  /** The kept answer had more pages than the one kept. */
+  private keptMore = false;
+  /** When the first page shown was fetched from the server. */
+  private fetchedAt: string | null = null;
+  /** While offline, the documents kept on this device (rows not among them are marked); null online. */
+  private keptDocs: ReadonlySet<string> | null = null;
   /** The cursor each reached page starts at (`null` for the first); the entry after the last page is the next page's, `null` at the end. */
   private cursors: (string | null)[] = [null];
   /** Loaded pages by page number; only those near the view are kept. */
@@ -256,6 +317,12 @@ export class TandemCustomerList extends LitElement {
   private readonly live = new LiveListController(this, { events: ['customer:changed'], refresh: () => this.refreshInPlace() });
   /** Rows ticked for a bulk edit, and the number of matches (customer-selection.ts). */
   readonly selection = new CustomerSelection(this);
+  /** Back online: the server's rows replace the kept ones (or an error). */
+  private readonly network = new OnlineController(this, () => {
+    if (this.keptAt || this.state.kind === 'error') void this.reload();
+  });
+  /** Customers created offline; once one is sent, the list shows the real row. */
+  private readonly outbox = new OutboxController(this, 'customer', () => void this.refreshInPlace());
 
   constructor() {
     super();
@@ -270,6 +337,7 @@ export class TandemCustomerList extends LitElement {
     this.first = 0;
     this.last = -1;
     this.rowHeight = currentRowHeight();
+    this.keptAt = null;
   }
 
   override connectedCallback(): void {
@@ -339,17 +407,40 @@ export class TandemCustomerList extends LitElement {
     try {
       const page = await listCustomers(this.filter, { limit: PAGE_SIZE }, { signal: abort.signal });
       if (generation !== this.generation) return;
-      this.pages.set(0, page.items);
-      this.cursors = [null, page.nextCursor];
-      this.rowCount = page.items.length;
-      this.active = 0;
-      this.first = 0;
-      this.last = -1;
-      this.state = { kind: 'ready' };
+      this.keep(page);
+      this.show(page.items, page.nextCursor, null);
     } catch (error) {
       if ((error as Error).name === 'AbortError' || generation !== this.generation) return;
-      this.state = { kind: 'error', error };
+      // No network: this filter's rows as this device last saw them, if it kept them.
+      const kept = error instanceof ApiError && error.code === 'network' ? await keptList<KeptPage>(this.listKey()) : undefined;
+      if (generation !== this.generation) return;
+      if (kept) this.show(kept.value.items, kept.value.nextCursor, kept.savedAt);
+      else this.state = { kind: 'error', error };
     }
+  }
+
+  /** The key of this filter's kept answer. */
+  private listKey(): string {
+    return `customers${searchFromFilter(this.filter)}`;
+  }
+
+  /** Keeps the server's first page on this device, for a visit without a network. */
+  private keep(page: KeptPage): void {
+    this.fetchedAt = new Date().toISOString();
+    void keepList(this.listKey(), { items: page.items, nextCursor: page.nextCursor } satisfies KeptPage, this.fetchedAt);
+  }
+
+  /** Shows a first page: the server's (`keptAt` null) or the kept one, which cannot page further. */
+  private show(items: CustomerDto[], nextCursor: string | null, keptAt: string | null): void {
+    this.pages.set(0, items);
+    this.cursors = [null, keptAt ? null : nextCursor];
+    this.keptAt = keptAt;
+    this.keptMore = keptAt !== null && nextCursor !== null;
+    this.rowCount = items.length;
+    this.active = 0;
+    this.first = 0;
+    this.last = -1;
+    this.state = { kind: 'ready' };
   }
 
   /**
@@ -358,7 +449,7 @@ export class TandemCustomerList extends LitElement {
    * or leaves the list when it no longer matches the filter.
    */
   async refreshInPlace(): Promise<void> {
-    if (this.state.kind !== 'ready') return this.reload();
+    if (this.state.kind !== 'ready' || this.keptAt) return this.reload();
     const generation = this.generation;
     const kept = new Set(this.pages.keys());
     const lastPage = Math.max(0, ...kept);
@@ -369,6 +460,7 @@ export class TandemCustomerList extends LitElement {
       for (let n = 0; n <= lastPage; n++) {
         const page = await listCustomers(this.filter, { limit: PAGE_SIZE, cursor: cursors[n] ?? undefined });
         if (generation !== this.generation) return;
+        if (n === 0) this.keep(page);
         if (kept.has(n)) pages.set(n, page.items);
         cursors.push(page.nextCursor);
         rowCount += page.items.length;
@@ -599,17 +691,20 @@ export class TandemCustomerList extends LitElement {
       </div>`;
     }
     const overdue = c.nextFollowupAt !== null && new Date(c.nextFollowupAt).getTime() < Date.now();
+    // Offline, a record never opened here cannot open: say so before the user tries.
+    const unkept = this.keptDocs !== null && !this.keptDocs.has(customerDocName(c.id));
     return html`<div class="item" role="listitem" aria-posinset=${index + 1} aria-setsize=${setSize}>
       <input
         type="checkbox"
         class="pick"
         tabindex="-1"
         aria-label=${msg(str`Select ${c.name}`, { id: 'bulk.selectRow' })}
+        ?disabled=${!this.network.online}
         .checked=${this.selection.isSelected(c.id)}
         @change=${() => this.toggleSelected(c.id)}
       />
       <a
-        class="row ${index === this.active ? 'active' : ''} ${c.archivedAt ? 'archived' : ''} ${this.live.isFresh(c.id) ? 'changed' : ''}"
+        class="row ${index === this.active ? 'active' : ''} ${c.archivedAt ? 'archived' : ''} ${this.live.isFresh(c.id) ? 'changed' : ''} ${unkept ? 'unkept' : ''}"
         href="/customers/${encodeURIComponent(c.id)}"
         data-index=${index}
         data-customer-id=${c.id}
@@ -619,6 +714,7 @@ export class TandemCustomerList extends LitElement {
         <span class="cell">
           <span class="name">${c.name}</span>
           <span class="sub">
+            ${unkept ? html`<span class="not-kept">${notKeptText()}</span>` : nothing}
             ${c.archivedAt ? html`<span>${msg('Archived', { id: 'customers.archived' })}</span>` : nothing}
             ${c.tags.slice(0, 4).map((t) => html`<span class="tag">${t}</span>`)}
           </span>
@@ -673,6 +769,7 @@ export class TandemCustomerList extends LitElement {
               </div>
             </div>
           </div>
+          ${this.keptMore ? html`<div class="foot">${keptFirstText(this.rowCount)}</div>` : nothing}
           ${this.moreError
             ? html`<div class="foot" role="alert">
                 ${errorMessage(this.moreError)} <button type="button" class="link" @click=${this.retryPages}>${msg('Try again', { id: 'common.retry' })}</button>
@@ -704,8 +801,38 @@ export class TandemCustomerList extends LitElement {
     </div>`;
   }
 
+  /** Customers created offline that belong under this filter: all of them unfiltered, or those whose name holds the keyword. */
+  private waitingEntries(): readonly OutboxEntry[] {
+    if (activeFilterCount(this.filter) > 0) return [];
+    const q = this.filter.q?.toLocaleLowerCase();
+    return this.outbox.entries.filter((e) => !q || e.label.toLocaleLowerCase().includes(q));
+  }
+
+  private renderWaiting() {
+    const entries = this.waitingEntries();
+    if (entries.length === 0) return nothing;
+    return html`<ul class="waiting" aria-label=${waitingToSendText()}>
+      ${entries.map(
+        (e) =>
+          html`<li data-outbox-seq=${e.seq} data-state=${e.state}>
+            <span class="name">${e.label}</span>
+            ${e.state === 'failed' ? html`<span class="badge danger">${notSentText()}</span>` : html`<span class="badge primary">${waitingToSendText()}</span>`}
+          </li>`,
+      )}
+    </ul>`;
+  }
+
+  /** "Offline — showing the list as of …": over kept rows, or over the server's rows once the network is gone. */
+  private renderKeptBanner() {
+    const at = this.keptAt ?? (this.network.online ? null : this.fetchedAt);
+    if (this.state.kind !== 'ready' || !at) return nothing;
+    return html`<tandem-alert class="kept" kind="info" data-kept-list>${keptListText(formatDateTime(at))}</tandem-alert>`;
+  }
+
   override render() {
-    return html`<div class="head" aria-hidden="true">
+    this.keptDocs = this.keptAt !== null || !this.network.online ? keptDocNames() : null;
+    return html`${this.renderKeptBanner()}
+      <div class="head" aria-hidden="true">
         <span>${msg('Name', { id: 'customers.field.name' })}</span>
         <span>${msg('Category', { id: 'customers.field.category' })}</span>
         <span>${msg('Owner', { id: 'customers.field.owner' })}</span>
@@ -714,7 +841,7 @@ export class TandemCustomerList extends LitElement {
         <span class="wide">${msg('Next follow-up', { id: 'customers.nextFollowup' })}</span>
         <span class="wide wider">${msg('Updated', { id: 'customers.filter.updated' })}</span>
       </div>
-      ${this.renderBody()}`;
+      ${this.renderWaiting()} ${this.renderBody()}`;
   }
 }
 

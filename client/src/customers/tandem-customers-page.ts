@@ -2,6 +2,9 @@
  * The customer list screen: keyword search (debounced), sort, the filter
  * panel, saved filters, export of the current filter (CSV / Excel), the import
  * wizard and the create form. The filter lives in the address bar.
+ * Offline, the list shows this device's copy (tandem-customer-list.ts); a new
+ * customer waits in the outbox (the form closes and says so), and what needs
+ * the server — import, export, saved filters, bulk edits — is disabled.
  */
 import { ContextConsumer } from '@lit/context';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
@@ -15,6 +18,10 @@ import { ApiError } from '../api/http.ts';
 import { listUsers } from '../api/users.ts';
 import { sessionContext } from '../app/contexts.ts';
 import { navigate } from '../app/router.ts';
+import { keepList, keptList } from '../offline/kept-lists.ts';
+import { needsNetworkText } from '../offline/offline-messages.ts';
+import { OnlineController } from '../offline/online-controller.ts';
+import { queuedText } from '../offline/queued.ts';
 import { errorMessage } from '../ui/error-message.ts';
 import { icons } from '../ui/icons.ts';
 import { base, buttons, forms } from '../ui/styles.ts';
@@ -44,6 +51,14 @@ const DEFAULT_CATEGORIES: readonly CategoryDto[] = ['potential', 'intent', 'clos
 const searchIcon = svg`<svg viewBox="0 0 24 24" width="18" height="18" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" aria-hidden="true" focusable="false"><circle cx="11" cy="11" r="7"/><path d="m20 20-3.5-3.5"/></svg>`;
 
 type Dialog = 'none' | 'create' | 'import' | 'save-filter';
+
+/** What the page fetches beside the list, kept with it for offline use (offline/kept-lists.ts). */
+interface ReferenceData {
+  categories: CategoryDto[];
+  users: UserDto[];
+  saved: SavedFilterDto[];
+}
+const REFERENCE_KEY = 'customers:reference';
 
 export class TandemCustomersPage extends LitElement {
   static override properties = {
@@ -116,12 +131,13 @@ export class TandemCustomersPage extends LitElement {
   declare saved: readonly SavedFilterDto[];
   declare selectedSaved: string;
   declare dialog: Dialog;
-  declare notice: { kind: 'error' | 'success'; text: string } | null;
+  declare notice: { kind: 'error' | 'success' | 'info'; text: string } | null;
   declare saveError: string;
   /** The list's selection and match count, for the bulk bar. */
   declare bulk: SelectionState | null;
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly network = new OnlineController(this, () => void this.loadReferenceData());
 
   constructor() {
     super();
@@ -148,12 +164,22 @@ export class TandemCustomersPage extends LitElement {
     clearTimeout(this.searchTimer);
   }
 
-  /** Categories, team members and saved filters; the list works without them. */
+  /**
+   * Categories, team members and saved filters; the list works without them.
+   * Kept on this device with the list, so that its category labels and owners
+   * show offline too.
+   */
   private async loadReferenceData(): Promise<void> {
     const [categories, users, saved] = await Promise.allSettled([listCategories(), listUsers(), listSavedFilters()]);
-    if (categories.status === 'fulfilled' && categories.value.length > 0) this.categories = categories.value;
-    if (users.status === 'fulfilled') this.users = users.value;
-    if (saved.status === 'fulfilled') this.saved = saved.value;
+    if (categories.status === 'fulfilled' && users.status === 'fulfilled' && saved.status === 'fulfilled') {
+      void keepList(REFERENCE_KEY, { categories: categories.value, users: users.value, saved: saved.value } satisfies ReferenceData);
+    }
+    const kept = [categories, users, saved].some((r) => r.status === 'rejected') ? (await keptList<ReferenceData>(REFERENCE_KEY))?.value : undefined;
+    const pick = <T,>(r: PromiseSettledResult<T>, fallback: T | undefined) => (r.status === 'fulfilled' ? r.value : fallback);
+    const cats = pick(categories, kept?.categories);
+    if (cats && cats.length > 0) this.categories = cats;
+    this.users = pick(users, kept?.users) ?? this.users;
+    this.saved = pick(saved, kept?.saved) ?? this.saved;
   }
 
   /** The box is not bound to the filter: re-setting it while the user types would drop a trailing space. */
@@ -247,12 +273,20 @@ export class TandemCustomersPage extends LitElement {
     this.dialog = dialog;
   }
 
+  /** Created offline: the form closes, the customer waits in the outbox (and in the list, "waiting to send"). */
+  private onQueued(): void {
+    this.dialog = 'none';
+    this.notice = { kind: 'info', text: queuedText() };
+  }
+
   private onCreated(e: CustomEvent<CustomerDto>): void {
     this.dialog = 'none';
     navigate(`/customers/${encodeURIComponent(e.detail.id)}`);
   }
 
   override render() {
+    const online = this.network.online;
+    const offlineTitle = online ? nothing : needsNetworkText();
     const user = this.session.value?.user;
     // New customers go to the user's team (admins pick one, and may assign in every team).
     const canAssign = !!user && can(user, 'reassign', { type: 'customer', teamId: user.teamId ?? '', ownerId: null, archived: false });
@@ -288,12 +322,19 @@ export class TandemCustomersPage extends LitElement {
           <option value="" ?selected=${this.selectedSaved === ''}>${this.saved.length ? msg('Choose…', { id: 'customers.saved.choose' }) : msg('None yet', { id: 'customers.saved.none' })}</option>
           ${this.saved.map((s) => html`<option value=${s.id} ?selected=${s.id === this.selectedSaved}>${s.name}</option>`)}
         </select>
-        <button type="button" class="link" @click=${() => this.openDialog('save-filter')}>${msg('Save current filter', { id: 'customers.saved.save' })}</button>
-        ${this.selectedSaved ? html`<button type="button" class="link danger" @click=${this.onDeleteSaved}>${msg('Delete', { id: 'common.delete' })}</button>` : nothing}
+        <button type="button" class="link" ?disabled=${!online} title=${offlineTitle} @click=${() => this.openDialog('save-filter')}>
+          ${msg('Save current filter', { id: 'customers.saved.save' })}
+        </button>
+        ${this.selectedSaved
+          ? html`<button type="button" class="link danger" ?disabled=${!online} title=${offlineTitle} @click=${this.onDeleteSaved}>${msg('Delete', { id: 'common.delete' })}</button>`
+          : nothing}
         <span class="spacer"></span>
-        <button type="button" @click=${() => this.openDialog('import')}>${msg('Import', { id: 'customers.import' })}</button>
-        <a class="button" href=${exportUrl(this.filter, 'csv')} download>${msg('Export CSV', { id: 'customers.exportCsv' })}</a>
-        <a class="button" href=${exportUrl(this.filter, 'xlsx')} download>${msg('Export Excel', { id: 'customers.exportXlsx' })}</a>
+        <button type="button" ?disabled=${!online} title=${offlineTitle} @click=${() => this.openDialog('import')}>${msg('Import', { id: 'customers.import' })}</button>
+        ${online
+          ? html`<a class="button" href=${exportUrl(this.filter, 'csv')} download>${msg('Export CSV', { id: 'customers.exportCsv' })}</a>
+              <a class="button" href=${exportUrl(this.filter, 'xlsx')} download>${msg('Export Excel', { id: 'customers.exportXlsx' })}</a>`
+          : html`<button type="button" disabled title=${offlineTitle}>${msg('Export CSV', { id: 'customers.exportCsv' })}</button>
+              <button type="button" disabled title=${offlineTitle}>${msg('Export Excel', { id: 'customers.exportXlsx' })}</button>`}
       </div>
       ${this.notice ? html`<tandem-alert kind=${this.notice.kind}>${this.notice.text}</tandem-alert>` : nothing}
       ${this.showFilters
@@ -305,15 +346,17 @@ export class TandemCustomersPage extends LitElement {
             @filter-change=${(e: CustomEvent<CustomerFilter>) => this.setFilter(e.detail)}
           ></tandem-customer-filters>`
         : nothing}
-      <tandem-customer-bulk-bar
-        .selection=${this.bulk}
-        .users=${this.users}
-        .categories=${this.categories}
-        ?canManage=${canAssign}
-        @select-all=${() => this.list?.selection.selectAllMatching()}
-        @clear-selection=${() => this.list?.selection.clear()}
-        @bulk-done=${() => this.list?.reload()}
-      ></tandem-customer-bulk-bar>
+      ${online
+        ? html`<tandem-customer-bulk-bar
+            .selection=${this.bulk}
+            .users=${this.users}
+            .categories=${this.categories}
+            ?canManage=${canAssign}
+            @select-all=${() => this.list?.selection.selectAllMatching()}
+            @clear-selection=${() => this.list?.selection.clear()}
+            @bulk-done=${() => this.list?.reload()}
+          ></tandem-customer-bulk-bar>`
+        : nothing}
       <tandem-customer-list
         .filter=${this.filter}
         .categories=${this.categories}
@@ -330,6 +373,7 @@ export class TandemCustomersPage extends LitElement {
           .users=${this.users}
           ?canAssign=${canAssign}
           @customer-created=${this.onCreated}
+          @outbox-queued=${this.onQueued}
           @cancel=${() => (this.dialog = 'none')}
         ></tandem-customer-create-form>
       </tandem-dialog>

@@ -17,6 +17,7 @@ import type { UserDto } from '../../../schema/wire/user.ts';
 import { ApiError } from '../api/http.ts';
 import { SubmissionKey } from '../api/idempotency.ts';
 import { createLead } from '../api/leads.ts';
+import { isQueued, queuedEvent } from '../offline/queued.ts';
 import { errorMessage } from '../ui/error-message.ts';
 import { base, buttons, forms } from '../ui/styles.ts';
 import '../ui/tandem-alert.ts';
@@ -130,7 +131,7 @@ export class TandemLeadCaptureForm extends LitElement {
     } catch (err) {
       this.submission.settled(err);
       // Offline: kept in the outbox (offline/outbox.ts), sent when the network returns.
-      if (err instanceof ApiError && err.code === 'queued') this.dispatchEvent(new CustomEvent<string>('lead-queued', { detail: body.name }));
+      if (isQueued(err)) this.dispatchEvent(queuedEvent(body.name));
       else if (err instanceof ApiError && err.field) await this.showErrors({ [err.field]: fieldProblem(err.field) });
       else this.formError = errorMessage(err);
     } finally {

@@ -12,11 +12,11 @@ import { can } from '../../../schema/policy/access.ts';
 import type { CustomerDto } from '../../../schema/wire/customer.ts';
 import { LEAD_SEARCH_MAX, LEAD_STATUSES, type LeadDto, type LeadStatus, type LeadWorkStatus } from '../../../schema/wire/lead.ts';
 import type { UserDto } from '../../../schema/wire/user.ts';
-import { ApiError } from '../api/http.ts';
 import { getLead, listLeads, updateLead } from '../api/leads.ts';
 import { listUsers } from '../api/users.ts';
 import { sessionContext } from '../app/contexts.ts';
 import { navigate } from '../app/router.ts';
+import { queuedText } from '../offline/queued.ts';
 import { errorMessage } from '../ui/error-message.ts';
 import { icons } from '../ui/icons.ts';
 import { base, buttons, forms } from '../ui/styles.ts';
@@ -253,7 +253,7 @@ export class TandemLeadsPage extends LitElement {
 
   private onQueued(): void {
     this.dialog = { kind: 'none' };
-    this.notice = { kind: 'info', text: errorMessage(new ApiError('queued', 0, '')) };
+    this.notice = { kind: 'info', text: queuedText() };
   }
 
   private onConverted(lead: LeadDto, customer: CustomerDto): void {
@@ -345,7 +345,7 @@ export class TandemLeadsPage extends LitElement {
           ?canAssign=${canAssign}
           currentUserId=${user?.id ?? ''}
           @lead-created=${this.onCaptured}
-          @lead-queued=${this.onQueued}
+          @outbox-queued=${this.onQueued}
           @cancel=${() => this.closeDialog()}
         ></tandem-lead-capture-form>
       </tandem-dialog>

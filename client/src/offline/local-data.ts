@@ -74,6 +74,16 @@ export function rememberLocalDb(name: string): void {
   localStorage.setItem(DB_INDEX_KEY, JSON.stringify([...names, name]));
 }
 
+/**
+ * The live documents this browser keeps for the current user (those opened
+ * here), by document name: the ones that open offline. Empty without a scope.
+ */
+export function keptDocNames(): ReadonlySet<string> {
+  if (scope === null) return new Set();
+  const prefix = localDocName(scope, '');
+  return new Set(indexedNames().filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length)));
+}
+
 function indexedNames(): string[] {
   try {
     const names = JSON.parse(localStorage.getItem(DB_INDEX_KEY) ?? '[]') as unknown;

@@ -53,3 +53,21 @@ export const offlineSectionText = () => msg('Not available offline: shown again 
 /** Above a record opened from this device's copy. */
 export const offlineRecordText = () =>
   msg('You are offline: this is the copy kept on this device. Your edits are saved here and sent when the connection returns.', { id: 'offline.record' });
+
+/** Above a list drawn from this device's copy (offline/kept-lists.ts), or from an answer older than the network loss. */
+export const keptListText = (time: string) => msg(str`Offline — showing the list as of ${time}`, { id: 'offline.keptList' });
+
+/** A kept list that had more pages than the one kept. */
+export const keptFirstText = (count: number) => msg(str`Only the first ${count} were kept on this device.`, { id: 'offline.keptFirst' });
+
+/** A create made offline, shown in its list until the outbox sends it. */
+export const waitingToSendText = () => msg('Waiting to send', { id: 'offline.waitingToSend' });
+
+/** A create made offline that the server refused (the outbox shows why). */
+export const notSentText = () => msg('Could not be sent', { id: 'offline.notSent' });
+
+/** Beside an action that needs the server, while offline. */
+export const needsNetworkText = () => msg('Needs a connection', { id: 'offline.needsNetwork' });
+
+/** A row of a kept list whose record was never opened here, so it cannot open offline. */
+export const notKeptText = () => msg('Not on this device', { id: 'offline.notKept' });

@@ -15,7 +15,8 @@
  */
 import { ApiError, type OutboxRequest, request, setOfflineQueue } from '../api/http.ts';
 import { newIdempotencyKey } from '../api/idempotency.ts';
-import { LOCAL_DB_PREFIX, localScope, onLocalWipe, rememberLocalDb } from './local-data.ts';
+import { onLocalWipe } from './local-data.ts';
+import { LocalStore } from './local-store.ts';
 
 export type OutboxKind = OutboxRequest['kind'];
 
@@ -39,59 +40,15 @@ export const OUTBOX_CHANGED = 'outbox-changed';
 /** Fired when a waiting entry reached the server; `detail` is `{ entry, answer }`. */
 export const OUTBOX_SENT = 'outbox-sent';
 
-const outboxDbName = (userId: string) => `${LOCAL_DB_PREFIX}${userId}:outbox`;
+const store = new LocalStore('outbox', STORE, { keyPath: 'seq', autoIncrement: true });
+const run = store.run.bind(store);
 
-let db: { userId: string; handle: Promise<IDBDatabase> } | null = null;
-
-/** Whether this user has an outbox database yet (reading never creates one). */
-async function exists(name: string): Promise<boolean> {
-  if (typeof indexedDB.databases !== 'function') return true;
-  return (await indexedDB.databases().catch(() => [])).some((d) => d.name === name);
-}
-
-function open(): Promise<IDBDatabase> | null {
-  const userId = localScope();
-  if (!userId || typeof indexedDB === 'undefined') return null;
-  if (db?.userId === userId) return db.handle;
-  const name = outboxDbName(userId);
-  rememberLocalDb(name);
-  const handle = new Promise<IDBDatabase>((resolve, reject) => {
-    const req = indexedDB.open(name, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'seq', autoIncrement: true });
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-  db = { userId, handle };
-  return handle;
-}
-
-onLocalWipe(() => {
-  const closing = db;
-  db = null;
-  void closing?.handle.then((h) => h.close()).catch(() => undefined);
-  announce([]);
-});
-
-function run<T>(mode: IDBTransactionMode, fn: (store: IDBObjectStore) => IDBRequest<T>): Promise<T | null> {
-  const handle = open();
-  if (!handle) return Promise.resolve(null);
-  return handle.then(
-    (h) =>
-      new Promise<T>((resolve, reject) => {
-        const tx = h.transaction(STORE, mode);
-        const req = fn(tx.objectStore(STORE));
-        tx.oncomplete = () => resolve(req.result);
-        tx.onerror = () => reject(tx.error);
-        tx.onabort = () => reject(tx.error);
-      }),
-  );
-}
+// The wipe closed the database (LocalStore): nothing waits any more.
+onLocalWipe(() => announce([]));
 
 /** Every entry, oldest first (empty without an outbox). */
 export async function outboxEntries(): Promise<OutboxEntry[]> {
-  const userId = localScope();
-  if (!userId || typeof indexedDB === 'undefined') return [];
-  if (db?.userId !== userId && !(await exists(outboxDbName(userId)))) return [];
+  if (!(await store.exists())) return [];
   return ((await run('readonly', (s) => s.getAll() as IDBRequest<OutboxEntry[]>)) ?? []).sort((a, b) => a.seq - b.seq);
 }
 
@@ -106,7 +63,7 @@ function announce(entries: OutboxEntry[]): void {
 /** Keeps a create that could not reach the server; false when there is no outbox (or it is full). */
 async function enqueue(req: OutboxRequest): Promise<boolean> {
   try {
-    if (!open()) return false;
+    if (!store.open()) return false;
     const entries = await outboxEntries();
     if (entries.length >= OUTBOX_MAX) return false;
     // The same submission again (a second click while offline) is one entry.

@@ -12,6 +12,7 @@ import { listCustomers } from '../api/customers.ts';
 import { ApiError } from '../api/http.ts';
 import { SubmissionKey } from '../api/idempotency.ts';
 import { createTask, updateTask } from '../api/tasks.ts';
+import { isQueued, queuedEvent } from '../offline/queued.ts';
 import { errorMessage } from '../ui/error-message.ts';
 import { base, buttons, forms } from '../ui/styles.ts';
 import '../ui/tandem-alert.ts';
@@ -191,6 +192,11 @@ export class TandemTaskDialog extends LitElement {
       this.dispatchEvent(new CustomEvent<TaskDto>('task-saved', { detail: saved, bubbles: true, composed: true }));
     } catch (error) {
       this.submission.settled(error);
+      // Offline: kept in the outbox (offline/outbox.ts); the page closes the dialog and says so.
+      if (isQueued(error)) {
+        this.dispatchEvent(queuedEvent(title));
+        return;
+      }
       const field = error instanceof ApiError ? (error.field as Field | undefined) : undefined;
       if (field && ['title', 'description', 'assigneeId', 'dueAt', 'customerId'].includes(field)) {
         this.fieldErrors = { [field]: errorMessage(error) };

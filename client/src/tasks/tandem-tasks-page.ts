@@ -6,6 +6,12 @@
  * that task. A new notification about a task refreshes the lists, and so does
  * `task:changed` (a teammate's create, edit, hand-over or completion), the
  * changed rows flashing briefly.
+ *
+ * Offline (docs/offline.md, "Lists"): each view's last answer, with the names
+ * of its customers, is kept on this device (offline/kept-lists.ts) and drawn
+ * under "Offline — showing the list as of …" when the server cannot be
+ * reached; marking done, reopening and editing need the server and are
+ * disabled, a new task waits in the outbox and is listed "waiting to send".
  */
 import { ContextConsumer } from '@lit/context';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
@@ -13,11 +19,19 @@ import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { MyDayDto, TaskDto } from '../../../schema/wire/tasks.ts';
 import type { UserDto } from '../../../schema/wire/user.ts';
 import { getCustomer } from '../api/customers.ts';
+import { ApiError } from '../api/http.ts';
 import { getTask, listTeamTasks, myDay, setTaskDone } from '../api/tasks.ts';
 import { listUsers } from '../api/users.ts';
 import { notificationsContext, sessionContext } from '../app/contexts.ts';
 import { currentLocale } from '../app/localization.ts';
 import { navigate } from '../app/router.ts';
+import { formatDateTime } from '../customers/customer-labels.ts';
+import { keepList, keptList } from '../offline/kept-lists.ts';
+import { keptListText, needsNetworkText, notSentText, waitingToSendText } from '../offline/offline-messages.ts';
+import { OnlineController } from '../offline/online-controller.ts';
+import { OutboxController } from '../offline/outbox-controller.ts';
+import type { OutboxEntry } from '../offline/outbox.ts';
+import { queuedText } from '../offline/queued.ts';
 import { LiveListController } from '../realtime/live-list-controller.ts';
 import { errorMessage } from '../ui/error-message.ts';
 import { icons } from '../ui/icons.ts';
@@ -36,6 +50,16 @@ type Load =
   | { kind: 'mine'; day: MyDayDto }
   | { kind: 'team'; items: TaskDto[]; dayStart: string; dayEnd: string };
 
+type Loaded = Extract<Load, { kind: 'mine' | 'team' }>;
+
+/** A view's answer as kept on this device, with the names of its customers (they come from other requests). */
+interface KeptTasks {
+  load: Loaded;
+  customerNames: [string, string][];
+}
+
+const keptKey = (view: View) => `tasks:${view}`;
+
 type Editing = { kind: 'closed' } | { kind: 'new' } | { kind: 'edit'; task: TaskDto };
 
 type Section = 'overdue' | 'today' | 'upcoming';
@@ -52,6 +76,10 @@ function todayBounds(): { dayStart: string; dayEnd: string } {
   return { dayStart: start.toISOString(), dayEnd: end.toISOString() };
 }
 
+function tasksOf(load: Loaded): TaskDto[] {
+  return load.kind === 'mine' ? [...load.day.overdue, ...load.day.today, ...load.day.upcoming] : load.items;
+}
+
 export class TandemTasksPage extends LitElement {
   static override properties = {
     taskId: { type: String, attribute: 'task-id' },
@@ -62,6 +90,8 @@ export class TandemTasksPage extends LitElement {
     editing: { state: true },
     doneHere: { state: true },
     actionError: { state: true },
+    notice: { state: true },
+    keptAt: { state: true },
   };
   static override styles = [
     base,
@@ -175,6 +205,17 @@ export class TandemTasksPage extends LitElement {
   /** Tasks completed on this page, kept visible so they can be reopened. */
   declare doneHere: readonly TaskDto[];
   declare actionError: string;
+  /** A task created offline waits in the outbox: said above the list. */
+  declare notice: string;
+  /** When the list shown was fetched, if it comes from this device's copy; null for the server's answer. */
+  declare keptAt: string | null;
+  /** When the list shown was fetched from the server. */
+  private fetchedAt: string | null = null;
+  private readonly network = new OnlineController(this, () => {
+    if (this.keptAt || this.load.kind === 'failed') void this.refresh();
+  });
+  /** Tasks created offline; once one is sent, the list shows the real task. */
+  private readonly outbox = new OutboxController(this, 'task', () => void this.refresh());
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
   /** The newest notification seen; a newer one about a task refreshes the lists. */
   private newestNotification: string | null | undefined = undefined;
@@ -193,6 +234,8 @@ export class TandemTasksPage extends LitElement {
     this.editing = { kind: 'closed' };
     this.doneHere = [];
     this.actionError = '';
+    this.notice = '';
+    this.keptAt = null;
     // A new notification about a task (one assigned to me, say) refreshes the lists.
     new ContextConsumer(this, {
       context: notificationsContext,
@@ -232,27 +275,50 @@ export class TandemTasksPage extends LitElement {
         view === 'mine' ? { kind: 'mine', day: await myDay(browserTimeZone()) } : { kind: 'team', items: (await listTeamTasks()).items, ...todayBounds() };
       if (seq !== this.loadSeq) return;
       this.load = load;
-      this.fetchCustomerNames(load.kind === 'mine' ? [...load.day.overdue, ...load.day.today, ...load.day.upcoming] : load.items);
+      this.keptAt = null;
+      const fetchedAt = new Date().toISOString();
+      this.fetchedAt = fetchedAt;
+      const tasks = tasksOf(load);
+      await this.fetchCustomerNames(tasks);
+      // Kept with the names of its customers, for a visit without a network.
+      const names = new Set(tasks.map((t) => t.customerId));
+      const customerNames = [...this.customerNames].filter(([id]) => names.has(id));
+      if (seq !== this.loadSeq) return;
+      void keepList(keptKey(view), { load, customerNames } satisfies KeptTasks, fetchedAt);
     } catch (error) {
-      if (seq === this.loadSeq) this.load = { kind: 'failed', error };
+      if (seq !== this.loadSeq) return;
+      // No network: this view as this device last saw it, if it kept it.
+      const kept = error instanceof ApiError && error.code === 'network' ? await keptList<KeptTasks>(keptKey(view)) : undefined;
+      if (seq !== this.loadSeq) return;
+      if (kept) {
+        this.load = kept.value.load;
+        this.keptAt = kept.savedAt;
+        this.customerNames = new Map([...kept.value.customerNames, ...this.customerNames]);
+      } else this.load = { kind: 'failed', error };
     }
   }
 
-  private fetchCustomerNames(tasks: readonly TaskDto[]): void {
+  /** Fetches the names of the tasks' customers not asked for yet; settles once every answer is in. */
+  private async fetchCustomerNames(tasks: readonly TaskDto[]): Promise<void> {
+    const requests: Promise<unknown>[] = [];
     for (const id of new Set(tasks.map((t) => t.customerId).filter((id): id is string => id !== null))) {
       if (this.customerRequests.has(id)) continue;
       this.customerRequests.add(id);
-      getCustomer(id).then(
-        (c) => (this.customerNames = new Map(this.customerNames).set(id, c.name)),
-        () => undefined, // The link still works; it reads "Customer".
+      requests.push(
+        getCustomer(id).then(
+          (c) => (this.customerNames = new Map(this.customerNames).set(id, c.name)),
+          // The link still works; it reads "Customer". Without a network, asked again at the next refresh.
+          (e) => e instanceof ApiError && e.code === 'network' && this.customerRequests.delete(id),
+        ),
       );
     }
+    await Promise.all(requests);
   }
 
   private async openTask(id: string): Promise<void> {
     try {
       const task = await getTask(id);
-      if (task.customerId) this.fetchCustomerNames([task]);
+      if (task.customerId) void this.fetchCustomerNames([task]);
       this.editing = { kind: 'edit', task };
     } catch (error) {
       this.actionError = errorMessage(error);
@@ -277,12 +343,19 @@ export class TandemTasksPage extends LitElement {
     }
   }
 
+  /** Created offline: the dialog closes, the task waits in the outbox (and above the list, "waiting to send"). */
+  private onQueued(): void {
+    this.closeDialog();
+    this.notice = queuedText();
+  }
+
   private closeDialog(): void {
     this.editing = { kind: 'closed' };
     if (this.taskId) navigate('/tasks', { replace: true });
   }
 
   private async onSaved(): Promise<void> {
+    this.notice = '';
     this.closeDialog();
     await this.refresh();
   }
@@ -308,6 +381,9 @@ export class TandemTasksPage extends LitElement {
     const locale = currentLocale();
     const overdue = !task.done && task.dueAt !== null && Date.parse(task.dueAt) < Date.now();
     const customerName = task.customerId ? (this.customerNames.get(task.customerId) ?? msg('Customer', { id: 'tasks.customer' })) : '';
+    // Marking done, reopening and editing need the server (only creates wait in the outbox).
+    const offline = !this.network.online || this.keptAt !== null;
+    const offlineTitle = offline ? needsNetworkText() : nothing;
     return html`<li class="${task.done ? 'done' : 'open'} ${this.live.isFresh(task.id) ? 'changed' : ''}" data-task-id=${task.id}>
       <div class="task">
         <span class="title">${task.title}</span>
@@ -321,9 +397,17 @@ export class TandemTasksPage extends LitElement {
       </div>
       <div class="row-actions">
         ${task.done
-          ? html`<button type="button" @click=${() => this.toggleDone(task, false)}>${msg('Reopen', { id: 'tasks.reopen' })}</button>`
-          : html`<button type="button" @click=${() => this.toggleDone(task, true)}>${msg('Mark done', { id: 'tasks.markDone' })}</button>`}
-        <button type="button" @click=${() => (this.editing = { kind: 'edit', task })} aria-label=${msg(str`Edit ${task.title}`, { id: 'tasks.editOne' })}>
+          ? html`<button type="button" ?disabled=${offline} title=${offlineTitle} @click=${() => this.toggleDone(task, false)}>${msg('Reopen', { id: 'tasks.reopen' })}</button>`
+          : html`<button type="button" ?disabled=${offline} title=${offlineTitle} @click=${() => this.toggleDone(task, true)}>
+              ${msg('Mark done', { id: 'tasks.markDone' })}
+            </button>`}
+        <button
+          type="button"
+          ?disabled=${offline}
+          title=${offlineTitle}
+          @click=${() => (this.editing = { kind: 'edit', task })}
+          aria-label=${msg(str`Edit ${task.title}`, { id: 'tasks.editOne' })}
+        >
           ${msg('Edit', { id: 'tasks.edit' })}
         </button>
       </div>
@@ -339,6 +423,39 @@ export class TandemTasksPage extends LitElement {
     </section>`;
   }
 
+  /** Tasks created offline, in the order they were made: title, due time, and whether the server refused one. */
+  private renderWaiting(entries: readonly OutboxEntry[]) {
+    if (entries.length === 0) return nothing;
+    const locale = currentLocale();
+    const { dayStart, dayEnd } = todayBounds();
+    return html`<section aria-labelledby="h-waiting" data-section="waiting">
+      <h2 id="h-waiting">${waitingToSendText()} <span class="badge">${entries.length}</span></h2>
+      <ul>
+        ${entries.map((e) => {
+          const dueAt = typeof e.body.dueAt === 'string' ? e.body.dueAt : null;
+          return html`<li class="waiting" data-outbox-seq=${e.seq} data-state=${e.state}>
+            <div class="task">
+              <span class="title">${e.label}</span>
+              <div class="meta">
+                ${dueAt
+                  ? html`<span>${msg(str`Due ${dueText(dueAt, locale, dayStart, dayEnd)}`, { id: 'tasks.dueAt' })}</span>`
+                  : html`<span>${msg('No due time', { id: 'tasks.noDue' })}</span>`}
+              </div>
+            </div>
+            ${e.state === 'failed' ? html`<span class="badge danger">${notSentText()}</span>` : html`<span class="badge primary">${waitingToSendText()}</span>`}
+          </li>`;
+        })}
+      </ul>
+    </section>`;
+  }
+
+  /** "Offline — showing the list as of …": over the kept list, or over the server's once the network is gone. */
+  private renderKeptBanner() {
+    const at = this.keptAt ?? (this.network.online ? null : this.fetchedAt);
+    if (this.load.kind === 'loading' || this.load.kind === 'failed' || !at) return nothing;
+    return html`<tandem-alert kind="info" data-kept-list>${keptListText(formatDateTime(at))}</tandem-alert>`;
+  }
+
   private renderBody() {
     const load = this.load;
     switch (load.kind) {
@@ -351,7 +468,7 @@ export class TandemTasksPage extends LitElement {
         </tandem-empty-state>`;
       case 'mine': {
         const { day } = load;
-        if (day.overdue.length + day.today.length + day.upcoming.length === 0 && this.doneHere.length === 0) {
+        if (day.overdue.length + day.today.length + day.upcoming.length === 0 && this.doneHere.length === 0 && this.outbox.entries.length === 0) {
           return html`<tandem-empty-state icon="tasks" heading=${msg('Nothing on your list today', { id: 'tasks.emptyHeading' })}>
             ${msg('Tasks assigned to you and follow-ups due today will be gathered here.', { id: 'tasks.emptyText' })}
           </tandem-empty-state>`;
@@ -392,7 +509,8 @@ export class TandemTasksPage extends LitElement {
           : html`<span></span>`}
         <button class="primary" type="button" @click=${() => (this.editing = { kind: 'new' })}>${icons.plus}${msg('New task', { id: 'tasks.newHeading' })}</button>
       </div>
-      ${this.actionError ? html`<tandem-alert kind="error">${this.actionError}</tandem-alert>` : nothing} ${this.renderBody()}
+      ${this.renderKeptBanner()} ${this.notice ? html`<tandem-alert kind="info">${this.notice}</tandem-alert>` : nothing}
+      ${this.actionError ? html`<tandem-alert kind="error">${this.actionError}</tandem-alert>` : nothing} ${this.renderWaiting(this.outbox.entries)} ${this.renderBody()}
       <tandem-task-dialog
         .open=${editing.kind !== 'closed'}
         .task=${editing.kind === 'edit' ? editing.task : null}
@@ -401,6 +519,7 @@ export class TandemTasksPage extends LitElement {
         customerName=${editing.kind === 'edit' && editing.task.customerId ? (this.customerNames.get(editing.task.customerId) ?? '') : ''}
         @close=${this.closeDialog}
         @task-saved=${this.onSaved}
+        @outbox-queued=${this.onQueued}
       ></tandem-task-dialog>`;
   }
 }
