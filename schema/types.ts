@@ -5,7 +5,7 @@ import type { AttachmentContentTable, AttachmentTable } from './tables/attachmen
 import type { AuditLogTable } from './tables/audit-log.table.ts';
 import type { CustomFieldDefinitionTable } from './tables/custom-field.table.ts';
 import type { CustomerCategoryTable } from './tables/customer-category.table.ts';
-import type { CustomerImportChangeTable, CustomerImportChunkTable, CustomerImportTable } from './tables/customer-import.table.ts';
+import type { CustomerImportChangeTable, CustomerImportChunkTable, CustomerImportFollowupTable, CustomerImportTable } from './tables/customer-import.table.ts';
 import type { ContactTable, CustomerTable } from './tables/customer.table.ts';
 import type { DocProjectionTable, DocSnapshotTable, DocUpdateTable } from './tables/doc.table.ts';
 import type { IdempotencyKeyTable } from './tables/idempotency-key.table.ts';
@@ -47,6 +47,7 @@ export interface Database {
   customer_imports: CustomerImportTable;
   customer_import_chunks: CustomerImportChunkTable;
   customer_import_changes: CustomerImportChangeTable;
+  customer_import_followups: CustomerImportFollowupTable;
   customer_categories: CustomerCategoryTable;
   custom_field_definitions: CustomFieldDefinitionTable;
   saved_filters: SavedFilterTable;

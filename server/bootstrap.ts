@@ -10,7 +10,7 @@ import { createDocHub } from './live-docs.ts';
 import { Notifier } from './notifications/notifier.ts';
 import { randomUUID } from 'node:crypto';
 import { type DocBus, RedisDocBus } from './realtime/doc-bus.ts';
-import { resumeImports, stopImportJobs } from './customers/import-job.ts';
+import { resumeImports, startImportSweeper, stopImportJobs } from './customers/import-job.ts';
 
 export async function bootstrap(config: Config, log: Logger): Promise<{ ctx: AppContext; close(): Promise<void> }> {
   const handle = await openDatabase(config.databaseUrl, config.dataDir);
@@ -35,12 +35,15 @@ export async function bootstrap(config: Config, log: Logger): Promise<{ ctx: App
       if (n > 0) log.info({ documents: n }, 'projected documents whose projection trailed their log');
     })
     .catch((err: unknown) => log.error({ err }, 'projecting trailing documents failed'));
-  // Imports a restart interrupted continue after their last committed batch, in the background.
+  // Imports a restart interrupted continue after their last committed batch, in the background;
+  // later, so do those a dead node left once their claim ran out (import-claim.ts).
   void recovering.then(() => resumeImports(ctx)).catch((err: unknown) => log.error({ err }, 'continuing interrupted imports failed'));
+  const importSweeper = startImportSweeper(ctx);
   return {
     ctx,
     async close() {
       await recovering;
+      importSweeper.stop();
       stopImportJobs(ctx);
       // Every accepted document update is stored before the database closes.
       await ctx.hub.close();

@@ -23,6 +23,9 @@ import * as m0080 from './0080_contracts.ts';
 import * as m0083 from './0083_handovers.ts';
 import * as m0084 from './0084_admin_lists.ts';
 import * as m0086 from './0086_import_jobs.ts';
+import * as m0087 from './0087_contact_custom_fields.ts';
+import * as m0088 from './0088_opportunity_custom_fields.ts';
+import * as m0089 from './0089_import_job_claims.ts';
 
 /** Every migration, in order. Migrations are frozen: add a new file, never edit one that shipped. */
 export const migrations: Record<string, Migration> = {
@@ -50,4 +53,7 @@ export const migrations: Record<string, Migration> = {
   '0083_handovers': m0083,
   '0084_admin_lists': m0084,
   '0086_import_jobs': m0086,
+  '0087_contact_custom_fields': m0087,
+  '0088_opportunity_custom_fields': m0088,
+  '0089_import_job_claims': m0089,
 };

@@ -28,6 +28,9 @@ export interface CustomerImportTable {
   created_at: Generated<Date>;
   finished_at: Date | null;
   undone_at: Date | null;
+  /** The run holding the job (an upload arriving or a job running), and until when (migration 0089). */
+  claimed_by: string | null;
+  claimed_until: Date | null;
 }
 export type CustomerImportRow = Selectable<CustomerImportTable>;
 
@@ -43,4 +46,11 @@ export interface CustomerImportChangeTable {
   import_id: string;
   customer_id: string;
   previous: ColumnType<unknown, string, string>;
+}
+
+/** A follow-up an import added to a customer that existed before it (by its id in the document), for undo. */
+export interface CustomerImportFollowupTable {
+  import_id: string;
+  customer_id: string;
+  followup_id: string;
 }

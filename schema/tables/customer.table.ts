@@ -59,6 +59,8 @@ export interface ContactTable {
   decision_maker: Generated<boolean>;
   /** The import that created the contact (migration 0086), for undo. */
   import_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Contact custom field values, key → value (0087; checked by the contacts service). Written as JSON text. */
+  custom_fields: ColumnType<Record<string, unknown>, string | undefined, string>;
   archived_at: Date | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;

@@ -26,6 +26,8 @@ export interface OpportunityTable {
   lost_reason: string | null;
   /** When the opportunity entered a won or lost stage; null while open. */
   closed_at: Date | null;
+  /** The card's `custom.<key>` entries, key → value (0088; projected like the other card keys). Written as JSON text. */
+  custom_fields: ColumnType<Record<string, unknown>, string | undefined, string>;
   created_by: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;

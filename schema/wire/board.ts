@@ -3,6 +3,7 @@
  * root types, the keys of a card and of a stage entry, and their limits.
  * Shared by server, client and tests; docs/pipeline.md explains the rules.
  */
+import { CUSTOM_FIELD_KEY } from './custom-fields.ts';
 import { BOARD_CARD_KEYS } from './docs.ts';
 
 /** Root types of a board document. */
@@ -24,6 +25,23 @@ export const BOARD_CARD_REQUIRED_KEYS = BOARD_CARD_KEYS;
 export const BOARD_CARD_OPTIONAL_KEYS = ['currency', 'expectedCloseDate', 'lostReason'] as const;
 export const BOARD_CARD_ALL_KEYS = [...BOARD_CARD_REQUIRED_KEYS, ...BOARD_CARD_OPTIONAL_KEYS] as const;
 export type BoardCardKey = (typeof BOARD_CARD_ALL_KEYS)[number];
+
+/**
+ * Custom field values of an opportunity live in its card as flat entries `custom.<key>`
+ * (docs/custom-fields.md, "Opportunities"): the card stays a map of plain values, each value
+ * is co-edited and refused key by key like a built-in one.
+ */
+export const BOARD_CARD_CUSTOM_PREFIX = 'custom.';
+
+/** The card entry of a custom field. */
+export const customCardKey = (fieldKey: string): string => `${BOARD_CARD_CUSTOM_PREFIX}${fieldKey}`;
+
+/** The custom field key of a card entry `custom.<key>`, or null when the entry is not a well-formed one. */
+export function cardCustomFieldKey(entry: string): string | null {
+  if (!entry.startsWith(BOARD_CARD_CUSTOM_PREFIX)) return null;
+  const key = entry.slice(BOARD_CARD_CUSTOM_PREFIX.length);
+  return CUSTOM_FIELD_KEY.test(key) ? key : null;
+}
 
 /** A card as plain values (`Y.Map#toJSON()` of an entry of `getMap('cards')`). */
 export interface BoardCard {

@@ -47,8 +47,10 @@ export type ImportField = (typeof IMPORT_FIELDS)[number];
 /** Targets a lead column may map to. */
 export const LEAD_IMPORT_FIELDS = ['name', 'company', 'phone', 'email', 'source', 'note', 'owner'] as const;
 export type LeadImportField = (typeof LEAD_IMPORT_FIELDS)[number];
-/** A mapped column's target: a built-in field or `custom.<key>`. */
-export type ImportColumnTarget = ImportField | LeadImportField | `custom.${string}`;
+/** A mapped column's target: a built-in field, `custom.<key>`, or a related contact's `contact.custom.<key>`. */
+export type ImportColumnTarget = ImportField | LeadImportField | `custom.${string}` | `contact.custom.${string}`;
+/** The prefix of a related contact's custom field column (docs/custom-fields.md, "Contacts"). */
+export const IMPORT_CONTACT_CUSTOM_PREFIX = 'contact.custom.';
 
 /** How an import that updates treats a field of a matched record. */
 export const IMPORT_FIELD_MODES = ['overwrite', 'fillEmpty', 'skip'] as const;

@@ -92,6 +92,8 @@ export interface ContactDto {
   phone: string;
   email: string;
   decisionMaker: boolean;
+  /** Contact custom field values by key (docs/custom-fields.md, "Contacts"). */
+  custom: Record<string, unknown>;
   archivedAt: string | null;
   createdAt: string;
   updatedAt: string;
@@ -229,14 +231,16 @@ export interface UpdateCustomerBody extends CustomerFieldValues {
 /** At most this many custom values in one request (well above the fields one scope may define). */
 export const CUSTOM_VALUES_PER_REQUEST_MAX = 200;
 
+/** A body's `custom` part: key → value (null clears); the values are checked against the definitions. */
+const customValuesSchema = z
+  .record(z.string().max(40), z.unknown())
+  .refine((r) => Object.keys(r).length <= CUSTOM_VALUES_PER_REQUEST_MAX, `at most ${CUSTOM_VALUES_PER_REQUEST_MAX} values`);
+
 export const updateCustomerBody = z
   .object({
     name: nameSchema.optional(),
     ...Object.fromEntries(Object.entries(fieldShape).map(([k, v]) => [k, v.optional()])),
-    custom: z
-      .record(z.string().max(40), z.unknown())
-      .refine((r) => Object.keys(r).length <= CUSTOM_VALUES_PER_REQUEST_MAX, `at most ${CUSTOM_VALUES_PER_REQUEST_MAX} values`)
-      .optional(),
+    custom: customValuesSchema.optional(),
   })
   .strict() as z.ZodType<UpdateCustomerBody>;
 
@@ -247,6 +251,8 @@ export const createContactBody = z
     phone: phoneSchema.optional(),
     email: emailSchema.optional(),
     decisionMaker: z.boolean().optional(),
+    /** Contact custom values by key; null clears one (checked against the team's contact fields). */
+    custom: customValuesSchema.optional(),
   })
   .strict();
 export type CreateContactBody = z.infer<typeof createContactBody>;

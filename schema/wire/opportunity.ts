@@ -1,6 +1,7 @@
 /** Opportunities, quotes and orders as the HTTP API shows them (DESIGN.md: `POST /api/opportunities`). */
 import { z } from 'zod';
 import { isoDateSchema } from './dates.ts';
+import { CUSTOM_VALUES_PER_REQUEST_MAX } from './customer.ts';
 import { isValidAmount, LOST_REASON_MAX, OPPORTUNITY_AMOUNT_MAX, OPPORTUNITY_NAME_MAX, type StageKind } from './board.ts';
 
 export type OpportunityStatus = StageKind;
@@ -20,6 +21,8 @@ export interface OpportunityDto {
   status: OpportunityStatus;
   lostReason: string | null;
   closedAt: string | null;
+  /** Custom field values by key (docs/custom-fields.md, "Opportunities"). */
+  custom: Record<string, unknown>;
   createdBy: string | null;
   createdAt: string;
   updatedAt: string;
@@ -71,6 +74,11 @@ export const updateOpportunityBody = z.strictObject({
   lostReason: z.string().trim().min(1).max(LOST_REASON_MAX).nullable().optional(),
   /** Place the card right after this card of the target stage; null = top of the column. */
   after: z.string().uuid().nullable().optional(),
+  /** Custom field values by key; null clears one (checked against the definitions by the service). */
+  custom: z
+    .record(z.string().max(40), z.unknown())
+    .refine((r) => Object.keys(r).length <= CUSTOM_VALUES_PER_REQUEST_MAX, `at most ${CUSTOM_VALUES_PER_REQUEST_MAX} values`)
+    .optional(),
 });
 export type UpdateOpportunityInput = z.infer<typeof updateOpportunityBody>;
 

@@ -1,5 +1,6 @@
 /** Report queries and answers (`/api/reports/*`), shared by server, client and tests. */
 import { z } from 'zod';
+import { customerFilterSchema } from './customer-query.ts';
 import { isoDateSchema } from './dates.ts';
 
 export const REPORT_KINDS = ['funnel', 'conversion', 'win-rate', 'forecast', 'leaderboard', 'activity', 'new-customers'] as const;
@@ -34,6 +35,12 @@ export const reportQuery = z.strictObject({
   currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as CNY').optional(),
   period: z.enum(['week', 'month']).optional(),
   format: z.enum(['json', 'csv']).optional(),
+  /**
+   * Custom field filters (`custom.<key>=a,b` in a URL, as the customer list takes them): of the
+   * opportunity fields for the opportunity reports, of the customer fields for the customer
+   * ones (REPORT_CUSTOM_ENTITY); values of a key are alternatives, keys combine with AND.
+   */
+  custom: customerFilterSchema.shape.custom,
 });
 export type ReportQuery = z.infer<typeof reportQuery>;
 
@@ -44,7 +51,24 @@ export interface ReportFilters {
   ownerId: string | null;
   pipelineId: string | null;
   currency: string;
+  /** The custom field filters applied, when any (key → values). */
+  custom?: Record<string, string[]>;
 }
+
+/**
+ * Whose custom fields filter a report: the opportunity reports take the opportunities' (the
+ * leaderboard's deal figures too; its activity count is not filtered), the customer reports
+ * the customers' (activities by the customer they were logged on).
+ */
+export const REPORT_CUSTOM_ENTITY = {
+  funnel: 'opportunity',
+  conversion: 'opportunity',
+  'win-rate': 'opportunity',
+  forecast: 'opportunity',
+  leaderboard: 'opportunity',
+  activity: 'customer',
+  'new-customers': 'customer',
+} as const satisfies Record<ReportKind, 'opportunity' | 'customer'>;
 
 export interface ConversionStage {
   stageId: string;

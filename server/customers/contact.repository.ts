@@ -2,8 +2,11 @@ import type { Kysely, Transaction } from 'kysely';
 import type { ContactRow, NewContactRow } from '../../schema/tables/customer.table.ts';
 import type { ContactDto } from '../../schema/wire/customer.ts';
 import type { Database } from '../../schema/types.ts';
+import { customFieldsOf } from './customer.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
+/** A change of a contact row; `custom_fields` is written as JSON text. */
+type ContactUpdate = Partial<Omit<ContactRow, 'id' | 'custom_fields'>> & { custom_fields?: string };
 
 export const CONTACTS_PER_CUSTOMER_MAX = 500;
 
@@ -16,6 +19,7 @@ export function toContactDto(r: ContactRow): ContactDto {
     phone: r.phone,
     email: r.email,
     decisionMaker: r.decision_maker,
+    custom: customFieldsOf(r),
     archivedAt: r.archived_at?.toISOString() ?? null,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
@@ -45,7 +49,7 @@ export function insertContact(db: Q, row: NewContactRow): Promise<ContactRow> {
   return db.insertInto('contacts').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-export function updateContactRow(db: Q, id: string, patch: Partial<Omit<ContactRow, 'id'>>): Promise<ContactRow> {
+export function updateContactRow(db: Q, id: string, patch: ContactUpdate): Promise<ContactRow> {
   return db.updateTable('contacts').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
 
@@ -53,4 +57,9 @@ export function updateContactRow(db: Q, id: string, patch: Partial<Omit<ContactR
 export async function moveContacts(db: Q, fromCustomerId: string, toCustomerId: string): Promise<number> {
   const r = await db.updateTable('contacts').set({ customer_id: toCustomerId }).where('customer_id', '=', fromCustomerId).executeTakeFirst();
   return Number(r.numUpdatedRows);
+}
+
+/** The contact, its row locked until the transaction ends (a read-modify-write of its custom values). */
+export function findContactForUpdate(trx: Transaction<Database>, id: string): Promise<ContactRow | undefined> {
+  return trx.selectFrom('contacts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }

@@ -7,12 +7,15 @@ import { can } from '../../schema/policy/access.ts';
 import { type CustomerRecord, customerResource } from './customer.ts';
 import type { User } from '../users/user.ts';
 import { recordCustomerAudit } from './customer-audit.ts';
+import { assertContactCustomValues, contactCustomChanges, mergeContactCustom } from './contact-custom.ts';
+import { customFieldsOf } from './customer.ts';
 import { refreshContactSearch } from './customer.repository.ts';
 import { loadVisibleCustomer } from './customer.service.ts';
 import {
   CONTACTS_PER_CUSTOMER_MAX,
   countContacts,
   findContact,
+  findContactForUpdate,
   insertContact,
   listContacts,
   toContactDto,
@@ -37,6 +40,8 @@ export async function createContact(ctx: AppContext, user: User, customerId: str
   if ((await countContacts(ctx.db, customerId)) >= CONTACTS_PER_CUSTOMER_MAX) {
     throw conflict(`A customer holds at most ${CONTACTS_PER_CUSTOMER_MAX} contacts`);
   }
+  await assertContactCustomValues(ctx, customer.team_id, body.custom ?? {}, true);
+  const custom = mergeContactCustom({}, body.custom ?? {});
   const row = await ctx.db.transaction().execute(async (trx) => {
     const contact = await insertContact(trx, {
       customer_id: customerId,
@@ -46,6 +51,7 @@ export async function createContact(ctx: AppContext, user: User, customerId: str
       phone: body.phone ?? '',
       email: body.email ?? '',
       decision_maker: body.decisionMaker ?? false,
+      custom_fields: JSON.stringify(custom),
       created_at: ctx.now(),
       updated_at: ctx.now(),
     });
@@ -55,7 +61,7 @@ export async function createContact(ctx: AppContext, user: User, customerId: str
       teamId: customer.team_id,
       customerId,
       action: 'contact-create',
-      changes: { contactId: contact.id, name: [null, contact.name] },
+      changes: { contactId: contact.id, name: [null, contact.name], ...contactCustomChanges({}, custom) },
     });
     return contact;
   });
@@ -89,21 +95,28 @@ export async function updateContact(ctx: AppContext, user: User, id: string, bod
   if (customer.archived_at) throw conflict('The customer is archived; restore it first');
   if (contact.archived_at) throw conflict('The contact is archived');
   assertMayWrite(user, customer);
+  if (body.custom) await assertContactCustomValues(ctx, customer.team_id, body.custom, false);
   const after = await ctx.db.transaction().execute(async (trx) => {
+    // Read again inside the transaction: two requests changing different keys both keep theirs.
+    const current = body.custom ? await findContactForUpdate(trx, id) : contact;
+    const customBefore = customFieldsOf(current ?? contact);
     const row = await updateContactRow(trx, id, {
       name: body.name,
       title: body.title,
       phone: body.phone,
       email: body.email,
       decision_maker: body.decisionMaker,
+      ...(body.custom ? { custom_fields: JSON.stringify(mergeContactCustom(customBefore, body.custom)) } : {}),
       updated_at: ctx.now(),
     });
     const changes: Record<string, unknown> = {};
     for (const f of CONTACT_FIELDS) {
       if (contactValue(contact, f) !== contactValue(row, f)) changes[f] = [contactValue(contact, f), contactValue(row, f)];
     }
+    const customChanges = contactCustomChanges(customBefore, customFieldsOf(row));
+    if (Object.keys(changes).length > 0) await refreshContactSearch(trx, contact.customer_id);
+    Object.assign(changes, customChanges);
     if (Object.keys(changes).length > 0) {
-      await refreshContactSearch(trx, contact.customer_id);
       await recordCustomerAudit(trx, {
         actorId: user.id,
         teamId: customer.team_id,

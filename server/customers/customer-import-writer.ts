@@ -5,7 +5,8 @@
  *
  * 1. the previous values of the customers it updates (for undo; first write wins);
  * 2. the updates themselves through the live documents (`hub.edit`, as REST PATCH does), so
- *    open pages change at once, with any follow-up of the row;
+ *    open pages change at once, with any follow-up of the row — and which follow-ups it
+ *    added (for undo: not one the document had already);
  * 3. one transaction holding the new customers (rows and first snapshots, multi-row
  *    inserts), the related contacts, and the job's progress (`last_line`) — so a row is
  *    wholly there or not, and a resumed job starts after the last committed batch;
@@ -29,7 +30,7 @@ import { insertInitialCustomers } from './customer-bulk.repository.ts';
 import { listCategories } from './customer-category.repository.ts';
 import { type DuplicateKeys, duplicateKeys, emailNorm, phoneDigits } from './customer-duplicates.ts';
 import { type ImportedContact, type ImportedFollowup, mergeUpdate, rowToBody } from './customer-import.ts';
-import { recordPreviousValues } from './customer-import.repository.ts';
+import { recordImportedFollowups, recordPreviousValues } from './customer-import.repository.ts';
 import { type InitialCustomerState, buildInitialCustomer, writeChangeInDocument } from './customer-initial-doc.ts';
 import { findDuplicateKeysIn } from './customer.repository.ts';
 import type { ImportBatchContext, ImportWriter, SourceBatch } from './import-writer.ts';
@@ -57,6 +58,8 @@ export interface CustomerImportSettings {
   mode: ImportFieldMode;
   confirm: boolean;
   customFields: readonly CustomFieldRule[];
+  /** The active contact fields of the team, for `contact.custom.<key>` columns. */
+  contactFields?: readonly CustomFieldRule[];
 }
 
 interface Planned {
@@ -76,13 +79,15 @@ export async function customerImportWriter(ctx: AppContext, user: User, s: Custo
   const categories = new Set((await listCategories(ctx.db, s.teamId)).map((c) => c.key));
   const members = await ctx.db.selectFrom('users').select(['id', 'email']).where('team_id', '=', s.teamId).where('active', '=', true).execute();
   const byLogin = new Map(members.map((m) => [m.email.toLowerCase(), m.id]));
+  // A user field's cell may also hold a member's id (as the export writes it).
+  for (const m of members) byLogin.set(m.id, m.id);
   const defaultOwner = user.teamId === s.teamId ? user.id : null;
   // Dry runs write nothing, so later batches are compared with earlier rows through this index.
   const dryIndex = new Map<string, DuplicateHit[]>();
   let notified = 0;
 
   function planRow(line: number, cells: string[], now: Date): Planned {
-    const outcome = rowToBody(cells, s.headerCount, s.mapping, s.customFields, now, (login) => byLogin.get(login));
+    const outcome = rowToBody(cells, s.headerCount, s.mapping, s.customFields, now, (login) => byLogin.get(login), s.contactFields);
     const refuse = (field: string, reason: string, name = ''): Planned => ({ line, name, result: { line, status: 'refused', name, field, reason } });
     if (!outcome.ok) return refuse(outcome.field, outcome.reason, (cells[s.mapping.get('name') ?? -1] ?? '').trim());
     const body = outcome.body;
@@ -126,24 +131,30 @@ export async function customerImportWriter(ctx: AppContext, user: User, s: Custo
         bc.importId,
         updates.filter((p) => Object.keys(merged.get(p)!.previous).length > 0).map((p) => ({ customerId: p.match!.id, previous: merged.get(p)!.previous })),
       );
+      // The follow-ups this import adds to existing customers (not those already there), for undo.
+      const addedFollowups: { customerId: string; followupId: string }[] = [];
       await eachAtMost(DOCUMENT_EDITS_AT_ONCE, updates, async (p) => {
         const { change } = merged.get(p)!;
         try {
+          let added = false;
           await ctx.hub.edit(
             customerDocName(p.match!.id),
             user,
             (doc) => {
               writeChangeInDocument(doc, change);
-              if (p.followup) addFollowup(doc, user.id, p.followup);
+              if (p.followup) added = addFollowup(doc, user.id, p.followup);
             },
             { origin: IMPORT_ORIGIN },
           );
+          if (added) addedFollowups.push({ customerId: p.match!.id, followupId: followupIdOf(p.followup!) });
           p.result = { line: p.line, status: 'updated', name: p.match!.name, customerId: p.match!.id };
         } catch (e) {
           const err = e as { field?: string; message?: string };
           p.result = refusedRow(p, err.field ?? 'row', err.message ?? 'The change was refused');
         }
       });
+
+      await recordImportedFollowups(ctx.db, bc.importId, addedFollowups);
 
       // 3: new customers, contacts and progress in one transaction.
       const states: InitialCustomerState[] = [];
@@ -216,10 +227,11 @@ export function followupIdOf(f: ImportedFollowup): string {
   return `imp-${createHash('sha256').update(`${f.type}\u0000${f.at}\u0000${f.text}`).digest('hex').slice(0, 32)}`;
 }
 
-function addFollowup(doc: Y.Doc, authorId: string, f: ImportedFollowup): void {
+/** Adds the follow-up unless the document has one of its id; true when added. */
+function addFollowup(doc: Y.Doc, authorId: string, f: ImportedFollowup): boolean {
   const followups = doc.getArray(CUSTOMER_ROOTS.followups);
   const id = followupIdOf(f);
-  if (followups.toArray().some((m) => m instanceof Y.Map && m.get('id') === id)) return;
+  if (followups.toArray().some((m) => m instanceof Y.Map && m.get('id') === id)) return false;
   const m = new Y.Map<unknown>();
   m.set('id', id);
   m.set('type', f.type);
@@ -227,6 +239,21 @@ function addFollowup(doc: Y.Doc, authorId: string, f: ImportedFollowup): void {
   m.set('at', f.at);
   m.set('text', new Y.Text(f.text));
   followups.push([m]);
+  return true;
+}
+
+/** Takes the follow-ups of these ids out of the document (undo of an import); returns how many. */
+export function removeFollowups(doc: Y.Doc, ids: ReadonlySet<string>): number {
+  const followups = doc.getArray(CUSTOMER_ROOTS.followups);
+  let removed = 0;
+  for (let i = followups.length - 1; i >= 0; i--) {
+    const m = followups.get(i);
+    if (m instanceof Y.Map && ids.has(m.get('id') as string)) {
+      followups.delete(i, 1);
+      removed++;
+    }
+  }
+  return removed;
 }
 
 async function eachAtMost<T>(n: number, items: T[], f: (item: T) => Promise<void>): Promise<void> {
@@ -366,6 +393,7 @@ async function insertContacts(trx: Transaction<Database>, teamId: string, import
       title: w.contact.title ?? '',
       phone: w.contact.phone ?? '',
       email: w.contact.email ?? '',
+      custom_fields: JSON.stringify(w.contact.custom ?? {}),
       import_id: importId,
       created_at: now,
       updated_at: now,

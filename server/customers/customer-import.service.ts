@@ -21,12 +21,15 @@ import {
   findImport,
   insertImport,
   listImports,
+  listImportedFollowups,
   listPreviousValues,
   readyImport,
   toImportDto,
 } from './customer-import.repository.ts';
-import { IMPORT_ORIGIN } from './customer-import-writer.ts';
+import { IMPORT_ORIGIN, removeFollowups } from './customer-import-writer.ts';
+import { customerDocName } from '../../schema/wire/docs.ts';
 import { writeCustomerChange } from './customer-writer.ts';
+import { ImportLease, newImportClaim } from './import-claim.ts';
 import { type ImportJobOptions, countRecords, dryRun, prepareWriter, runImportJob } from './import-job.ts';
 import { fileKindOf, listSheets, openSource, storeImportFile } from './import-source.ts';
 
@@ -66,8 +69,21 @@ function emptyPreview(target: ImportJobOptions['target'], fileName: string): Imp
 /** Customer updates restored per page when undoing. */
 const UNDO_PAGE = 200;
 
-/** Stores, checks and (unless a dry run) imports an uploaded file. */
-export async function startImport(ctx: AppContext, user: User, upload: ImportUpload, opts: ImportOptions): Promise<ImportStart> {
+/**
+ * Asked once the file is stored, before anything is checked or started: false stops here with
+ * nothing started (a repeat of an earlier upload with the same `Idempotency-Key`, whose first
+ * answer the route replays).
+ */
+export type ImportGate = () => Promise<boolean>;
+
+/**
+ * Stores, checks and (unless a dry run) imports an uploaded file; null when `gate` said no.
+ * The request holds the job's claim from the first byte stored (import-claim.ts), so that no
+ * node drops the upload or runs the job meanwhile, and hands it to the job's run.
+ */
+export function startImport(ctx: AppContext, user: User, upload: ImportUpload, opts: ImportOptions): Promise<ImportStart>;
+export function startImport(ctx: AppContext, user: User, upload: ImportUpload, opts: ImportOptions, gate: ImportGate): Promise<ImportStart | null>;
+export async function startImport(ctx: AppContext, user: User, upload: ImportUpload, opts: ImportOptions, gate?: ImportGate): Promise<ImportStart | null> {
   const teamId = teamForNewCustomer(user, opts.teamId);
   // A team named by an admin may not exist; one's own team does.
   if (teamId !== user.teamId && !(await findTeamById(ctx.db, teamId))) throw badRequest('teamId: no such team', 'teamId');
@@ -82,10 +98,13 @@ export async function startImport(ctx: AppContext, user: User, upload: ImportUpl
     confirm: opts.confirm,
   };
   const fileName = opts.fileName ?? '';
-  const job = await insertImport(ctx.db, { teamId, createdBy: user.id, fileName, target: options.target, options });
+  const claim = newImportClaim();
+  const job = await insertImport(ctx.db, { teamId, createdBy: user.id, fileName, target: options.target, options, claim });
+  const lease = new ImportLease(ctx, job.id, claim);
   let started = false;
   try {
     const stored = await storeImportFile(ctx.db, job.id, upload.body);
+    if (gate && !(await gate())) return null;
     if (stored.bytes === 0) throw new AppError('bad_request', 400, 'The file is empty', 'file');
     const kind = fileKindOf(stored.head, upload.declared ?? fileName);
     const open = () => openSource(ctx.db, job.id, { kind, encoding: options.encoding, sheet: options.sheet });
@@ -149,7 +168,8 @@ export async function startImport(ctx: AppContext, user: User, upload: ImportUpl
       });
     });
     started = true;
-    const run = runImportJob(ctx, job.id);
+    lease.stop();
+    const run = runImportJob(ctx, job.id, { claim });
     if (total <= IMPORT_SYNC_ROWS) {
       await run;
       return { status: 201, import: { ...(await getImportDto(ctx, job.id)), columns, ...sheets } };
@@ -157,7 +177,8 @@ export async function startImport(ctx: AppContext, user: User, upload: ImportUpl
     run.catch((err) => ctx.log.error({ err, importId: job.id }, 'import failed'));
     return { status: 202, import: { ...(await getImportDto(ctx, job.id)), columns, ...sheets } };
   } finally {
-    // A dry run, or a file refused before its job started, leaves nothing behind.
+    lease.stop();
+    // A dry run, a repeat, or a file refused before its job started, leaves nothing behind.
     if (!started) await deleteImport(ctx.db, job.id);
   }
 }
@@ -189,11 +210,15 @@ export async function getImports(ctx: AppContext, user: User): Promise<ImportDto
 
 /**
  * Undoes an import (managers and admins): the customers it updated get their previous values
- * back through their documents (open pages change at once), then every customer and contact
- * it created that is still active is archived. A leads import's leads that are still new
+ * back through their documents (open pages change at once) and lose the follow-ups it added,
+ * then every customer and contact it created that is still active is archived. A leads import's leads that are still new
  * are disqualified with the reason "Import undone" (leads are never deleted).
  */
-export async function undoImport(ctx: AppContext, user: User, id: string): Promise<{ import: ImportDto; archived: number; restored: number }> {
+export async function undoImport(
+  ctx: AppContext,
+  user: User,
+  id: string,
+): Promise<{ import: ImportDto; archived: number; restored: number; followupsRemoved: number }> {
   const row = await loadVisibleImport(ctx, user, id);
   if (!can(user, 'archive', importResource(row))) throw forbidden('Only managers and admins may undo imports');
   if (row.status === 'running') throw conflict('The import is still running');
@@ -210,6 +235,7 @@ export async function undoImport(ctx: AppContext, user: User, id: string): Promi
     if (page.length < UNDO_PAGE) break;
     after = page[page.length - 1]!.customer_id;
   }
+  const followupsRemoved = await removeImportedFollowups(ctx, user, id);
   const now = ctx.now();
   const archived = await ctx.db.transaction().execute(async (trx) => {
     if (row.target === 'leads') {
@@ -225,7 +251,36 @@ export async function undoImport(ctx: AppContext, user: User, id: string): Promi
     }
     return archiveImported(trx, id, user.id, now);
   });
-  return { import: await getImport(ctx, user, id), archived, restored };
+  return { import: await getImport(ctx, user, id), archived, restored, followupsRemoved };
+}
+
+/**
+ * Takes out of their documents the follow-ups the import added to customers that existed
+ * before it (customer_import_followups), as an edit by the person undoing; follow-ups added
+ * since by anyone, and those the documents already had, stay. Archived customers are left
+ * as they are (as for restored values). Returns how many were removed.
+ */
+async function removeImportedFollowups(ctx: AppContext, user: User, importId: string): Promise<number> {
+  let removed = 0;
+  for (let after: string | null = null; ; ) {
+    const page = await listImportedFollowups(ctx.db, importId, after, UNDO_PAGE);
+    for (const { customerId, followupIds } of page) {
+      const customer = await ctx.db.selectFrom('customers').select(['archived_at']).where('id', '=', customerId).executeTakeFirst();
+      if (!customer || customer.archived_at) continue;
+      const ids = new Set(followupIds);
+      await ctx.hub.edit(
+        customerDocName(customerId),
+        user,
+        (doc) => {
+          removed += removeFollowups(doc, ids);
+        },
+        { origin: IMPORT_ORIGIN },
+      );
+    }
+    if (page.length < UNDO_PAGE) break;
+    after = page[page.length - 1]!.customerId;
+  }
+  return removed;
 }
 
 /** The stored previous values (field, `tags`, `custom.<key>`) as a change writing them back. */

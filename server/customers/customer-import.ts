@@ -7,6 +7,7 @@
 import { type CreateCustomerBody, createContactBody, createCustomerBody } from '../../schema/wire/customer.ts';
 import type { CustomerField } from '../../schema/wire/customer.ts';
 import {
+  IMPORT_CONTACT_CUSTOM_PREFIX,
   IMPORT_FIELDS,
   LEAD_IMPORT_FIELDS,
   type ImportColumnTarget,
@@ -144,18 +145,24 @@ const FOLLOWUP_TYPE_ALIASES: Record<string, FollowupType> = {
 
 /**
  * The column index for each target: the given mapping (header → target), or recognised
- * headers (field names, English and Chinese labels, and custom fields by key or label).
+ * headers (field names, English and Chinese labels, and custom fields by key or label; a
+ * related contact's custom fields by `contact.custom.<key>`, "Contact <label>" or 联系人<label>).
  */
 export function resolveMapping(
   headers: string[],
   mapping: Record<string, string> | undefined,
   target: ImportTarget = 'customers',
   customFields: readonly CustomFieldRule[] = [],
+  contactFields: readonly CustomFieldRule[] = [],
 ): Map<ImportColumnTarget, number> {
   const out = new Map<ImportColumnTarget, number>();
   const builtIn: readonly string[] = target === 'leads' ? LEAD_IMPORT_FIELDS : IMPORT_FIELDS;
   const customKeys = new Set(target === 'customers' ? customFields.map((d) => d.key) : []);
-  const known = (field: string): boolean => builtIn.includes(field) || (field.startsWith('custom.') && customKeys.has(field.slice(7)));
+  const contactKeys = new Set(target === 'customers' ? contactFields.map((d) => d.key) : []);
+  const known = (field: string): boolean =>
+    builtIn.includes(field) ||
+    (field.startsWith('custom.') && customKeys.has(field.slice(7))) ||
+    (field.startsWith(IMPORT_CONTACT_CUSTOM_PREFIX) && contactKeys.has(field.slice(IMPORT_CONTACT_CUSTOM_PREFIX.length)));
   if (mapping && Object.keys(mapping).length > 0) {
     for (const [header, field] of Object.entries(mapping)) {
       if (field === '' || field === 'ignore') continue;
@@ -170,6 +177,10 @@ export function resolveMapping(
     const customByLabel = new Map<string, string>();
     for (const d of target === 'customers' ? customFields : []) {
       for (const l of [d.key, d.label.en, d.label.zh]) customByLabel.set(l.trim().toLowerCase(), `custom.${d.key}`);
+    }
+    for (const d of target === 'customers' ? contactFields : []) {
+      const field = `${IMPORT_CONTACT_CUSTOM_PREFIX}${d.key}`;
+      for (const l of [field, `contact ${d.label.en}`, `contact: ${d.label.en}`, `联系人${d.label.zh}`]) customByLabel.set(l.trim().toLowerCase(), field);
     }
     headers.forEach((h, index) => {
       const lower = h.toLowerCase();
@@ -196,6 +207,8 @@ export interface ImportedContact {
   title?: string | undefined;
   phone?: string | undefined;
   email?: string | undefined;
+  /** Contact custom values by key, already of their field's type. */
+  custom?: Record<string, CustomValue>;
 }
 
 export interface ImportedFollowup {
@@ -275,8 +288,9 @@ export function followupAt(raw: string, fallback: Date): string | null {
 
 /**
  * One record → a validated customer (owner still as a login to resolve), its custom values,
- * and its related contact and follow-up. `userFields` resolves a `user` custom field's cell
- * (an e-mail or employee number) to a user id; `now` dates a follow-up without a date.
+ * and its related contact (with its custom values) and follow-up. `userByLogin` resolves a
+ * `user` custom field's cell (an e-mail or employee number) to a user id; a contact's user
+ * cell that names no member of the team refuses the row. `now` dates a follow-up without a date.
  */
 export function rowToBody(
   cells: string[],
@@ -285,6 +299,7 @@ export function rowToBody(
   customFields: readonly CustomFieldRule[] = [],
   now: Date = new Date(0),
   userByLogin: (login: string) => string | undefined = () => undefined,
+  contactFields: readonly CustomFieldRule[] = [],
 ): RowOutcome {
   if (cells.length !== headerCount) {
     return refused('row', `The row has ${cells.length} cells; the header has ${headerCount}`);
@@ -294,10 +309,24 @@ export function rowToBody(
   const contact: Record<string, string> = {};
   const followup: Record<string, string> = {};
   const defs = new Map(customFields.map((d) => [d.key, d]));
+  const contactDefs = new Map(contactFields.map((d) => [d.key, d]));
+  const contactCustom: Record<string, CustomValue> = {};
   let ownerLogin: string | null = null;
   for (const [field, index] of mapping) {
     const value = unescapeCell(cells[index] ?? '').trim();
-    if (field.startsWith('custom.')) {
+    if (field.startsWith(IMPORT_CONTACT_CUSTOM_PREFIX)) {
+      const def = contactDefs.get(field.slice(IMPORT_CONTACT_CUSTOM_PREFIX.length));
+      if (!def || value === '') continue;
+      let cell = value;
+      if (def.type === 'user') {
+        const id = userByLogin(value.toLowerCase());
+        if (!id) return refused(field, `${field}: no active user ${value} in this team`);
+        cell = id;
+      }
+      const v = customCellValue(def, cell);
+      if (!v.ok) return refused(field, `${field}: ${v.reason}`);
+      contactCustom[def.key] = v.value;
+    } else if (field.startsWith('custom.')) {
       const def = defs.get(field.slice(7));
       if (!def || value === '') continue;
       const cell = def.type === 'user' ? (userByLogin(value.toLowerCase()) ?? value) : value;
@@ -321,13 +350,14 @@ export function rowToBody(
     return refused(field, issue?.message ?? 'Invalid value');
   }
   let importedContact: ImportedContact | null = null;
-  if (Object.keys(contact).length > 0) {
+  if (Object.keys(contact).length > 0 || Object.keys(contactCustom).length > 0) {
     const c = createContactBody.safeParse(contact);
     if (!c.success) {
       const issue = c.error.issues[0];
       return refused(`contact.${String(issue?.path[0] ?? 'name')}`, issue?.message ?? 'Invalid value');
     }
-    importedContact = c.data;
+    const { name, title, phone, email } = c.data;
+    importedContact = { name, title, phone, email, ...(Object.keys(contactCustom).length > 0 ? { custom: contactCustom } : {}) };
   }
   let importedFollowup: ImportedFollowup | null = null;
   if (Object.keys(followup).length > 0) {

@@ -1,4 +1,5 @@
 /** Import and export: `POST /api/customers/import`, `GET /api/customers/export.csv|.xlsx`, `/api/imports…`. */
+import { type Hash, createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import type { MiddlewareHandler } from 'hono';
 import { IMPORT_FORM_MAX_BYTES, IMPORT_MAX_BYTES, importOptionsSchema } from '../../schema/wire/customer-import.ts';
@@ -7,6 +8,8 @@ import { requireUser } from '../auth/auth.middleware.ts';
 import type { AppContext } from '../context.ts';
 import { fieldName, findUnsafeText } from '../../schema/wire/safe-text.ts';
 import { AppError } from '../http/app-error.ts';
+import { type StoredAnswer, claimOrReplay, idempotencyKeyOf, replayed, settleKey } from '../http/idempotency.ts';
+import { IDEMPOTENCY_KEY_HEADER } from '../../schema/wire/idempotency.ts';
 import { refuseUnsafeText } from '../http/input-guard.ts';
 import type { HonoEnv } from '../http/env.ts';
 import { parseWith, pathId } from '../http/validate.ts';
@@ -43,6 +46,25 @@ async function* countedBody(stream: AsyncIterable<Uint8Array>, max: number): Asy
   }
 }
 
+async function* hashedBody(body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, hash: Hash): AsyncGenerator<Uint8Array> {
+  for await (const part of body) {
+    hash.update(part);
+    yield part;
+  }
+}
+
+/**
+ * What identifies an upload for its Idempotency-Key: the path, the content type (without a
+ * form's boundary), the options (URL parameters or form fields, in a fixed order) and the
+ * file's SHA-256.
+ */
+export function uploadHash(path: string, contentType: string, params: Record<string, unknown>, fileSha256: string): string {
+  const options = Object.keys(params)
+    .sort()
+    .map((k) => [k, params[k]]);
+  return createHash('sha256').update(`POST ${path}\n${contentType}\n${JSON.stringify(options)}\n${fileSha256}`).digest('hex');
+}
+
 function stamp(now: Date): string {
   return now.toISOString().slice(0, 19).replace(/[-:T]/g, '');
 }
@@ -74,7 +96,9 @@ export function customerTransferRoutes(ctx: AppContext) {
     })
     .post('/import', async (c) => {
       const { user } = requireUser(c);
-      const type = (c.req.header('content-type') ?? '').toLowerCase();
+      // Checked before the body is read; the key itself is claimed once the file is stored.
+      const key = idempotencyKeyOf(c.req.header(IDEMPOTENCY_KEY_HEADER));
+      let type = (c.req.header('content-type') ?? '').toLowerCase();
       const params: Record<string, unknown> = { ...queryObject(c) };
       let body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
       let declared: string | undefined = type;
@@ -91,6 +115,8 @@ export function customerTransferRoutes(ctx: AppContext) {
         params.fileName ??= file.name;
         declared = file.name;
         body = [new Uint8Array(await file.arrayBuffer())];
+        // The form's boundary changes with every send: the request is its fields and its file.
+        type = 'multipart/form-data';
       } else if (type.startsWith('text/csv') || type.startsWith('application/octet-stream') || type.startsWith(XLSX_TYPE)) {
         // Streamed into the database as it arrives (the body cap of app.ts counts on the way).
         const stream = c.req.raw.body;
@@ -104,8 +130,32 @@ export function customerTransferRoutes(ctx: AppContext) {
       const opts = parseWith(importOptionsSchema, params);
       const unsafeMapping = findUnsafeText({ mapping: opts.mapping ?? null, modes: opts.modes ?? null });
       if (unsafeMapping) throw refuseUnsafeText(fieldName(unsafeMapping.path), unsafeMapping.problem);
-      const result = await startImport(ctx, user, { body, declared: params.fileName ? String(params.fileName) : declared }, opts);
-      return c.json({ import: result.import }, result.status);
+      const upload = { body, declared: params.fileName ? String(params.fileName) : declared };
+      if (key === undefined) {
+        const result = await startImport(ctx, user, upload, opts);
+        return c.json({ import: result.import }, result.status);
+      }
+      // Idempotency-Key: the middleware would read the whole body first. Here the file is
+      // hashed as it is stored, and the key claimed once it is: a repeat replays the first
+      // answer and its stored copy is dropped with nothing started (customer-import.service.ts).
+      const fileHash = createHash('sha256');
+      upload.body = hashedBody(upload.body, fileHash);
+      let claimedAt: Date | null = null;
+      let replay: StoredAnswer | null = null;
+      let res: Response | null = null;
+      try {
+        const result = await startImport(ctx, user, upload, opts, async () => {
+          const claim = await claimOrReplay(ctx, user.id, key, uploadHash(c.req.path, type, params, fileHash.digest('hex')));
+          if (claim.kind === 'replay') replay = claim.answer;
+          else claimedAt = claim.claimedAt;
+          return claim.kind === 'run';
+        });
+        if (!result) return replayed(c, replay!);
+        res = c.json({ import: result.import }, result.status);
+        return res;
+      } finally {
+        if (claimedAt) await settleKey(ctx, user.id, key, claimedAt, res);
+      }
     });
 }
 

@@ -7,7 +7,7 @@ import { CUSTOMER_RECORD_COLUMNS, type CustomerRecord } from './customer.ts';
 import type { CustomerCursor } from './customer-cursor.ts';
 import type { DuplicateKeys } from './customer-duplicates.ts';
 import { parseSearch } from './customer-search.ts';
-import type { ResolvedCustomerFilter } from '../custom-fields/custom-field-filter.ts';
+import { type ResolvedCustomerFilter, customTermConditions } from '../custom-fields/custom-field-filter.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
 type EB = ExpressionBuilder<Database, 'customers'>;
@@ -117,16 +117,7 @@ function customConditions(filter: ResolvedCustomerFilter): Expression<SqlBool>[]
   if (filter.custom && Object.keys(filter.custom).length > 0 && !filter.customTerms) {
     throw new Error('custom filters must be resolved against the definitions first (resolveCustomerFilter)');
   }
-  return (filter.customTerms ?? []).map(({ key, values }) =>
-    sql<SqlBool>`(${sql.join(
-      values.map((v) =>
-        v === false
-          ? sql`not (customers.custom_fields @> ${JSON.stringify({ [key]: true })}::jsonb)`
-          : sql`customers.custom_fields @> ${JSON.stringify({ [key]: v })}::jsonb`,
-      ),
-      sql` or `,
-    )})`,
-  );
+  return customTermConditions(sql.ref('customers.custom_fields'), filter.customTerms ?? []);
 }
 
 /** A bare date as an upper bound includes that whole day (UTC). */

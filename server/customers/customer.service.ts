@@ -40,8 +40,7 @@ import {
   setArchived,
 } from './customer.repository.ts';
 import { writeCustomerChange } from './customer-writer.ts';
-import { customValuesProblem } from '../../schema/wire/custom-fields.ts';
-import { customFieldsOfTeam } from '../custom-fields/custom-field.service.ts';
+import { assertCustomValuesOfTeam } from '../custom-fields/custom-field-values.ts';
 import { resolveCustomerFilter } from '../custom-fields/custom-field-filter.ts';
 import { insertInitialCustomers } from './customer-bulk.repository.ts';
 import { buildInitialCustomer } from './customer-initial-doc.ts';
@@ -99,15 +98,7 @@ export async function assertTeamValues(ctx: AppContext, teamId: string, change: 
  * user fields name an active member of the team. The document kind checks them again.
  */
 export async function assertCustomValues(ctx: AppContext, teamId: string, values: Record<string, unknown>): Promise<void> {
-  const defs = await customFieldsOfTeam(ctx, 'customer', teamId);
-  const p = customValuesProblem(defs, values);
-  if (p) throw badRequest(p.message, p.field);
-  for (const def of defs) {
-    const v = values[def.key];
-    if (def.type !== 'user' || typeof v !== 'string') continue;
-    const member = await findUserById(ctx.db, v);
-    if (!member?.active || member.teamId !== teamId) throw badRequest(`custom.${def.key}: no such user in this team`, `custom.${def.key}`);
-  }
+  await assertCustomValuesOfTeam(ctx, 'customer', teamId, values);
 }
 
 export async function findDuplicateCandidates(

@@ -2,8 +2,9 @@
  * The import pipeline, shared by customers and leads: the stored file is read as a stream,
  * cut into batches, and each batch handed to the target's writer, which stores it with the
  * job's progress and `last_line` in one transaction. Memory holds one batch, whatever the
- * file's size. A job that a restart interrupted continues after its last committed line
- * (resumeImports, at start-up).
+ * file's size. A run claims its job first (import-claim.ts), so that of several nodes exactly
+ * one runs it. A job that a restart or a dead node interrupted continues after its last
+ * committed line (resumeImports, at start-up and every IMPORT_SWEEP_MS).
  */
 import type { Transaction } from 'kysely';
 import {
@@ -25,12 +26,17 @@ import { findUserById } from '../users/user.repository.ts';
 import type { User } from '../users/user.ts';
 import { resolveMapping } from './customer-import.ts';
 import {
+  type ImportClaimHold,
+  ImportClaimLost,
   addImportProgress,
+  claimImport,
   deleteUnfinishedUploads,
   findImport,
   finishImport,
   listResumableImports,
+  releaseImportClaim,
 } from './customer-import.repository.ts';
+import { ImportLease, newImportClaim } from './import-claim.ts';
 import { customerImportWriter } from './customer-import-writer.ts';
 import { type OpenedSource, type SourceRecord, deleteImportFile, openSource } from './import-source.ts';
 import type { ImportWriter } from './import-writer.ts';
@@ -59,7 +65,8 @@ export interface PreparedWriter {
 /** The target's writer for a file with these headers; a bad mapping or option is a 400 naming it. */
 export async function prepareWriter(ctx: AppContext, user: User, teamId: string, headers: string[], o: ImportJobOptions): Promise<PreparedWriter> {
   const customFields = o.target === 'customers' ? await customFieldsOfTeam(ctx, 'customer', teamId) : [];
-  const mapping: Map<ImportColumnTarget, number> = resolveMapping(headers, o.mapping, o.target, customFields);
+  const contactFields = o.target === 'customers' ? await customFieldsOfTeam(ctx, 'contact', teamId) : [];
+  const mapping: Map<ImportColumnTarget, number> = resolveMapping(headers, o.mapping, o.target, customFields, contactFields);
   const columns: Record<string, string> = {};
   for (const [field, index] of mapping) columns[field] = headers[index]!;
   if (o.target === 'leads') {
@@ -84,6 +91,7 @@ export async function prepareWriter(ctx: AppContext, user: User, teamId: string,
     mode: o.mode ?? 'overwrite',
     confirm: o.confirm,
     customFields,
+    contactFields,
   });
   return { writer, columns };
 }
@@ -153,8 +161,9 @@ function countKey(r: ImportRowResult): 'imported' | 'updated' | 'skipped' | 'ref
 }
 
 /**
- * Set while the process shuts down: running jobs stop between batches and stay `running`,
- * so the next start continues them (instead of failing on a closing hub or database).
+ * Set while the process shuts down: running jobs stop between batches and let their claim
+ * go, so that another node (or the next start) continues them (instead of failing on a
+ * closing hub or database).
  */
 const stopping = new WeakSet<AppContext>();
 
@@ -162,18 +171,49 @@ export function stopImportJobs(ctx: AppContext): void {
   stopping.add(ctx);
 }
 
+/** The runs of this process, by job: a second ask for a job this process runs waits for that run. */
+const runs = new WeakMap<AppContext, Map<string, Promise<RunOutcome>>>();
+
+/**
+ * How a run ended: `done` (the job ended, done or failed), `stopped` (it stopped between
+ * batches and stays running: shutdown, a limit, or another node took the job over),
+ * `skipped` (nothing to run here: the job ended already, its upload is not finished, or
+ * another live run holds it).
+ */
+export type RunOutcome = 'done' | 'stopped' | 'skipped';
+
 export interface RunLimits {
-  /** Stop after this many batches, as a process that dies would (tests of resuming). */
+  /** Stop after this many batches (tests of resuming). */
   maxBatches?: number;
+  /** When stopped by `maxBatches`, keep the claim as a process that dies would (tests of taking over). */
+  keepClaim?: boolean;
+  /** The claim's lease (tests of taking over; IMPORT_CLAIM_LEASE_MS by default). */
+  leaseMs?: number;
+  /** The claim the request that created the job holds since the upload began. */
+  claim?: ImportClaimHold;
 }
 
 /**
- * Runs (or continues) a job to its end: done, or failed with the committed batches kept
- * (undoable). Returns false when stopped early by `limits`.
+ * Runs (or continues) a job to its end — done, or failed with the committed batches kept
+ * (undoable) — if this run can claim it (import-claim.ts).
  */
-export async function runImportJob(ctx: AppContext, importId: string, limits: RunLimits = {}): Promise<boolean> {
+export function runImportJob(ctx: AppContext, importId: string, limits: RunLimits = {}): Promise<RunOutcome> {
+  const mine = runs.get(ctx) ?? new Map<string, Promise<RunOutcome>>();
+  runs.set(ctx, mine);
+  const current = mine.get(importId);
+  if (current) return current.then(() => 'skipped');
+  const run = runClaimed(ctx, importId, limits).finally(() => mine.delete(importId));
+  mine.set(importId, run);
+  return run;
+}
+
+async function runClaimed(ctx: AppContext, importId: string, limits: RunLimits): Promise<RunOutcome> {
+  const hold = limits.claim ?? newImportClaim(limits.leaseMs);
+  if (!(await claimImport(ctx.db, importId, hold))) return 'skipped';
   const job = await findImport(ctx.db, importId);
-  if (job?.status !== 'running' || job.last_line < 0) return true;
+  if (!job) return 'skipped';
+  const lease = new ImportLease(ctx, importId, hold);
+  let keepClaim = false;
   try {
     const user = await findUserById(ctx.db, job.created_by);
     if (!user?.active) throw badRequest('The user who started the import is no longer active', 'row');
@@ -182,7 +222,11 @@ export async function runImportJob(ctx: AppContext, importId: string, limits: Ru
     const { writer } = await prepareWriter(ctx, user, job.team_id, source.headers, options);
     let done = 0;
     for await (const records of batches(source.records, job.last_line)) {
-      if (stopping.has(ctx) || (limits.maxBatches !== undefined && done >= limits.maxBatches)) return false;
+      if (limits.maxBatches !== undefined && done >= limits.maxBatches) {
+        keepClaim = limits.keepClaim === true;
+        return 'stopped';
+      }
+      if (stopping.has(ctx) || lease.lost) return 'stopped';
       const lastLine = records[records.length - 1]!.line;
       await writer.batch(
         { records },
@@ -192,31 +236,61 @@ export async function runImportJob(ctx: AppContext, importId: string, limits: Ru
           commit: (trx: Transaction<Database>, results: ImportRowResult[]) => {
             const counts = { imported: 0, updated: 0, skipped: 0, refused: 0 };
             for (const r of results) counts[countKey(r)]++;
-            return addImportProgress(trx, importId, { processed: records.length, ...counts, lastLine, report: results });
+            return addImportProgress(trx, importId, hold, { processed: records.length, ...counts, lastLine, report: results });
           },
         },
       );
       done++;
     }
-    await finishImport(ctx.db, importId, { status: 'done', error: null, now: ctx.now() });
+    if (!(await finishImport(ctx.db, importId, hold.token, { status: 'done', error: null, now: ctx.now() }))) return 'stopped';
   } catch (err) {
-    if (stopping.has(ctx)) return false;
+    if (stopping.has(ctx)) return 'stopped';
+    if (err instanceof ImportClaimLost || lease.lost) {
+      ctx.log.warn({ importId }, 'another node took this import over; stopping here');
+      return 'stopped';
+    }
     ctx.log.error({ err, importId }, 'import failed');
     const message = (err as { status?: number }).status === 400 ? (err as Error).message : 'Storing a batch of rows failed; the rows before it were imported';
-    await finishImport(ctx.db, importId, { status: 'failed', error: message, now: ctx.now() });
+    if (!(await finishImport(ctx.db, importId, hold.token, { status: 'failed', error: message, now: ctx.now() }))) return 'stopped';
+  } finally {
+    lease.stop();
+    // Stopped early: the claim goes at once, so that the next start or another node continues
+    // (unless a test plays a process that dies, whose lease runs out instead).
+    if (!keepClaim) await releaseImportClaim(ctx.db, importId, hold.token).catch((err) => ctx.log.warn({ err, importId }, 'releasing an import claim failed'));
   }
   await deleteImportFile(ctx.db, importId);
-  return true;
+  return 'done';
 }
 
 /**
- * At start-up: continues every job a restart interrupted, one after another, in the
- * background; drops jobs whose upload never finished.
+ * Continues every job no live run holds (interrupted by a restart, or left by a node that
+ * died once its lease ran out), one after another; drops jobs whose upload never finished.
+ * Runs at start-up and then every IMPORT_SWEEP_MS (startImportSweeper).
  */
 export async function resumeImports(ctx: AppContext): Promise<void> {
   await deleteUnfinishedUploads(ctx.db);
   for (const { id } of await listResumableImports(ctx.db)) {
-    ctx.log.info({ importId: id }, 'continuing an interrupted import');
-    await runImportJob(ctx, id);
+    if (stopping.has(ctx)) return;
+    const outcome = await runImportJob(ctx, id);
+    if (outcome !== 'skipped') ctx.log.info({ importId: id, outcome }, 'continued an interrupted import');
   }
+}
+
+/** How often a node looks for jobs that a dead node left (their lease ran out). */
+export const IMPORT_SWEEP_MS = 30_000;
+
+/** Calls resumeImports every `everyMs` (one sweep at a time) until stopped. */
+export function startImportSweeper(ctx: AppContext, everyMs = IMPORT_SWEEP_MS): { stop(): void } {
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy || stopping.has(ctx)) return;
+    busy = true;
+    resumeImports(ctx)
+      .catch((err: unknown) => ctx.log.error({ err }, 'continuing interrupted imports failed'))
+      .finally(() => {
+        busy = false;
+      });
+  }, everyMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }

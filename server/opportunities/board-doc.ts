@@ -15,11 +15,13 @@ import {
   type BoardCard,
   type BoardCardKey,
   type BoardStage,
+  cardCustomFieldKey,
   isValidAmount,
   LOST_REASON_MAX,
   OPPORTUNITY_NAME_MAX,
   type StageKind,
 } from '../../schema/wire/board.ts';
+import type { CustomValue } from '../../schema/wire/custom-fields.ts';
 import type { RefusedPart, SharedType, TypeChange } from '../realtime/doc-kind.ts';
 import type { User } from '../users/user.ts';
 import { mayAssignOwner } from '../../schema/policy/access.ts';
@@ -83,10 +85,14 @@ export function checkCardValue(key: BoardCardKey, v: unknown): BoardProblem | nu
   }
 }
 
-/** Checks a whole card (a new one): every required key present, every key known and valid. */
+/**
+ * Checks a whole card (a new one): every required key present, every key known and valid.
+ * Custom entries (`custom.<key>`) are checked against the definitions by the kind.
+ */
 export function checkWholeCard(card: Record<string, unknown>): BoardProblem | null {
   for (const k of BOARD_CARD_REQUIRED_KEYS) if (!(k in card)) return bad(k, `A card needs ${k}`);
   for (const [k, v] of Object.entries(card)) {
+    if (cardCustomFieldKey(k) !== null) continue;
     if (!isCardKey(k)) return bad(k, `Unknown card key ${k}`);
     const p = checkCardValue(k, v);
     if (p) return p;
@@ -100,6 +106,8 @@ export interface CardTouch {
   isNew: boolean;
   /** Keys whose value changed, with the value before (undefined for a new card). */
   changed: Map<BoardCardKey, unknown>;
+  /** Custom fields (by field key, not card entry) whose value changed, with the value before. */
+  custom: Map<string, unknown>;
 }
 
 /** A refused change and the part of the update the hub restores for it. */
@@ -152,8 +160,13 @@ export function planBoardChanges(after: Y.Doc, changes: readonly TypeChange[], u
         const p = checkWholeCard(value.toJSON());
         if (p) return fail(p, part);
         const changed = new Map<BoardCardKey, unknown>();
-        for (const k of value.keys()) changed.set(k as BoardCardKey, undefined);
-        cards.set(id, { id, isNew: true, changed });
+        const custom = new Map<string, unknown>();
+        for (const k of value.keys()) {
+          const fieldKey = cardCustomFieldKey(k);
+          if (fieldKey === null) changed.set(k as BoardCardKey, undefined);
+          else custom.set(fieldKey, undefined);
+        }
+        cards.set(id, { id, isNew: true, changed, custom });
       }
       if (cardMap.size > BOARD_CARDS_MAX) {
         return fail(bad('cards', `A board holds at most ${BOARD_CARDS_MAX} cards`), { of: cardMap, keys: [...change.keys.keys()] });
@@ -170,9 +183,16 @@ export function planBoardChanges(after: Y.Doc, changes: readonly TypeChange[], u
     if (parent === cardMap && target instanceof Y.Map) {
       const id = keyInParent(target);
       if (!id || cardMap.get(id) !== target) return fail(bad('cards', 'A card that is not on the board'), { of: target, content: true });
-      const touch = cards.get(id) ?? { id, isNew: false, changed: new Map<BoardCardKey, unknown>() };
+      const touch = cards.get(id) ?? { id, isNew: false, changed: new Map<BoardCardKey, unknown>(), custom: new Map<string, unknown>() };
       for (const [key, kc] of change.keys) {
         const part = { of: target, keys: [key] };
+        const fieldKey = cardCustomFieldKey(key);
+        if (fieldKey !== null) {
+          // Its value is checked against the definitions by the kind; here only that it is plain.
+          if (target.get(key) instanceof Y.AbstractType) return fail(bad(key, 'Card values are plain values'), part);
+          if (!touch.isNew && !touch.custom.has(fieldKey)) touch.custom.set(fieldKey, kc.oldValue);
+          continue;
+        }
         if (!isCardKey(key)) return fail(bad(key, `Unknown card key ${key}`), part);
         if (kc.action === 'delete') {
           if (isRequiredKey(key)) return fail(bad(key, `A card needs ${key}`), part);
@@ -218,7 +238,7 @@ function nestedPart(cardMap: Y.Map<unknown>, stageMap: Y.Map<unknown>, target: S
 }
 
 /** Reps may not give a card to someone else: owners are set by managers and admins (the policy's reassign rule). */
-export function checkRoleRules(user: Pick<User, 'id' | 'role'>, touch: CardTouch, ownerAfter: unknown): BoardProblem | null {
+export function checkRoleRules(user: Pick<User, 'id' | 'role'>, touch: Pick<CardTouch, 'isNew' | 'changed'>, ownerAfter: unknown): BoardProblem | null {
   if (!touch.changed.has('ownerId')) return null;
   // checkCardValue let only a user id or null through.
   const to = (ownerAfter ?? null) as string | null;
@@ -250,6 +270,20 @@ export interface ProjectedCard extends Required<Omit<BoardCard, 'currency' | 'ex
   currency: string;
   expectedCloseDate: string | null;
   lostReason: string | null;
+  /** The card's `custom.<key>` entries by field key. */
+  custom: Record<string, CustomValue>;
+}
+
+/** The custom values of a card by field key (plain JSON values only; anything else is skipped). */
+export function readCardCustom(card: Y.Map<unknown>): Record<string, CustomValue> {
+  const out: Record<string, CustomValue> = {};
+  for (const [entry, value] of card.entries()) {
+    const key = cardCustomFieldKey(entry);
+    if (key === null) continue;
+    if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) out[key] = value;
+    else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) out[key] = [...value] as string[];
+  }
+  return out;
 }
 
 export interface BoardProjection {
@@ -273,6 +307,7 @@ function projectedCard(id: string, value: Y.Map<unknown>, defaultCurrency: strin
     currency: c.currency ?? defaultCurrency,
     expectedCloseDate: c.expectedCloseDate ?? null,
     lostReason: c.lostReason ?? null,
+    custom: readCardCustom(value),
   };
 }
 

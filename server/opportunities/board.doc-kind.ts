@@ -29,6 +29,7 @@ import {
   pipelineIsLive,
 } from './board-doc.repository.ts';
 import { projectBoard } from './board.projection.ts';
+import { checkCardCustomValues } from './board-custom.ts';
 
 const toError = (p: BoardProblem) =>
   p.status === 403 ? new AppError('forbidden', 403, p.message, p.field) : new AppError('validation', 400, p.message, p.field);
@@ -149,7 +150,11 @@ async function checkPlan(db: DB, change: DocChange, plan: BoardChangePlan): Prom
     lostReasons,
     pipelineId: change.id,
   });
-  if (!refused) return null;
+  if (!refused) {
+    // Custom values, once the cards themselves are accepted.
+    const teamOf = (id: string) => opportunities.get(id)?.teamId ?? customers.get(cardOf(id).customerId as string)?.teamId;
+    return checkCardCustomValues(db, cardMap, plan.cards.values(), teamOf);
+  }
   const { touch, error, keys } = refused;
   // A new card is taken off the board whole; an existing one gets back the keys at fault.
   const part: RefusedPart = touch.isNew

@@ -12,7 +12,7 @@ import type { Database } from '../../schema/types.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
 import type { User } from '../users/user.ts';
 import { type BoardProjection, closeState, type ProjectedCard } from './board-doc.ts';
-import { amountOf } from './opportunity.ts';
+import { amountOf, customFieldsOf } from './opportunity.ts';
 
 type Trx = Transaction<Database>;
 
@@ -81,6 +81,7 @@ export async function projectBoard(
       'status',
       'lost_reason',
       'closed_at',
+      'custom_fields',
     ])
     .where('pipeline_id', '=', pipelineId)
     .$if(board.scope === 'touched', (q) => q.where('id', 'in', board.cards.map((c) => c.id)))
@@ -117,6 +118,7 @@ export async function projectBoard(
           status: close.status,
           lost_reason: card.lostReason,
           closed_at: close.closedAt,
+          custom_fields: JSON.stringify(card.custom),
           created_by: actorId,
           created_at: now,
           updated_at: now,
@@ -184,9 +186,11 @@ export async function projectBoard(
       customerId: row.customer_id,
       rank: row.rank,
       lostReason: row.lost_reason,
+      custom: customFieldsOf(row.custom_fields),
     };
     const diff = changedKeys(before, card);
-    if (diff.length === 0) continue;
+    const customDiff = changedCustomKeys(before.custom, card.custom);
+    if (diff.length === 0 && customDiff.length === 0) continue;
     const kind = kindOf.get(card.stageId);
     if (!kind) continue;
     const close = closeState(kind, { status: row.status, closedAt: row.closed_at }, now);
@@ -204,6 +208,7 @@ export async function projectBoard(
         status: close.status,
         lost_reason: card.lostReason,
         closed_at: close.closedAt,
+        ...(customDiff.length > 0 ? { custom_fields: JSON.stringify(card.custom) } : {}),
         updated_at: now,
       })
       .where('id', '=', card.id)
@@ -212,7 +217,7 @@ export async function projectBoard(
     if (close.status === 'won' && row.status !== 'won') {
       result.wins.push({ opportunityId: card.id, customerId: card.customerId, teamId: row.team_id, ownerId: card.ownerId });
     }
-    if (diff.some((k) => k !== 'rank')) {
+    if (customDiff.length > 0 || diff.some((k) => k !== 'rank')) {
       result.written.push({
         id: card.id,
         teamId: row.team_id,
@@ -223,6 +228,7 @@ export async function projectBoard(
     }
     const audited: Record<string, [unknown, unknown]> = {};
     for (const k of diff) if (k !== 'rank') audited[k] = [before[k], card[k]];
+    for (const k of customDiff) audited[`custom.${k}`] = [before.custom[k] ?? null, card.custom[k] ?? null];
 
     if (before.stageId !== card.stageId) {
       await trx
@@ -270,7 +276,7 @@ export async function projectBoard(
   return result;
 }
 
-type Comparable = Omit<ProjectedCard, 'id'>;
+type Comparable = Omit<ProjectedCard, 'id' | 'custom'>;
 const COMPARED: ReadonlyArray<keyof Comparable> = [
   'name',
   'amount',
@@ -282,6 +288,12 @@ const COMPARED: ReadonlyArray<keyof Comparable> = [
   'rank',
   'lostReason',
 ];
+
+/** The custom field keys whose values differ between the stored row and the card (values are JSON scalars or lists). */
+export function changedCustomKeys(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((k) => JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null)).sort();
+}
 
 /** The keys whose values differ between the stored row and the card. */
 export function changedKeys(before: Comparable, card: Comparable): Array<keyof Comparable> {

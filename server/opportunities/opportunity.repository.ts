@@ -3,6 +3,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { OpportunityRow, OpportunityStageHistoryRow } from '../../schema/tables/opportunity.table.ts';
 import type { Database } from '../../schema/types.ts';
 import type { Scope } from '../../schema/policy/scope.ts';
+import { type CustomFilterTerm, customTermConditions } from '../custom-fields/custom-field-filter.ts';
 import { inScope } from '../db/scope.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -66,6 +67,7 @@ export async function listPipelineAmounts(
   pipelineId: string,
   scope: Scope,
   currency: string,
+  custom: readonly CustomFilterTerm[] = [],
 ): Promise<Array<{ stage_id: string; count: number; amount: string }>> {
   const q = db
     .selectFrom('opportunities')
@@ -76,6 +78,7 @@ export async function listPipelineAmounts(
     ])
     .where('pipeline_id', '=', pipelineId)
     .where(inScope(scope, SCOPE_COLUMNS))
+    .where((eb) => eb.and(customTermConditions(sql.ref('opportunities.custom_fields'), custom)))
     .groupBy('stage_id');
   return (await q.execute()).map((r) => ({ stage_id: r.stage_id, count: Number(r.count), amount: r.amount }));
 }

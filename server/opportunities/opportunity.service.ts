@@ -6,7 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
+import { customCardKey } from '../../schema/wire/board.ts';
 import { boardDocName } from '../../schema/wire/docs.ts';
+import { assertCustomValuesOfTeam } from '../custom-fields/custom-field-values.ts';
 import type { OpportunityRow } from '../../schema/tables/opportunity.table.ts';
 import type { CreateOpportunityInput, UpdateOpportunityInput } from '../../schema/wire/opportunity.ts';
 import type { AppContext } from '../context.ts';
@@ -110,6 +112,8 @@ export async function updateOpportunity(ctx: AppContext, user: User, id: string,
     if (!stage || stage.deletedAt !== null || stage.pipelineId !== row.pipeline_id) throw stageNotInPipeline();
     targetKind = stage.kind;
   }
+  // Custom values are checked first (400 on `custom.<key>`, nothing stored); the board kind checks them again.
+  if (input.custom) await assertCustomValuesOfTeam(ctx, 'opportunity', row.team_id, input.custom);
   let missing = false;
   await ctx.hub.edit(boardDocName(row.pipeline_id), user, (doc) => {
     const card = doc.getMap<Y.Map<unknown>>('cards').get(id);
@@ -126,6 +130,12 @@ export async function updateOpportunity(ctx: AppContext, user: User, id: string,
     if (input.expectedCloseDate !== undefined) set('expectedCloseDate', input.expectedCloseDate);
     if (input.ownerId !== undefined) set('ownerId', input.ownerId);
     if (input.lostReason !== undefined) set('lostReason', input.lostReason);
+    for (const [key, value] of Object.entries(input.custom ?? {})) {
+      const entry = customCardKey(key);
+      if (value === null) {
+        if (card.has(entry)) card.delete(entry);
+      } else if (JSON.stringify(card.get(entry)) !== JSON.stringify(value)) card.set(entry, value);
+    }
     // Reopening (back to an open or won stage) drops the lost reason unless one is given.
     if (targetKind !== null && targetKind !== 'lost' && input.lostReason === undefined && card.has('lostReason')) {
       set('lostReason', null);

@@ -6,6 +6,10 @@ import type { OpportunityResource } from '../../schema/policy/access.ts';
 /** numeric columns arrive as strings from both drivers. */
 export const amountOf = (v: string | number): number => (typeof v === 'number' ? v : Number(v));
 
+/** The projected custom values (jsonb: an object, or its text from a driver that does not parse it). */
+export const customFieldsOf = (v: unknown): Record<string, unknown> =>
+  typeof v === 'string' ? (JSON.parse(v) as Record<string, unknown>) : ((v ?? {}) as Record<string, unknown>);
+
 export const toOpportunityDto = (r: OpportunityRow): OpportunityDto => ({
   id: r.id,
   pipelineId: r.pipeline_id,
@@ -21,6 +25,7 @@ export const toOpportunityDto = (r: OpportunityRow): OpportunityDto => ({
   status: r.status,
   lostReason: r.lost_reason,
   closedAt: r.closed_at?.toISOString() ?? null,
+  custom: customFieldsOf(r.custom_fields),
   createdBy: r.created_by,
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),

@@ -20,17 +20,23 @@ import type { User } from '../users/user.ts';
 import { DEFAULT_REPORT_CURRENCY, reportTable, toCsv } from './report.ts';
 import { reportLabels } from './report-labels.ts';
 import { reportScope } from '../../schema/policy/scope.ts';
+import { REPORT_CUSTOM_ENTITY, reportQuery } from '../../schema/wire/reports.ts';
+import { resolveCustomTerms } from '../custom-fields/custom-field-filter.ts';
+import { customerQueryObject } from '../customers/customer-query-params.ts';
 
 const funnelQuery = z.strictObject({
   pipelineId: z.string().uuid().optional(),
   currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as CNY').optional(),
   format: z.enum(['json', 'csv']).optional(),
+  /** Opportunity custom field filters, `custom.<key>=a,b` (docs/reports.md). */
+  custom: reportQuery.shape.custom,
 });
 
 export function funnelRoutes(ctx: AppContext) {
   return new Hono<HonoEnv>().get('/funnel', async (c) => {
     const { user } = requireUser(c);
-    const q = parseWith(funnelQuery, c.req.query());
+    const q = parseWith(funnelQuery, customerQueryObject(c));
+    const custom = await resolveCustomTerms(ctx, user, REPORT_CUSTOM_ENTITY.funnel, q.custom);
     let currency = q.currency ?? DEFAULT_REPORT_CURRENCY;
     const pipeline = q.pipelineId ? await visiblePipeline(ctx, user, q.pipelineId) : (await visiblePipelines(ctx, user))[0];
     if (!pipeline) {
@@ -42,7 +48,7 @@ export function funnelRoutes(ctx: AppContext) {
     const currencies = await listPipelineCurrencies(ctx.db, pipeline.id, scope);
     // Unasked, the amounts are in the deals' one currency, else the default one when the deals use it.
     if (!q.currency && currencies.length > 0 && !currencies.includes(DEFAULT_REPORT_CURRENCY)) currency = currencies[0]!;
-    const rows = await listPipelineAmounts(ctx.db, pipeline.id, scope, currency);
+    const rows = await listPipelineAmounts(ctx.db, pipeline.id, scope, currency, custom);
     const funnel = computeFunnel(
       pipeline.stages,
       rows.map((r) => ({ stageId: r.stage_id, count: r.count, amount: amountOf(r.amount) })),

@@ -2,31 +2,46 @@
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import type { Database } from '../../schema/types.ts';
 import type { ActivityCell, ForecastMonth, NewCustomersCell, ReportFilters } from '../../schema/wire/reports.ts';
+import { type CustomFilterTerm, customTermConditions } from '../custom-fields/custom-field-filter.ts';
 import { periodBounds } from './report.ts';
 
 type DB = Kysely<Database>;
 
+/**
+ * The filters with their custom field terms resolved (report.routes.ts): the opportunity
+ * reports' terms on `opportunities.custom_fields`, the customer reports' on `customers.custom_fields`.
+ */
+export type ScopedReportFilters = ReportFilters & {
+  opportunityTerms?: readonly CustomFilterTerm[];
+  customerTerms?: readonly CustomFilterTerm[];
+};
+
 /** Team, owner, pipeline and currency scope of opportunity queries, as one condition. */
-function opportunityScope(f: ReportFilters, withPipeline = true): Expression<SqlBool> {
-  const parts = [sql`opportunities.currency = ${f.currency}`];
+function opportunityScope(f: ScopedReportFilters, withPipeline = true): Expression<SqlBool> {
+  const parts: Expression<unknown>[] = [sql`opportunities.currency = ${f.currency}`];
   if (f.teamId) parts.push(sql`opportunities.team_id = ${f.teamId}`);
   if (f.ownerId) parts.push(sql`opportunities.owner_id = ${f.ownerId}`);
   if (withPipeline && f.pipelineId) parts.push(sql`opportunities.pipeline_id = ${f.pipelineId}`);
+  parts.push(...customTermConditions(sql.ref('opportunities.custom_fields'), f.opportunityTerms ?? []));
   return sql<SqlBool>`${sql.join(parts, sql` and `)}`;
 }
 
 /** Period, team and author scope of activity queries. */
-function activityScope(f: ReportFilters): Expression<SqlBool> {
+function activityScope(f: ScopedReportFilters): Expression<SqlBool> {
   const { start, end } = periodBounds(f);
   const parts = [sql`activities.at >= ${start}`, sql`activities.at < ${end}`];
   if (f.teamId) parts.push(sql`activities.team_id = ${f.teamId}`);
   if (f.ownerId) parts.push(sql`activities.author_id = ${f.ownerId}`);
+  const custom = customTermConditions(sql.ref('fc.custom_fields'), f.customerTerms ?? []);
+  if (custom.length > 0) {
+    parts.push(sql`exists (select 1 from customers fc where fc.id = activities.customer_id and ${sql.join(custom, sql` and `)})`);
+  }
   return sql<SqlBool>`${sql.join(parts, sql` and `)}`;
 }
 
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 
-export async function currenciesInScope(db: DB, f: ReportFilters): Promise<string[]> {
+export async function currenciesInScope(db: DB, f: ScopedReportFilters): Promise<string[]> {
   if (f.teamId) {
     // A team's few currencies, each found by one step along
     // opportunities_team_owner_cover_idx (team, currency, owner) instead of
@@ -56,7 +71,7 @@ export async function currenciesInScope(db: DB, f: ReportFilters): Promise<strin
  * the stage history would give. Opportunities that never entered a non-lost
  * stage are left out.
  */
-export async function maxReachedByPosition(db: DB, f: ReportFilters, pipelineId: string): Promise<Map<number, number>> {
+export async function maxReachedByPosition(db: DB, f: ScopedReportFilters, pipelineId: string): Promise<Map<number, number>> {
   const { start, end } = periodBounds(f);
   const sets = db
     .selectFrom('opportunities')
@@ -88,7 +103,7 @@ export async function maxReachedByPosition(db: DB, f: ReportFilters, pipelineId:
  * and taken to seconds with six decimals, so the mean is the one
  * `avg(extract(epoch from left_at - entered_at))` over the stage history gives.
  */
-export async function averageDaysInStage(db: DB, f: ReportFilters, pipelineId: string): Promise<Map<string, number>> {
+export async function averageDaysInStage(db: DB, f: ScopedReportFilters, pipelineId: string): Promise<Map<string, number>> {
   const { start, end } = periodBounds(f);
   const { rows } = await sql<{ stage_id: string; days: string }>`
     select u.stage_id, (sum(u.micros)::numeric * 0.000001) / sum(u.stays) / 86400 as days
@@ -104,7 +119,7 @@ export async function averageDaysInStage(db: DB, f: ReportFilters, pipelineId: s
 }
 
 /** Opportunities closed in the period, by outcome. */
-export async function closedInPeriod(db: DB, f: ReportFilters): Promise<Record<'won' | 'lost', { count: number; amount: number }>> {
+export async function closedInPeriod(db: DB, f: ScopedReportFilters): Promise<Record<'won' | 'lost', { count: number; amount: number }>> {
   const { start, end } = periodBounds(f);
   const rows = await db
       .selectFrom('opportunities')
@@ -121,7 +136,7 @@ export async function closedInPeriod(db: DB, f: ReportFilters): Promise<Record<'
 }
 
 /** Open opportunities expected to close in the period, by month, with amount × stage probability. */
-export async function forecastByMonth(db: DB, f: ReportFilters): Promise<ForecastMonth[]> {
+export async function forecastByMonth(db: DB, f: ScopedReportFilters): Promise<ForecastMonth[]> {
   const month = sql<string>`substr(opportunities.expected_close_date, 1, 7)`;
   const rows = await db
       .selectFrom('opportunities')
@@ -147,7 +162,7 @@ export interface OwnerFigures {
   openAmount: number;
 }
 
-export async function figuresByOwner(db: DB, f: ReportFilters): Promise<Map<string, OwnerFigures>> {
+export async function figuresByOwner(db: DB, f: ScopedReportFilters): Promise<Map<string, OwnerFigures>> {
   const { start, end } = periodBounds(f);
   const won = sql<SqlBool>`opportunities.status = 'won' and opportunities.closed_at >= ${start} and opportunities.closed_at < ${end}`;
   const rows = await db
@@ -168,7 +183,7 @@ export async function figuresByOwner(db: DB, f: ReportFilters): Promise<Map<stri
   );
 }
 
-export async function activityCountByAuthor(db: DB, f: ReportFilters): Promise<Map<string, number>> {
+export async function activityCountByAuthor(db: DB, f: ScopedReportFilters): Promise<Map<string, number>> {
   const rows = await db
     .selectFrom('activities')
     .select((eb) => ['author_id', eb.fn.countAll().as('n')])
@@ -185,7 +200,7 @@ const utcDay = (period: 'week' | 'month', column: Expression<Date>) =>
 /** A Monday, 00:00 UTC: weeks are binned from it. */
 const MONDAY = '2001-01-01T00:00:00Z';
 
-export async function activityByWeek(db: DB, f: ReportFilters): Promise<ActivityCell[]> {
+export async function activityByWeek(db: DB, f: ScopedReportFilters): Promise<ActivityCell[]> {
   // The Monday 00:00 UTC starting each activity's ISO week, by arithmetic on the
   // instant (what date_trunc('week', at at time zone 'UTC') gives, without a time
   // zone conversion per row); formatted only once per group.
@@ -208,7 +223,7 @@ export async function activityByWeek(db: DB, f: ReportFilters): Promise<Activity
   return rows.map((r) => ({ userId: r.author_id!, name: r.name, week: r.week, type: r.type, count: num(r.n) }));
 }
 
-export async function newCustomers(db: DB, f: ReportFilters, period: 'week' | 'month'): Promise<NewCustomersCell[]> {
+export async function newCustomers(db: DB, f: ScopedReportFilters, period: 'week' | 'month'): Promise<NewCustomersCell[]> {
   const { start, end } = periodBounds(f);
   const bucket = utcDay(period, sql.ref('created_at'));
   let q = db
@@ -222,12 +237,14 @@ export async function newCustomers(db: DB, f: ReportFilters, period: 'week' | 'm
     .orderBy('category');
   if (f.teamId) q = q.where('team_id', '=', f.teamId);
   if (f.ownerId) q = q.where('owner_id', '=', f.ownerId);
+  const custom = customTermConditions(sql.ref('customers.custom_fields'), f.customerTerms ?? []);
+  if (custom.length > 0) q = q.where((eb) => eb.and(custom));
   const rows = await q.execute();
   return rows.map((r) => ({ period: r.period, source: r.source, category: r.category, count: num(r.n) }));
 }
 
 /** The people a leaderboard lists: active managers and reps in scope. */
-export async function leaderboardPeople(db: DB, f: ReportFilters): Promise<Array<{ id: string; name: string }>> {
+export async function leaderboardPeople(db: DB, f: ScopedReportFilters): Promise<Array<{ id: string; name: string }>> {
   let q = db.selectFrom('users').select(['id', 'name']).where('role', 'in', ['manager', 'rep']).where('active', '=', true);
   if (f.teamId) q = q.where('team_id', '=', f.teamId);
   if (f.ownerId) q = q.where('id', '=', f.ownerId);

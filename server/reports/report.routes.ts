@@ -5,7 +5,9 @@
 import { type Context, Hono } from 'hono';
 import type { LeaderboardRow, ReportEnvelope, ReportFilters, ReportKind } from '../../schema/wire/reports.ts';
 import { listCategories } from '../customers/customer-category.repository.ts';
-import { reportQuery } from '../../schema/wire/reports.ts';
+import { REPORT_CUSTOM_ENTITY, reportQuery } from '../../schema/wire/reports.ts';
+import { resolveCustomTerms } from '../custom-fields/custom-field-filter.ts';
+import { customerQueryObject } from '../customers/customer-query-params.ts';
 import { requireUser } from '../auth/auth.middleware.ts';
 import type { AppContext } from '../context.ts';
 import type { HonoEnv } from '../http/env.ts';
@@ -26,9 +28,10 @@ import {
   leaderboardPeople,
   maxReachedByPosition,
   newCustomers,
+  type ScopedReportFilters,
 } from './report.repository.ts';
 
-type Compute = (ctx: AppContext, f: ReportFilters, user: User, period: 'week' | 'month') => Promise<unknown>;
+type Compute = (ctx: AppContext, f: ScopedReportFilters, user: User, period: 'week' | 'month') => Promise<unknown>;
 
 async function pipelineFor(ctx: AppContext, user: User, f: ReportFilters): Promise<Pipeline | null> {
   return f.pipelineId ? visiblePipeline(ctx, user, f.pipelineId) : ((await visiblePipelines(ctx, user))[0] ?? null);
@@ -99,9 +102,15 @@ export function reportRoutes(ctx: AppContext) {
   for (const [kind, compute] of Object.entries(REPORTS) as Array<[Exclude<ReportKind, 'funnel'>, Compute]>) {
     app.get(`/${kind}`, async (c) => {
       const { user } = requireUser(c);
-      const q = parseWith(reportQuery, c.req.query());
-      const filters = resolveFilters(kind, q, user, ctx.now());
-      const [data, currencies] = await Promise.all([compute(ctx, filters, user, q.period ?? 'month'), currenciesInScope(ctx.db, filters)]);
+      // `custom.<key>=…` parameters fold into `custom`, as on the customer list.
+      const q = parseWith(reportQuery, customerQueryObject(c));
+      const scoped: ScopedReportFilters = resolveFilters(kind, q, user, ctx.now());
+      const terms = await resolveCustomTerms(ctx, user, REPORT_CUSTOM_ENTITY[kind], q.custom, scoped.teamId ?? undefined);
+      if (REPORT_CUSTOM_ENTITY[kind] === 'opportunity') scoped.opportunityTerms = terms;
+      else scoped.customerTerms = terms;
+      const [data, currencies] = await Promise.all([compute(ctx, scoped, user, q.period ?? 'month'), currenciesInScope(ctx.db, scoped)]);
+      const { opportunityTerms: _o, customerTerms: _c, ...filters } = scoped;
+      if (q.custom && Object.keys(q.custom).length > 0) filters.custom = q.custom;
       return answer(ctx, c, user, q.format, { report: kind, filters, currencies, data });
     });
   }

@@ -221,7 +221,7 @@ describe('resuming', () => {
     await storeImportFile(s.ctx.db, job.id, [new TextEncoder().encode(lines.join('\n'))]);
     await readyImport(s.ctx.db, job.id, { fileKind: 'csv', total: 2300 });
     // The process "dies" after its first batch committed.
-    expect(await runImportJob(s.ctx, job.id, { maxBatches: 1 })).toBe(false);
+    expect(await runImportJob(s.ctx, job.id, { maxBatches: 1 })).toBe('stopped');
     const mid = (await json<{ import: ImportDto }>(await manager.get(`/api/imports/${job.id}`))).import;
     expect(mid).toMatchObject({ status: 'running', processed: 1000, imported: 1000 });
 

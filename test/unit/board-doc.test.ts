@@ -76,7 +76,13 @@ describe('board card rules', () => {
     const m = new Y.Map<unknown>();
     for (const [k, v] of Object.entries(card)) m.set(k, v);
     doc.getMap('cards').set(uuid, m);
-    expect(readBoard(doc, 'CNY').cards).toEqual([{ id: uuid, ...card, currency: 'CNY', expectedCloseDate: null, lostReason: null }]);
+    expect(readBoard(doc, 'CNY').cards).toEqual([{ id: uuid, ...card, currency: 'CNY', expectedCloseDate: null, lostReason: null, custom: {} }]);
+    // Custom values (`custom.<key>` entries) are read by field key; other entries are not custom values.
+    m.set('custom.tier', 'gold');
+    m.set('custom.products', ['crm', 'erp']);
+    expect(readBoard(doc, 'CNY').cards[0]!.custom).toEqual({ tier: 'gold', products: ['crm', 'erp'] });
+    m.delete('custom.tier');
+    m.delete('custom.products');
     // Amounts are read as the database stores them (two decimals), so the projection sees no change twice.
     m.set('amount', 0.1 + 0.2);
     expect(readBoard(doc, 'CNY').cards[0]!.amount).toBe(0.3);

@@ -1,9 +1,10 @@
 /** The Reports screen's filters in the URL: presets, parsing (bad input falls back) and writing. */
 import { describe, expect, it } from 'vitest';
-import { filtersFromSearch, filtersToSearch, presetOf, presetRange, reportParams, reportParamsFor } from '../../client/src/reports/report-filters.ts';
+import { customParams, filtersFromSearch, filtersToSearch, presetOf, presetRange, reportParams, reportParamsFor } from '../../client/src/reports/report-filters.ts';
 
 const TODAY = '2026-11-28';
 const TEAM = '0b8f1a52-4c1e-4d8e-9a55-6f0f5a7c2d11';
+const NO_CUSTOM = { opportunity: {}, customer: {} };
 
 describe('report filters', () => {
   it('computes the preset ranges around today, month and year ends included', () => {
@@ -23,15 +24,26 @@ describe('report filters', () => {
 
   it('reads the URL back as it was written', () => {
     const f = filtersFromSearch(`?from=2026-01-01&to=2026-03-31&teamId=${TEAM}&currency=USD&period=week`, TODAY);
-    expect(f).toEqual({ from: '2026-01-01', to: '2026-03-31', teamId: TEAM, ownerId: '', pipelineId: '', currency: 'USD', period: 'week' });
+    expect(f).toEqual({ from: '2026-01-01', to: '2026-03-31', teamId: TEAM, ownerId: '', pipelineId: '', currency: 'USD', period: 'week', custom: NO_CUSTOM });
     expect(filtersFromSearch(`?${filtersToSearch(f)}`, TODAY)).toEqual(f);
     expect(reportParams(f)).toEqual({ from: '2026-01-01', to: '2026-03-31', teamId: TEAM, ownerId: undefined, pipelineId: undefined, currency: 'USD', period: 'week' });
   });
 
   it('falls back to the default for malformed or reversed values', () => {
     const f = filtersFromSearch('?from=yesterday&to=2026-13&teamId=abc&ownerId=%3Cscript%3E&currency=usd&period=day', TODAY);
-    expect(f).toEqual({ ...presetRange('last90', TODAY), teamId: '', ownerId: '', pipelineId: '', currency: '', period: 'month' });
+    expect(f).toEqual({ ...presetRange('last90', TODAY), teamId: '', ownerId: '', pipelineId: '', currency: '', period: 'month', custom: NO_CUSTOM });
     expect(filtersFromSearch('?from=2026-05-01&to=2026-04-01', TODAY)).toMatchObject(presetRange('last90', TODAY));
+  });
+
+  it('keeps custom field filters per entity and asks each report with its entity’s', () => {
+    const f = filtersFromSearch('?opportunity.deal_type=renewal&customer.tier=gold&customer.Bad=1&opportunity.x=&other.y=z', TODAY);
+    expect(f.custom).toEqual({ opportunity: { deal_type: 'renewal' }, customer: { tier: 'gold' } });
+    expect(filtersFromSearch(`?${filtersToSearch(f)}`, TODAY)).toEqual(f);
+    expect(reportParamsFor('forecast', f, TODAY)).toMatchObject({ 'custom.deal_type': 'renewal' });
+    expect(reportParamsFor('forecast', f, TODAY)).not.toHaveProperty('custom.tier');
+    expect(reportParamsFor('new-customers', f, TODAY)).toMatchObject({ 'custom.tier': 'gold' });
+    expect(reportParamsFor('new-customers', f, TODAY)).not.toHaveProperty('custom.deal_type');
+    expect(customParams(f, 'opportunity')).toEqual({ 'custom.deal_type': 'renewal' });
   });
 });
 

@@ -206,7 +206,7 @@ export async function getImport(id: string): Promise<ImportDto> {
 }
 
 /** Undoes an import: `archived` customers it created, `restored` customers it updated. */
-export async function undoImport(id: string): Promise<{ import: ImportDto; archived: number; restored: number }> {
+export async function undoImport(id: string): Promise<{ import: ImportDto; archived: number; restored: number; followupsRemoved: number }> {
   return request('POST', `/api/imports/${enc(id)}/undo`);
 }
 

@@ -23,8 +23,10 @@ export interface PeriodReportData {
   'new-customers': NewCustomersCell[];
 }
 
-/** Query parameters of a report; empty values are left out. */
-export type ReportParams = Partial<Record<'from' | 'to' | 'teamId' | 'ownerId' | 'pipelineId' | 'currency' | 'period', string>>;
+/** Query parameters of a report, custom field filters as `custom.<key>`; empty values are left out. */
+export type ReportParams = Partial<Record<'from' | 'to' | 'teamId' | 'ownerId' | 'pipelineId' | 'currency' | 'period', string>> & {
+  [customFilter: `custom.${string}`]: string | undefined;
+};
 
 function query(params: Record<string, string | undefined>): string {
   const q = new URLSearchParams();
@@ -38,8 +40,9 @@ export function reportUrl(kind: PeriodReportKind, params: ReportParams, csv = fa
   return `/api/reports/${kind}${query({ ...params, format: csv ? 'csv' : undefined })}`;
 }
 
-export function funnelUrl(pipelineId: string | undefined, csv = false, currency?: string): string {
-  return `/api/reports/funnel${query({ pipelineId, currency, format: csv ? 'csv' : undefined })}`;
+/** `custom`: opportunity custom field filters, `custom.<key>` → value. */
+export function funnelUrl(pipelineId: string | undefined, csv = false, currency?: string, custom: ReportParams = {}): string {
+  return `/api/reports/funnel${query({ pipelineId, currency, ...custom, format: csv ? 'csv' : undefined })}`;
 }
 
 export async function fetchReport<K extends PeriodReportKind>(
@@ -53,8 +56,8 @@ export async function fetchReport<K extends PeriodReportKind>(
 /** `pipelineId` is null when the user sees no pipeline. */
 export type FunnelAnswer = Omit<FunnelDto, 'pipelineId'> & { pipelineId: string | null };
 
-export async function fetchFunnel(pipelineId: string | undefined, signal?: AbortSignal, currency?: string): Promise<FunnelAnswer> {
-  return request<FunnelAnswer>('GET', funnelUrl(pipelineId, false, currency), undefined, { signal });
+export async function fetchFunnel(pipelineId: string | undefined, signal?: AbortSignal, currency?: string, custom: ReportParams = {}): Promise<FunnelAnswer> {
+  return request<FunnelAnswer>('GET', funnelUrl(pipelineId, false, currency, custom), undefined, { signal });
 }
 
 export interface DashboardStage {

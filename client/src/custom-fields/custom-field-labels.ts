@@ -1,6 +1,6 @@
 /** Custom field words in the user's language: a definition's own labels, and the type names. */
 import { msg } from '@lit/localize';
-import type { CustomFieldType, LocalizedText } from '../../../schema/wire/custom-fields.ts';
+import type { CustomFieldEntity, CustomFieldType, LocalizedText } from '../../../schema/wire/custom-fields.ts';
 import { currentLocale } from '../app/localization.ts';
 
 /** The text in the interface language, falling back to the other one when it is empty. */
@@ -32,5 +32,19 @@ export function typeLabel(type: CustomFieldType): string {
       return msg('URL', { id: 'customFields.type.url' });
     default:
       return type satisfies never;
+  }
+}
+
+/** What an entity's fields are added to, as the admin screen's switch names it. */
+export function entityLabel(entity: CustomFieldEntity): string {
+  switch (entity) {
+    case 'customer':
+      return msg('Customers', { id: 'customFields.entity.customer' });
+    case 'contact':
+      return msg('Contacts', { id: 'customFields.entity.contact' });
+    case 'opportunity':
+      return msg('Opportunities', { id: 'customFields.entity.opportunity' });
+    default:
+      return entity satisfies never;
   }
 }

@@ -10,6 +10,7 @@ import {
   CUSTOM_FIELD_TYPES,
   CUSTOM_OPTION_VALUE,
   type CustomFieldDto,
+  type CustomFieldEntity,
   type CustomFieldOptionDto,
   type CustomFieldType,
   isSelectType,
@@ -66,6 +67,7 @@ export class TandemCustomFieldEditor extends LitElement {
   static override properties = {
     field: { attribute: false },
     teams: { attribute: false },
+    entity: { type: String },
     draft: { state: true },
     problem: { state: true },
     busy: { state: true },
@@ -98,6 +100,8 @@ export class TandemCustomFieldEditor extends LitElement {
   /** The definition being changed, or null for a new one. */
   declare field: CustomFieldDto | null;
   declare teams: readonly TeamDto[];
+  /** What a new field is added to (an existing field keeps its own). */
+  declare entity: CustomFieldEntity;
   declare draft: Draft;
   declare problem: string;
   declare busy: boolean;
@@ -108,6 +112,7 @@ export class TandemCustomFieldEditor extends LitElement {
     updateWhenLocaleChanges(this);
     this.field = null;
     this.teams = [];
+    this.entity = 'customer';
     this.draft = emptyDraft();
     this.problem = '';
     this.busy = false;
@@ -173,7 +178,7 @@ export class TandemCustomFieldEditor extends LitElement {
       const saved = this.field
         ? await updateCustomField(this.field.id, common)
         : await (async () => {
-            const body = { entity: 'customer' as const, key: d.key, type: d.type, teamId: d.teamId || null, ...common };
+            const body = { entity: this.entity, key: d.key, type: d.type, teamId: d.teamId || null, ...common };
             const created = await createCustomField(body, { idempotencyKey: this.submission.for(body) });
             this.submission.settled();
             return created;

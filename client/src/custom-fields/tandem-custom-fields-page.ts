@@ -1,12 +1,13 @@
 /**
- * Custom fields (/admin/custom-fields, admins): the customer fields defined for every team or
- * for one, in their order. Add, edit, move up or down, archive and restore; archived fields
- * are hidden unless asked for. Another admin's change arrives as `customFields:changed` and
- * the list is fetched again.
+ * Custom fields (/admin/custom-fields, admins): the fields of one entity (customers, contacts
+ * or opportunities, chosen by the switch at the top and kept in `?entity=`) defined for every
+ * team or for one, in their order. Add, edit, move up or down, archive and restore; archived
+ * fields are hidden unless asked for. Another admin's change arrives as `customFields:changed`
+ * and the list is fetched again.
  */
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing } from 'lit';
-import type { CustomFieldDto } from '../../../schema/wire/custom-fields.ts';
+import { CUSTOM_FIELD_ENTITIES, type CustomFieldDto, type CustomFieldEntity } from '../../../schema/wire/custom-fields.ts';
 import type { TeamDto } from '../../../schema/wire/user.ts';
 import { listCustomFields, setCustomFieldArchived, updateCustomField } from '../api/custom-fields.ts';
 import { listTeams } from '../api/teams.ts';
@@ -17,7 +18,7 @@ import { badges, base, buttons, cards, forms } from '../ui/styles.ts';
 import '../ui/tandem-alert.ts';
 import '../ui/tandem-empty-state.ts';
 import '../ui/tandem-loading.ts';
-import { localized, typeLabel } from './custom-field-labels.ts';
+import { entityLabel, localized, typeLabel } from './custom-field-labels.ts';
 import './tandem-custom-field-editor.ts';
 
 type Load = { kind: 'loading' } | { kind: 'failed'; error: unknown } | { kind: 'ready'; fields: CustomFieldDto[] };
@@ -26,8 +27,41 @@ type Editing = { kind: 'closed' } | { kind: 'new' } | { kind: 'edit'; field: Cus
 /** Gap between positions written on a reorder, so a later insert rarely renumbers. */
 const POSITION_STEP = 10;
 
+/** The entity named by the address (`?entity=contact`), customers by default. */
+function entityFromUrl(): CustomFieldEntity {
+  const e = new URLSearchParams(location.search).get('entity');
+  return (CUSTOM_FIELD_ENTITIES as readonly string[]).includes(e ?? '') ? (e as CustomFieldEntity) : 'customer';
+}
+
+function introText(entity: CustomFieldEntity): string {
+  switch (entity) {
+    case 'customer':
+      return msg('Fields admins add to every customer, in both languages.', { id: 'customFields.intro' });
+    case 'contact':
+      return msg('Fields admins add to every contact of a customer, in both languages.', { id: 'customFields.intro.contact' });
+    case 'opportunity':
+      return msg('Fields admins add to every opportunity, in both languages.', { id: 'customFields.intro.opportunity' });
+    default:
+      return entity satisfies never;
+  }
+}
+
+function emptyText(entity: CustomFieldEntity): string {
+  switch (entity) {
+    case 'customer':
+      return msg('Add fields your teams need on every customer, such as a contract tier or a renewal date.', { id: 'customFields.emptyText' });
+    case 'contact':
+      return msg('Add fields your teams need on every contact, such as a buying role or a birthday.', { id: 'customFields.emptyText.contact' });
+    case 'opportunity':
+      return msg('Add fields your teams need on every opportunity, such as a competitor or a lead source.', { id: 'customFields.emptyText.opportunity' });
+    default:
+      return entity satisfies never;
+  }
+}
+
 export class TandemCustomFieldsPage extends LitElement {
   static override properties = {
+    entity: { state: true },
     load: { state: true },
     teams: { state: true },
     editing: { state: true },
@@ -92,8 +126,28 @@ export class TandemCustomFieldsPage extends LitElement {
       .icon-button {
         min-width: var(--t-control-height);
       }
+      .entities {
+        display: flex;
+        flex-wrap: wrap;
+        gap: var(--t-space-1);
+        border-bottom: 1px solid var(--t-border);
+      }
+      .entities button {
+        border: none;
+        border-bottom: 2px solid transparent;
+        border-radius: 0;
+        background: none;
+        font-weight: 550;
+        color: var(--t-muted);
+      }
+      .entities button[aria-pressed='true'] {
+        color: var(--t-text);
+        border-bottom-color: var(--t-primary);
+      }
     `,
   ];
+  /** Whose fields are shown and added. */
+  declare entity: CustomFieldEntity;
   declare load: Load;
   declare teams: readonly TeamDto[];
   declare editing: Editing;
@@ -105,6 +159,7 @@ export class TandemCustomFieldsPage extends LitElement {
   constructor() {
     super();
     updateWhenLocaleChanges(this);
+    this.entity = entityFromUrl();
     this.load = { kind: 'loading' };
     this.teams = [];
     this.editing = { kind: 'closed' };
@@ -112,7 +167,7 @@ export class TandemCustomFieldsPage extends LitElement {
     this.notice = null;
     this.busy = false;
     new SocketController(this, {
-      on: { 'customFields:changed': () => void this.reload() },
+      on: { 'customFields:changed': (e) => e.entity === this.entity && void this.reload() },
       onConnect: (_s, reconnected) => reconnected && void this.reload(),
     });
   }
@@ -129,11 +184,35 @@ export class TandemCustomFieldsPage extends LitElement {
   async reload(): Promise<void> {
     const seq = ++this.loadSeq;
     try {
-      const fields = await listCustomFields('customer', { archived: true });
+      const fields = await listCustomFields(this.entity, { archived: true });
       if (seq === this.loadSeq) this.load = { kind: 'ready', fields };
     } catch (error) {
       if (seq === this.loadSeq) this.load = { kind: 'failed', error };
     }
+  }
+
+  /** Shows another entity's fields (the address keeps the choice, for a reload or a link). */
+  private chooseEntity(entity: CustomFieldEntity): void {
+    if (entity === this.entity) return;
+    this.entity = entity;
+    this.editing = { kind: 'closed' };
+    this.notice = null;
+    this.showArchived = false;
+    this.load = { kind: 'loading' };
+    const url = new URL(location.href);
+    url.searchParams.set('entity', entity);
+    history.replaceState(history.state, '', url);
+    void this.reload();
+  }
+
+  private renderEntities() {
+    return html`<div class="entities" role="group" aria-label=${msg('Fields of', { id: 'customFields.entity' })}>
+      ${CUSTOM_FIELD_ENTITIES.map(
+        (e) => html`<button type="button" data-entity=${e} aria-pressed=${e === this.entity ? 'true' : 'false'} @click=${() => this.chooseEntity(e)}>
+          ${entityLabel(e)}
+        </button>`,
+      )}
+    </div>`;
   }
 
   private teamName(teamId: string | null): string {
@@ -239,7 +318,7 @@ export class TandemCustomFieldsPage extends LitElement {
         const archived = load.fields.filter((f) => f.archivedAt !== null);
         if (load.fields.length === 0) {
           return html`<tandem-empty-state icon="customers" heading=${msg('No custom fields yet', { id: 'customFields.empty' })}>
-            ${msg('Add fields your teams need on every customer, such as a contract tier or a renewal date.', { id: 'customFields.emptyText' })}
+            ${emptyText(this.entity)}
           </tandem-empty-state>`;
         }
         return html`<ol aria-label=${msg('Custom fields', { id: 'customFields.title' })}>
@@ -262,9 +341,10 @@ export class TandemCustomFieldsPage extends LitElement {
 
   override render() {
     const editing = this.editing;
-    return html`<div class="head">
+    return html`${this.renderEntities()}
+      <div class="head">
         <div>
-          <p class="muted">${msg('Fields admins add to every customer, in both languages.', { id: 'customFields.intro' })}</p>
+          <p class="muted">${introText(this.entity)}</p>
         </div>
         <span class="spacer"></span>
         ${editing.kind === 'closed'
@@ -277,6 +357,7 @@ export class TandemCustomFieldsPage extends LitElement {
         : html`<tandem-custom-field-editor
             .field=${editing.kind === 'edit' ? editing.field : null}
             .teams=${this.teams}
+            .entity=${this.entity}
             @cancel=${() => (this.editing = { kind: 'closed' })}
             @field-saved=${() => {
               this.editing = { kind: 'closed' };

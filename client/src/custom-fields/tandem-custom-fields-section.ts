@@ -1,6 +1,8 @@
 /**
- * The custom fields of a customer on its 360° page, bound to the document's `custom` map
- * like the built-in fields: each value written at once into the live document (others see
+ * The custom fields of a record bound to its live document: a customer's on its 360° page
+ * (the document's `custom` map), an opportunity's in the board's details panel (`entity`
+ * "opportunity", `map` the card and `prefix` "custom.": its `custom.<key>` entries). Like the
+ * built-in fields: each value written at once into the live document (others see
  * it), a value the server refused explained under its field until the compensation puts the
  * saved one back. The definitions are fetched, and fetched again on `customFields:changed`,
  * so that a field an admin adds, renames or archives shows at once. Fires `field-focus`
@@ -11,7 +13,7 @@ import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 // Keyed: a field added or moved by an admin while someone types keeps their input where it is.
 import { repeat } from 'lit/directives/repeat.js';
 import type * as Y from 'yjs';
-import type { CustomFieldDto } from '../../../schema/wire/custom-fields.ts';
+import type { CustomFieldDto, CustomFieldEntity } from '../../../schema/wire/custom-fields.ts';
 import { CUSTOMER_ROOTS } from '../../../schema/wire/docs.ts';
 import type { UserDto } from '../../../schema/wire/user.ts';
 import { listCustomFields } from '../api/custom-fields.ts';
@@ -30,6 +32,9 @@ type Load = { kind: 'loading' } | { kind: 'failed'; error: unknown } | { kind: '
 export class TandemCustomFieldsSection extends LitElement {
   static override properties = {
     doc: { attribute: false },
+    entity: { type: String },
+    map: { attribute: false },
+    prefix: { type: String },
     teamId: { type: String, attribute: 'team-id' },
     readonly: { type: Boolean },
     refusals: { attribute: false },
@@ -106,6 +111,12 @@ export class TandemCustomFieldsSection extends LitElement {
     `,
   ];
   declare doc: Y.Doc | null;
+  /** Whose fields these are (the definitions fetched, the `customFields:changed` events heard). */
+  declare entity: CustomFieldEntity;
+  /** The map holding the values, when not the document's `custom` root (an opportunity's card). */
+  declare map: Y.Map<unknown> | null;
+  /** What a value's key is prefixed with in `map` (`custom.` on a card). */
+  declare prefix: string;
   declare teamId: string;
   declare readonly: boolean;
   declare refusals: readonly DocRefusal[];
@@ -124,6 +135,9 @@ export class TandemCustomFieldsSection extends LitElement {
     super();
     updateWhenLocaleChanges(this);
     this.doc = null;
+    this.entity = 'customer';
+    this.map = null;
+    this.prefix = '';
     this.teamId = '';
     this.readonly = false;
     this.refusals = [];
@@ -134,7 +148,7 @@ export class TandemCustomFieldsSection extends LitElement {
     this.values = {};
     this.issues = {};
     new SocketController(this, {
-      on: { 'customFields:changed': (e) => e.entity === 'customer' && void this.reload() },
+      on: { 'customFields:changed': (e) => e.entity === this.entity && void this.reload() },
       onConnect: (_s, reconnected) => reconnected && void this.reload(),
     });
   }
@@ -151,13 +165,14 @@ export class TandemCustomFieldsSection extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('doc')) this.bind();
+    if (changed.has('doc') || changed.has('map') || changed.has('prefix')) this.bind();
+    if (changed.has('entity') && changed.get('entity') !== undefined) void this.reload();
   }
 
   async reload(): Promise<void> {
     const seq = ++this.loadSeq;
     try {
-      const fields = await listCustomFields('customer');
+      const fields = await listCustomFields(this.entity);
       if (seq === this.loadSeq) this.load = { kind: 'ready', fields };
     } catch (error) {
       if (seq === this.loadSeq) this.load = { kind: 'failed', error };
@@ -167,29 +182,36 @@ export class TandemCustomFieldsSection extends LitElement {
   private bind(): void {
     this.unbind?.();
     this.unbind = null;
-    const doc = this.doc;
-    if (!doc) return;
-    const map = doc.getMap<unknown>(CUSTOMER_ROOTS.custom);
+    const map = this.valueMap();
+    if (!map) return;
+    const prefix = this.prefix;
     const read = () => {
-      this.values = map.toJSON();
+      const values: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(map.toJSON())) if (k.startsWith(prefix)) values[k.slice(prefix.length)] = v;
+      this.values = values;
     };
     map.observe(read);
     this.unbind = () => map.unobserve(read);
     read();
   }
 
+  private valueMap(): Y.Map<unknown> | null {
+    return this.map ?? this.doc?.getMap<unknown>(CUSTOMER_ROOTS.custom) ?? null;
+  }
+
   private storedValue(key: string): unknown {
-    return Object.keys(this.values).length > 0 || !this.doc ? this.values[key] : this.fallback[key];
+    return Object.keys(this.values).length > 0 || !this.valueMap() ? this.values[key] : this.fallback[key];
   }
 
   private write(def: CustomFieldDto, value: unknown): void {
     const name = `custom.${def.key}`;
     this.issues = { ...this.issues, [def.key]: '' };
     this.dispatchEvent(new CustomEvent('refusal-dismiss', { detail: name, bubbles: true, composed: true }));
-    const map = this.doc?.getMap<unknown>(CUSTOMER_ROOTS.custom);
+    const map = this.valueMap();
     if (!map) return;
-    if (value === undefined) map.delete(def.key);
-    else if (JSON.stringify(map.get(def.key)) !== JSON.stringify(value)) map.set(def.key, value);
+    const key = `${this.prefix}${def.key}`;
+    if (value === undefined) map.delete(key);
+    else if (JSON.stringify(map.get(key)) !== JSON.stringify(value)) map.set(key, value);
   }
 
   private commitText(def: CustomFieldDto, raw: string): void {

@@ -2,10 +2,11 @@
  * The import wizard's words: the targets a column may map to (grouped as the mapping select
  * shows them), the match keys and the per-field modes, in the user's language.
  */
-import { msg } from '@lit/localize';
+import { msg, str } from '@lit/localize';
 import type { CustomFieldDto } from '../../../schema/wire/custom-fields.ts';
 import type { CustomerField } from '../../../schema/wire/customer.ts';
 import {
+  IMPORT_CONTACT_CUSTOM_PREFIX,
   IMPORT_CONTACT_FIELDS,
   IMPORT_FIELDS,
   IMPORT_FOLLOWUP_FIELDS,
@@ -76,8 +77,11 @@ function leadFieldLabel(f: (typeof LEAD_IMPORT_FIELDS)[number]): string {
   }
 }
 
-/** The targets of the mapping select: record fields, owner, contact, follow-up, custom fields. */
-export function targetGroups(target: ImportTarget, customFields: readonly CustomFieldDto[]): TargetGroup[] {
+/**
+ * The targets of the mapping select: record fields, owner, contact (with the contact custom
+ * fields, `contact.custom.<key>`), follow-up, custom fields.
+ */
+export function targetGroups(target: ImportTarget, customFields: readonly CustomFieldDto[], contactFields: readonly CustomFieldDto[] = []): TargetGroup[] {
   if (target === 'leads') {
     return [{ label: msg('Lead fields', { id: 'import.group.lead' }), options: LEAD_IMPORT_FIELDS.map((f) => ({ value: f, label: leadFieldLabel(f) })) }];
   }
@@ -89,7 +93,16 @@ export function targetGroups(target: ImportTarget, customFields: readonly Custom
         { value: 'owner', label: ownerTargetLabel() },
       ],
     },
-    { label: msg('Related contact', { id: 'import.group.contact' }), options: IMPORT_CONTACT_FIELDS.map((f) => ({ value: f, label: contactLabel(f) })) },
+    {
+      label: msg('Related contact', { id: 'import.group.contact' }),
+      options: [
+        ...IMPORT_CONTACT_FIELDS.map((f) => ({ value: f, label: contactLabel(f) })),
+        ...contactFields.map((f) => ({
+          value: `${IMPORT_CONTACT_CUSTOM_PREFIX}${f.key}`,
+          label: msg(str`Contact: ${localized(f.label)}`, { id: 'import.contact.custom' }),
+        })),
+      ],
+    },
     { label: msg('Follow-up', { id: 'import.group.followup' }), options: IMPORT_FOLLOWUP_FIELDS.map((f) => ({ value: f, label: followupLabel(f) })) },
   ];
   if (customFields.length > 0) {
@@ -102,8 +115,8 @@ export function targetGroups(target: ImportTarget, customFields: readonly Custom
 }
 
 /** A target's label (a row's refused field, the modes table); unknown names as they are. */
-export function targetLabel(field: string, target: ImportTarget, customFields: readonly CustomFieldDto[]): string {
-  for (const g of targetGroups(target, customFields)) {
+export function targetLabel(field: string, target: ImportTarget, customFields: readonly CustomFieldDto[], contactFields: readonly CustomFieldDto[] = []): string {
+  for (const g of targetGroups(target, customFields, contactFields)) {
     const found = g.options.find((o) => o.value === field);
     if (found) return found.label;
   }

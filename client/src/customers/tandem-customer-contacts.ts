@@ -1,13 +1,23 @@
 /**
- * The contacts of a customer (REST rows): list, add, edit in place, archive.
- * Fires `contacts-changed` after a change of ours (the page tells the other
- * people on it to refetch); `reload()` refetches.
+ * The contacts of a customer (REST rows): list, add, edit in place, archive, with the
+ * contact custom fields that apply to the customer's team (docs/custom-fields.md, "Contacts"):
+ * shown under each name, edited in the form. Fires `contacts-changed` after a change of ours
+ * (the page tells the other people on it to refetch); `reload()` refetches. The definitions are
+ * fetched again on `customFields:changed` for contacts.
  */
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import type { CustomFieldDto } from '../../../schema/wire/custom-fields.ts';
 import type { ContactDto, CreateContactBody } from '../../../schema/wire/customer.ts';
+import type { UserDto } from '../../../schema/wire/user.ts';
+import { listCustomFields } from '../api/custom-fields.ts';
 import { archiveContact, createContact, listContacts, updateContact } from '../api/customers.ts';
+import { localized } from '../custom-fields/custom-field-labels.ts';
+import { type TandemCustomFieldInputs, customValueDisplay } from '../custom-fields/tandem-custom-field-inputs.ts';
+import '../custom-fields/tandem-custom-field-inputs.ts';
+import { SocketController } from '../realtime/socket-controller.ts';
 import { ApiError } from '../api/http.ts';
+import { isQueued, queuedText } from '../offline/queued.ts';
 import { errorMessage } from '../ui/error-message.ts';
 import { badges, base, buttons, forms, tables } from '../ui/styles.ts';
 import '../ui/tandem-alert.ts';
@@ -19,6 +29,9 @@ const TEXT_MAX = 200;
 const PHONE_MAX = 40;
 const EMAIL_MAX = 254;
 
+/** A new contact's values (one object: a fresh one would reset what the user entered). */
+const NO_VALUES: Readonly<Record<string, unknown>> = Object.freeze({});
+
 type Editing = { kind: 'none' } | { kind: 'new' } | { kind: 'edit'; id: string };
 
 export class TandemCustomerContacts extends LitElement {
@@ -27,11 +40,15 @@ export class TandemCustomerContacts extends LitElement {
   static override properties = {
     customerId: { type: String },
     readonly: { type: Boolean },
+    teamId: { type: String, attribute: 'team-id' },
+    users: { attribute: false },
+    customFields: { state: true },
     contacts: { state: true },
     loadError: { state: true },
     editing: { state: true },
     errors: { state: true },
     busy: { state: true },
+    notice: { state: true },
   };
   static override styles = [
     base,
@@ -62,26 +79,84 @@ export class TandemCustomerContacts extends LitElement {
         display: flex;
         justify-content: flex-end;
       }
+      /* Each "label: value" on its own line at a phone's width, side by side when there is room. */
+      dl.custom {
+        margin: var(--t-space-1) 0 0;
+        min-width: 10em;
+        font-size: var(--t-font-size-sm);
+      }
+      dl.custom div {
+        display: inline-block;
+        margin-right: var(--t-space-3);
+      }
+      dl.custom dt,
+      dl.custom dd {
+        display: inline;
+        margin: 0;
+      }
+      dl.custom dt {
+        color: var(--t-muted);
+        white-space: nowrap;
+      }
+      dl.custom dt::after {
+        content: ': ';
+      }
+      dl.custom dd {
+        overflow-wrap: break-word;
+      }
     `,
   ];
   declare customerId: string;
   declare readonly: boolean;
+  /** The customer's team: which contact fields apply, and whom a user field may name. */
+  declare teamId: string;
+  declare users: readonly UserDto[];
+  /** The active contact fields the user sees (the workspace's and teams'); filtered by `teamId`. */
+  declare customFields: readonly CustomFieldDto[];
   declare contacts: ContactDto[] | null;
   declare loadError: unknown;
   declare editing: Editing;
   declare errors: Record<string, string>;
   declare busy: boolean;
+  /** A contact created offline waits in the outbox: said here, where its form was. */
+  declare notice: string;
 
   constructor() {
     super();
     updateWhenLocaleChanges(this);
     this.customerId = '';
     this.readonly = false;
+    this.teamId = '';
+    this.users = [];
+    this.customFields = [];
     this.contacts = null;
+    new SocketController(this, {
+      on: { 'customFields:changed': (e) => e.entity === 'contact' && void this.loadFields() },
+      onConnect: (_s, reconnected) => reconnected && void this.loadFields(),
+    });
     this.loadError = null;
     this.editing = { kind: 'none' };
     this.errors = {};
     this.busy = false;
+    this.notice = '';
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.loadFields();
+  }
+
+  /** The contact fields; without them the contacts still show (their values are kept as they are). */
+  async loadFields(): Promise<void> {
+    try {
+      this.customFields = await listCustomFields('contact');
+    } catch {
+      // The list works without custom fields; the next change event tries again.
+    }
+  }
+
+  private fieldsOfTeam(): CustomFieldDto[] {
+    return this.customFields.filter((f) => f.teamId === null || f.teamId === this.teamId);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -112,12 +187,16 @@ export class TandemCustomerContacts extends LitElement {
       email: get('email'),
       decisionMaker: (form.elements.namedItem('decisionMaker') as HTMLInputElement).checked,
     };
+    const custom = form.querySelector<TandemCustomFieldInputs>('tandem-custom-field-inputs')?.changes() ?? { ok: true as const, values: {} };
     if (!body.name) {
       this.errors = { name: msg('Enter the contact’s name.', { id: 'contacts.nameRequired' }) };
       return;
     }
+    if (!custom.ok) return;
+    if (Object.keys(custom.values).length > 0) body.custom = custom.values;
     this.busy = true;
     this.errors = {};
+    this.notice = '';
     try {
       const editing = this.editing;
       if (editing.kind === 'edit') await updateContact(editing.id, body);
@@ -130,7 +209,16 @@ export class TandemCustomerContacts extends LitElement {
       this.changed();
     } catch (err) {
       this.submission.settled(err);
-      this.errors = err instanceof ApiError && err.field ? { [err.field]: fieldProblem(err.field, err.message) } : { form: errorMessage(err) };
+      if (isQueued(err)) {
+        // Offline: kept in the outbox (offline/outbox.ts), sent when the network returns.
+        this.editing = { kind: 'none' };
+        this.notice = queuedText();
+        return;
+      }
+      this.errors =
+        err instanceof ApiError && err.field
+          ? { [err.field]: err.field.startsWith('custom.') ? this.customProblem(err.field) : fieldProblem(err.field, err.message) }
+          : { form: errorMessage(err) };
     } finally {
       this.busy = false;
     }
@@ -145,6 +233,24 @@ export class TandemCustomerContacts extends LitElement {
     } catch (err) {
       this.errors = { form: errorMessage(err) };
     }
+  }
+
+  /** A refused custom value: what the field takes, in the user's language. */
+  private customProblem(field: string): string {
+    const def = this.customFields.find((f) => `custom.${f.key}` === field);
+    if (!def) return msg('This field no longer exists; reload the page.', { id: 'contacts.customGone' });
+    if (def.type === 'user') return msg('Choose an active member of the customer’s team.', { id: 'contacts.customUser' });
+    return msg('This value is not accepted.', { id: 'customers.error.invalid' });
+  }
+
+  private renderCustomValues(c: ContactDto) {
+    const shown = this.fieldsOfTeam()
+      .map((f) => ({ f, text: customValueDisplay(f, c.custom?.[f.key], this.users) }))
+      .filter((x) => x.text !== '');
+    if (shown.length === 0) return nothing;
+    return html`<dl class="custom">
+      ${shown.map(({ f, text }) => html`<div data-key=${f.key}><dt>${localized(f.label)}</dt><dd>${text}</dd></div>`)}
+    </dl>`;
   }
 
   private cancelEdit = () => {
@@ -175,6 +281,15 @@ export class TandemCustomerContacts extends LitElement {
         ${err('email')}
       </div>
       <label class="choice"><input type="checkbox" name="decisionMaker" .checked=${c?.decisionMaker ?? false} />${msg('Decision maker', { id: 'contacts.decisionMaker' })}</label>
+      <tandem-custom-field-inputs
+        id-prefix=${c ? `ct-${c.id}` : 'ct-new'}
+        team-id=${this.teamId}
+        ?creating=${!c}
+        .fields=${this.fieldsOfTeam()}
+        .values=${c?.custom ?? NO_VALUES}
+        .users=${this.users}
+        .errors=${this.errors}
+      ></tandem-custom-field-inputs>
       <div class="actions">
         <button type="button" @click=${this.cancelEdit}>${msg('Cancel', { id: 'common.cancel' })}</button>
         <button class="primary" type="submit" ?disabled=${this.busy}>${msg('Save', { id: 'common.save' })}</button>
@@ -190,7 +305,8 @@ export class TandemCustomerContacts extends LitElement {
     }
     if (!this.contacts) return html`<p class="muted">${msg('Loading…', { id: 'common.loading' })}</p>`;
     const editing = this.editing;
-    return html`${this.readonly || editing.kind !== 'none'
+    return html`${this.notice ? html`<tandem-alert kind="info">${this.notice}</tandem-alert>` : nothing}
+      ${this.readonly || editing.kind !== 'none'
         ? nothing
         : html`<div class="head"><button type="button" @click=${() => (this.editing = { kind: 'new' })}>${msg('Add contact', { id: 'contacts.add' })}</button></div>`}
       ${editing.kind === 'new' ? this.renderForm(null) : nothing}
@@ -212,7 +328,10 @@ export class TandemCustomerContacts extends LitElement {
                   editing.kind === 'edit' && editing.id === c.id
                     ? html`<tr><td colspan="5">${this.renderForm(c)}</td></tr>`
                     : html`<tr data-contact-id=${c.id}>
-                        <td>${c.name} ${c.decisionMaker ? html`<span class="badge primary">${msg('Decision maker', { id: 'contacts.decisionMaker' })}</span>` : nothing}</td>
+                        <td>
+                          ${c.name} ${c.decisionMaker ? html`<span class="badge primary">${msg('Decision maker', { id: 'contacts.decisionMaker' })}</span>` : nothing}
+                          ${this.renderCustomValues(c)}
+                        </td>
                         <td>${c.title}</td>
                         <td>${c.phone}</td>
                         <td>${c.email}</td>

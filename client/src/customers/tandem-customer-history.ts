@@ -72,6 +72,7 @@ export class TandemCustomerHistory extends LitElement {
     nextBefore: { state: true },
     error: { state: true },
     customFields: { state: true },
+    contactFields: { state: true },
   };
   static override styles = [
     base,
@@ -112,6 +113,8 @@ export class TandemCustomerHistory extends LitElement {
   declare nextBefore: number | null;
   declare error: unknown;
   declare customFields: readonly CustomFieldDto[];
+  /** Labels of contact custom fields, for the `custom.<key>` changes of contact entries. */
+  declare contactFields: readonly CustomFieldDto[];
 
   constructor() {
     super();
@@ -122,6 +125,7 @@ export class TandemCustomerHistory extends LitElement {
     this.nextBefore = null;
     this.error = null;
     this.customFields = [];
+    this.contactFields = [];
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -132,6 +136,10 @@ export class TandemCustomerHistory extends LitElement {
     // Custom field labels for `custom.<key>` entries; the history reads without them.
     void listCustomFields('customer', { archived: true }).then(
       (fields) => (this.customFields = fields),
+      () => undefined,
+    );
+    void listCustomFields('contact', { archived: true }).then(
+      (fields) => (this.contactFields = fields),
       () => undefined,
     );
     try {
@@ -156,22 +164,23 @@ export class TandemCustomerHistory extends LitElement {
   }
 
   /** Owner ids read as names; everything else as written. */
-  private value(key: string, v: unknown): string {
+  private value(key: string, v: unknown, fields: readonly CustomFieldDto[] = this.customFields): string {
     if (key === 'ownerId' && typeof v === 'string') return this.users.find((u) => u.id === v)?.name ?? shown(v);
     if (key === 'category' && typeof v === 'string' && v) return categoryLabel(v);
     if (key === 'kind' && typeof v === 'string' && v) return kindLabel(v);
     if (key === 'type' && typeof v === 'string' && v) return followupTypeLabel(v);
-    return customHistoryValue(this.customFields, key, v) ?? shown(v);
+    return customHistoryValue(fields, key, v) ?? shown(v);
   }
 
   private renderChanges(e: HistoryEntryDto) {
     // Record ids (contactId, importId, …) mean nothing to a reader; the owner is shown by name.
     const entries = Object.entries(e.changes ?? {}).filter(([key]) => key === 'ownerId' || !/Id$/.test(key));
     if (entries.length === 0) return nothing;
+    const fields = e.action.startsWith('contact-') ? this.contactFields : this.customFields;
     return entries.map(([key, value]) =>
       Array.isArray(value) && value.length === 2
-        ? html`<div class="change"><strong>${customHistoryLabel(this.customFields, key) ?? keyLabel(key)}</strong>: <span class="old">${this.value(key, value[0])}</span> → <span>${this.value(key, value[1])}</span></div>`
-        : html`<div class="change"><strong>${customHistoryLabel(this.customFields, key) ?? keyLabel(key)}</strong>: ${this.value(key, value)}</div>`,
+        ? html`<div class="change"><strong>${customHistoryLabel(fields, key) ?? keyLabel(key)}</strong>: <span class="old">${this.value(key, value[0], fields)}</span> → <span>${this.value(key, value[1], fields)}</span></div>`
+        : html`<div class="change"><strong>${customHistoryLabel(fields, key) ?? keyLabel(key)}</strong>: ${this.value(key, value, fields)}</div>`,
     );
   }
 

@@ -49,7 +49,7 @@ type Step =
   | { kind: 'map'; headers: string[]; sheets: string[]; sheet: string | null; sheetProblem: boolean }
   | { kind: 'preview'; preview: ImportDto }
   | { kind: 'running'; progress: ImportDto }
-  | { kind: 'report'; result: ImportDto; undone: { archived: number; restored: number } | null };
+  | { kind: 'report'; result: ImportDto; undone: { archived: number; restored: number; followupsRemoved: number } | null };
 
 function statusLabel(s: ImportRowStatus): string {
   switch (s) {
@@ -157,6 +157,8 @@ export class TandemCustomerImport extends LitElement {
   private sheet: string | null = null;
   private sheets: string[] = [];
   private customFields: CustomFieldDto[] = [];
+  /** The related contact's custom fields (`contact.custom.<key>` targets). */
+  private contactFields: CustomFieldDto[] = [];
   private pollTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
@@ -229,7 +231,8 @@ export class TandemCustomerImport extends LitElement {
     this.modes = {};
     this.busy = true;
     try {
-      this.customFields = this.target === 'customers' ? await listCustomFields('customer') : [];
+      [this.customFields, this.contactFields] =
+        this.target === 'customers' ? await Promise.all([listCustomFields('customer'), listCustomFields('contact')]) : [[], []];
       await this.inspect();
     } catch (err) {
       this.error = this.explain(err);
@@ -372,7 +375,7 @@ export class TandemCustomerImport extends LitElement {
     this.error = '';
     try {
       const undone = await undoImport(result.id);
-      this.step = { kind: 'report', result: undone.import, undone: { archived: undone.archived, restored: undone.restored } };
+      this.step = { kind: 'report', result: undone.import, undone: { archived: undone.archived, restored: undone.restored, followupsRemoved: undone.followupsRemoved } };
       this.dispatchEvent(new Event('imported'));
     } catch (err) {
       this.error = errorMessage(err);
@@ -422,7 +425,7 @@ export class TandemCustomerImport extends LitElement {
 
   private refusal(field: string | undefined, reason: string): string {
     if (!field || field === 'file') return reason;
-    const label = targetLabel(field, this.target, this.customFields);
+    const label = targetLabel(field, this.target, this.customFields, this.contactFields);
     if (field === 'owner') {
       const login = /No active user (\S+)/.exec(reason)?.[1];
       if (login) return `${label}: ${msg(str`no active member of the team is ${login}`, { id: 'import.ownerUnknown' })}`;
@@ -519,7 +522,7 @@ export class TandemCustomerImport extends LitElement {
 
   private renderMapping(step: Extract<Step, { kind: 'map' }>) {
     if (step.sheetProblem) return nothing;
-    const groups = targetGroups(this.target, this.customFields);
+    const groups = targetGroups(this.target, this.customFields, this.contactFields);
     return html`<p class="muted">${msg('Say which field each column holds. Columns set to “Ignore” are not imported.', { id: 'import.mapIntro' })}</p>
       <div class="table-wrap scroll">
         <table>
@@ -643,7 +646,7 @@ export class TandemCustomerImport extends LitElement {
     }
   }
 
-  private renderReport(r: ImportDto, undone: { archived: number; restored: number } | null) {
+  private renderReport(r: ImportDto, undone: { archived: number; restored: number; followupsRemoved: number } | null) {
     return html`${r.status === 'failed'
         ? html`<tandem-alert>${msg('The import stopped with an error; rows before it were imported.', { id: 'import.failed' })} ${r.error ?? ''}</tandem-alert>`
         : nothing}
@@ -651,7 +654,7 @@ export class TandemCustomerImport extends LitElement {
         ? html`<tandem-alert kind="success"
             >${r.target === 'leads'
               ? msg('Import undone: the imported leads still new were disqualified.', { id: 'import.undoneLeads' })
-              : msg(str`Import undone: ${undone.archived} customers archived, ${undone.restored} restored to their previous values.`, { id: 'import.undone' })}</tandem-alert
+              : msg(str`Import undone: ${undone.archived} customers archived, ${undone.restored} restored to their previous values, ${undone.followupsRemoved} imported follow-ups removed.`, { id: 'import.undone' })}</tandem-alert
           >`
         : html`<tandem-alert kind="success">${msg('Import finished.', { id: 'import.done' })}</tandem-alert>`}
       ${this.renderCounts(r, false)} ${this.renderRows(r.report)}

@@ -602,7 +602,7 @@ export class TandemCustomerPage extends LitElement {
           </section>
           <section class="card" aria-labelledby="contacts-h">
             <h3 id="contacts-h">${msg('Contacts', { id: 'customer.contacts' })}</h3>
-            ${this.fromLocal ? offlineSection() : html`<tandem-customer-contacts customerId=${customer.id} ?readonly=${doc.readOnly}></tandem-customer-contacts>`}
+            ${this.fromLocal ? offlineSection() : html`<tandem-customer-contacts customerId=${customer.id} team-id=${customer.teamId} .users=${this.users} ?readonly=${doc.readOnly}></tandem-customer-contacts>`}
           </section>
           <section class="card" aria-labelledby="followups-h">
             <h3 id="followups-h">${msg('Follow-ups', { id: 'customer.followups' })}</h3>

@@ -220,7 +220,7 @@ export const customerTemplates = {
   'import.toPreview': '下一步：预览',
   'import.tooLarge': str`文件太大：最大 ${0}。`,
   'import.undo': '撤销本次导入',
-  'import.undone': str`已撤销导入：归档了 ${0} 个客户，${1} 个客户恢复为原来的值。`,
+  'import.undone': str`已撤销导入：归档了 ${0} 个客户，${1} 个客户恢复为原来的值，删除了 ${2} 条导入的跟进记录。`,
   'import.why': '原因',
   'import.badOption': '不是该字段的选项之一',
   'import.contact.email': '联系人：邮箱',

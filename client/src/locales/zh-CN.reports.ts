@@ -32,6 +32,8 @@ export const reportTemplates = {
   'reports.allTeams': '全部团队',
   'reports.byMonth': '按月',
   'reports.byWeek': '按周',
+  'reports.custom.customers': '客户',
+  'reports.custom.deals': '销售机会',
   'reports.chartLabel': str`${0}图表；具体数字见下方表格。`,
   'reports.col.activities': '活动数',
   'reports.col.amount': '金额',

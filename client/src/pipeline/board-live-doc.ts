@@ -100,6 +100,11 @@ export class BoardLiveDoc implements ReactiveController {
     doc.transact(() => fn(doc.getMap<Y.Map<unknown>>(BOARD_ROOTS.cards)));
   }
 
+  /** One card of the document, to bind a form to its entries (the details panel's custom fields). */
+  cardMap(id: string): Y.Map<unknown> | null {
+    return this.live.doc.getMap<Y.Map<unknown>>(BOARD_ROOTS.cards).get(id) ?? null;
+  }
+
   private bind(doc: Y.Doc): void {
     this.unbind?.();
     this.cards = new Map();

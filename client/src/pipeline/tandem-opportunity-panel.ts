@@ -10,7 +10,8 @@
  */
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
-import { isValidAmount, OPPORTUNITY_NAME_MAX } from '../../../schema/wire/board.ts';
+import type * as Y from 'yjs';
+import { BOARD_CARD_CUSTOM_PREFIX, isValidAmount, OPPORTUNITY_NAME_MAX } from '../../../schema/wire/board.ts';
 import type { ContractDto } from '../../../schema/wire/contracts.ts';
 import { canChangeOrderStatus, ORDER_STATUSES, type OrderDto, type OrderStatus, type QuoteDto, type StageHistoryDto } from '../../../schema/wire/opportunity.ts';
 import type { UserDto } from '../../../schema/wire/user.ts';
@@ -33,9 +34,13 @@ import '../attachments/tandem-attachments.ts';
 import '../contracts/tandem-contract-form.ts';
 import '../contracts/tandem-contract-view.ts';
 import { dealBadge, orderStatusLabel } from '../contracts/deal-labels.ts';
+import '../custom-fields/tandem-custom-fields-section.ts';
 
 /** The card fields this panel shows, so that their refusals are explained here. */
 export const PANEL_FIELDS: ReadonlySet<string> = new Set(['name', 'amount', 'currency', 'stageId', 'expectedCloseDate', 'ownerId', 'lostReason']);
+
+/** Whether the panel explains a refusal of `field`: its built-in fields and the custom ones (`custom.<key>`). */
+export const isPanelField = (field: string): boolean => PANEL_FIELDS.has(field) || field.startsWith(BOARD_CARD_CUSTOM_PREFIX);
 
 type Extras =
   | { kind: 'loading' }
@@ -57,6 +62,7 @@ export class TandemOpportunityPanel extends LitElement {
   static override properties = {
     opportunityId: { type: String },
     card: { attribute: false },
+    cardMap: { attribute: false },
     stages: { attribute: false },
     users: { attribute: false },
     customerName: { type: String },
@@ -149,6 +155,8 @@ export class TandemOpportunityPanel extends LitElement {
   ];
   declare opportunityId: string;
   declare card: CardView;
+  /** The card in the board document: its custom values (`custom.<key>`) are edited there directly. */
+  declare cardMap: Y.Map<unknown> | null;
   declare stages: StageView[];
   declare users: UserDto[];
   declare customerName: string;
@@ -167,6 +175,7 @@ export class TandemOpportunityPanel extends LitElement {
     super();
     updateWhenLocaleChanges(this);
     this.opportunityId = '';
+    this.cardMap = null;
     this.stages = [];
     this.users = [];
     this.customerName = '';
@@ -379,6 +388,15 @@ export class TandemOpportunityPanel extends LitElement {
             : nothing}
           ${this.refusal('lostReason')}
         </form>
+        <tandem-custom-fields-section
+          entity="opportunity"
+          prefix=${BOARD_CARD_CUSTOM_PREFIX}
+          .map=${this.cardMap}
+          .teamId=${this.teamId}
+          .users=${this.users}
+          .refusals=${this.refusals}
+          ?readonly=${ro}
+        ></tandem-custom-fields-section>
         ${this.renderExtras(stage)}
         ${this.renderAttachments(ro)}
       </div>`;

@@ -45,7 +45,7 @@ import { BoardMeeting } from './board-meeting.ts';
 import { lastMeetingAt } from './last-meeting.ts';
 import type { CardDropDetail, ColumnMarks, TandemBoardColumn } from './tandem-board-column.ts';
 import { TandemBoardCard } from './tandem-board-card.ts';
-import { PANEL_FIELDS } from './tandem-opportunity-panel.ts';
+import { isPanelField } from './tandem-opportunity-panel.ts';
 import '../ui/tandem-alert.ts';
 import '../ui/tandem-dialog.ts';
 import '../ui/tandem-empty-state.ts';
@@ -551,7 +551,7 @@ export class TandemPipelinePage extends LitElement {
     const live = this.board.live;
     const empty = live.status === 'synced' && this.board.cards.size === 0;
     // Refusals of fields the open details panel shows are explained there; the others here.
-    const elsewhere = live.refusals.filter((r) => !(selected && r.field && PANEL_FIELDS.has(r.field)));
+    const elsewhere = live.refusals.filter((r) => !(selected && r.field && isPanelField(r.field)));
     return html`${this.renderToolbar(pipelines, pipeline)}
       ${this.renderBanners(presenter, followed)} ${this.renderDocProblem()}
       ${elsewhere.length
@@ -603,6 +603,7 @@ export class TandemPipelinePage extends LitElement {
               ? html`<tandem-opportunity-panel
                   .opportunityId=${selectedId}
                   .card=${selected}
+                  .cardMap=${this.board.cardMap(selectedId)}
                   .stages=${stages}
                   .users=${[...this.directory.users.values()]}
                   .customerName=${this.customerName(selected.customerId)}

@@ -4,7 +4,9 @@
  */
 import type { PeriodReportKind, ReportParams } from '../api/reports.ts';
 import { UUID_PATTERN } from '../../../schema/wire/ids.ts';
-import { forecastDefaultRange } from '../../../schema/wire/reports.ts';
+import { CUSTOM_FIELD_KEY } from '../../../schema/wire/custom-fields.ts';
+import { CUSTOM_FILTER_VALUE_MAX } from '../../../schema/wire/customer-query.ts';
+import { REPORT_CUSTOM_ENTITY, type ReportKind, forecastDefaultRange } from '../../../schema/wire/reports.ts';
 
 export const PERIOD_PRESETS = ['last30', 'last90', 'thisMonth', 'lastMonth', 'thisQuarter', 'thisYear'] as const;
 export type PeriodPreset = (typeof PERIOD_PRESETS)[number];
@@ -24,7 +26,17 @@ export interface ReportFilterState {
   /** '' = the server's default currency. */
   currency: string;
   period: Granularity;
+  /**
+   * Custom field filters, field key → option value (`true`/`false` for checkboxes): the
+   * opportunity fields' for the opportunity reports, the customer fields' for the customer
+   * ones. In the page's URL as `opportunity.<key>=…` and `customer.<key>=…`; each report is
+   * asked with its entity's as `custom.<key>=…`.
+   */
+  custom: Readonly<Record<CustomFilterEntity, Readonly<Record<string, string>>>>;
 }
+
+export type CustomFilterEntity = 'opportunity' | 'customer';
+const CUSTOM_FILTER_ENTITIES: readonly CustomFilterEntity[] = ['opportunity', 'customer'];
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const CURRENCY = /^[A-Z]{3}$/;
@@ -85,7 +97,29 @@ export function filtersFromSearch(search: string, today: string): ReportFilterSt
     pipelineId: get('pipelineId', UUID_PATTERN),
     currency: get('currency', CURRENCY),
     period: q.get('period') === 'week' ? 'week' : 'month',
+    custom: { opportunity: customFromSearch(q, 'opportunity'), customer: customFromSearch(q, 'customer') },
   };
+}
+
+function customFromSearch(q: URLSearchParams, entity: CustomFilterEntity): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of q) {
+    const key = k.startsWith(`${entity}.`) ? k.slice(entity.length + 1) : '';
+    if (CUSTOM_FIELD_KEY.test(key) && v && v.length <= CUSTOM_FILTER_VALUE_MAX) out[key] = v;
+  }
+  return out;
+}
+
+/** The `custom.<key>` parameters of one entity's filters. */
+export function customParams(f: Pick<ReportFilterState, 'custom'>, entity: CustomFilterEntity): ReportParams {
+  const out: ReportParams = {};
+  for (const [key, value] of Object.entries(f.custom[entity])) out[`custom.${key}`] = value;
+  return out;
+}
+
+/** The custom field filters of the report `kind` (its entity's), as API parameters. */
+export function customParamsFor(kind: ReportKind, f: Pick<ReportFilterState, 'custom'>): ReportParams {
+  return customParams(f, REPORT_CUSTOM_ENTITY[kind]);
 }
 
 /** The query string of the filters (without '?'): only what differs from an empty filter. */
@@ -98,6 +132,7 @@ export function filtersToSearch(f: ReportFilterState): string {
   if (f.pipelineId) q.set('pipelineId', f.pipelineId);
   if (f.currency) q.set('currency', f.currency);
   if (f.period !== 'month') q.set('period', f.period);
+  for (const entity of CUSTOM_FILTER_ENTITIES) for (const [key, value] of Object.entries(f.custom[entity])) q.set(`${entity}.${key}`, value);
   return q.toString();
 }
 
@@ -125,6 +160,6 @@ export function forecastLooksAhead(f: Pick<ReportFilterState, 'from' | 'to'>, to
  * months on instead; a period the user chose applies to it as to the others.
  */
 export function reportParamsFor(kind: PeriodReportKind, f: ReportFilterState, today: string): ReportParams {
-  const params = reportParams(f);
+  const params = { ...reportParams(f), ...customParamsFor(kind, f) };
   return kind === 'forecast' && forecastLooksAhead(f, today) ? { ...params, ...forecastDefaultRange(today) } : params;
 }

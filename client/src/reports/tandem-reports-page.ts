@@ -24,6 +24,8 @@ import { errorMessage } from '../ui/error-message.ts';
 import { base, buttons, forms, tables } from '../ui/styles.ts';
 import { localToday } from './report-format.ts';
 import {
+  type CustomFilterEntity,
+  customParams,
   filtersFromSearch,
   filtersToSearch,
   PERIOD_PRESETS,
@@ -46,6 +48,7 @@ import {
   winRateView,
 } from './report-views.ts';
 import type { SectionState } from './tandem-report-section.ts';
+import '../custom-fields/tandem-custom-field-filters.ts';
 import './tandem-board-watch.ts';
 import './tandem-chart.ts';
 import './tandem-report-section.ts';
@@ -279,7 +282,12 @@ export class TandemReportsPage extends LitElement {
   private async loadFunnel(): Promise<void> {
     const generation = ++this.funnelGeneration;
     try {
-      const answer = await fetchFunnel(this.filters.pipelineId || undefined, undefined, this.filters.currency || undefined);
+      const answer = await fetchFunnel(
+        this.filters.pipelineId || undefined,
+        undefined,
+        this.filters.currency || undefined,
+        customParams(this.filters, 'opportunity'),
+      );
       if (generation !== this.funnelGeneration) return;
       this.funnel = { kind: 'ready', data: answer };
       const seen = new Set([...this.currencies, ...(answer.currencies ?? [])]);
@@ -321,7 +329,7 @@ export class TandemReportsPage extends LitElement {
           id: 'funnel',
           heading: msg('Sales funnel', { id: 'reports.funnel.title' }),
           description: msg('Deals on the board now, by stage. Updates live as cards move.', { id: 'reports.funnel.text' }),
-          csv: funnelUrl(this.filters.pipelineId || undefined, true, this.filters.currency || undefined),
+          csv: funnelUrl(this.filters.pipelineId || undefined, true, this.filters.currency || undefined, customParams(this.filters, 'opportunity')),
           load: this.funnel,
           view: (d: FunnelAnswer) => funnelView(d.stages, c),
           retry: () => {
@@ -418,6 +426,21 @@ export class TandemReportsPage extends LitElement {
     </tandem-report-section>`;
   }
 
+  /** The select and checkbox fields of one entity; its reports take them (docs/reports.md). */
+  private renderCustomFilters(entity: CustomFilterEntity, caption: string) {
+    const current = this.filters.custom[entity];
+    const value = Object.fromEntries(Object.entries(current).map(([k, v]) => [k, [v]]));
+    return html`<tandem-custom-field-filters
+      entity=${entity}
+      caption=${caption}
+      .value=${value}
+      @custom-filter-change=${(e: CustomEvent<Record<string, readonly string[]> | undefined>) => {
+        const next = Object.fromEntries(Object.entries(e.detail ?? {}).flatMap(([k, v]) => (v[0] ? [[k, v[0]]] : [])));
+        this.setFilters({ custom: { ...this.filters.custom, [entity]: next } });
+      }}
+    ></tandem-custom-field-filters>`;
+  }
+
   private renderFilters() {
     const f = this.filters;
     const today = localToday();
@@ -490,6 +513,8 @@ export class TandemReportsPage extends LitElement {
           <option value="week" ?selected=${f.period === 'week'}>${msg('Week', { id: 'reports.byWeek' })}</option>
         </select>
       </div>
+      ${this.renderCustomFilters('opportunity', msg('deals', { id: 'reports.custom.deals' }))}
+      ${this.renderCustomFilters('customer', msg('customers', { id: 'reports.custom.customers' }))}
       ${this.dateError ? html`<p id="r-date-error" class="field-error" role="alert">${this.dateError}</p>` : nothing}
     </form>`;
   }

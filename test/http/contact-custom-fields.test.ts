@@ -1,0 +1,186 @@
+/**
+ * Custom fields on contacts over HTTP (docs/custom-fields.md, "Contacts"): contact definitions,
+ * values on create and change (checked against the team's active contact fields, nothing stored
+ * on a refusal), another team's field invisible and refused, and an import's contact columns.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CustomFieldDto } from '../../schema/wire/custom-fields.ts';
+import type { ContactDto, CustomerDto, HistoryEntryDto } from '../../schema/wire/customer.ts';
+import type { ImportDto } from '../../schema/wire/customer-import.ts';
+import type { User } from '../../server/users/user.ts';
+import { ORIGIN, type TestContext, createTestContext, login, seedTeam, seedUser } from '../helpers/context.ts';
+import { api, errorOf, json } from '../helpers/customers.ts';
+
+const SETUP_TIMEOUT_MS = 180_000;
+
+let t: TestContext;
+let teamA: string;
+let teamB: string;
+let admin: ReturnType<typeof api>;
+let rep: ReturnType<typeof api>;
+let repB: ReturnType<typeof api>;
+let repCookie: string;
+let repUser: User;
+let repBUser: User;
+let customer: CustomerDto;
+
+const label = (en: string, zh: string) => ({ en, zh });
+
+async function define(body: Record<string, unknown>): Promise<CustomFieldDto> {
+  return (await json<{ field: CustomFieldDto }>(await admin.post('/api/custom-fields', { entity: 'contact', ...body }), 201)).field;
+}
+
+const contactsOf = async (who: ReturnType<typeof api>, customerId: string) =>
+  (await json<{ items: ContactDto[] }>(await who.get(`/api/customers/${customerId}/contacts`))).items;
+
+beforeAll(async () => {
+  t = await createTestContext();
+  teamA = (await seedTeam(t.ctx, 'Alpha')).id;
+  teamB = (await seedTeam(t.ctx, 'Beta')).id;
+  const adminUser = await seedUser(t.ctx, { role: 'admin' });
+  repUser = await seedUser(t.ctx, { role: 'rep', teamId: teamA, name: 'Ray Rep' });
+  repBUser = await seedUser(t.ctx, { role: 'rep', teamId: teamB, name: 'Bo Rep' });
+  admin = api(t, await login(t.app, adminUser.email));
+  repCookie = await login(t.app, repUser.email);
+  rep = api(t, repCookie);
+  repB = api(t, await login(t.app, repBUser.email));
+
+  await define({
+    key: 'role',
+    type: 'select',
+    label: label('Buying role', '采购角色'),
+    options: [
+      { value: 'champion', label: label('Champion', '支持者') },
+      { value: 'blocker', label: label('Blocker', '反对者') },
+    ],
+  });
+  await define({ key: 'birthday', type: 'date', label: label('Birthday', '生日') });
+  await define({ key: 'coach', type: 'user', label: label('Coach', '辅导人') });
+  await define({ key: 'wechat', type: 'text', label: label('WeChat', '微信'), teamId: teamB });
+  // A customer field with the same key is another field: it does not apply to contacts.
+  await json(await admin.post('/api/custom-fields', { entity: 'customer', key: 'cust_only', type: 'text', label: label('Customer only', '仅客户') }), 201);
+  customer = await rep.create({ name: 'Contact Values Ltd' });
+}, SETUP_TIMEOUT_MS);
+afterAll(() => t.close());
+
+describe('contact definitions', () => {
+  it('are listed per entity; another team’s contact field is invisible to a rep', async () => {
+    const mine = (await json<{ items: CustomFieldDto[] }>(await rep.get('/api/custom-fields?entity=contact'))).items;
+    expect(mine.map((f) => f.key)).toEqual(['role', 'birthday', 'coach']);
+    expect(mine.every((f) => f.entity === 'contact')).toBe(true);
+    const theirs = (await json<{ items: CustomFieldDto[] }>(await repB.get('/api/custom-fields?entity=contact'))).items;
+    expect(theirs.map((f) => f.key)).toEqual(['role', 'birthday', 'coach', 'wechat']);
+    expect((await errorOf(await rep.post('/api/custom-fields', { entity: 'contact', key: 'nope', type: 'text', label: label('N', '否') }))).status).toBe(403);
+  });
+});
+
+describe('contact values', () => {
+  it('are stored on create, returned by GET, changed, cleared with null, and written to the history', async () => {
+    const created = await json<{ contact: ContactDto }>(
+      await rep.post(`/api/customers/${customer.id}/contacts`, { name: 'Li Lei', custom: { role: 'champion', birthday: '1990-02-03', coach: repUser.id } }),
+      201,
+    );
+    expect(created.contact.custom).toEqual({ role: 'champion', birthday: '1990-02-03', coach: repUser.id });
+    expect((await contactsOf(rep, customer.id)).find((c) => c.id === created.contact.id)?.custom).toEqual(created.contact.custom);
+
+    const changed = await json<{ contact: ContactDto }>(await rep.patch(`/api/contacts/${created.contact.id}`, { custom: { role: 'blocker', birthday: null } }));
+    expect(changed.contact.custom).toEqual({ role: 'blocker', coach: repUser.id });
+    // A change without `custom` keeps the values.
+    const renamed = await json<{ contact: ContactDto }>(await rep.patch(`/api/contacts/${created.contact.id}`, { title: 'CTO' }));
+    expect(renamed.contact.custom).toEqual({ role: 'blocker', coach: repUser.id });
+
+    const row = await t.ctx.db.selectFrom('contacts').select('custom_fields').where('id', '=', created.contact.id).executeTakeFirstOrThrow();
+    expect(row.custom_fields).toEqual({ role: 'blocker', coach: repUser.id });
+
+    const history = (await json<{ items: HistoryEntryDto[] }>(await rep.get(`/api/customers/${customer.id}/history`))).items;
+    const entry = history.find((h) => h.action === 'contact-update' && 'custom.role' in (h.changes as Record<string, unknown>));
+    expect(entry?.changes).toMatchObject({ 'custom.role': ['champion', 'blocker'], 'custom.birthday': ['1990-02-03', null] });
+  });
+
+  it('refuses a bad value with 400 on custom.<key> and stores nothing of the request', async () => {
+    const { contact } = await json<{ contact: ContactDto }>(await rep.post(`/api/customers/${customer.id}/contacts`, { name: 'Han Meimei', custom: { role: 'champion' } }), 201);
+    const cases: [Record<string, unknown>, string][] = [
+      [{ role: 'ceo' }, 'custom.role'],
+      [{ birthday: '1990-02-30' }, 'custom.birthday'],
+      [{ coach: repBUser.id }, 'custom.coach'],
+      [{ wechat: 'hanmm' }, 'custom.wechat'],
+      [{ cust_only: 'x' }, 'custom.cust_only'],
+      [{ ghost: 1 }, 'custom.ghost'],
+    ];
+    for (const [custom, field] of cases) {
+      const err = await errorOf(await rep.patch(`/api/contacts/${contact.id}`, { title: 'Changed', custom }));
+      expect(err, JSON.stringify(custom)).toMatchObject({ status: 400, field });
+    }
+    const after = (await contactsOf(rep, customer.id)).find((c) => c.id === contact.id)!;
+    expect(after).toMatchObject({ title: '', custom: { role: 'champion' } });
+
+    const before = (await contactsOf(rep, customer.id)).length;
+    expect(await errorOf(await rep.post(`/api/customers/${customer.id}/contacts`, { name: 'Bad Option', custom: { role: 'ceo' } }))).toMatchObject({
+      status: 400,
+      field: 'custom.role',
+    });
+    expect(await contactsOf(rep, customer.id)).toHaveLength(before);
+  });
+
+  it('requires required fields on create, and a required value cannot be cleared', async () => {
+    const level = await define({ key: 'level', type: 'number', label: label('Level', '级别'), required: true });
+    const missing = await errorOf(await rep.post(`/api/customers/${customer.id}/contacts`, { name: 'No Level' }));
+    expect(missing).toMatchObject({ status: 400, field: 'custom.level' });
+    const { contact } = await json<{ contact: ContactDto }>(await rep.post(`/api/customers/${customer.id}/contacts`, { name: 'Has Level', custom: { level: 3 } }), 201);
+    expect(contact.custom).toEqual({ level: 3 });
+    expect(await errorOf(await rep.patch(`/api/contacts/${contact.id}`, { custom: { level: null } }))).toMatchObject({ status: 400, field: 'custom.level' });
+    expect(await errorOf(await rep.patch(`/api/contacts/${contact.id}`, { custom: { level: 'three' } }))).toMatchObject({ status: 400, field: 'custom.level' });
+
+    // Archived: no longer required nor accepted; its value may be removed (cleanup).
+    await json(await admin.post(`/api/custom-fields/${level.id}/archive`));
+    expect(await errorOf(await rep.patch(`/api/contacts/${contact.id}`, { custom: { level: 4 } }))).toMatchObject({ status: 400, field: 'custom.level' });
+    const cleaned = await json<{ contact: ContactDto }>(await rep.patch(`/api/contacts/${contact.id}`, { custom: { level: null } }));
+    expect(cleaned.contact.custom).toEqual({});
+    await json(await rep.post(`/api/customers/${customer.id}/contacts`, { name: 'After Archive' }), 201);
+  });
+
+  it('a team-scoped contact field applies to that team’s customers; another team’s rep cannot write at all', async () => {
+    const bCustomer = await repB.create({ name: 'Beta Contacts Co' });
+    const { contact } = await json<{ contact: ContactDto }>(await repB.post(`/api/customers/${bCustomer.id}/contacts`, { name: 'Zhang Wei', custom: { wechat: 'zw_88' } }), 201);
+    expect(contact.custom).toEqual({ wechat: 'zw_88' });
+    // The rep of team A sees neither the contact nor its customer.
+    expect((await errorOf(await rep.patch(`/api/contacts/${contact.id}`, { custom: { role: 'champion' } }))).status).toBe(404);
+    expect((await errorOf(await rep.post(`/api/customers/${bCustomer.id}/contacts`, { name: 'Intruder', custom: { role: 'champion' } }))).status).toBe(404);
+    expect((await contactsOf(repB, bCustomer.id)).map((c) => [c.name, c.custom])).toEqual([['Zhang Wei', { wechat: 'zw_88' }]]);
+    // A user field of team B names a member of team B.
+    expect(await errorOf(await repB.patch(`/api/contacts/${contact.id}`, { custom: { coach: repUser.id } }))).toMatchObject({ status: 400, field: 'custom.coach' });
+    const ok = await json<{ contact: ContactDto }>(await repB.patch(`/api/contacts/${contact.id}`, { custom: { coach: repBUser.id } }));
+    expect(ok.contact.custom).toEqual({ wechat: 'zw_88', coach: repBUser.id });
+  });
+});
+
+describe('import', () => {
+  const upload = (body: string, query: string) =>
+    t.app.request(`/api/customers/import${query}`, { method: 'POST', headers: { cookie: repCookie, origin: ORIGIN, 'content-type': 'text/csv' }, body });
+  const q = (o: Record<string, unknown>) => `?${new URLSearchParams(Object.entries(o).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])).toString()}`;
+
+  it('maps columns onto the related contact’s custom fields; a bad value refuses the row naming the field', async () => {
+    const csv = [
+      'Company,Contact,Role,Birthday,Coach',
+      `Import One Ltd,Wang Fang,Champion,1985/07/01,${repUser.email}`,
+      'Import Two Ltd,Liu Yang,ceo,,',
+      `Import Three Ltd,Chen Jie,支持者,,${repBUser.email}`,
+    ].join('\n');
+    const mapping = { Company: 'name', Contact: 'contact.name', Role: 'contact.custom.role', Birthday: 'contact.custom.birthday', Coach: 'contact.custom.coach' };
+    const { import: imp } = await json<{ import: ImportDto }>(await upload(csv, q({ mapping })), 201);
+    expect(imp).toMatchObject({ imported: 1, refused: 2 });
+    expect(imp.report.find((r) => r.line === 3)).toMatchObject({ status: 'refused', field: 'contact.custom.role' });
+    expect(imp.report.find((r) => r.line === 4)).toMatchObject({ status: 'refused', field: 'contact.custom.coach' });
+    const one = imp.report.find((r) => r.line === 2)!;
+    expect((await contactsOf(rep, one.customerId!)).map((c) => [c.name, c.custom])).toEqual([
+      ['Wang Fang', { role: 'champion', birthday: '1985-07-01', coach: repUser.id }],
+    ]);
+    expect(await t.ctx.db.selectFrom('customers').select('id').where('name', 'in', ['Import Two Ltd', 'Import Three Ltd']).execute()).toEqual([]);
+
+    // Recognised without a mapping by `contact.custom.<key>` or 联系人<label>; unknown keys are a 400 on mapping.
+    const auto = await json<{ import: ImportDto }>(await upload('名称,联系人,contact.custom.role,联系人生日\nAuto Ltd,Zhao Lei,blocker,2000-01-02\n', '?dryRun=1'));
+    expect(auto.import.columns).toMatchObject({ 'contact.custom.role': 'contact.custom.role', 'contact.custom.birthday': '联系人生日' });
+    expect(auto.import).toMatchObject({ imported: 1, refused: 0 });
+    expect(await errorOf(await upload('Company,X\nA,b\n', q({ mapping: { Company: 'name', X: 'contact.custom.wechat' } })))).toMatchObject({ status: 400, field: 'mapping' });
+  });
+});
