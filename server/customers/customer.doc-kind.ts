@@ -51,6 +51,8 @@ export function customerDocKind({ db }: { db: DB }): DocKind<CustomerProjection,
           };
         }
       }
+      // The new owner hears of it from the projection: do not let it wait out the window.
+      if (newOwnerId) change.prompt();
       return null;
     },
 

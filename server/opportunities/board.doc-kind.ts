@@ -53,8 +53,10 @@ export function boardDocKind({ db }: { db: DB }): DocKind<BoardProjection, Notif
     },
 
     async validate(change) {
-      const { refusal, cardIds } = await checkBoardUpdate(db, change);
+      const { refusal, cardIds, assigns } = await checkBoardUpdate(db, change);
       if (!refusal && cardIds.size > 0) change.note(cardIds);
+      // An assignment notifies its owner from the projection: do not let it wait out the window.
+      if (!refusal && assigns) change.prompt();
       return refusal;
     },
 
@@ -89,12 +91,19 @@ export function boardDocKind({ db }: { db: DB }): DocKind<BoardProjection, Notif
   };
 }
 
-/** Checks an update; answers the first refused part or null, and the ids of the cards it touched. */
-async function checkBoardUpdate(db: DB, change: DocChange): Promise<{ refusal: Refusal | null; cardIds: ReadonlySet<string> }> {
+/**
+ * Checks an update; answers the first refused part or null, the ids of the cards it touched, and
+ * whether it gives a card an owner (new cards included): someone may have to hear of it.
+ */
+async function checkBoardUpdate(
+  db: DB,
+  change: DocChange,
+): Promise<{ refusal: Refusal | null; cardIds: ReadonlySet<string>; assigns: boolean }> {
   const plan = planBoardChanges(change.after, change.changes, change.user);
   const cardIds = new Set(plan.cards.keys());
-  if (plan.problem) return { refusal: { error: toError(plan.problem), part: plan.problem.part }, cardIds };
-  return { refusal: await checkPlan(db, change, plan), cardIds };
+  const assigns = [...plan.cards.values()].some((t) => t.isNew || t.changed.has('ownerId'));
+  if (plan.problem) return { refusal: { error: toError(plan.problem), part: plan.problem.part }, cardIds, assigns };
+  return { refusal: await checkPlan(db, change, plan), cardIds, assigns };
 }
 
 async function checkPlan(db: DB, change: DocChange, plan: BoardChangePlan): Promise<Refusal | null> {

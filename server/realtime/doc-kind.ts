@@ -82,6 +82,12 @@ export interface DocChange {
    * the notes of the validation that accepts the update count.
    */
   note(value: unknown): void;
+  /**
+   * Asks for this update's projection without waiting out the projection
+   * window (an assignment whose owner should hear of it at once). Counts,
+   * like a note, only from the validation that accepts the update.
+   */
+  prompt(): void;
 }
 
 /**

@@ -37,6 +37,8 @@ export const MAX_REFUSED_PARTS = 32;
 export const MAX_TYPE_DEPTH = 64;
 /** Origin of changes stored by another node (several nodes): forwarded to every local peer, never published again. */
 export const REMOTE_ORIGIN = Symbol('remote');
+/** The note `DocChange.prompt` leaves: the projection should not wait out its window. */
+const PROMPT_NOTE = Symbol('prompt');
 
 /** A connection as a document sees it. */
 export interface DocPeer {
@@ -124,6 +126,8 @@ export class LiveDocument {
   private unprojected: unknown[] = [];
   /** Set when the notes do not tell everything (another node's updates, a document loaded to be projected again). */
   private unprojectedAll = false;
+  /** The last log row whose projection was asked for promptly (`DocChange.prompt`); 0 when none. */
+  private promptUpTo = 0;
   private allVersion = 0;
   private pendingBytes = 0;
   private capture: Capture | null = null;
@@ -402,7 +406,14 @@ export class LiveDocument {
   private validate(user: User, changes: readonly TypeChange[], keep: (notes: unknown[]) => void): Promise<Refusal | null> {
     const notes: unknown[] = [];
     keep(notes);
-    return this.kind.validate({ id: this.id, user, after: this.scratch, changes, note: (n) => notes.push(n) });
+    return this.kind.validate({
+      id: this.id,
+      user,
+      after: this.scratch,
+      changes,
+      note: (n) => notes.push(n),
+      prompt: () => notes.push(PROMPT_NOTE),
+    });
   }
 
   /** The accepted state before the update being settled: the durable state plus the pending updates. */
@@ -428,7 +439,12 @@ export class LiveDocument {
       this.lastUpdateId = Math.max(this.lastUpdateId, s.id);
     }
     this.pending.splice(0, stored.length);
-    for (const notes of this.pendingNotes.splice(0, stored.length)) this.unprojected.push(...notes);
+    for (const notes of this.pendingNotes.splice(0, stored.length)) {
+      for (const n of notes) {
+        if (n === PROMPT_NOTE) this.promptUpTo = this.lastUpdateId;
+        else this.unprojected.push(n);
+      }
+    }
     this.pendingBytes -= bytes;
     this.logRows += stored.length;
     this.storedBytes += bytes;
@@ -525,6 +541,11 @@ export class LiveDocument {
     const notes = this.unprojectedAll ? null : this.unprojected;
     const projection = this.kind.extract(this.storedState(), now, notes);
     return { projection, reach: { upTo: this.lastUpdateId, notes: this.unprojected.length, allVersion: this.allVersion } };
+  }
+
+  /** Whether a stored update asked for its projection promptly and is not projected yet. */
+  get wantsPromptProjection(): boolean {
+    return this.promptUpTo > this.projectedId;
   }
 
   /** The projection of `reach` is written (with these values, at `at`). */

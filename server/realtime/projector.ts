@@ -64,6 +64,12 @@ export class Projector {
   /** When the next run starts. */
   private readonly start: WindowedStart;
   private closed = false;
+  /** Ends the pause between two runs early (set while one lasts). */
+  private wake: (() => void) | null = null;
+  /** Marked documents holding an update that asked for a prompt projection (an assignment). */
+  private readonly prompted = new Set<LiveDocument>();
+  /** Callers of `flush` waiting: no pause between runs meanwhile. */
+  private flushing = 0;
   /** When each document was first marked since its last projection (monotonic ms). */
   private readonly markedAt = new Map<LiveDocument, number>();
   /** How long documents waited for their projection, since the last `drainLags` (metrics, the benchmark). */
@@ -87,6 +93,7 @@ export class Projector {
   /** The document's stored updates await their projection. */
   mark(doc: LiveDocument, user: User | null): void {
     this.dirty.set(doc, user);
+    if (doc.wantsPromptProjection) this.prompted.add(doc);
     if (!this.markedAt.has(doc)) this.markedAt.set(doc, performance.now());
     this.kick();
   }
@@ -105,9 +112,15 @@ export class Projector {
   /** Resolves when every document marked so far is projected (or its run failed). */
   async flush(): Promise<void> {
     this.start.cancel();
-    while (this.dirty.size > 0 || this.active) {
-      this.active ??= this.drain();
-      await this.active;
+    this.flushing++;
+    try {
+      while (this.dirty.size > 0 || this.active) {
+        this.wake?.();
+        this.active ??= this.drain();
+        await this.active;
+      }
+    } finally {
+      this.flushing--;
     }
   }
 
@@ -128,6 +141,7 @@ export class Projector {
   /** Forgets a document that is unloaded (after a flush: nothing of it is pending). */
   forget(doc: LiveDocument): void {
     this.dirty.delete(doc);
+    this.prompted.delete(doc);
     this.markedAt.delete(doc);
     this.failures.delete(doc);
     for (const w of this.waiters.get(doc) ?? []) w.reject(new Error('The document was unloaded before its projection'));
@@ -135,7 +149,37 @@ export class Projector {
   }
 
   private kick(): void {
-    if (!this.closed && !this.active && this.dirty.size > 0) this.start.schedule();
+    if (this.closed || this.dirty.size === 0) return;
+    if (this.active) {
+      // Between two runs: a full run or a waiting writer ends the pause.
+      if (this.wake && this.urgent()) this.wake();
+    } else if (this.urgent()) this.start.soon();
+    else this.start.schedule();
+  }
+
+  /**
+   * Whether the next run should start without waiting out the window: a full run's worth of
+   * documents is marked, one holds an update that asked for it promptly (an assignment), a
+   * server-side write waits for one of them (read-your-writes), or a caller flushes.
+   */
+  private urgent(): boolean {
+    if (this.flushing > 0 || this.dirty.size >= MAX_DOCS_PER_RUN) return true;
+    for (const doc of this.waiters.keys()) if (this.dirty.has(doc)) return true;
+    for (const doc of this.prompted) if (this.dirty.has(doc)) return true;
+    return false;
+  }
+
+  /** The pause between runs: `windowMs`, or until `kick` finds the next run urgent. */
+  private pause(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, this.windowMs);
+      this.wake = done;
+    });
   }
 
   private async drain(): Promise<void> {
@@ -146,11 +190,12 @@ export class Projector {
         for (const [doc, user] of this.dirty) {
           batch.set(doc, user);
           this.dirty.delete(doc);
+          this.prompted.delete(doc);
           if (batch.size >= MAX_DOCS_PER_RUN) break;
         }
         await this.run(batch);
         this.start.ended();
-        if (this.dirty.size > 0 && this.windowMs > 0) await new Promise((r) => setTimeout(r, this.windowMs));
+        if (this.dirty.size > 0 && this.windowMs > 0 && !this.urgent()) await this.pause();
       }
     } finally {
       this.active = null;

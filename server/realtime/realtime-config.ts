@@ -11,7 +11,7 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 /** How long the first update of a group commit waits for others (DOC_COMMIT_WINDOW_MS). */
 export const DEFAULT_COMMIT_WINDOW_MS = 10;
 /** While projection runs follow each other, the pause between them, so updates coalesce (DOC_PROJECTION_WINDOW_MS). */
-export const DEFAULT_PROJECTION_WINDOW_MS = 20;
+export const DEFAULT_PROJECTION_WINDOW_MS = 120;
 /** Log rows of a document after which it is compacted into its snapshot (DOC_COMPACT_AFTER). */
 export const DEFAULT_COMPACT_AFTER_UPDATES = 500;
 /** A document with no clients is flushed and unloaded after this delay (DOC_UNLOAD_DELAY_MS). */

@@ -26,6 +26,17 @@ export class WindowedStart {
     else this.timer = setTimeout(start, wait);
   }
 
+  /** Starts on the next turn of the event loop, whatever the window (replacing a later start). */
+  soon(): void {
+    if (this.immediate) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.immediate = setImmediate(() => {
+      this.cancel();
+      this.run();
+    });
+  }
+
   cancel(): void {
     if (this.timer) clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);

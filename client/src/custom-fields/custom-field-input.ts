@@ -4,6 +4,8 @@
  */
 import { msg } from '@lit/localize';
 import { type CustomFieldDto, customValueProblem } from '../../../schema/wire/custom-fields.ts';
+import type { UserDto } from '../../../schema/wire/user.ts';
+import { localized } from './custom-field-labels.ts';
 
 /** The value to store for a control's text: undefined clears it; `invalid` when it cannot be one. */
 export function parseInput(def: CustomFieldDto, raw: string): { value: unknown } | { invalid: string } {
@@ -41,4 +43,24 @@ export function hint(def: CustomFieldDto, missing: boolean): string {
 /** The text a control shows for a stored value. */
 export function inputText(value: unknown): string {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+}
+
+/**
+ * The choices of a select or user field's control, and the value it shows: a select's options,
+ * or the team's active members; a stored value no longer among them (an option renamed away,
+ * a member who left) stays listed as itself so it is not silently replaced.
+ */
+export function choicesOf(
+  def: CustomFieldDto,
+  value: unknown,
+  users: readonly UserDto[],
+  teamId: string | null,
+): { options: Array<{ value: string; label: string }>; shown: string } {
+  const options =
+    def.type === 'select'
+      ? def.options.map((o) => ({ value: o.value, label: localized(o.label) }))
+      : users.filter((u) => (u.active && u.teamId === teamId) || u.id === value).map((u) => ({ value: u.id, label: u.name }));
+  const shown = typeof value === 'string' ? value : '';
+  if (shown && !options.some((o) => o.value === shown)) options.push({ value: shown, label: shown });
+  return { options, shown };
 }

@@ -11,7 +11,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { CustomFieldDto } from '../../../schema/wire/custom-fields.ts';
 import type { UserDto } from '../../../schema/wire/user.ts';
 import { base, forms } from '../ui/styles.ts';
-import { hint, inputText, parseInput, toggled } from './custom-field-input.ts';
+import { choicesOf, hint, inputText, parseInput, toggled } from './custom-field-input.ts';
 import { localized } from './custom-field-labels.ts';
 
 export type CustomChanges = { ok: true; values: Record<string, unknown> } | { ok: false; issues: Record<string, string> };
@@ -182,12 +182,7 @@ export class TandemCustomFieldInputs extends LitElement {
         </div>`;
       case 'select':
       case 'user': {
-        const options =
-          def.type === 'select'
-            ? def.options.map((o) => ({ value: o.value, label: localized(o.label) }))
-            : this.users.filter((u) => (u.active && u.teamId === this.teamId) || u.id === value).map((u) => ({ value: u.id, label: u.name }));
-        const shown = typeof value === 'string' ? value : '';
-        if (shown && !options.some((o) => o.value === shown)) options.push({ value: shown, label: shown });
+        const { options, shown } = choicesOf(def, value, this.users, this.teamId);
         return html`<select
           id=${id}
           data-custom=${def.key}

@@ -24,7 +24,7 @@ import { SocketController } from '../realtime/socket-controller.ts';
 import { errorMessage } from '../ui/error-message.ts';
 import { base, buttons, cards, forms } from '../ui/styles.ts';
 import '../ui/tandem-alert.ts';
-import { inputText, parseInput, toggled } from './custom-field-input.ts';
+import { choicesOf, inputText, parseInput, toggled } from './custom-field-input.ts';
 import { localized } from './custom-field-labels.ts';
 
 type Load = { kind: 'loading' } | { kind: 'failed'; error: unknown } | { kind: 'ready'; fields: CustomFieldDto[] };
@@ -262,12 +262,7 @@ export class TandemCustomFieldsSection extends LitElement {
         </div>`;
       case 'select':
       case 'user': {
-        const options =
-          def.type === 'select'
-            ? def.options.map((o) => ({ value: o.value, label: localized(o.label) }))
-            : this.users.filter((u) => (u.active && u.teamId === this.teamId) || u.id === value).map((u) => ({ value: u.id, label: u.name }));
-        const shown = typeof value === 'string' ? value : '';
-        if (shown && !options.some((o) => o.value === shown)) options.push({ value: shown, label: shown });
+        const { options, shown } = choicesOf(def, value, this.users, this.teamId);
         return html`<select
           id=${id}
           .value=${shown}
