@@ -30,6 +30,8 @@ const quick = args.includes('--quick');
 const ROWS = Number(args.find((a) => a.startsWith('--rows='))?.slice(7) ?? (quick ? 10_000 : 100_000));
 const BIG = Number(args.find((a) => a.startsWith('--big='))?.slice(6) ?? (quick ? 50_000 : 1_000_000));
 const FILTER_RUNS = 30;
+/** How often a running import's progress is printed. */
+const PROGRESS_EVERY_MS = 10_000;
 const REGIONS = ['north', 'south', 'east', 'west'];
 
 async function* csv(from: number, to: number, region = true): AsyncGenerator<Uint8Array> {
@@ -50,9 +52,15 @@ async function runImport(ctx: AppContext, user: User, body: AsyncIterable<Uint8A
   const t0 = performance.now();
   const started = await startImport(ctx, user, { body }, { dryRun: false, confirm: false, fileName: 'bench.csv', ...opts } as never);
   let row = await findImport(ctx.db, started.import.id!);
+  let shown = performance.now();
   while (row?.status === 'running') {
     await new Promise((r) => setTimeout(r, 500));
     row = await findImport(ctx.db, started.import.id!);
+    if (row && performance.now() - shown >= PROGRESS_EVERY_MS) {
+      shown = performance.now();
+      const seconds = (shown - t0) / 1000;
+      process.stdout.write(`  import: ${row.processed.toLocaleString('en')} rows in ${seconds.toFixed(0)} s (${Math.round(row.processed / seconds).toLocaleString('en')} rows/s), RSS ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MB\n`);
+    }
   }
   return { seconds: (performance.now() - t0) / 1000, row: row! };
 }
