@@ -144,7 +144,7 @@ export async function customerImportWriter(ctx: AppContext, user: User, s: Custo
               writeChangeInDocument(doc, change);
               if (p.followup) added = addFollowup(doc, user.id, p.followup);
             },
-            { origin: IMPORT_ORIGIN },
+            { origin: IMPORT_ORIGIN, unloadSoon: true },
           );
           if (added) addedFollowups.push({ customerId: p.match!.id, followupId: followupIdOf(p.followup!) });
           p.result = { line: p.line, status: 'updated', name: p.match!.name, customerId: p.match!.id };
@@ -203,7 +203,7 @@ export async function customerImportWriter(ctx: AppContext, user: User, s: Custo
         [...created].filter(([p]) => p.followup),
         async ([p, id]) => {
           try {
-            await ctx.hub.edit(customerDocName(id), user, (doc) => addFollowup(doc, user.id, p.followup!), { origin: IMPORT_ORIGIN });
+            await ctx.hub.edit(customerDocName(id), user, (doc) => addFollowup(doc, user.id, p.followup!), { origin: IMPORT_ORIGIN, unloadSoon: true });
           } catch (err) {
             ctx.log.warn({ err, importId: bc.importId, line: p.line }, 'an imported follow-up was refused');
           }

@@ -274,7 +274,7 @@ async function removeImportedFollowups(ctx: AppContext, user: User, importId: st
         (doc) => {
           removed += removeFollowups(doc, ids);
         },
-        { origin: IMPORT_ORIGIN },
+        { origin: IMPORT_ORIGIN, unloadSoon: true },
       );
     }
     if (page.length < UNDO_PAGE) break;

@@ -20,6 +20,9 @@ import type { RealtimeConfig } from './realtime-config.ts';
 import { UpdateDecoder } from './update-decoder.ts';
 import { RefusalRate, UserBudgets } from './write-budget.ts';
 
+/** How long a document a bulk writer edited (`edit(…, {unloadSoon})`) stays loaded once nobody holds it. */
+export const BULK_UNLOAD_DELAY_MS = 1_000;
+
 export interface DocTarget {
   name: string;
   kind: DocKind;
@@ -146,7 +149,11 @@ export class DocHub {
     }
   }
 
-  release(doc: LiveDocument): void {
+  /**
+   * Lets go of a document; once nobody holds it, it is unloaded after `delayMs` (by default
+   * DOC_UNLOAD_DELAY_MS) unless someone takes it again meanwhile.
+   */
+  release(doc: LiveDocument, delayMs = this.config.unloadDelayMs): void {
     doc.leases--;
     const entry = this.docs.get(doc.name);
     if (doc.leases > 0 || !entry || entry.doc !== doc || entry.unloading || this.closed) return;
@@ -154,7 +161,7 @@ export class DocHub {
     entry.unloadTimer = setTimeout(() => {
       entry.unloadTimer = null;
       if (doc.leases === 0 && !entry.unloading) void this.unload(entry, doc);
-    }, this.config.unloadDelayMs);
+    }, delayMs);
     entry.unloadTimer.unref();
   }
 
@@ -179,7 +186,17 @@ export class DocHub {
    * Resolves once stored and projected (a query right after sees the
    * change); throws the AppError of a refusal (nothing stored).
    */
-  async edit(name: string, user: User, change: (doc: Y.Doc) => void, opts: { origin?: string } = {}): Promise<void> {
+  async edit(
+    name: string,
+    user: User,
+    change: (doc: Y.Doc) => void,
+    /**
+     * `unloadSoon`: the caller is a bulk writer (an import) that will not come back to this
+     * document; unless someone has it open, it leaves memory after BULK_UNLOAD_DELAY_MS, so
+     * that editing a million documents keeps only the last few thousand loaded.
+     */
+    opts: { origin?: string; unloadSoon?: boolean } = {},
+  ): Promise<void> {
     const target = await this.authorize(name, user);
     if (target.access !== 'write') throw forbidden('This document is read-only for you');
     const doc = await this.acquire(target);
@@ -201,7 +218,7 @@ export class DocHub {
         }
       }
     } finally {
-      this.release(doc);
+      this.release(doc, opts.unloadSoon ? Math.min(BULK_UNLOAD_DELAY_MS, this.config.unloadDelayMs) : undefined);
     }
   }
 
