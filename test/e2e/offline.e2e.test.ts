@@ -1,6 +1,6 @@
 /**
  * Working offline in Chromium (docs/offline.md): a customer edited without a
- * network, the page reloaded while still offline (the app shell from the
+ * network for two minutes of the page's clock, the page reloaded while still offline (the app shell from the
  * service worker, the customer from IndexedDB), the edits reaching a second
  * user once the network returns; a forbidden offline change reverted with its
  * reason while the change beside it stays; the status never "Live" offline;
@@ -82,6 +82,8 @@ describe('offline', () => {
     const { rep, other, managerApi } = await team();
     const customer = await managerApi.create({ name: 'Offline Trading 离线贸易', industry: 'Retail' });
     const page = await signedInPage(app, await login(app.test.app, rep.email));
+    // The page's clock is Playwright's, flowing in real time until the test moves it on.
+    await page.clock.install();
     await openLive(page, customer.id);
     expect(await status(page).textContent()).toContain('Live');
 
@@ -96,6 +98,13 @@ describe('offline', () => {
     await fieldInput(page, 'phone').fill('+86 10 1234 5678');
     await fieldInput(page, 'phone').press('Enter');
     await expect.poll(() => status(page).textContent(), POLL).toContain('2 changes waiting');
+    // Two minutes pass without a network: every timer of the page runs (resyncs, the silent
+    // socket check, reconnection backoff), and the page stays offline, editable, its edits kept.
+    await page.clock.runFor('02:00');
+    expect(await status(page).getAttribute('data-live')).toBe('offline');
+    expect(await status(page).textContent()).toContain('2 changes waiting');
+    expect(await fieldInput(page, 'industry').isEditable()).toBe(true);
+    expect(await fieldInput(page, 'industry').inputValue()).toBe('Logistics 物流');
     // Nothing reached the server.
     expect((await managerApi.get(customer.id)).industry).toBe('Retail');
 
@@ -261,9 +270,12 @@ describe('offline', () => {
         await page.setViewportSize(viewport);
         await openLive(page, customer.id);
         await page.context().setOffline(true);
+        // The socket ends on the browser's offline event: an edit typed before it would still go out.
+        await page.locator('.status[data-live="offline"]').waitFor();
         // A value new to the record each time, so that one change waits.
         await fieldInput(page, 'industry').fill(`${locale === 'zh-CN' ? '电子' : 'Electronics'} ${viewport.name}`);
         await fieldInput(page, 'industry').press('Enter');
+        await expect.poll(() => status(page).textContent(), POLL).toContain(locale === 'zh-CN' ? '1 项修改等待发送' : '1 change waiting');
         await page.reload();
         await page.locator('tandem-alert.offline-record').waitFor();
         await expect.poll(() => status(page).textContent(), POLL).toContain(locale === 'zh-CN' ? '1 项修改等待发送' : '1 change waiting');
