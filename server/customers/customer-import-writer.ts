@@ -44,8 +44,8 @@ type Q = Kysely<Database> | Transaction<Database>;
  * otherwise bury the owner's list).
  */
 export const IMPORT_ASSIGNMENT_NOTIFY_MAX = 50;
-/** Document edits (updates, follow-ups) run at once per batch: the hub stores each before answering. */
-const DOCUMENT_EDITS_AT_ONCE = 4;
+/** Document edits (updates, follow-ups) in flight per batch: the hub stores and projects each before answering, so they share its group commits and projection runs. */
+const DOCUMENT_EDITS_AT_ONCE = 64;
 /** The origin of an import's document edits (the history shows them as the importer's). */
 export const IMPORT_ORIGIN = 'import';
 
@@ -135,6 +135,11 @@ export async function customerImportWriter(ctx: AppContext, user: User, s: Custo
       const addedFollowups: { customerId: string; followupId: string }[] = [];
       await eachAtMost(DOCUMENT_EDITS_AT_ONCE, updates, async (p) => {
         const { change } = merged.get(p)!;
+        // A row that changes nothing (the same sheet imported again) leaves the document alone.
+        if (isEmptyChange(change) && !p.followup) {
+          p.result = { line: p.line, status: 'updated', name: p.match!.name, customerId: p.match!.id };
+          return;
+        }
         try {
           let added = false;
           await ctx.hub.edit(
@@ -213,6 +218,9 @@ export async function customerImportWriter(ctx: AppContext, user: User, s: Custo
     },
   };
 }
+
+const isEmptyChange = (c: CustomerChange): boolean =>
+  Object.keys(c.fields ?? {}).length === 0 && c.tags === undefined && Object.keys(c.custom ?? {}).length === 0;
 
 const refusedRow = (p: Planned, field: string, reason: string): ImportRowResult => ({ line: p.line, status: 'refused', name: p.name, field, reason });
 

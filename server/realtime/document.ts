@@ -117,6 +117,8 @@ export class LiveDocument {
   projectedAt = 0;
   /** The last log row the projection describes. */
   projectedId: number;
+  /** The commit of the newest accepted update: updates of one document are stored in order. */
+  private lastDurable: Promise<number> | null = null;
 
   private scratch: Y.Doc;
   /** Accepted updates not yet committed, oldest first, and the kind's notes on each. */
@@ -276,6 +278,14 @@ export class LiveDocument {
     return this.chain.then(() => undefined);
   }
 
+  /** Once `settled`: resolves when every accepted update is stored, or its commit failed. */
+  stored(): Promise<void> {
+    return this.lastDurable ? this.lastDurable.then(
+      () => undefined,
+      () => undefined,
+    ) : Promise.resolve();
+  }
+
   private async acceptNow(input: AcceptInput, user: User, access: 'write' | 'read', origin: unknown): Promise<AcceptOutcome> {
     if (this.destroyed) return refused(new AppError('internal', 500, 'The document was unloaded'));
     const capture: Capture = { changes: [], updates: [] };
@@ -338,6 +348,7 @@ export class LiveDocument {
     this.pendingBytes += update.length;
     // A compensated update goes back to its sender too: it lacks the compensation.
     const durable = this.enqueue({ doc: this, update, user, origin: refusals.length > 0 ? null : origin });
+    this.lastDurable = durable;
     return { status: 'accepted', durable, refusals };
   }
 

@@ -35,6 +35,12 @@ interface DocEntry {
   doc: LiveDocument | null;
   unloadTimer: NodeJS.Timeout | null;
   unloading: Promise<void> | null;
+  /**
+   * Only bulk writers held the document since it was loaded (`edit(…, {unloadSoon})`): its
+   * unload leaves the few log rows they added to the next compaction instead of writing a
+   * snapshot per document, which would double an import's writes.
+   */
+  bulkOnly: boolean;
 }
 
 export class DocHub {
@@ -136,7 +142,7 @@ export class DocHub {
       entry.unloadTimer = null;
       return doc;
     }
-    const entry: DocEntry = { ready: this.load(target), doc: null, unloadTimer: null, unloading: null };
+    const entry: DocEntry = { ready: this.load(target), doc: null, unloadTimer: null, unloading: null, bulkOnly: true };
     this.docs.set(target.name, entry);
     try {
       const doc = await entry.ready;
@@ -153,9 +159,10 @@ export class DocHub {
    * Lets go of a document; once nobody holds it, it is unloaded after `delayMs` (by default
    * DOC_UNLOAD_DELAY_MS) unless someone takes it again meanwhile.
    */
-  release(doc: LiveDocument, delayMs = this.config.unloadDelayMs): void {
+  release(doc: LiveDocument, delayMs = this.config.unloadDelayMs, bulk = false): void {
     doc.leases--;
     const entry = this.docs.get(doc.name);
+    if (entry && entry.doc === doc && !bulk) entry.bulkOnly = false;
     if (doc.leases > 0 || !entry || entry.doc !== doc || entry.unloading || this.closed) return;
     if (entry.unloadTimer) clearTimeout(entry.unloadTimer);
     entry.unloadTimer = setTimeout(() => {
@@ -218,7 +225,8 @@ export class DocHub {
         }
       }
     } finally {
-      this.release(doc, opts.unloadSoon ? Math.min(BULK_UNLOAD_DELAY_MS, this.config.unloadDelayMs) : undefined);
+      if (opts.unloadSoon) this.release(doc, Math.min(BULK_UNLOAD_DELAY_MS, this.config.unloadDelayMs), true);
+      else this.release(doc);
     }
   }
 
@@ -423,10 +431,11 @@ export class DocHub {
   private unload(entry: DocEntry, doc: LiveDocument): Promise<void> {
     entry.unloading = (async () => {
       try {
+        // This document's own updates stored and projected; the others' commits and runs keep their windows.
         await doc.settled();
-        await this.committer.flush();
-        await this.projector.flush();
-        if (doc.logRows > 0) await this.committer.compact(doc);
+        await doc.stored();
+        await this.projector.settle(doc);
+        if (doc.logRows > 0 && !(entry.bulkOnly && doc.logRows < this.config.compactAfterUpdates)) await this.committer.compact(doc);
       } finally {
         this.projector.forget(doc);
         doc.destroy();

@@ -76,6 +76,10 @@ export class Projector {
   private lags: number[] = [];
   /** Consecutive failed projections of a document. */
   private readonly failures = new Map<LiveDocument, number>();
+  /** The documents of the run in progress. */
+  private readonly running = new Set<LiveDocument>();
+  /** Resolved at the end of every run (`settle` waits on it). */
+  private runEnded = deferred();
 
   constructor(
     private readonly deps: Pick<EngineDeps, 'store' | 'log' | 'now'>,
@@ -121,6 +125,19 @@ export class Projector {
       }
     } finally {
       this.flushing--;
+    }
+  }
+
+  /**
+   * Resolves once nothing of this document waits for a run or is in one: what was marked is
+   * projected, or its run failed (the document is projected again at start). Other documents
+   * keep their window, unlike `flush`.
+   */
+  async settle(doc: LiveDocument): Promise<void> {
+    while (!this.closed && (this.dirty.has(doc) || this.running.has(doc))) {
+      const ended = this.runEnded.promise;
+      this.kick();
+      await ended;
     }
   }
 
@@ -204,6 +221,18 @@ export class Projector {
 
   /** One projection run over the given documents, in one transaction. */
   private async run(batch: Map<LiveDocument, User | null>): Promise<void> {
+    for (const doc of batch.keys()) this.running.add(doc);
+    try {
+      await this.runNow(batch);
+    } finally {
+      for (const doc of batch.keys()) this.running.delete(doc);
+      const ended = this.runEnded;
+      this.runEnded = deferred();
+      ended.resolve();
+    }
+  }
+
+  private async runNow(batch: Map<LiveDocument, User | null>): Promise<void> {
     const now = this.deps.now();
     const afterCommit: Array<() => void> = [];
     const docs = [...batch.keys()];
@@ -314,4 +343,12 @@ export class Projector {
     if (keep.length > 0) this.waiters.set(doc, keep);
     else this.waiters.delete(doc);
   }
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
 }

@@ -34,12 +34,13 @@ const FILTER_RUNS = 30;
 const PROGRESS_EVERY_MS = 10_000;
 const REGIONS = ['north', 'south', 'east', 'west'];
 
-async function* csv(from: number, to: number, region = true): AsyncGenerator<Uint8Array> {
+/** Rows `from`…`to`; a later `edition` gives each row another industry, so re-importing it changes the customer. */
+async function* csv(from: number, to: number, region = true, edition = 0): AsyncGenerator<Uint8Array> {
   const enc = new TextEncoder();
   yield enc.encode(`name,email,phone,industry${region ? ',region' : ''}\n`);
   let chunk = '';
   for (let i = from; i < to; i++) {
-    chunk += `Bench customer ${i},c${i}@bench.example,1${String(3_000_000_000 + i)},Industry ${i % 17}${region ? `,${REGIONS[i % 4]}` : ''}\n`;
+    chunk += `Bench customer ${i},c${i}@bench.example,1${String(3_000_000_000 + i)},Industry ${(i + edition) % 17}${region ? `,${REGIONS[i % 4]}` : ''}\n`;
     if (chunk.length > 256 * 1024) {
       yield enc.encode(chunk);
       chunk = '';
@@ -92,8 +93,8 @@ async function main(): Promise<void> {
     const seed = await runImport(ctx, manager, csv(0, ROWS / 2), {});
     table.push(['seed (create only)', `${seed.row.imported.toLocaleString('en')} rows in ${seed.seconds.toFixed(1)} s`]);
     await sql`vacuum analyze customers`.execute(ctx.db);
-    // Half updates (the seeded rows again, matched by e-mail), half new.
-    const mixed = await runImport(ctx, manager, csv(0, ROWS), { matchBy: 'email' });
+    // Half updates (the seeded rows again, matched by e-mail, each with another industry), half new.
+    const mixed = await runImport(ctx, manager, csv(0, ROWS, true, 1), { matchBy: 'email' });
     table.push([
       `${ROWS.toLocaleString('en')} rows, half updates (match by e-mail, documents), half new (duplicate check)`,
       `${mixed.seconds.toFixed(1)} s = ${Math.round(ROWS / mixed.seconds).toLocaleString('en')} rows/s; created ${mixed.row.imported}, updated ${mixed.row.updated}, skipped ${mixed.row.skipped}, refused ${mixed.row.refused}, ${mixed.row.status}`,

@@ -195,6 +195,27 @@ describe('import that updates', () => {
     expect((await json<{ customer: CustomerDto }>(await rep.get(`/api/customers/${created}`))).customer.archivedAt).not.toBeNull();
   });
 
+  it('imports the same sheet twice: the second time every row is an update that writes nothing to the documents', async () => {
+    const csv = 'name,email,industry\nSame Sheet A,a@same.example,Mining\nSame Sheet B,b@same.example,Textiles\n';
+    const mapping = { name: 'name', email: 'email', industry: 'industry' };
+    const first = (await json<{ import: ImportDto }>(await upload(repCookie, csv, q({ matchBy: 'email', mapping }), 'text/csv'), 201)).import;
+    expect(first).toMatchObject({ imported: 2, updated: 0 });
+    const ids = first.report.map((r) => r.customerId!);
+    const logRows = () => s.ctx.db.selectFrom('doc_updates').select('id').where('doc_name', 'in', ids.map(customerDocName)).execute();
+    const before = (await logRows()).length;
+
+    const second = (await json<{ import: ImportDto }>(await upload(repCookie, csv, q({ matchBy: 'email', mapping }), 'text/csv'), 201)).import;
+    expect(second).toMatchObject({ imported: 0, updated: 2, refused: 0 });
+    expect(second.report.map((r) => r.customerId)).toEqual(ids);
+    expect((await logRows()).length).toBe(before);
+
+    // A changed cell is written, and only for its customer.
+    const third = (await json<{ import: ImportDto }>(await upload(repCookie, csv.replace('Textiles', 'Apparel'), q({ matchBy: 'email', mapping }), 'text/csv'), 201)).import;
+    expect(third).toMatchObject({ imported: 0, updated: 2 });
+    expect((await logRows()).length).toBe(before + 1);
+    expect((await json<{ customer: CustomerDto }>(await rep.get(`/api/customers/${ids[1]}`))).customer.industry).toBe('Apparel');
+  });
+
   it('refuses a row whose key matches several customers, and a rep changing an owner', async () => {
     await rep.create({ name: 'Twin A', phone: '0571-8888 0001', confirm: true });
     await rep.create({ name: 'Twin B', phone: '0571 8888 0001', confirm: true });
