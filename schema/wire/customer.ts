@@ -197,6 +197,7 @@ export const createCustomerBody = z
     teamId: z.string().uuid().optional(),
     /** Create although likely duplicates exist. */
     confirm: z.boolean().optional(),
+    custom: z.lazy(() => customValuesSchema).optional(),
   })
   .strict() as z.ZodType<CreateCustomerBody>;
 
@@ -220,6 +221,8 @@ export interface CreateCustomerBody extends CustomerFieldValues {
   name: string;
   teamId?: string;
   confirm?: boolean;
+  /** Custom field values by key (null or absent: none); every required field of the team needs one. */
+  custom?: Record<string, unknown>;
 }
 
 export interface UpdateCustomerBody extends CustomerFieldValues {

@@ -16,7 +16,7 @@ import { type CustomKeyProblem, customKeyProblem } from './customer-custom-doc.t
  * The first problem of a request's values, or null. `creating`: a required field must be given
  * (on a change, a required value may not be cleared, as `customKeyProblem` says).
  */
-export function contactCustomProblem(
+export function customRequestProblem(
   rules: readonly CustomFieldRule[],
   values: Readonly<Record<string, unknown>>,
   creating: boolean,
@@ -67,7 +67,7 @@ export async function assertContactCustomValues(
   creating: boolean,
 ): Promise<void> {
   const rules = await customFieldsOfTeam(ctx, 'contact', teamId);
-  const p = contactCustomProblem(rules, values, creating);
+  const p = customRequestProblem(rules, values, creating);
   if (p) throw badRequest(p.message, p.field);
   // The values given (a cleared one needs no check): user fields name active members of the team.
   const given = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== null && v !== undefined));

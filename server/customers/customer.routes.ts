@@ -71,7 +71,7 @@ export function customerRoutes(ctx: AppContext) {
     .post('/', once, async (c) => {
       const { user } = requireUser(c);
       const body = await jsonBody(c, createCustomerBody);
-      const result = await createCustomer(ctx, user, body);
+      const result = await createCustomer(ctx, user, body, { requireCustom: true });
       switch (result.kind) {
         case 'created':
           return c.json({ customer: result.customer }, 201);

@@ -41,6 +41,8 @@ import {
 } from './customer.repository.ts';
 import { writeCustomerChange } from './customer-writer.ts';
 import { assertCustomValuesOfTeam } from '../custom-fields/custom-field-values.ts';
+import { customFieldsOfTeam } from '../custom-fields/custom-field.service.ts';
+import { customRequestProblem } from './contact-custom.ts';
 import { resolveCustomerFilter } from '../custom-fields/custom-field-filter.ts';
 import { insertInitialCustomers } from './customer-bulk.repository.ts';
 import { buildInitialCustomer } from './customer-initial-doc.ts';
@@ -146,6 +148,8 @@ export async function createCustomer(
   ctx: AppContext,
   user: User,
   body: CreateCustomerBody,
+  /** `requireCustom`: every required custom field of the team needs a value (a person's create; a lead's conversion brings what the lead has). */
+  opts: { requireCustom?: boolean } = {},
 ): Promise<CreateResult> {
   const teamId = teamForNewCustomer(user, body.teamId);
   // A team named by an admin may not exist; one's own team does.
@@ -154,6 +158,13 @@ export async function createCustomer(
   if (change.fields.ownerId === undefined && user.teamId === teamId) change.fields.ownerId = user.id;
   assertOwnerChangeAllowed(user, undefined, change.fields.ownerId);
   await assertTeamValues(ctx, teamId, change);
+  const custom = Object.fromEntries(Object.entries(body.custom ?? {}).filter(([, v]) => v !== null && v !== undefined));
+  if (opts.requireCustom || Object.keys(custom).length > 0) {
+    const p = customRequestProblem(await customFieldsOfTeam(ctx, 'customer', teamId), custom, opts.requireCustom === true);
+    if (p) throw badRequest(p.message, p.field);
+    await assertCustomValues(ctx, teamId, custom);
+    if (Object.keys(custom).length > 0) change.custom = custom;
+  }
   if (!body.confirm) {
     const candidates = await findDuplicateCandidates(ctx, teamId, body);
     if (candidates.length > 0) return { kind: 'duplicates', candidates };

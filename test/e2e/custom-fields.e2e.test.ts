@@ -22,6 +22,7 @@ let app: BrowserApp;
 let adminCookie: string;
 let repCookie: string;
 let customerId: string;
+let teamId: string;
 
 async function api(cookie: string, method: string, path: string, body?: unknown): Promise<Response> {
   return app.test.app.request(path, method === 'GET' ? { headers: { cookie, origin: 'http://localhost' } } : jsonRequest(method, body ?? {}, cookie));
@@ -40,6 +41,7 @@ beforeAll(async () => {
   app = await startBrowserApp();
   const ctx = app.test.ctx;
   const team = (await seedTeam(ctx, 'East')).id;
+  teamId = team;
   const admin = await seedUser(ctx, { role: 'admin', name: 'Ada Admin', email: 'ada@example.com' });
   const rep = await seedUser(ctx, { teamId: team, name: 'Rita Rep', email: 'rita@example.com' });
   adminCookie = await login(app.test.app, admin.email);
@@ -136,6 +138,39 @@ describe('custom fields in the browser', () => {
     await rep.setViewportSize(PHONE);
     await section.scrollIntoViewIfNeeded();
     await shot(rep, 'customer-en-phone');
+    expect(app.pageErrors).toEqual([]);
+  });
+
+  it('the New customer form asks for the team’s custom fields, a required one before it creates', async () => {
+    const field = { entity: 'customer', key: 'contract_no', type: 'text', label: label('Contract no.', '合同编号'), teamId, required: true };
+    expect((await api(adminCookie, 'POST', '/api/custom-fields', field)).status).toBe(201);
+    const rep = await signedInPage(app, repCookie);
+    await rep.setViewportSize(DESKTOP);
+    await rep.goto(`${app.url}/customers`);
+    await rep.getByRole('button', { name: 'New customer' }).first().click();
+    const contract = rep.locator('#c-custom-contract_no');
+    await contract.waitFor(WAIT);
+    await rep.setViewportSize(PHONE);
+    await contract.scrollIntoViewIfNeeded();
+    await shot(rep, 'create-form-en-phone');
+    await rep.setViewportSize(DESKTOP);
+    await rep.locator('#c-name').fill('Required Fields Ltd');
+    await rep.locator('#c-custom-seats').fill('25');
+    await rep.getByRole('button', { name: 'Create customer' }).click();
+    // Left empty: said under the field, and nothing is created.
+    await rep.locator('#c-custom-contract_no-issue').waitFor(WAIT);
+    await contract.scrollIntoViewIfNeeded();
+    await shot(rep, 'create-form-en-desktop');
+    const named = async () =>
+      (await app.test.ctx.db.selectFrom('customers').select('custom_fields').where('name', '=', 'Required Fields Ltd').execute()).map((r) => r.custom_fields);
+    expect(await named()).toEqual([]);
+    await contract.fill('HT-2026-042');
+    await rep.getByRole('button', { name: 'Create customer' }).click();
+    await rep.waitForURL(/\/customers\/[0-9a-f-]{36}$/, WAIT);
+    expect(await named()).toEqual([{ contract_no: 'HT-2026-042', seats: 25 }]);
+    // Archived again so that the other tests' customers need no contract number.
+    const id = ((await (await api(adminCookie, 'GET', '/api/custom-fields?entity=customer')).json()) as { items: Array<{ id: string; key: string }> }).items.find((f) => f.key === 'contract_no')!.id;
+    expect((await api(adminCookie, 'POST', `/api/custom-fields/${id}/archive`)).status).toBe(200);
     expect(app.pageErrors).toEqual([]);
   });
 

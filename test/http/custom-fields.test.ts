@@ -218,3 +218,44 @@ describe('values', () => {
     await json(await rep.patch(`/api/customers/${customer.id}`, { custom: { seats: 3 } }));
   });
 });
+
+describe('creating with values', () => {
+  it('POST takes custom values; a bad one and a missing required one are 400 naming the field, and nothing is created', async () => {
+    const teamC = (await seedTeam(t.ctx, 'Gamma')).id;
+    const repC = api(t, await login(t.app, (await seedUser(t.ctx, { role: 'rep', teamId: teamC })).email));
+    await define({ key: 'gamma_contract', type: 'text', label: label('Contract no.', '合同编号'), teamId: teamC, required: true });
+    await define({
+      key: 'gamma_grade',
+      type: 'select',
+      label: label('Grade', '等级'),
+      teamId: teamC,
+      options: [
+        { value: 'a', label: label('A', '甲') },
+        { value: 'b', label: label('B', '乙') },
+      ],
+    });
+    const bad: Array<[Record<string, unknown> | undefined, string]> = [
+      [undefined, 'custom.gamma_contract'],
+      [{ gamma_contract: null }, 'custom.gamma_contract'],
+      [{ gamma_grade: 'a' }, 'custom.gamma_contract'],
+      [{ gamma_contract: 'HT-1', gamma_grade: 'z' }, 'custom.gamma_grade'],
+      [{ gamma_contract: 'HT-1', nope: 1 }, 'custom.nope'],
+      [{ gamma_contract: 7 }, 'custom.gamma_contract'],
+    ];
+    for (const [custom, field] of bad) {
+      const err = await errorOf(await repC.post('/api/customers', { name: 'Gamma Works', ...(custom ? { custom } : {}) }));
+      expect(err, JSON.stringify(custom)).toMatchObject({ status: 400, field });
+    }
+    expect(await t.ctx.db.selectFrom('customers').select('id').where('team_id', '=', teamC).execute()).toEqual([]);
+
+    const created = await json<{ customer: CustomerDto }>(
+      await repC.post('/api/customers', { name: 'Gamma Works', custom: { gamma_contract: 'HT-2026-001', gamma_grade: 'b' } }),
+      201,
+    );
+    expect(created.customer.custom).toEqual({ gamma_contract: 'HT-2026-001', gamma_grade: 'b' });
+    const doc = await storedDoc(t.ctx, customerDocName(created.customer.id));
+    expect(doc.getMap(CUSTOMER_ROOTS.custom).toJSON()).toEqual({ gamma_contract: 'HT-2026-001', gamma_grade: 'b' });
+    // Another team's required field asks nothing of team A.
+    expect((await rep.post('/api/customers', { name: 'Alpha Without Contract', confirm: true })).status).toBe(201);
+  });
+});

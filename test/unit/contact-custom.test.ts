@@ -1,7 +1,7 @@
 /** The contact custom value rules (server/customers/contact-custom.ts), by example. */
 import { describe, expect, it } from 'vitest';
 import type { CustomFieldRule } from '../../schema/wire/custom-fields.ts';
-import { contactCustomChanges, contactCustomProblem, mergeContactCustom } from '../../server/customers/contact-custom.ts';
+import { contactCustomChanges, customRequestProblem, mergeContactCustom } from '../../server/customers/contact-custom.ts';
 
 const label = (en: string) => ({ en, zh: en });
 const RULES: CustomFieldRule[] = [
@@ -9,21 +9,21 @@ const RULES: CustomFieldRule[] = [
   { key: 'level', type: 'number', required: true, label: label('Level'), options: [] },
 ];
 
-describe('contactCustomProblem', () => {
+describe('customRequestProblem', () => {
   it('accepts valid values, and null to clear an optional one', () => {
-    expect(contactCustomProblem(RULES, { role: 'champion', level: 2 }, true)).toBeNull();
-    expect(contactCustomProblem(RULES, { role: null }, false)).toBeNull();
+    expect(customRequestProblem(RULES, { role: 'champion', level: 2 }, true)).toBeNull();
+    expect(customRequestProblem(RULES, { role: null }, false)).toBeNull();
   });
 
   it('names the key of a bad option, an unknown key, a missing or cleared required value', () => {
-    expect(contactCustomProblem(RULES, { role: 'ceo', level: 1 }, true)?.field).toBe('custom.role');
-    expect(contactCustomProblem(RULES, { ghost: 1 }, false)?.field).toBe('custom.ghost');
-    expect(contactCustomProblem(RULES, { role: 'champion' }, true)?.field).toBe('custom.level');
-    expect(contactCustomProblem(RULES, { level: null }, false)?.field).toBe('custom.level');
+    expect(customRequestProblem(RULES, { role: 'ceo', level: 1 }, true)?.field).toBe('custom.role');
+    expect(customRequestProblem(RULES, { ghost: 1 }, false)?.field).toBe('custom.ghost');
+    expect(customRequestProblem(RULES, { role: 'champion' }, true)?.field).toBe('custom.level');
+    expect(customRequestProblem(RULES, { level: null }, false)?.field).toBe('custom.level');
     // A change that does not name a required field leaves it alone.
-    expect(contactCustomProblem(RULES, { role: 'champion' }, false)).toBeNull();
+    expect(customRequestProblem(RULES, { role: 'champion' }, false)).toBeNull();
     // Removing the value of a field that no longer exists is a cleanup.
-    expect(contactCustomProblem(RULES, { ghost: null }, false)).toBeNull();
+    expect(customRequestProblem(RULES, { ghost: null }, false)).toBeNull();
   });
 });
 

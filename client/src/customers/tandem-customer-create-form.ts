@@ -2,15 +2,22 @@
  * Creating a customer. Required fields are marked; the server's field errors
  * appear next to their field. While the user types a name, phone or e-mail,
  * likely duplicates are looked up and shown; if the server still answers 409
- * with candidates, the user can open one of them or create anyway.
+ * with candidates, the user can open one of them or create anyway. The custom fields of the
+ * user's team follow the built-in ones, required ones marked and asked for (docs/custom-fields.md);
+ * a definition changed meanwhile shows at once (`customFields:changed`).
  * Fires `customer-created` with the customer, or `cancel`.
  */
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing } from 'lit';
 import type { CategoryDto, CreateCustomerBody, CustomerDto, DuplicateCandidateDto } from '../../../schema/wire/customer.ts';
 import { CUSTOMER_FIELD_MAX, TAG_MAX_CHARS, TAGS_MAX } from '../../../schema/wire/docs.ts';
+import type { CustomFieldDto } from '../../../schema/wire/custom-fields.ts';
 import type { UserDto } from '../../../schema/wire/user.ts';
+import { listCustomFields } from '../api/custom-fields.ts';
 import { createCustomer, findDuplicates } from '../api/customers.ts';
+import type { TandemCustomFieldInputs } from '../custom-fields/tandem-custom-field-inputs.ts';
+import '../custom-fields/tandem-custom-field-inputs.ts';
+import { SocketController } from '../realtime/socket-controller.ts';
 import { ApiError } from '../api/http.ts';
 import { isQueued, queuedEvent } from '../offline/queued.ts';
 import { errorMessage } from '../ui/error-message.ts';
@@ -29,6 +36,8 @@ const DUPLICATE_NAME_MIN = 2;
 const TEXT_FIELDS = ['name', 'industry', 'size', 'phone', 'email', 'address', 'website', 'source', 'decisionMakers', 'needs'] as const;
 type TextField = (typeof TEXT_FIELDS)[number];
 type Field = TextField | 'category' | 'ownerId' | 'tags' | 'kind';
+/** A new record has no custom values yet. */
+const NO_VALUES: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /** A localized explanation for a field the server refused. */
 export function fieldProblem(field: string, serverMessage: string): string {
@@ -62,6 +71,9 @@ export class TandemCustomerCreateForm extends LitElement {
     categories: { attribute: false },
     users: { attribute: false },
     canAssign: { type: Boolean },
+    teamId: { type: String, attribute: 'team-id' },
+    customFields: { state: true },
+    customValues: { state: true },
     busy: { state: true },
     errors: { state: true },
     formError: { state: true },
@@ -110,8 +122,14 @@ export class TandemCustomerCreateForm extends LitElement {
   declare categories: readonly CategoryDto[];
   declare users: readonly UserDto[];
   declare canAssign: boolean;
+  /** The team the new customer joins (the user's): its custom fields and the workspace's apply. */
+  declare teamId: string;
+  declare customFields: readonly CustomFieldDto[];
+  /** Replaced on reset, so the custom controls drop what was typed. */
+  declare customValues: Readonly<Record<string, unknown>>;
   declare busy: boolean;
-  declare errors: Partial<Record<Field, string>>;
+  /** Built-in fields by name, custom ones as `custom.<key>` (the server's field names). */
+  declare errors: Partial<Record<Field | `custom.${string}`, string>>;
   declare formError: string;
   /** Likely duplicates found while typing. */
   declare warnings: DuplicateCandidateDto[];
@@ -126,11 +144,36 @@ export class TandemCustomerCreateForm extends LitElement {
     this.categories = [];
     this.users = [];
     this.canAssign = false;
+    this.teamId = '';
+    this.customFields = [];
+    this.customValues = NO_VALUES;
     this.busy = false;
     this.errors = {};
     this.formError = '';
     this.warnings = [];
     this.conflict = null;
+    new SocketController(this, {
+      on: { 'customFields:changed': (e) => e.entity === 'customer' && void this.loadFields() },
+      onConnect: (_s, reconnected) => reconnected && void this.loadFields(),
+    });
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.loadFields();
+  }
+
+  /** The customer fields; without them (offline, an error) the form still creates, and the server asks for required ones. */
+  async loadFields(): Promise<void> {
+    try {
+      this.customFields = await listCustomFields('customer');
+    } catch {
+      // Kept as they were; the next change event or reconnection tries again.
+    }
+  }
+
+  private fieldsOfTeam(): CustomFieldDto[] {
+    return this.customFields.filter((f) => f.teamId === null || f.teamId === this.teamId);
   }
 
   override disconnectedCallback(): void {
@@ -145,6 +188,7 @@ export class TandemCustomerCreateForm extends LitElement {
     this.formError = '';
     this.warnings = [];
     this.conflict = null;
+    this.customValues = { ...NO_VALUES };
   }
 
   private value(name: string): string {
@@ -203,10 +247,15 @@ export class TandemCustomerCreateForm extends LitElement {
     this.formError = '';
     // Every problem at once, each next to its field, rather than one per attempt.
     const problems = this.problems(body);
+    const custom = this.renderRoot.querySelector<TandemCustomFieldInputs>('tandem-custom-field-inputs')?.changes() ?? { ok: true as const, values: {} };
     if (Object.keys(problems).length > 0) {
       await this.showErrors(problems);
       return;
     }
+    // The custom controls show their own hints (a required field left empty, a value they cannot take).
+    if (!custom.ok) return;
+    const given = Object.entries(custom.values).filter(([, v]) => v !== null);
+    if (given.length > 0) body.custom = Object.fromEntries(given);
     this.errors = {};
     this.busy = true;
     try {
@@ -227,11 +276,20 @@ export class TandemCustomerCreateForm extends LitElement {
       this.submission.settled(err);
       // Offline: kept in the outbox (offline/outbox.ts); the page closes the form and says so.
       if (isQueued(err)) this.dispatchEvent(queuedEvent(body.name));
+      else if (err instanceof ApiError && err.field?.startsWith('custom.')) this.errors = { [err.field]: this.customProblem(err.field) };
       else if (err instanceof ApiError && err.field) await this.showErrors({ [err.field]: fieldProblem(err.field, err.message) });
       else this.formError = errorMessage(err);
     } finally {
       this.busy = false;
     }
+  }
+
+  /** A custom value the server refused: what the field takes, in the user's language. */
+  private customProblem(field: string): string {
+    const def = this.customFields.find((f) => `custom.${f.key}` === field);
+    if (!def) return msg('This field no longer exists; reload the page.', { id: 'contacts.customGone' });
+    if (def.type === 'user') return msg('Choose an active member of the customer’s team.', { id: 'contacts.customUser' });
+    return msg('This value is not accepted.', { id: 'customers.error.invalid' });
   }
 
   /** The same checks as the server's, over every field. */
@@ -246,7 +304,7 @@ export class TandemCustomerCreateForm extends LitElement {
     return problems;
   }
 
-  private async showErrors(errors: Partial<Record<Field, string>>): Promise<void> {
+  private async showErrors(errors: Partial<Record<Field | `custom.${string}`, string>>): Promise<void> {
     this.errors = errors;
     await this.updateComplete;
     const first = Object.keys(errors)[0];
@@ -329,6 +387,15 @@ export class TandemCustomerCreateForm extends LitElement {
         <input id="c-tags" placeholder=${msg('Comma-separated', { id: 'customers.filter.tagsHint' })} aria-invalid=${this.errors.tags ? 'true' : 'false'} />
         ${this.error('tags')}
       </div>
+      <tandem-custom-field-inputs
+        id-prefix="c-custom"
+        team-id=${this.teamId}
+        creating
+        .fields=${this.fieldsOfTeam()}
+        .values=${this.customValues}
+        .users=${this.users}
+        .errors=${this.errors}
+      ></tandem-custom-field-inputs>
       ${this.canAssign
         ? html`<div class="field">
             <label for="c-ownerId">${fieldLabel('ownerId')}</label>

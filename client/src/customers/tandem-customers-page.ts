@@ -372,6 +372,7 @@ export class TandemCustomersPage extends LitElement {
           .categories=${this.categories}
           .users=${this.users}
           ?canAssign=${canAssign}
+          team-id=${user?.teamId ?? ''}
           @customer-created=${this.onCreated}
           @outbox-queued=${this.onQueued}
           @cancel=${() => (this.dialog = 'none')}
