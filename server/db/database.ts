@@ -3,7 +3,10 @@
  * unset → PGlite on disk in dataDir; `memory://` → in-memory PGlite;
  * `postgres://…` / `postgresql://…` → a `pg` pool.
  */
-import { mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from './pglite-dialect.ts';
@@ -28,12 +31,29 @@ pg.types.setTypeParser(20, (v) => Number(v));
 /**
  * PGlite's own settings. Its data files live in this process's memory or go
  * through Node's file system (and the OS cache), so Postgres's default
- * 128 MB of shared buffers mostly doubles what is cached already: an empty
- * embedded database (opened with this function) took 780–790 MB of resident
- * memory with them and 580–700 MB with 32 MB (PGlite 0.5, Node 20). Most of
- * the rest is PGlite's own: its WebAssembly heap starts at 128 MB at least.
+ * 128 MB of shared buffers mostly doubles what is cached already. Most of
+ * the rest is PGlite's own WebAssembly heap, which never shrinks: creating a
+ * database (initdb) grows it to about 700 MB, so a new data directory is
+ * created in a child process (createDataDir) and this process only opens it:
+ * a process that opened an existing directory holds about 190 MB of PGlite
+ * with 32 MB of shared buffers (PGlite 0.5, Node 20).
  */
 const PGLITE_SETTINGS = ['shared_buffers=32MB'];
+
+/** Runs PGlite's initdb for `dataDir` in a child process (pglite-init.mjs says why). */
+async function createDataDir(dataDir: string): Promise<void> {
+  const script = fileURLToPath(new URL('./pglite-init.mjs', import.meta.url));
+  const child = spawn(process.execPath, [script, dataDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    if (stderr.length < 10_000) stderr += chunk;
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`Creating the database in ${dataDir} failed (exit ${code}): ${stderr.trim()}`);
+}
 
 export async function openDatabase(url: string | undefined, dataDir: string): Promise<DatabaseHandle> {
   if (url?.startsWith('postgres://') || url?.startsWith('postgresql://')) {
@@ -53,6 +73,7 @@ export async function openDatabase(url: string | undefined, dataDir: string): Pr
     pglite = new PGlite(options);
   } else if (url === undefined) {
     mkdirSync(dataDir, { recursive: true });
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) await createDataDir(dataDir);
     pglite = new PGlite(dataDir, options);
   } else {
     throw new Error('DATABASE_URL must be unset, memory://, or a postgres:// URL');
