@@ -60,6 +60,11 @@ export const createOpportunityBody = z.strictObject({
   /** Managers and admins may name anyone of the team; reps only themselves. Defaults to the creator. */
   ownerId: z.string().uuid().nullable().optional(),
   lostReason: z.string().trim().min(1).max(LOST_REASON_MAX).optional(),
+  /** Custom field values by key; every required field of the team needs one (checked by the service). */
+  custom: z
+    .record(z.string().max(40), z.unknown())
+    .refine((r) => Object.keys(r).length <= CUSTOM_VALUES_PER_REQUEST_MAX, `at most ${CUSTOM_VALUES_PER_REQUEST_MAX} values`)
+    .optional(),
 });
 export type CreateOpportunityInput = z.infer<typeof createOpportunityBody>;
 

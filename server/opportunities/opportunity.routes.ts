@@ -39,7 +39,7 @@ export function opportunityRoutes(ctx: AppContext) {
     .post('/', once, async (c) => {
       const { user } = requireUser(c);
       const body = await jsonBody(c, createOpportunityBody);
-      return c.json({ opportunity: toOpportunityDto(await createOpportunity(ctx, user, body)) }, 201);
+      return c.json({ opportunity: toOpportunityDto(await createOpportunity(ctx, user, body, { requireCustom: true })) }, 201);
     })
     .get('/:id', async (c) => {
       const { user } = requireUser(c);

@@ -9,6 +9,8 @@ import * as Y from 'yjs';
 import { customCardKey } from '../../schema/wire/board.ts';
 import { boardDocName } from '../../schema/wire/docs.ts';
 import { assertCustomValuesOfTeam } from '../custom-fields/custom-field-values.ts';
+import { customFieldsOfTeam } from '../custom-fields/custom-field.service.ts';
+import { customRequestProblem } from '../customers/contact-custom.ts';
 import type { OpportunityRow } from '../../schema/tables/opportunity.table.ts';
 import type { CreateOpportunityInput, UpdateOpportunityInput } from '../../schema/wire/opportunity.ts';
 import type { AppContext } from '../context.ts';
@@ -45,7 +47,13 @@ function stageCards(doc: Y.Doc, stageId: string, exceptId: string | null): Array
   return out.sort(compareCards);
 }
 
-export async function createOpportunity(ctx: AppContext, user: User, input: CreateOpportunityInput): Promise<OpportunityRow> {
+export async function createOpportunity(
+  ctx: AppContext,
+  user: User,
+  input: CreateOpportunityInput,
+  /** `requireCustom`: every required custom field of the team needs a value (a person's create; a lead's conversion brings what it has). */
+  opts: { requireCustom?: boolean } = {},
+): Promise<OpportunityRow> {
   const customer = await ctx.db
     .selectFrom('customers')
     .select(['id', 'team_id', 'archived_at'])
@@ -82,6 +90,13 @@ export async function createOpportunity(ctx: AppContext, user: User, input: Crea
     throw forbidden('Only managers and admins assign opportunities to others');
   }
 
+  const custom = Object.fromEntries(Object.entries(input.custom ?? {}).filter(([, v]) => v !== null && v !== undefined));
+  if (opts.requireCustom || Object.keys(custom).length > 0) {
+    const p = customRequestProblem(await customFieldsOfTeam(ctx, 'opportunity', teamId), custom, opts.requireCustom === true);
+    if (p) throw badRequest(p.message, p.field);
+    await assertCustomValuesOfTeam(ctx, 'opportunity', teamId, custom);
+  }
+
   const id = randomUUID();
   await ctx.hub.edit(boardDocName(pipelineId), user, (doc) => {
     const card = new Y.Map<unknown>();
@@ -94,6 +109,7 @@ export async function createOpportunity(ctx: AppContext, user: User, input: Crea
     if (input.currency) card.set('currency', input.currency);
     if (input.expectedCloseDate !== undefined) card.set('expectedCloseDate', input.expectedCloseDate);
     if (input.lostReason !== undefined) card.set('lostReason', input.lostReason);
+    for (const [key, value] of Object.entries(custom)) card.set(customCardKey(key), value);
     doc.getMap('cards').set(id, card);
   });
   const row = await findOpportunity(ctx.db, id);

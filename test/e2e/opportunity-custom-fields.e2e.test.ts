@@ -111,6 +111,36 @@ describe('opportunity custom fields in the browser', () => {
     expect(app.pageErrors).toEqual([]);
   });
 
+  it('the New opportunity dialog asks for the team’s fields, a required one before it creates', async () => {
+    expect(
+      (await api(adminCookie, 'POST', '/api/custom-fields', { entity: 'opportunity', key: 'po_number', type: 'text', label: label('PO number', '采购单号'), teamId: f.manager.teamId, required: true }))
+        .status,
+    ).toBe(201);
+    const rep = await page(f.repCookie);
+    await openBoard(app, f, rep);
+    await rep.getByRole('button', { name: 'New opportunity' }).first().click();
+    const dialog = rep.locator('tandem-dialog[open]');
+    await dialog.getByLabel('Find a customer').fill('Northwind');
+    await dialog.getByRole('option', { name: 'Northwind Foods' }).waitFor(WAIT);
+    await dialog.locator('select[name="customerId"]').selectOption({ label: 'Northwind Foods' });
+    await dialog.getByLabel('Deal name').fill('Forklift fleet');
+    await dialog.getByLabel('Amount').fill('1200');
+    await rep.locator('#opp-custom-deal_type').selectOption('new');
+    await dialog.getByRole('button', { name: 'Create opportunity' }).click();
+    // The required field left empty: said under it, and nothing is created.
+    await rep.locator('#opp-custom-po_number-issue').waitFor(WAIT);
+    await shot(rep, 'dialog-en-desktop');
+    const named = () => app.test.ctx.db.selectFrom('opportunities').select('custom_fields').where('name', '=', 'Forklift fleet').execute();
+    expect(await named()).toEqual([]);
+    await rep.locator('#opp-custom-po_number').fill('PO-88');
+    await dialog.getByRole('button', { name: 'Create opportunity' }).click();
+    await rep.locator('tandem-dialog[open]').waitFor({ state: 'detached', ...WAIT });
+    expect((await named()).map((r) => r.custom_fields)).toEqual([{ deal_type: 'new', po_number: 'PO-88' }]);
+    // Archived again, so the other tests' deals need no PO number.
+    const fields = (await (await api(adminCookie, 'GET', '/api/custom-fields?entity=opportunity')).json()) as { items: Array<{ id: string; key: string }> };
+    expect((await api(adminCookie, 'POST', `/api/custom-fields/${fields.items.find((x) => x.key === 'po_number')!.id}/archive`)).status).toBe(200);
+  });
+
   it('reads in Chinese', async () => {
     const opp = f.opportunities[0]!;
     await app.test.ctx.db.updateTable('users').set({ locale: 'zh-CN' }).where('id', '=', f.rep.id).execute();

@@ -110,6 +110,35 @@ describe('opportunity custom values over REST', () => {
     expect(card.get('name')).toBe('Renewal 续约');
   });
 
+  it('POST takes custom values into the new card; a bad one or a missing required one is 400 and no card is made', async () => {
+    const teamC = (await seedTeam(t.ctx, 'Gamma')).id;
+    const repC = api(t, await login(t.app, (await seedUser(t.ctx, { role: 'rep', teamId: teamC })).email));
+    await json(
+      await admin.post('/api/custom-fields', { entity: 'opportunity', key: 'gamma_po', type: 'text', label: label('PO number', '采购单号'), teamId: teamC, required: true }),
+      201,
+    );
+    const customer = await repC.create({ name: 'Gamma Buyer 伽马' });
+    const post = (custom?: Record<string, unknown>) => repC.post('/api/opportunities', { customerId: customer.id, name: 'Gamma deal', amount: 50, ...(custom ? { custom } : {}) });
+    const bad: Array<[Record<string, unknown> | undefined, string]> = [
+      [undefined, 'custom.gamma_po'],
+      [{ deal_type: 'new' }, 'custom.gamma_po'],
+      [{ gamma_po: 'PO-1', deal_type: 'upsell' }, 'custom.deal_type'],
+      [{ gamma_po: 'PO-1', beta_only: 'x' }, 'custom.beta_only'],
+      [{ gamma_po: 'PO-1', seats: 'many' }, 'custom.seats'],
+    ];
+    for (const [custom, field] of bad) expect(await errorOf(await post(custom)), JSON.stringify(custom)).toMatchObject({ status: 400, field });
+    expect(await t.ctx.db.selectFrom('opportunities').select('id').where('customer_id', '=', customer.id).execute()).toEqual([]);
+
+    const { opportunity } = await json<{ opportunity: OpportunityDto }>(await post({ gamma_po: 'PO-2026-7', deal_type: 'new', seats: 5 }), 201);
+    expect(opportunity.custom).toEqual({ gamma_po: 'PO-2026-7', deal_type: 'new', seats: 5 });
+    const gammaPipeline = (await json<{ items: PipelineDto[] }>(await repC.get('/api/pipelines'))).items[0]!;
+    const card = (await storedDoc(t.ctx, boardDocName(gammaPipeline.id))).getMap('cards').get(opportunity.id) as { get(k: string): unknown };
+    expect(card.get('custom.gamma_po')).toBe('PO-2026-7');
+    // Team B has no required opportunity field: its reps create as before.
+    const betaCustomer = await repB.create({ name: 'Beta Buyer' });
+    expect((await repB.post('/api/opportunities', { customerId: betaCustomer.id, name: 'Plain deal', amount: 1 })).status).toBe(201);
+  });
+
   it('another team’s rep neither reads nor writes the values', async () => {
     expect((await repB.get(`/api/opportunities/${renewal.id}`)).status).toBe(404);
     expect((await repB.patch(`/api/opportunities/${renewal.id}`, { custom: { seats: 1 } })).status).toBe(404);

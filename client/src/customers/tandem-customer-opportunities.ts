@@ -232,7 +232,7 @@ export class TandemCustomerOpportunities extends LitElement {
       ${this.canCreate
         ? html`<tandem-opportunity-dialog
             .open=${this.creating}
-            .customer=${{ id: this.customerId, name: this.customerName }}
+            .customer=${{ id: this.customerId, name: this.customerName, teamId: this.teamId }}
             .pipelines=${pipelines}
             .users=${this.users}
             .canAssign=${this.canAssign}

@@ -17,6 +17,8 @@ const PICKER_LIMIT = 20;
 export interface CustomerOption {
   id: string;
   name: string;
+  /** The customer's team (its opportunities take that team's custom fields). */
+  teamId?: string;
 }
 
 /** Wait before fetching names still missing, so one render's worth goes out together. */
@@ -109,5 +111,5 @@ export async function searchCustomers(q: string, signal?: AbortSignal): Promise<
   const params = new URLSearchParams({ limit: String(PICKER_LIMIT) });
   if (q.trim()) params.set('q', q.trim());
   const res = await request<CustomerListDto>('GET', `/api/customers?${params}`, undefined, { signal });
-  return res.items.map((c) => ({ id: c.id, name: c.name }));
+  return res.items.map((c) => ({ id: c.id, name: c.name, teamId: c.teamId }));
 }

@@ -4,16 +4,22 @@
  * the owner. Creates through `POST /api/opportunities`; the card then
  * arrives on every open board through the board document. Opened from a
  * customer's page it is given that `customer` (no search) and the team's
- * `pipelines` (a pipeline is chosen, then one of its stages).
+ * `pipelines` (a pipeline is chosen, then one of its stages). The opportunity custom fields of
+ * the customer's team follow, required ones asked for (docs/custom-fields.md, "Opportunities").
  */
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { DEFAULT_CURRENCY, isValidAmount, OPPORTUNITY_NAME_MAX } from '../../../schema/wire/board.ts';
+import type { CustomFieldDto } from '../../../schema/wire/custom-fields.ts';
 import type { CreateOpportunityInput } from '../../../schema/wire/opportunity.ts';
 import type { PipelineDto } from '../../../schema/wire/pipeline.ts';
 import type { UserDto } from '../../../schema/wire/user.ts';
+import { listCustomFields } from '../api/custom-fields.ts';
 import { createOpportunity } from '../api/opportunities.ts';
+import type { TandemCustomFieldInputs } from '../custom-fields/tandem-custom-field-inputs.ts';
+import '../custom-fields/tandem-custom-field-inputs.ts';
+import { SocketController } from '../realtime/socket-controller.ts';
 import { ApiError } from '../api/http.ts';
 import { currentLocale } from '../app/localization.ts';
 import { errorMessage } from '../ui/error-message.ts';
@@ -28,7 +34,9 @@ import { SubmissionKey } from '../api/idempotency.ts';
 const SEARCH_DEBOUNCE_MS = 250;
 export const CURRENCIES = ['CNY', 'USD', 'EUR', 'HKD', 'JPY', 'GBP'] as const;
 
-type Field = 'customerId' | 'name' | 'amount' | 'expectedCloseDate' | 'stageId' | 'ownerId';
+type Field = 'customerId' | 'name' | 'amount' | 'expectedCloseDate' | 'stageId' | 'ownerId' | `custom.${string}`;
+/** A new opportunity has no custom values yet. */
+const NO_VALUES: Readonly<Record<string, unknown>> = Object.freeze({});
 
 export class TandemOpportunityDialog extends LitElement {
   /** One Idempotency-Key per submission: a double click or a retry creates one record. */
@@ -45,6 +53,8 @@ export class TandemOpportunityDialog extends LitElement {
     results: { state: true },
     customerId: { state: true },
     errors: { state: true },
+    customFields: { state: true },
+    customValues: { state: true },
     failure: { state: true },
     busy: { state: true },
   };
@@ -78,6 +88,9 @@ export class TandemOpportunityDialog extends LitElement {
   /** The chosen customer; kept while search results change, else the first result. */
   declare customerId: string;
   declare errors: Partial<Record<Field, string>>;
+  declare customFields: readonly CustomFieldDto[];
+  /** Replaced each time the dialog opens, so the custom controls start empty. */
+  declare customValues: Readonly<Record<string, unknown>>;
   declare failure: string;
   declare busy: boolean;
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
@@ -97,13 +110,44 @@ export class TandemOpportunityDialog extends LitElement {
     this.results = [];
     this.customerId = '';
     this.errors = {};
+    this.customFields = [];
+    this.customValues = NO_VALUES;
     this.failure = '';
     this.busy = false;
+    new SocketController(this, {
+      on: { 'customFields:changed': (e) => e.entity === 'opportunity' && void this.loadFields() },
+      onConnect: (_s, reconnected) => reconnected && void this.loadFields(),
+    });
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.loadFields();
+  }
+
+  /** The opportunity fields; without them the dialog still creates, and the server asks for required ones. */
+  async loadFields(): Promise<void> {
+    try {
+      this.customFields = await listCustomFields('opportunity');
+    } catch {
+      // Kept as they were; the next change event or reconnection tries again.
+    }
+  }
+
+  /** The fields that apply to the chosen customer's team (the workspace's until one is chosen). */
+  private fieldsOfTeam(): CustomFieldDto[] {
+    const teamId = this.customerTeam();
+    return this.customFields.filter((f) => f.teamId === null || f.teamId === teamId);
+  }
+
+  private customerTeam(): string | null {
+    return this.customer?.teamId ?? this.results.find((c) => c.id === this.customerId)?.teamId ?? null;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('open') && this.open) {
       this.errors = {};
+      this.customValues = { ...NO_VALUES };
       this.failure = '';
       this.customerId = '';
       this.renderRoot.querySelector('form')?.reset();
@@ -147,10 +191,13 @@ export class TandemOpportunityDialog extends LitElement {
       errors.amount = msg('Enter an amount of 0 or more, with at most two decimals.', { id: 'opp.form.amountInvalid' });
     }
     this.errors = errors;
+    const custom = this.renderRoot.querySelector<TandemCustomFieldInputs>('tandem-custom-field-inputs')?.changes() ?? { ok: true as const, values: {} };
     if (Object.keys(errors).length > 0) {
       this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
       return;
     }
+    // The custom controls show their own hints (a required field left empty, a value they cannot take).
+    if (!custom.ok) return;
     const body: CreateOpportunityInput = {
       customerId,
       name,
@@ -160,6 +207,8 @@ export class TandemOpportunityDialog extends LitElement {
     };
     const stageId = value('stageId');
     if (stageId) body.stageId = stageId;
+    const given = Object.entries(custom.values).filter(([, v]) => v !== null);
+    if (given.length > 0) body.custom = Object.fromEntries(given);
     if (this.canAssign) {
       const owner = value('ownerId');
       body.ownerId = owner === 'none' ? null : owner || undefined;
@@ -172,7 +221,7 @@ export class TandemOpportunityDialog extends LitElement {
       this.dispatchEvent(new CustomEvent('created', { detail: { id: opp.id } }));
     } catch (err) {
       this.submission.settled(err);
-      if (err instanceof ApiError && err.field && ['customerId', 'name', 'amount', 'expectedCloseDate', 'stageId', 'ownerId'].includes(err.field)) {
+      if (err instanceof ApiError && err.field && (err.field.startsWith('custom.') || ['customerId', 'name', 'amount', 'expectedCloseDate', 'stageId', 'ownerId'].includes(err.field))) {
         this.errors = { [err.field]: err.message };
       }
       this.failure = errorMessage(err);
@@ -288,6 +337,15 @@ export class TandemOpportunityDialog extends LitElement {
               ${this.fieldError('ownerId')}
             </div>`
           : nothing}
+        <tandem-custom-field-inputs
+          id-prefix="opp-custom"
+          team-id=${this.customerTeam() ?? ''}
+          creating
+          .fields=${this.fieldsOfTeam()}
+          .values=${this.customValues}
+          .users=${this.users}
+          .errors=${this.errors}
+        ></tandem-custom-field-inputs>
         <div class="actions end">
           <button type="button" @click=${() => this.dispatchEvent(new Event('close'))}>${msg('Cancel', { id: 'common.cancel' })}</button>
           <button class="primary" type="submit" ?disabled=${this.busy}>${msg('Create opportunity', { id: 'opp.form.create' })}</button>
