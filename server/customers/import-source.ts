@@ -95,9 +95,26 @@ export interface OpenedSource {
   records: AsyncGenerator<SourceRecord>;
 }
 
+/**
+ * Readings of a stored Excel book before it is called unreadable. unzipper (under exceljs) now
+ * and then fails a valid book with FILE_ENDED when its input ends at an unlucky moment (seen
+ * under load); a stored book can simply be read again, and a broken one fails every time.
+ */
+const XLSX_READ_ATTEMPTS = 3;
+
+const UNREADABLE_BOOK = 'The file is not a readable Excel (.xlsx) workbook';
+
+const isUnreadableBook = (e: unknown): boolean => e instanceof AppError && e.message === UNREADABLE_BOOK;
+
 /** Opens the stored file; a file that is not the declared kind, or is empty, is a 400 on `file`. */
 export async function openSource(db: Q, importId: string, opts: SourceOptions): Promise<OpenedSource> {
-  return openStream(readChunks(db, importId), opts);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openStream(readChunks(db, importId), opts);
+    } catch (e) {
+      if (opts.kind !== 'xlsx' || attempt >= XLSX_READ_ATTEMPTS || !isUnreadableBook(e)) throw e;
+    }
+  }
 }
 
 export async function openStream(bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, opts: SourceOptions): Promise<OpenedSource> {
@@ -256,7 +273,7 @@ async function* xlsxRows(bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>
     }
   } catch (e) {
     if (e instanceof AppError) throw e;
-    throw new AppError('bad_request', 400, 'The file is not a readable Excel (.xlsx) workbook', 'file');
+    throw new AppError('bad_request', 400, UNREADABLE_BOOK, 'file');
   } finally {
     input.destroy();
   }
@@ -264,12 +281,22 @@ async function* xlsxRows(bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>
     if (wanted !== undefined && sheets.length > 0) {
       throw new AppError('validation', 400, `sheet: the workbook has no sheet "${wanted}"; it has ${sheets.map((s) => `"${s}"`).join(', ')}`, 'sheet');
     }
-    throw new AppError('bad_request', 400, 'The file is not a readable Excel (.xlsx) workbook', 'file');
+    throw new AppError('bad_request', 400, UNREADABLE_BOOK, 'file');
   }
 }
 
-/** Every sheet name of a stored Excel book (reading the book once, without its rows). */
+/** Every sheet name of a stored Excel book (reading the book once, without its rows; again if unzipper fails it, as in openSource). */
 export async function listSheets(db: Q, importId: string): Promise<string[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readSheetNames(db, importId);
+    } catch (e) {
+      if (attempt >= XLSX_READ_ATTEMPTS || !isUnreadableBook(e)) throw e;
+    }
+  }
+}
+
+async function readSheetNames(db: Q, importId: string): Promise<string[]> {
   const Excel = await loadExcel();
   const input = Readable.from(readChunks(db, importId));
   const reader = new Excel.stream.xlsx.WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'ignore', styles: 'ignore', hyperlinks: 'ignore', entries: 'ignore' });
@@ -280,7 +307,7 @@ export async function listSheets(db: Q, importId: string): Promise<string[]> {
       await drain(worksheet);
     }
   } catch {
-    throw new AppError('bad_request', 400, 'The file is not a readable Excel (.xlsx) workbook', 'file');
+    throw new AppError('bad_request', 400, UNREADABLE_BOOK, 'file');
   } finally {
     input.destroy();
   }

@@ -243,6 +243,8 @@ async function repWithLists(locale: 'en' | 'zh-CN') {
   await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), POLL).toBe(true);
   await page.goto(`${app.url}/tasks`);
   await page.locator(`li[data-task-id="${task.id}"]`).waitFor();
+  // The list is kept after it is drawn: leaving the page at once could abort that write.
+  await expect.poll(async () => (await keptListKeys(page, user.id))?.includes('tasks:mine') ?? false, POLL).toBe(true);
   await page.goto(`${app.url}/customers`);
   await customerRow(page, other.id).waitFor();
   await expect.poll(() => keptListKeys(page, user.id), POLL).toEqual(['customers', 'customers:reference', 'tasks:mine']);
