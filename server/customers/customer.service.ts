@@ -40,9 +40,7 @@ import {
   setArchived,
 } from './customer.repository.ts';
 import { writeCustomerChange } from './customer-writer.ts';
-import { assertCustomValuesOfTeam } from '../custom-fields/custom-field-values.ts';
-import { customFieldsOfTeam } from '../custom-fields/custom-field.service.ts';
-import { customRequestProblem } from './contact-custom.ts';
+import { assertCustomRequest, assertCustomValuesOfTeam } from '../custom-fields/custom-field-values.ts';
 import { resolveCustomerFilter } from '../custom-fields/custom-field-filter.ts';
 import { insertInitialCustomers } from './customer-bulk.repository.ts';
 import { buildInitialCustomer } from './customer-initial-doc.ts';
@@ -158,11 +156,8 @@ export async function createCustomer(
   if (change.fields.ownerId === undefined && user.teamId === teamId) change.fields.ownerId = user.id;
   assertOwnerChangeAllowed(user, undefined, change.fields.ownerId);
   await assertTeamValues(ctx, teamId, change);
-  const custom = Object.fromEntries(Object.entries(body.custom ?? {}).filter(([, v]) => v !== null && v !== undefined));
-  if (opts.requireCustom || Object.keys(custom).length > 0) {
-    const p = customRequestProblem(await customFieldsOfTeam(ctx, 'customer', teamId), custom, opts.requireCustom === true);
-    if (p) throw badRequest(p.message, p.field);
-    await assertCustomValues(ctx, teamId, custom);
+  if (opts.requireCustom || body.custom) {
+    const custom = await assertCustomRequest(ctx, 'customer', teamId, body.custom ?? {}, opts.requireCustom === true);
     if (Object.keys(custom).length > 0) change.custom = custom;
   }
   if (!body.confirm) {

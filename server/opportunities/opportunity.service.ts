@@ -8,9 +8,7 @@ import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
 import { customCardKey } from '../../schema/wire/board.ts';
 import { boardDocName } from '../../schema/wire/docs.ts';
-import { assertCustomValuesOfTeam } from '../custom-fields/custom-field-values.ts';
-import { customFieldsOfTeam } from '../custom-fields/custom-field.service.ts';
-import { customRequestProblem } from '../customers/contact-custom.ts';
+import { assertCustomRequest, assertCustomValuesOfTeam } from '../custom-fields/custom-field-values.ts';
 import type { OpportunityRow } from '../../schema/tables/opportunity.table.ts';
 import type { CreateOpportunityInput, UpdateOpportunityInput } from '../../schema/wire/opportunity.ts';
 import type { AppContext } from '../context.ts';
@@ -90,12 +88,7 @@ export async function createOpportunity(
     throw forbidden('Only managers and admins assign opportunities to others');
   }
 
-  const custom = Object.fromEntries(Object.entries(input.custom ?? {}).filter(([, v]) => v !== null && v !== undefined));
-  if (opts.requireCustom || Object.keys(custom).length > 0) {
-    const p = customRequestProblem(await customFieldsOfTeam(ctx, 'opportunity', teamId), custom, opts.requireCustom === true);
-    if (p) throw badRequest(p.message, p.field);
-    await assertCustomValuesOfTeam(ctx, 'opportunity', teamId, custom);
-  }
+  const custom = opts.requireCustom || input.custom ? await assertCustomRequest(ctx, 'opportunity', teamId, input.custom ?? {}, opts.requireCustom === true) : {};
 
   const id = randomUUID();
   await ctx.hub.edit(boardDocName(pipelineId), user, (doc) => {

@@ -1,7 +1,8 @@
 /** The contact custom value rules (server/customers/contact-custom.ts), by example. */
 import { describe, expect, it } from 'vitest';
 import type { CustomFieldRule } from '../../schema/wire/custom-fields.ts';
-import { contactCustomChanges, customRequestProblem, mergeContactCustom } from '../../server/customers/contact-custom.ts';
+import { contactCustomChanges, mergeContactCustom } from '../../server/customers/contact-custom.ts';
+import { customRequestProblem } from '../../server/custom-fields/custom-field-values.ts';
 
 const label = (en: string) => ({ en, zh: en });
 const RULES: CustomFieldRule[] = [

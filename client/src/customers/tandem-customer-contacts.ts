@@ -10,12 +10,11 @@ import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { CustomFieldDto } from '../../../schema/wire/custom-fields.ts';
 import type { ContactDto, CreateContactBody } from '../../../schema/wire/customer.ts';
 import type { UserDto } from '../../../schema/wire/user.ts';
-import { listCustomFields } from '../api/custom-fields.ts';
 import { archiveContact, createContact, listContacts, updateContact } from '../api/customers.ts';
 import { localized } from '../custom-fields/custom-field-labels.ts';
 import { type TandemCustomFieldInputs, customValueDisplay } from '../custom-fields/tandem-custom-field-inputs.ts';
 import '../custom-fields/tandem-custom-field-inputs.ts';
-import { SocketController } from '../realtime/socket-controller.ts';
+import { CustomFieldsController } from '../custom-fields/custom-fields-controller.ts';
 import { ApiError } from '../api/http.ts';
 import { isQueued, queuedText } from '../offline/queued.ts';
 import { errorMessage } from '../ui/error-message.ts';
@@ -42,7 +41,6 @@ export class TandemCustomerContacts extends LitElement {
     readonly: { type: Boolean },
     teamId: { type: String, attribute: 'team-id' },
     users: { attribute: false },
-    customFields: { state: true },
     contacts: { state: true },
     loadError: { state: true },
     editing: { state: true },
@@ -112,7 +110,7 @@ export class TandemCustomerContacts extends LitElement {
   declare teamId: string;
   declare users: readonly UserDto[];
   /** The active contact fields the user sees (the workspace's and teams'); filtered by `teamId`. */
-  declare customFields: readonly CustomFieldDto[];
+  private readonly customFields = new CustomFieldsController(this, 'contact');
   declare contacts: ContactDto[] | null;
   declare loadError: unknown;
   declare editing: Editing;
@@ -128,12 +126,7 @@ export class TandemCustomerContacts extends LitElement {
     this.readonly = false;
     this.teamId = '';
     this.users = [];
-    this.customFields = [];
     this.contacts = null;
-    new SocketController(this, {
-      on: { 'customFields:changed': (e) => e.entity === 'contact' && void this.loadFields() },
-      onConnect: (_s, reconnected) => reconnected && void this.loadFields(),
-    });
     this.loadError = null;
     this.editing = { kind: 'none' };
     this.errors = {};
@@ -141,22 +134,8 @@ export class TandemCustomerContacts extends LitElement {
     this.notice = '';
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.loadFields();
-  }
-
-  /** The contact fields; without them the contacts still show (their values are kept as they are). */
-  async loadFields(): Promise<void> {
-    try {
-      this.customFields = await listCustomFields('contact');
-    } catch {
-      // The list works without custom fields; the next change event tries again.
-    }
-  }
-
   private fieldsOfTeam(): CustomFieldDto[] {
-    return this.customFields.filter((f) => f.teamId === null || f.teamId === this.teamId);
+    return this.customFields.ofTeam(this.teamId);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -217,7 +196,7 @@ export class TandemCustomerContacts extends LitElement {
       }
       this.errors =
         err instanceof ApiError && err.field
-          ? { [err.field]: err.field.startsWith('custom.') ? this.customProblem(err.field) : fieldProblem(err.field, err.message) }
+          ? { [err.field]: err.field.startsWith('custom.') ? this.customFields.problem(err.field) : fieldProblem(err.field, err.message) }
           : { form: errorMessage(err) };
     } finally {
       this.busy = false;
@@ -233,14 +212,6 @@ export class TandemCustomerContacts extends LitElement {
     } catch (err) {
       this.errors = { form: errorMessage(err) };
     }
-  }
-
-  /** A refused custom value: what the field takes, in the user's language. */
-  private customProblem(field: string): string {
-    const def = this.customFields.find((f) => `custom.${f.key}` === field);
-    if (!def) return msg('This field no longer exists; reload the page.', { id: 'contacts.customGone' });
-    if (def.type === 'user') return msg('Choose an active member of the customer’s team.', { id: 'contacts.customUser' });
-    return msg('This value is not accepted.', { id: 'customers.error.invalid' });
   }
 
   private renderCustomValues(c: ContactDto) {

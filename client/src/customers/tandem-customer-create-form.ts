@@ -13,11 +13,10 @@ import type { CategoryDto, CreateCustomerBody, CustomerDto, DuplicateCandidateDt
 import { CUSTOMER_FIELD_MAX, TAG_MAX_CHARS, TAGS_MAX } from '../../../schema/wire/docs.ts';
 import type { CustomFieldDto } from '../../../schema/wire/custom-fields.ts';
 import type { UserDto } from '../../../schema/wire/user.ts';
-import { listCustomFields } from '../api/custom-fields.ts';
 import { createCustomer, findDuplicates } from '../api/customers.ts';
 import type { TandemCustomFieldInputs } from '../custom-fields/tandem-custom-field-inputs.ts';
 import '../custom-fields/tandem-custom-field-inputs.ts';
-import { SocketController } from '../realtime/socket-controller.ts';
+import { CustomFieldsController } from '../custom-fields/custom-fields-controller.ts';
 import { ApiError } from '../api/http.ts';
 import { isQueued, queuedEvent } from '../offline/queued.ts';
 import { errorMessage } from '../ui/error-message.ts';
@@ -72,7 +71,6 @@ export class TandemCustomerCreateForm extends LitElement {
     users: { attribute: false },
     canAssign: { type: Boolean },
     teamId: { type: String, attribute: 'team-id' },
-    customFields: { state: true },
     customValues: { state: true },
     busy: { state: true },
     errors: { state: true },
@@ -124,7 +122,7 @@ export class TandemCustomerCreateForm extends LitElement {
   declare canAssign: boolean;
   /** The team the new customer joins (the user's): its custom fields and the workspace's apply. */
   declare teamId: string;
-  declare customFields: readonly CustomFieldDto[];
+  private readonly customFields = new CustomFieldsController(this, 'customer');
   /** Replaced on reset, so the custom controls drop what was typed. */
   declare customValues: Readonly<Record<string, unknown>>;
   declare busy: boolean;
@@ -145,35 +143,16 @@ export class TandemCustomerCreateForm extends LitElement {
     this.users = [];
     this.canAssign = false;
     this.teamId = '';
-    this.customFields = [];
     this.customValues = NO_VALUES;
     this.busy = false;
     this.errors = {};
     this.formError = '';
     this.warnings = [];
     this.conflict = null;
-    new SocketController(this, {
-      on: { 'customFields:changed': (e) => e.entity === 'customer' && void this.loadFields() },
-      onConnect: (_s, reconnected) => reconnected && void this.loadFields(),
-    });
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.loadFields();
-  }
-
-  /** The customer fields; without them (offline, an error) the form still creates, and the server asks for required ones. */
-  async loadFields(): Promise<void> {
-    try {
-      this.customFields = await listCustomFields('customer');
-    } catch {
-      // Kept as they were; the next change event or reconnection tries again.
-    }
   }
 
   private fieldsOfTeam(): CustomFieldDto[] {
-    return this.customFields.filter((f) => f.teamId === null || f.teamId === this.teamId);
+    return this.customFields.ofTeam(this.teamId);
   }
 
   override disconnectedCallback(): void {
@@ -276,20 +255,12 @@ export class TandemCustomerCreateForm extends LitElement {
       this.submission.settled(err);
       // Offline: kept in the outbox (offline/outbox.ts); the page closes the form and says so.
       if (isQueued(err)) this.dispatchEvent(queuedEvent(body.name));
-      else if (err instanceof ApiError && err.field?.startsWith('custom.')) this.errors = { [err.field]: this.customProblem(err.field) };
+      else if (err instanceof ApiError && err.field?.startsWith('custom.')) this.errors = { [err.field]: this.customFields.problem(err.field) };
       else if (err instanceof ApiError && err.field) await this.showErrors({ [err.field]: fieldProblem(err.field, err.message) });
       else this.formError = errorMessage(err);
     } finally {
       this.busy = false;
     }
-  }
-
-  /** A custom value the server refused: what the field takes, in the user's language. */
-  private customProblem(field: string): string {
-    const def = this.customFields.find((f) => `custom.${f.key}` === field);
-    if (!def) return msg('This field no longer exists; reload the page.', { id: 'contacts.customGone' });
-    if (def.type === 'user') return msg('Choose an active member of the customer’s team.', { id: 'contacts.customUser' });
-    return msg('This value is not accepted.', { id: 'customers.error.invalid' });
   }
 
   /** The same checks as the server's, over every field. */

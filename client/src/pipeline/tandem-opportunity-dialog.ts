@@ -15,11 +15,10 @@ import type { CustomFieldDto } from '../../../schema/wire/custom-fields.ts';
 import type { CreateOpportunityInput } from '../../../schema/wire/opportunity.ts';
 import type { PipelineDto } from '../../../schema/wire/pipeline.ts';
 import type { UserDto } from '../../../schema/wire/user.ts';
-import { listCustomFields } from '../api/custom-fields.ts';
 import { createOpportunity } from '../api/opportunities.ts';
 import type { TandemCustomFieldInputs } from '../custom-fields/tandem-custom-field-inputs.ts';
 import '../custom-fields/tandem-custom-field-inputs.ts';
-import { SocketController } from '../realtime/socket-controller.ts';
+import { CustomFieldsController } from '../custom-fields/custom-fields-controller.ts';
 import { ApiError } from '../api/http.ts';
 import { currentLocale } from '../app/localization.ts';
 import { errorMessage } from '../ui/error-message.ts';
@@ -53,7 +52,6 @@ export class TandemOpportunityDialog extends LitElement {
     results: { state: true },
     customerId: { state: true },
     errors: { state: true },
-    customFields: { state: true },
     customValues: { state: true },
     failure: { state: true },
     busy: { state: true },
@@ -88,7 +86,7 @@ export class TandemOpportunityDialog extends LitElement {
   /** The chosen customer; kept while search results change, else the first result. */
   declare customerId: string;
   declare errors: Partial<Record<Field, string>>;
-  declare customFields: readonly CustomFieldDto[];
+  private readonly customFields = new CustomFieldsController(this, 'opportunity');
   /** Replaced each time the dialog opens, so the custom controls start empty. */
   declare customValues: Readonly<Record<string, unknown>>;
   declare failure: string;
@@ -110,34 +108,14 @@ export class TandemOpportunityDialog extends LitElement {
     this.results = [];
     this.customerId = '';
     this.errors = {};
-    this.customFields = [];
     this.customValues = NO_VALUES;
     this.failure = '';
     this.busy = false;
-    new SocketController(this, {
-      on: { 'customFields:changed': (e) => e.entity === 'opportunity' && void this.loadFields() },
-      onConnect: (_s, reconnected) => reconnected && void this.loadFields(),
-    });
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.loadFields();
-  }
-
-  /** The opportunity fields; without them the dialog still creates, and the server asks for required ones. */
-  async loadFields(): Promise<void> {
-    try {
-      this.customFields = await listCustomFields('opportunity');
-    } catch {
-      // Kept as they were; the next change event or reconnection tries again.
-    }
   }
 
   /** The fields that apply to the chosen customer's team (the workspace's until one is chosen). */
   private fieldsOfTeam(): CustomFieldDto[] {
-    const teamId = this.customerTeam();
-    return this.customFields.filter((f) => f.teamId === null || f.teamId === teamId);
+    return this.customFields.ofTeam(this.customerTeam());
   }
 
   private customerTeam(): string | null {
@@ -222,7 +200,7 @@ export class TandemOpportunityDialog extends LitElement {
     } catch (err) {
       this.submission.settled(err);
       if (err instanceof ApiError && err.field && (err.field.startsWith('custom.') || ['customerId', 'name', 'amount', 'expectedCloseDate', 'stageId', 'ownerId'].includes(err.field))) {
-        this.errors = { [err.field]: err.message };
+        this.errors = { [err.field]: err.field.startsWith('custom.') ? this.customFields.problem(err.field) : err.message };
       }
       this.failure = errorMessage(err);
     } finally {
