@@ -3,7 +3,7 @@
  * for a directory that holds no database yet: initdb grows PGlite's WebAssembly heap to about
  * 700 MB, and a WebAssembly heap never shrinks, so a server that created its own database
  * would carry that memory for as long as it runs; opening an existing directory takes about
- * 150 MB. Plain JavaScript so that it runs without the TypeScript loader.
+ * 190 MB. Plain JavaScript so that it runs without the TypeScript loader.
  *
  *   node server/db/pglite-init.mjs <dataDir>
  */

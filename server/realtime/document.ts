@@ -280,10 +280,11 @@ export class LiveDocument {
 
   /** Once `settled`: resolves when every accepted update is stored, or its commit failed. */
   stored(): Promise<void> {
-    return this.lastDurable ? this.lastDurable.then(
+    // A failed commit is the committer's to report; here it only means nothing waits any more.
+    return (this.lastDurable ?? Promise.resolve(0)).then(
       () => undefined,
       () => undefined,
-    ) : Promise.resolve();
+    );
   }
 
   private async acceptNow(input: AcceptInput, user: User, access: 'write' | 'read', origin: unknown): Promise<AcceptOutcome> {
