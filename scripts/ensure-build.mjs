@@ -2,6 +2,7 @@
 import { execSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureServerBuilt } from './build-server.mjs';
 
 const OUT = 'dist/client/index.html';
 
@@ -19,3 +20,6 @@ if (!existsSync(OUT) || statSync(OUT).mtimeMs < sources) {
   console.log('Building the client…');
   execSync('npx vite build', { stdio: 'inherit' });
 }
+
+// The server runs compiled (scripts/build-server.mjs), not through a TypeScript loader.
+await ensureServerBuilt();

@@ -21,7 +21,7 @@ import { type ChildProcess, fork, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -45,6 +45,7 @@ import { ALL_SERVER_KINDS, SERVER_KINDS, SEVERAL_NODE_KINDS } from './hub/ipc.ts
 import { docsNeeded, scenarios } from './hub/scenarios.ts';
 import { fixed, formatMarkdownTable, formatTable, median, percentile, ratio, sortedCopy } from './hub/stats.ts';
 import { benchRedisUrl, DEFAULT_BENCH_DATABASE_URL } from './hub/tandem-defaults.ts';
+import { buildServer } from '../../scripts/build-server.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const READY_TIMEOUT_MS = 180_000;
@@ -214,9 +215,24 @@ class ServerProcess {
 const PROFILE_FROM = new Set(['edits-start', 'ingest-start']);
 const PROFILE_TO = new Set(['edits-end', 'ingest-end']);
 
+/**
+ * Every server runs compiled, as `npm start` runs Tandem (scripts/build-server.mjs): one bundle per
+ * server file, built once per run. Run through a TypeScript loader, a process holds each module's
+ * source and source map besides its code (about 70 MB for Tandem, some for each peer).
+ */
+const COMPILED_DIR = resolve(HERE, '../../dist/bench/hub');
+const SERVER_FILES = ['server-tandem.ts', 'server-hocuspocus.ts', 'server-y-websocket.ts'] as const;
+
+async function compileServers(): Promise<void> {
+  for (const file of SERVER_FILES) await buildServer(`test/bench/hub/${file}`, compiledPath(file));
+}
+
+function compiledPath(file: string): string {
+  return join(COMPILED_DIR, file.replace(/\.ts$/, '.mjs'));
+}
+
 function startServer(kind: ServerKind, docs: number, node: TandemNodeSetup | null = null): ServerProcess {
   const setup = JSON.stringify({ docs, users: kind.startsWith('tandem-') ? TANDEM_USERS : 1 });
-  const execArgv = ['--import', 'tsx'];
   const [file, args] = ((): [string, string[]] => {
     switch (kind) {
       case 'tandem-postgres':
@@ -237,7 +253,8 @@ function startServer(kind: ServerKind, docs: number, node: TandemNodeSetup | nul
       }
     }
   })();
-  return new ServerProcess(fork(resolve(HERE, 'hub', file), args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  // No execArgv of this process (it runs under tsx): the server starts on plain Node.
+  return new ServerProcess(fork(compiledPath(file), args, { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
 }
 
 /** Several nodes: one sample of them all. CPU and memory add up; the database's share comes from the first node, which follows every backend of the shared database. */
@@ -875,6 +892,7 @@ async function main() {
     servers = servers.filter((s) => !SEVERAL_NODE_KINDS.includes(s));
   }
   if (opts.cpuProfDir) await mkdir(opts.cpuProfDir, { recursive: true });
+  await compileServers();
   const list = scenarios(opts.quick, opts.scenarioIds);
   const machine = () =>
     `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, load average ${loadavg()

@@ -1,0 +1,5 @@
+export const SERVER_OUT: string;
+/** Bundles `entry` (a path from the project's root) into `outfile`; packages stay imports. */
+export function buildServer(entry: string, outfile: string): Promise<void>;
+/** Builds the server unless dist/server/main.mjs is newer than every source file. */
+export function ensureServerBuilt(): Promise<void>;
