@@ -178,6 +178,9 @@ export function customFilterValue(def: CustomFieldRule, raw: string): CustomValu
   }
 }
 
+/** No value: unset, null, an empty text or an empty list (a checkbox's false is a value). */
+export const isEmptyCustomValue = (v: unknown): boolean => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+
 /** A value as text (exports, lists): lists joined by ", ", booleans as true/false. */
 export function customValueText(value: unknown): string {
   if (value === undefined || value === null) return '';

@@ -268,6 +268,14 @@ export const mergeBody = z
     sourceId: z.string().uuid(),
     /** For each field, which record's value survives (default: the target's). */
     fields: z.partialRecord(z.enum(CUSTOMER_FIELDS), z.enum(['target', 'source'])).optional(),
+    /**
+     * For each custom field (by key), which record's value survives; default: the target's,
+     * or the source's where the target has none (a merge loses no custom value by default).
+     */
+    custom: z
+      .record(z.string().max(40), z.enum(['target', 'source']))
+      .refine((r) => Object.keys(r).length <= CUSTOM_VALUES_PER_REQUEST_MAX, `at most ${CUSTOM_VALUES_PER_REQUEST_MAX} values`)
+      .optional(),
   })
   .strict();
 export type MergeBody = z.infer<typeof mergeBody>;

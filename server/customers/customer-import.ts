@@ -16,7 +16,7 @@ import {
   type ImportTarget,
   type LeadImportField,
 } from '../../schema/wire/customer-import.ts';
-import { type CustomFieldRule, type CustomValue, customValueProblem } from '../../schema/wire/custom-fields.ts';
+import { type CustomFieldRule, type CustomValue, customValueProblem, isEmptyCustomValue as isEmpty } from '../../schema/wire/custom-fields.ts';
 import { FOLLOWUP_TEXT_MAX_CHARS, FOLLOWUP_TYPES, type FollowupType } from '../../schema/wire/docs.ts';
 import { type CreateLeadBody, createLeadBody } from '../../schema/wire/lead.ts';
 import { badRequest } from '../http/app-error.ts';
@@ -408,7 +408,6 @@ export interface MergedUpdate {
   previous: Record<string, unknown>;
 }
 
-const isEmpty = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
 
 /**
  * The per-field merge of an import that updates: for each field the row gives a value (an

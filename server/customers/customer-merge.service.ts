@@ -1,5 +1,6 @@
 /**
- * Merging two customers of a team: the target survives. Picked field values go through the
+ * Merging two customers of a team: the target survives. Picked field values (and custom values
+ * the target lacks, unless picked otherwise) go through the
  * document write path; follow-up entries move between the documents (customer-merge-followups.ts);
  * every row that references the source (contacts, tasks, follow-up
  * reminders, opportunities, … found through the foreign keys to customers.id) moves to the
@@ -7,11 +8,13 @@
  */
 import { type Transaction, sql } from 'kysely';
 import { CUSTOMER_FIELDS, type CustomerDto, type MergeBody, type MergePreviewDto } from '../../schema/wire/customer.ts';
+import { isEmptyCustomValue } from '../../schema/wire/custom-fields.ts';
 import type { Database } from '../../schema/types.ts';
 import type { AppContext } from '../context.ts';
+import { customFieldsOfTeam } from '../custom-fields/custom-field.service.ts';
 import { badRequest, conflict } from '../http/app-error.ts';
 import type { User } from '../users/user.ts';
-import { type CustomerChange, assertMayArchive, diffRows, rowFieldValue, toCustomerDto } from './customer.ts';
+import { type CustomerChange, type CustomerRecord, assertMayArchive, customFieldsOf, diffRows, rowFieldValue, toCustomerDto } from './customer.ts';
 import { CUSTOMER_ENTITY, recordCustomerAudit } from './customer-audit.ts';
 import { findCustomer, refreshContactSearch } from './customer.repository.ts';
 import { loadVisibleCustomer } from './customer.service.ts';
@@ -48,6 +51,8 @@ export async function mergeCustomers(ctx: AppContext, user: User, targetId: stri
   for (const field of CUSTOMER_FIELDS) {
     if (body.fields?.[field] === 'source') change.fields[field] = rowFieldValue(source, field);
   }
+  const custom = await customValuesTaken(ctx, target, source, body.custom ?? {});
+  if (Object.keys(custom).length > 0) change.custom = custom;
   await writeCustomerChange(ctx, user, targetId, change);
   const followups = await moveFollowups(ctx, user, source.id, targetId);
 
@@ -98,6 +103,30 @@ export async function mergeCustomers(ctx: AppContext, user: User, targetId: stri
   // The merged-away record leaves open lists (the target's own changes come from its projection).
   sendRecordChanges(ctx.notifier, [{ entity: 'customer', id: source.id, teamId: source.team_id, ownerId: source.owner_id, archived: true }]);
   return toCustomerDto(after);
+}
+
+/**
+ * The custom values the target takes from the source: those picked, and by default those the
+ * target lacks. Only the active fields of the team count; a pick naming another key is refused.
+ */
+async function customValuesTaken(
+  ctx: AppContext,
+  target: CustomerRecord,
+  source: CustomerRecord,
+  picks: Record<string, 'target' | 'source'>,
+): Promise<Record<string, unknown>> {
+  const keys = new Set((await customFieldsOfTeam(ctx, 'customer', target.team_id)).map((f) => f.key));
+  for (const key of Object.keys(picks)) {
+    if (!keys.has(key)) throw badRequest(`custom.${key}: no such active custom field of this team`, `custom.${key}`);
+  }
+  const mine = customFieldsOf(target);
+  const theirs = customFieldsOf(source);
+  const taken: Record<string, unknown> = {};
+  for (const key of keys) {
+    const pick = picks[key] ?? (isEmptyCustomValue(mine[key]) && !isEmptyCustomValue(theirs[key]) ? 'source' : 'target');
+    if (pick === 'source' && JSON.stringify(mine[key] ?? null) !== JSON.stringify(theirs[key] ?? null)) taken[key] = theirs[key] ?? null;
+  }
+  return taken;
 }
 
 /** What a merge of `sourceId` into `targetId` would move, under the same checks as the merge itself. */

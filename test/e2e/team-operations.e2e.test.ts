@@ -1,7 +1,8 @@
 /**
  * Team operations in Chromium: an admin renames a tag and adds a lost reason on the Lists
- * screen; a manager merges a duplicate customer from its page, picking a field's value from
- * the other record after a preview of what moves. Screenshots under /tmp/shots-teamops/ when
+ * screen; a manager merges a duplicate customer from its page, picking a field's and a custom
+ * field's value from the other record after a preview of what moves (a custom value only the
+ * other record has is taken by default). Screenshots under /tmp/shots-teamops/ when
  * TEAMOPS_SHOTS is set (English and Chinese, desktop and phone).
  */
 import { mkdirSync } from 'node:fs';
@@ -46,6 +47,32 @@ async function shots(page: Page, path: string, name: string, ready: () => Promis
   await page.setViewportSize(DESKTOP);
 }
 
+/** The merge screen with the other record chosen, in both languages on desktop and phone. */
+async function mergeShots(page: Page): Promise<void> {
+  if (!SHOTS) return;
+  for (const [locale, size] of [
+    ['en', DESKTOP],
+    ['en', PHONE],
+    ['zh-CN', DESKTOP],
+    ['zh-CN', PHONE],
+  ] as const) {
+    await app.test.ctx.db.updateTable('users').set({ locale }).execute();
+    await page.setViewportSize(size);
+    await page.goto(`${app.url}/customers/${keep.id}/merge`);
+    await page.locator('#merge-q').fill('华为技术');
+    await page.locator('ul.candidates button').first().click();
+    await page.locator('tr[data-field="custom.tier"]').waitFor();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `${SHOTS}/merge-${locale}-${size.width}.png`, fullPage: true });
+  }
+  await app.test.ctx.db.updateTable('users').set({ locale: 'en' }).execute();
+  await page.setViewportSize(DESKTOP);
+  await page.goto(`${app.url}/customers/${keep.id}/merge`);
+  await page.locator('#merge-q').fill('华为技术');
+  await page.locator('ul.candidates button').first().click();
+  await page.locator('tr[data-field="custom.tier"]').waitFor();
+}
+
 beforeAll(async () => {
   if (SHOTS) mkdirSync(SHOTS, { recursive: true });
   app = await startBrowserApp();
@@ -54,8 +81,20 @@ beforeAll(async () => {
   const manager = await seedUser(app.test.ctx, { role: 'manager', teamId: team.id, name: 'Mei Wang' });
   adminCookie = await login(app.test.app, admin.email);
   managerCookie = await login(app.test.app, manager.email);
-  keep = await create(managerCookie, { name: '华为技术有限公司', tags: ['hot'] });
-  dupe = await create(managerCookie, { name: '华为技术', phone: '+86 755 2878 0808', tags: ['hot', 'price sensitive'] });
+  const define = async (body: Record<string, unknown>) =>
+    expect((await app.test.app.request('/api/custom-fields', jsonRequest('POST', { entity: 'customer', ...body }, adminCookie))).status).toBe(201);
+  await define({ key: 'contract_no', type: 'text', label: { en: 'Contract no.', zh: '合同编号' } });
+  await define({
+    key: 'tier',
+    type: 'select',
+    label: { en: 'Tier', zh: '等级' },
+    options: [
+      { value: 'gold', label: { en: 'Gold', zh: '金牌' } },
+      { value: 'silver', label: { en: 'Silver', zh: '银牌' } },
+    ],
+  });
+  keep = await create(managerCookie, { name: '华为技术有限公司', tags: ['hot'], custom: { tier: 'gold' } });
+  dupe = await create(managerCookie, { name: '华为技术', phone: '+86 755 2878 0808', tags: ['hot', 'price sensitive'], custom: { tier: 'silver', contract_no: 'HT-2026-001' } });
   const contact = await app.test.app.request(`/api/customers/${dupe.id}/contacts`, jsonRequest('POST', { name: '李雷', phone: '13800000000' }, managerCookie));
   expect(contact.status).toBe(201);
 });
@@ -104,12 +143,20 @@ describe('the merge screen', () => {
     const preview = page.locator('[data-preview]');
     await preview.getByText('1 contacts').waitFor();
     await preview.getByText('0 opportunities').waitFor();
+    await mergeShots(page);
     // The phone is empty here and set there: the other record's value is picked by default.
     const phone = page.locator('tr[data-field="phone"]');
     await expect(phone.locator('input[value="source"]').isChecked()).resolves.toBe(true);
     // Keep this record's name.
     await expect(page.locator('tr[data-field="name"] input[value="target"]').isChecked()).resolves.toBe(true);
-    if (SHOTS) await page.screenshot({ path: `${SHOTS}/merge-en-1280.png`, fullPage: true });
+    // Custom values the same way: the contract number only the other has; this one's tier unless picked.
+    const contract = page.locator('tr[data-field="custom.contract_no"]');
+    await contract.getByText('HT-2026-001').waitFor();
+    await expect(contract.locator('input[value="source"]').isChecked()).resolves.toBe(true);
+    const tier = page.locator('tr[data-field="custom.tier"]');
+    await expect(tier.locator('input[value="target"]').isChecked()).resolves.toBe(true);
+    await tier.getByText('Silver').click();
+    await expect(tier.locator('input[value="source"]').isChecked()).resolves.toBe(true);
     await page.getByRole('button', { name: 'Merge…' }).click();
     await page.locator('tandem-dialog[open]').getByRole('button', { name: 'Merge', exact: true }).click();
     await page.waitForURL(`${app.url}/customers/${keep.id}`);
@@ -121,6 +168,8 @@ describe('the merge screen', () => {
         ['华为技术有限公司', '+86 755 2878 0808', false],
         ['华为技术', '+86 755 2878 0808', true],
       ]);
+    const kept = await app.test.ctx.db.selectFrom('customers').select('custom_fields').where('id', '=', keep.id).executeTakeFirstOrThrow();
+    expect(kept.custom_fields).toEqual({ tier: 'silver', contract_no: 'HT-2026-001' });
     const contacts = await app.test.ctx.db.selectFrom('contacts').select('customer_id').execute();
     expect(contacts.map((c) => c.customer_id)).toEqual([keep.id]);
     // Leaving a customer page can make the notes editor's teardown report a ProseMirror error

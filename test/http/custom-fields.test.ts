@@ -219,6 +219,33 @@ describe('values', () => {
   });
 });
 
+describe('merging', () => {
+  it('the kept customer takes the custom values it lacks, and the picked ones; a bad pick is 400 and merges nothing', async () => {
+    const keep = await rep.create({ name: 'Keep Custom Co' });
+    const drop = await rep.create({ name: 'Drop Custom Co' });
+    await json(await rep.patch(`/api/customers/${keep.id}`, { custom: { tier: 'gold' } }));
+    await json(await rep.patch(`/api/customers/${drop.id}`, { custom: { tier: 'silver', seats: 7, products: ['erp'], alpha_region: 'East 华东' } }));
+
+    expect(await errorOf(await admin.post(`/api/customers/${keep.id}/merge`, { sourceId: drop.id, custom: { nope: 'source' } }))).toMatchObject({
+      status: 400,
+      field: 'custom.nope',
+    });
+    expect((await errorOf(await admin.post(`/api/customers/${keep.id}/merge`, { sourceId: drop.id, custom: { tier: 'both' } }))).status).toBe(400);
+    const untouched = await json<{ customer: CustomerDto }>(await rep.get(`/api/customers/${drop.id}`));
+    expect(untouched.customer.archivedAt).toBeNull();
+
+    const { customer } = await json<{ customer: CustomerDto }>(
+      await admin.post(`/api/customers/${keep.id}/merge`, { sourceId: drop.id, custom: { products: 'target', alpha_region: 'source' } }),
+    );
+    // tier: the kept one's (default); seats: filled from the merged one; products: kept empty as picked.
+    expect(customer.custom).toEqual({ tier: 'gold', seats: 7, alpha_region: 'East 华东' });
+    const doc = await storedDoc(t.ctx, customerDocName(keep.id));
+    expect(doc.getMap(CUSTOMER_ROOTS.custom).get('seats')).toBe(7);
+    const history = await json<{ items: Array<{ action: string; changes: Record<string, unknown> }> }>(await rep.get(`/api/customers/${keep.id}/history`));
+    expect(history.items.find((h) => h.action === 'merge')?.changes).toMatchObject({ 'custom.seats': [null, 7] });
+  });
+});
+
 describe('creating with values', () => {
   it('POST takes custom values; a bad one and a missing required one are 400 naming the field, and nothing is created', async () => {
     const teamC = (await seedTeam(t.ctx, 'Gamma')).id;

@@ -7,11 +7,15 @@
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { css, html, LitElement, nothing } from 'lit';
 import { CUSTOMER_FIELDS, type CategoryDto, type CustomerDto, type CustomerField, type MergePreviewDto } from '../../../schema/wire/customer.ts';
+import { type CustomFieldDto, isEmptyCustomValue } from '../../../schema/wire/custom-fields.ts';
 import type { UserDto } from '../../../schema/wire/user.ts';
 import { getCustomer, listCategories, listCustomers } from '../api/customers.ts';
 import { mergeCustomers, mergePreview } from '../api/customer-merge.ts';
 import { listUsers } from '../api/users.ts';
 import { navigate } from '../app/router.ts';
+import { CustomFieldsController } from '../custom-fields/custom-fields-controller.ts';
+import { localized } from '../custom-fields/custom-field-labels.ts';
+import { customValueDisplay } from '../custom-fields/tandem-custom-field-inputs.ts';
 import { errorMessage } from '../ui/error-message.ts';
 import { badges, base, buttons, cards, forms, tables } from '../ui/styles.ts';
 import '../ui/tandem-alert.ts';
@@ -36,6 +40,7 @@ export class TandemCustomerMergePage extends LitElement {
     search: { state: true },
     pair: { state: true },
     picks: { state: true },
+    customPicks: { state: true },
     confirming: { state: true },
     busy: { state: true },
     error: { state: true },
@@ -120,9 +125,12 @@ export class TandemCustomerMergePage extends LitElement {
   declare pair: Pair;
   /** Which record's value each field keeps; absent: this one's. */
   declare picks: Partial<Record<CustomerField, Side>>;
+  /** The same for custom values, by key; absent: this one's unless it has none. */
+  declare customPicks: Record<string, Side>;
   declare confirming: boolean;
   declare busy: boolean;
   declare error: string;
+  private readonly customFields = new CustomFieldsController(this, 'customer');
   private users: UserDto[] = [];
   private categories: CategoryDto[] = [];
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
@@ -136,6 +144,7 @@ export class TandemCustomerMergePage extends LitElement {
     this.search = { kind: 'idle' };
     this.pair = { kind: 'none' };
     this.picks = {};
+    this.customPicks = {};
     this.confirming = false;
     this.busy = false;
     this.error = '';
@@ -196,12 +205,25 @@ export class TandemCustomerMergePage extends LitElement {
       const picks: Partial<Record<CustomerField, Side>> = {};
       for (const f of CUSTOMER_FIELDS) if (!this.raw(target, f) && this.raw(source, f)) picks[f] = 'source';
       this.picks = picks;
+      this.customPicks = {};
       this.pair = { kind: 'ready', source, preview };
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLElement>('#merge-fields-h')?.focus();
     } catch (err) {
       this.pair = { kind: 'failed', message: errorMessage(err) };
     }
+  }
+
+  /** Which record's custom value the merge keeps: the pick, else this one's unless it has none (as the server does). */
+  private customSide(target: CustomerDto, source: CustomerDto, key: string): Side {
+    return this.customPicks[key] ?? (isEmptyCustomValue(target.custom[key]) && !isEmptyCustomValue(source.custom[key]) ? 'source' : 'target');
+  }
+
+  /** The team's custom fields whose values differ between the two records. */
+  private differingCustom(target: CustomerDto, source: CustomerDto): CustomFieldDto[] {
+    return this.customFields
+      .ofTeam(target.teamId)
+      .filter((d) => JSON.stringify(target.custom[d.key] ?? null) !== JSON.stringify(source.custom[d.key] ?? null));
   }
 
   private raw(c: CustomerDto, f: CustomerField): string {
@@ -228,7 +250,8 @@ export class TandemCustomerMergePage extends LitElement {
     this.busy = true;
     this.error = '';
     try {
-      await mergeCustomers(target.id, { sourceId: source.id, fields: this.picks });
+      const custom = Object.fromEntries(this.differingCustom(target, source).map((d) => [d.key, this.customSide(target, source, d.key)]));
+      await mergeCustomers(target.id, { sourceId: source.id, fields: this.picks, custom });
       this.confirming = false;
       navigate(`/customers/${target.id}`);
     } catch (err) {
@@ -239,13 +262,29 @@ export class TandemCustomerMergePage extends LitElement {
     }
   }
 
-  private renderValue(c: CustomerDto, f: CustomerField) {
-    const v = this.shown(c, f);
-    return v ? html`<span>${v}</span>` : html`<span class="empty-value">${msg('(empty)', { id: 'merge.empty' })}</span>`;
+  private renderValue(shown: string) {
+    return shown ? html`<span>${shown}</span>` : html`<span class="empty-value">${msg('(empty)', { id: 'merge.empty' })}</span>`;
+  }
+
+  /** One row of the side-by-side choice: `id` names the radio group (a field, or `custom.<key>`). */
+  private renderPick(id: string, label: string, side: Side, set: (s: Side) => void, kept: string, taken: string) {
+    const rowId = `f-${id.replace('.', '-')}`;
+    return html`<tr data-field=${id}>
+      <th scope="row" id=${rowId}>${label}</th>
+      <td>
+        <label><input type="radio" name=${`pick-${id}`} value="target" .checked=${side === 'target'} @change=${() => set('target')} aria-describedby=${rowId} />
+          ${this.renderValue(kept)}</label>
+      </td>
+      <td>
+        <label><input type="radio" name=${`pick-${id}`} value="source" .checked=${side === 'source'} @change=${() => set('source')} aria-describedby=${rowId} />
+          ${this.renderValue(taken)}</label>
+      </td>
+    </tr>`;
   }
 
   private renderFields(target: CustomerDto, source: CustomerDto) {
     const differing = CUSTOMER_FIELDS.filter((f) => this.raw(target, f) !== this.raw(source, f));
+    const custom = this.differingCustom(target, source);
     return html`<section class="card" aria-labelledby="merge-fields-h">
       <header>
         <div>
@@ -253,7 +292,7 @@ export class TandemCustomerMergePage extends LitElement {
           <p class="muted">${msg('Only the fields where the two records differ are listed. Tags of both are kept.', { id: 'merge.fieldsIntro' })}</p>
         </div>
       </header>
-      ${differing.length === 0
+      ${differing.length === 0 && custom.length === 0
         ? html`<p>${msg('Both records hold the same values.', { id: 'merge.same' })}</p>`
         : html`<div class="table-wrap">
             <table>
@@ -265,21 +304,19 @@ export class TandemCustomerMergePage extends LitElement {
                 </tr>
               </thead>
               <tbody>
-                ${differing.map((f) => {
-                  const side = this.picks[f] ?? 'target';
-                  const set = (s: Side) => (this.picks = { ...this.picks, [f]: s });
-                  return html`<tr data-field=${f}>
-                    <th scope="row" id=${`f-${f}`}>${fieldLabel(f)}</th>
-                    <td>
-                      <label><input type="radio" name=${`pick-${f}`} value="target" .checked=${side === 'target'} @change=${() => set('target')} aria-describedby=${`f-${f}`} />
-                        ${this.renderValue(target, f)}</label>
-                    </td>
-                    <td>
-                      <label><input type="radio" name=${`pick-${f}`} value="source" .checked=${side === 'source'} @change=${() => set('source')} aria-describedby=${`f-${f}`} />
-                        ${this.renderValue(source, f)}</label>
-                    </td>
-                  </tr>`;
-                })}
+                ${differing.map((f) =>
+                  this.renderPick(f, fieldLabel(f), this.picks[f] ?? 'target', (side) => (this.picks = { ...this.picks, [f]: side }), this.shown(target, f), this.shown(source, f)),
+                )}
+                ${custom.map((d) =>
+                  this.renderPick(
+                    `custom.${d.key}`,
+                    localized(d.label),
+                    this.customSide(target, source, d.key),
+                    (side) => (this.customPicks = { ...this.customPicks, [d.key]: side }),
+                    customValueDisplay(d, target.custom[d.key], this.users),
+                    customValueDisplay(d, source.custom[d.key], this.users),
+                  ),
+                )}
               </tbody>
             </table>
           </div>`}
