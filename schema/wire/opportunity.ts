@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { isoDateSchema } from './dates.ts';
 import { CUSTOM_VALUES_PER_REQUEST_MAX } from './customer.ts';
+import { customerFilterSchema } from './customer-query.ts';
 import { isValidAmount, LOST_REASON_MAX, OPPORTUNITY_AMOUNT_MAX, OPPORTUNITY_NAME_MAX, type StageKind } from './board.ts';
 
 export type OpportunityStatus = StageKind;
@@ -98,6 +99,14 @@ export const listOpportunitiesQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(5000).optional(),
 });
 export type ListOpportunitiesQuery = z.infer<typeof listOpportunitiesQuery>;
+
+/** `GET /api/opportunities/export.csv|.xlsx`: the list's filters (no limit) and `custom.<key>=a,b` filters. */
+export const exportOpportunitiesQuery = listOpportunitiesQuery.omit({ limit: true }).extend({
+  /** A user's id, or `none` for unowned opportunities (as the board's owner filter). */
+  ownerId: z.union([z.string().uuid(), z.literal('none')]).optional(),
+  custom: customerFilterSchema.shape.custom,
+});
+export type ExportOpportunitiesQuery = z.infer<typeof exportOpportunitiesQuery>;
 
 // ---------------------------------------------------------------------------
 // Quotes

@@ -2,9 +2,6 @@
  * Exports of the filtered customer list, streamed: pages of EXPORT_PAGE_ROWS are read with
  * the list's keyset cursor and written out, so 100,000 rows never sit in memory at once.
  */
-import { PassThrough, Readable } from 'node:stream';
-import { stringify } from 'csv-stringify/sync';
-import { loadExcel } from './excel.ts';
 import type { CustomerRecord } from './customer.ts';
 import { customValueText } from '../../schema/wire/custom-fields.ts';
 import type { ResolvedCustomerFilter } from '../custom-fields/custom-field-filter.ts';
@@ -13,12 +10,11 @@ import { customFieldsOf } from './customer.ts';
 import type { AppContext } from '../context.ts';
 import type { User } from '../users/user.ts';
 import type { CustomerCursor } from './customer-cursor.ts';
-import { EXPORT_COLUMNS, EXPORT_PAGE_ROWS, escapeFormula, exportCells } from './customer-export.ts';
+import { EXPORT_COLUMNS, EXPORT_PAGE_ROWS, exportCells } from './customer-export.ts';
+import { type ExportTable, cellPages, csvStream, xlsxStream } from '../export/table-export.ts';
 import { listCustomerPage } from './customer.repository.ts';
 import { readScope } from '../../schema/policy/scope.ts';
 import { inScope } from '../db/scope.ts';
-
-const UTF8_BOM = '\uFEFF';
 
 /** Every row of the filter, page by page. */
 async function* exportPages(ctx: AppContext, user: User, filter: ResolvedCustomerFilter): AsyncGenerator<CustomerRecord[]> {
@@ -61,40 +57,15 @@ async function exportRowWriter(ctx: AppContext, user: User) {
   };
 }
 
-/** CSV (UTF-8 with a BOM so that Excel reads Chinese right), formula cells escaped. */
-export function exportCsv(ctx: AppContext, user: User, filter: ResolvedCustomerFilter): ReadableStream<Uint8Array> {
-  async function* lines(): AsyncGenerator<Buffer> {
-    const writer = await exportRowWriter(ctx, user);
-    yield Buffer.from(UTF8_BOM + stringify([writer.header]));
-    for await (const rows of exportPages(ctx, user, filter)) {
-      yield Buffer.from(stringify(rows.map((r) => writer.cells(r).map(escapeFormula))));
-    }
-  }
-  return Readable.toWeb(Readable.from(lines())) as ReadableStream<Uint8Array>;
+async function exportTable(ctx: AppContext, user: User, filter: ResolvedCustomerFilter): Promise<ExportTable> {
+  const writer = await exportRowWriter(ctx, user);
+  return { header: writer.header, pages: cellPages(exportPages(ctx, user, filter), (r) => writer.cells(r)) };
 }
 
-/**
- * Excel through exceljs' streaming writer. Cells are written as text, which Excel never
- * evaluates, so they need no apostrophe.
- */
+export function exportCsv(ctx: AppContext, user: User, filter: ResolvedCustomerFilter): ReadableStream<Uint8Array> {
+  return csvStream(() => exportTable(ctx, user, filter));
+}
+
 export function exportXlsx(ctx: AppContext, user: User, filter: ResolvedCustomerFilter): ReadableStream<Uint8Array> {
-  const out = new PassThrough();
-  void (async () => {
-    try {
-      const Excel = await loadExcel();
-      const workbook = new Excel.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
-      const sheet = workbook.addWorksheet('Customers');
-      const writer = await exportRowWriter(ctx, user);
-      sheet.addRow(writer.header).commit();
-      for await (const rows of exportPages(ctx, user, filter)) {
-        for (const r of rows) sheet.addRow(writer.cells(r)).commit();
-      }
-      sheet.commit();
-      await workbook.commit();
-    } catch (err) {
-      ctx.log.error({ err }, 'xlsx export failed');
-      out.destroy(err as Error);
-    }
-  })();
-  return Readable.toWeb(out) as ReadableStream<Uint8Array>;
+  return xlsxStream('Customers', () => exportTable(ctx, user, filter), (err) => ctx.log.error({ err }, 'xlsx export failed'));
 }

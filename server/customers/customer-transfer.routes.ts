@@ -16,10 +16,10 @@ import { parseWith, pathId } from '../http/validate.ts';
 import { customerQueryObject, queryObject } from './customer-query-params.ts';
 import { resolveCustomerFilter } from '../custom-fields/custom-field-filter.ts';
 import { exportCsv, exportXlsx } from './customer-export.service.ts';
+import { XLSX_CONTENT_TYPE, downloadResponse, fileStamp } from '../export/table-export.ts';
 import { getImport, getImports, startImport, undoImport } from './customer-import.service.ts';
 import { effectiveFilter } from './customer.service.ts';
 
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** The import route takes files larger than the API's general body cap: app.ts applies this one there. */
 export const CUSTOMER_IMPORT_PATH = '/api/customers/import';
@@ -65,9 +65,6 @@ export function uploadHash(path: string, contentType: string, params: Record<str
   return createHash('sha256').update(`POST ${path}\n${contentType}\n${JSON.stringify(options)}\n${fileSha256}`).digest('hex');
 }
 
-function stamp(now: Date): string {
-  return now.toISOString().slice(0, 19).replace(/[-:T]/g, '');
-}
 
 /** Mounted under /api/customers, before the `/:id` routes. */
 export function customerTransferRoutes(ctx: AppContext) {
@@ -75,24 +72,12 @@ export function customerTransferRoutes(ctx: AppContext) {
     .get('/export.csv', async (c) => {
       const { user } = requireUser(c);
       const filter = await resolveCustomerFilter(ctx, user, effectiveFilter(user, parseWith(customerFilterSchema, customerQueryObject(c))));
-      return new Response(exportCsv(ctx, user, filter), {
-        headers: {
-          'content-type': 'text/csv; charset=utf-8',
-          'content-disposition': `attachment; filename="customers-${stamp(ctx.now())}.csv"`,
-          'cache-control': 'no-store',
-        },
-      });
+      return downloadResponse(exportCsv(ctx, user, filter), 'text/csv; charset=utf-8', `customers-${fileStamp(ctx.now())}.csv`);
     })
     .get('/export.xlsx', async (c) => {
       const { user } = requireUser(c);
       const filter = await resolveCustomerFilter(ctx, user, effectiveFilter(user, parseWith(customerFilterSchema, customerQueryObject(c))));
-      return new Response(exportXlsx(ctx, user, filter), {
-        headers: {
-          'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-          'content-disposition': `attachment; filename="customers-${stamp(ctx.now())}.xlsx"`,
-          'cache-control': 'no-store',
-        },
-      });
+      return downloadResponse(exportXlsx(ctx, user, filter), XLSX_CONTENT_TYPE, `customers-${fileStamp(ctx.now())}.xlsx`);
     })
     .post('/import', async (c) => {
       const { user } = requireUser(c);
@@ -117,7 +102,7 @@ export function customerTransferRoutes(ctx: AppContext) {
         body = [new Uint8Array(await file.arrayBuffer())];
         // The form's boundary changes with every send: the request is its fields and its file.
         type = 'multipart/form-data';
-      } else if (type.startsWith('text/csv') || type.startsWith('application/octet-stream') || type.startsWith(XLSX_TYPE)) {
+      } else if (type.startsWith('text/csv') || type.startsWith('application/octet-stream') || type.startsWith(XLSX_CONTENT_TYPE)) {
         // Streamed into the database as it arrives (the body cap of app.ts counts on the way).
         const stream = c.req.raw.body;
         body = stream ? countedBody(stream as unknown as AsyncIterable<Uint8Array>, IMPORT_MAX_BYTES) : [];

@@ -1,10 +1,11 @@
 /** `/api/opportunities…`: opportunities with their stage history, quotes and order. */
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import {
   createOpportunityBody,
   createOrderBody,
   createQuoteBody,
+  exportOpportunitiesQuery,
   listOpportunitiesQuery,
   updateOpportunityBody,
   updateOrderBody,
@@ -13,9 +14,14 @@ import {
 import { requireUser } from '../auth/auth.middleware.ts';
 import type { AppContext } from '../context.ts';
 import type { HonoEnv } from '../http/env.ts';
+import type { User } from '../users/user.ts';
 import { readScope } from '../../schema/policy/scope.ts';
 import { idempotent } from '../http/idempotency.ts';
 import { jsonBody, parseWith, pathId } from '../http/validate.ts';
+import { resolveCustomTerms } from '../custom-fields/custom-field-filter.ts';
+import { customerQueryObject } from '../customers/customer-query-params.ts';
+import { XLSX_CONTENT_TYPE, downloadResponse, fileStamp } from '../export/table-export.ts';
+import { type OpportunityExportFilter, exportOpportunitiesCsv, exportOpportunitiesXlsx } from './opportunity-export.service.ts';
 import { toOpportunityDto, toStageHistoryDto } from './opportunity.ts';
 import { listOpportunities, listStageHistory } from './opportunity.repository.ts';
 import { createOpportunity, updateOpportunity, visibleOpportunity } from './opportunity.service.ts';
@@ -27,6 +33,11 @@ const customerQuery = z.strictObject({ customerId: z.string().uuid() });
 
 export function opportunityRoutes(ctx: AppContext) {
   const once = idempotent(ctx);
+  /** The export's filter: the list's, with `custom.<key>` typed by the opportunity fields the user sees. */
+  const exportFilter = async (c: Context<HonoEnv>, user: User): Promise<OpportunityExportFilter> => {
+    const { custom, ...q } = parseWith(exportOpportunitiesQuery, customerQueryObject(c));
+    return { ...q, customTerms: await resolveCustomTerms(ctx, user, 'opportunity', custom) };
+  };
   return new Hono<HonoEnv>()
     .get('/', async (c) => {
       const { user } = requireUser(c);
@@ -35,6 +46,14 @@ export function opportunityRoutes(ctx: AppContext) {
       if (scope.kind === 'none') return c.json({ items: [] });
       const rows = await listOpportunities(ctx.db, { ...q, scope });
       return c.json({ items: rows.map(toOpportunityDto) });
+    })
+    .get('/export.csv', async (c) => {
+      const { user } = requireUser(c);
+      return downloadResponse(exportOpportunitiesCsv(ctx, user, await exportFilter(c, user)), 'text/csv; charset=utf-8', `opportunities-${fileStamp(ctx.now())}.csv`);
+    })
+    .get('/export.xlsx', async (c) => {
+      const { user } = requireUser(c);
+      return downloadResponse(exportOpportunitiesXlsx(ctx, user, await exportFilter(c, user)), XLSX_CONTENT_TYPE, `opportunities-${fileStamp(ctx.now())}.xlsx`);
     })
     .post('/', once, async (c) => {
       const { user } = requireUser(c);

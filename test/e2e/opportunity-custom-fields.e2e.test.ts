@@ -2,11 +2,12 @@
  * Opportunity custom fields in Chromium: the board's details panel shows the opportunity's
  * custom fields, a rep sets a select and a number there, and the values reach the board
  * document's card and `opportunities.custom_fields`; a field an admin adds appears in the open
- * panel without a reload. The Reports screen offers the select fields as filters. Screenshots
+ * panel without a reload. The Reports screen offers the select fields as filters; the board's
+ * Export downloads its opportunities with their custom values and its filters. Screenshots
  * in English and Chinese, desktop and phone (under /tmp/shots-opp-custom/ when
  * OPP_CUSTOM_SHOTS is set).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
@@ -141,6 +142,28 @@ describe('opportunity custom fields in the browser', () => {
     expect((await api(adminCookie, 'POST', `/api/custom-fields/${fields.items.find((x) => x.key === 'po_number')!.id}/archive`)).status).toBe(200);
   });
 
+  it('the board exports the opportunities it shows, with their custom values', async () => {
+    const opp = f.opportunities[0]!;
+    const rep = await page(f.repCookie);
+    await openBoard(app, f, rep);
+    const csvLink = rep.getByRole('link', { name: 'Export CSV' });
+    await expect(csvLink.getAttribute('href')).resolves.toBe(`/api/opportunities/export.csv?pipelineId=${f.pipeline.id}`);
+    const [download] = await Promise.all([rep.waitForEvent('download'), csvLink.click()]);
+    expect(download.suggestedFilename()).toMatch(/^opportunities-\d{14}\.csv$/);
+    const text = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '');
+    const [header, ...rows] = text.trim().split('\n').map((line) => line.split(','));
+    const row = rows.find((r) => r[0] === opp.id)!;
+    expect(row[header!.indexOf('custom.deal_type')]).toBe('renewal');
+    expect(row[header!.indexOf('custom.seats')]).toBe('25');
+    // The owner filter goes along: unowned deals only.
+    await rep.locator('#owner').selectOption('none');
+    await expect(rep.getByRole('link', { name: 'Export Excel' }).getAttribute('href')).resolves.toBe(
+      `/api/opportunities/export.xlsx?pipelineId=${f.pipeline.id}&ownerId=none`,
+    );
+    await shot(rep, 'board-export-en-desktop');
+    expect(app.pageErrors).toEqual([]);
+  });
+
   it('reads in Chinese', async () => {
     const opp = f.opportunities[0]!;
     await app.test.ctx.db.updateTable('users').set({ locale: 'zh-CN' }).where('id', '=', f.rep.id).execute();
@@ -158,6 +181,11 @@ describe('opportunity custom fields in the browser', () => {
     await rep.setViewportSize(PHONE);
     await section.scrollIntoViewIfNeeded();
     await shot(rep, 'panel-zh-phone');
+    await rep.setViewportSize(DESKTOP);
+    await rep.getByRole('link', { name: '导出 CSV' }).waitFor(WAIT);
+    await shot(rep, 'board-export-zh-desktop');
+    await rep.setViewportSize(PHONE);
+    await shot(rep, 'board-export-zh-phone');
     await rep.goto(`${app.url}/reports?opportunity.deal_type=renewal`);
     const filters = rep.locator('tandem-reports-page tandem-custom-field-filters[entity="opportunity"]');
     await filters.locator('#cff-deal_type').waitFor(WAIT);

@@ -2,8 +2,11 @@
  * Opportunity custom values over HTTP (docs/custom-fields.md, "Opportunities") and the reports'
  * custom field filters (docs/reports.md): PATCH writes through the board document and its
  * projection; a bad value is 400 on `custom.<key>` with nothing of the request stored; the
- * opportunity reports filter by opportunity fields, the customer reports by customer fields.
+ * opportunity reports filter by opportunity fields, the customer reports by customer fields;
+ * the opportunity exports (CSV and Excel) carry the values and take the same filters.
  */
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CUSTOMER_ROOTS, boardDocName, customerDocName } from '../../schema/wire/docs.ts';
 import type { FunnelDto, OpportunityDto } from '../../schema/wire/opportunity.ts';
@@ -202,5 +205,55 @@ describe('report filters', () => {
       expect(err, path).toMatchObject({ status: 400, field });
     }
     expect((await errorOf(await rep.get('/api/reports/forecast?custom.Bad-Key=1'))).status).toBe(400);
+  });
+});
+
+describe('exports', () => {
+  const rowsOf = async (who: ReturnType<typeof api>, query = '') => {
+    const res = await who.get(`/api/opportunities/export.csv${query}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="opportunities-\d{14}\.csv"$/);
+    const [header, ...rows] = parse(await res.text(), { bom: true }) as string[][];
+    return rows.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i]])));
+  };
+
+  it('CSV: the built-in columns and one custom.<key> column per field the user sees, filtered like the list', async () => {
+    const all = await rowsOf(rep);
+    const now = (await json<{ opportunity: OpportunityDto }>(await rep.get(`/api/opportunities/${renewal.id}`))).opportunity;
+    const renewalRow = all.find((r) => r.id === renewal.id)!;
+    expect(renewalRow).toMatchObject({
+      name: 'Renewal 续约',
+      customer: 'Gold Co 金牌',
+      status: now.status,
+      stage: pipeline.stages.find((st) => st.id === now.stageId)?.name,
+      amount: '1000',
+      'custom.deal_type': 'renewal',
+      'custom.strategic': 'true',
+      'custom.seats': '40',
+      'custom.sponsor': '',
+    });
+    expect(Object.keys(renewalRow)).not.toContain('custom.beta_only');
+    expect((await rowsOf(rep, '?custom.deal_type=renewal')).map((r) => r.id)).toEqual([renewal.id]);
+    expect((await rowsOf(rep, `?customerId=${goldId}&status=${now.status}`)).map((r) => r.id)).toEqual([renewal.id]);
+    expect(await rowsOf(rep, `?customerId=${goldId}&status=${now.status === 'lost' ? 'won' : 'lost'}`)).toEqual([]);
+    expect(await errorOf(await rep.get('/api/opportunities/export.csv?custom.deal_type=upsell'))).toMatchObject({ status: 400, field: 'custom.deal_type' });
+    expect(await errorOf(await rep.get('/api/opportunities/export.csv?status=maybe'))).toMatchObject({ status: 400, field: 'status' });
+    // Another team's rep exports none of team A's opportunities.
+    expect((await rowsOf(repB)).some((r) => r.id === renewal.id || r.id === fresh.id)).toBe(false);
+  });
+
+  it('a cell that a spreadsheet would run as a formula is escaped in CSV, kept as text in Excel', async () => {
+    await json(await rep.patch(`/api/opportunities/${fresh.id}`, { name: '=HYPERLINK("http://x.example")' }));
+    expect((await rowsOf(rep)).find((r) => r.id === fresh.id)?.name).toBe(`'=HYPERLINK("http://x.example")`);
+    const res = await rep.get('/api/opportunities/export.xlsx?custom.deal_type=new');
+    expect(res.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await res.arrayBuffer());
+    const sheet = workbook.getWorksheet('Opportunities')!;
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    expect(header).toContain('custom.deal_type');
+    expect(sheet.rowCount).toBe(2);
+    expect(sheet.getRow(2).getCell(header.indexOf('name') + 1).value).toBe('=HYPERLINK("http://x.example")');
+    expect(sheet.getRow(2).getCell(header.indexOf('custom.deal_type') + 1).value).toBe('new');
   });
 });

@@ -14,6 +14,14 @@ import { type CreateOptions, request } from './http.ts';
 
 const base = (id: string) => `/api/opportunities/${encodeURIComponent(id)}`;
 
+/** The board's filters as an export's (docs/pipeline.md, "Export"): its pipeline, owner (`none`: unowned) and close month. */
+export function opportunityExportUrl(f: { pipelineId: string; ownerId: string | null; closeMonth: string | null }, format: 'csv' | 'xlsx'): string {
+  const params = new URLSearchParams({ pipelineId: f.pipelineId });
+  if (f.ownerId) params.set('ownerId', f.ownerId);
+  if (f.closeMonth) params.set('closeMonth', f.closeMonth);
+  return `/api/opportunities/export.${format}?${params}`;
+}
+
 export async function createOpportunity(body: CreateOpportunityInput, opts: CreateOptions = {}): Promise<OpportunityDto> {
   return (await request<{ opportunity: OpportunityDto }>('POST', '/api/opportunities', body, opts)).opportunity;
 }

@@ -12,6 +12,8 @@ export const pipelineTemplates = {
   'board.card.role': '销售机会卡片',
   'board.card.unassigned': '未分配',
   'board.changes.summary': str`自 ${2} 以来 ${1} 个销售机会共有 ${0} 项变化。`,
+  'board.exportCsv': '导出 CSV',
+  'board.exportXlsx': '导出 Excel',
   'board.changes.toggle': '上次会议以来的变化',
   'board.column.count': str`${0} 个销售机会`,
   'board.column.empty': '暂无销售机会',

@@ -13,11 +13,13 @@ import type { PipelineDto } from '../../../schema/wire/pipeline.ts';
 import { WORKSPACE, can } from '../../../schema/policy/access.ts';
 import { peerColor } from '../../../schema/wire/presence.ts';
 import { ApiError } from '../api/http.ts';
+import { opportunityExportUrl } from '../api/opportunities.ts';
 import { boardChanges, listPipelines } from '../api/pipelines.ts';
 import { sessionContext } from '../app/contexts.ts';
 import { currentLocale } from '../app/localization.ts';
 import { navigate } from '../app/router.ts';
-import { liveStatusLabel } from '../offline/offline-messages.ts';
+import { liveStatusLabel, needsNetworkText } from '../offline/offline-messages.ts';
+import { OnlineController } from '../offline/online-controller.ts';
 import type { DocRefusal } from '../realtime/doc-controller.ts';
 import { discardUnsentConfirm, discardUnsentLabel, docErrorText, isRejection, refusalText } from '../realtime/doc-messages.ts';
 import { errorMessage } from '../ui/error-message.ts';
@@ -114,6 +116,7 @@ export class TandemPipelinePage extends LitElement {
     refused: (refusal) => this.onRefused(refusal),
   });
   private readonly directory = new BoardDirectory(() => this.requestUpdate());
+  private readonly network = new OnlineController(this);
   private readonly meeting = new BoardMeeting(
     this,
     () => this.board.peers,
@@ -643,6 +646,18 @@ export class TandemPipelinePage extends LitElement {
       <div class="visually-hidden" aria-live="assertive" role="status" data-testid="board-live">${this.announcement}</div>`;
   }
 
+  /** The opportunities the board shows (its pipeline, owner and month filters) as a download; it needs the server. */
+  private renderExport(pipeline: PipelineDto, f: BoardFilters) {
+    if (!this.network.online) {
+      const title = needsNetworkText();
+      return html`<button type="button" disabled title=${title}>${msg('Export CSV', { id: 'board.exportCsv' })}</button>
+        <button type="button" disabled title=${title}>${msg('Export Excel', { id: 'board.exportXlsx' })}</button>`;
+    }
+    const filter = { pipelineId: pipeline.id, ownerId: f.ownerId, closeMonth: f.closeMonth };
+    return html`<a class="button" href=${opportunityExportUrl(filter, 'csv')} download>${msg('Export CSV', { id: 'board.exportCsv' })}</a>
+      <a class="button" href=${opportunityExportUrl(filter, 'xlsx')} download>${msg('Export Excel', { id: 'board.exportXlsx' })}</a>`;
+  }
+
   private renderToolbar(pipelines: PipelineDto[], pipeline: PipelineDto) {
     const locale = currentLocale();
     const f = this.effectiveFilters();
@@ -697,6 +712,7 @@ export class TandemPipelinePage extends LitElement {
       <button type="button" aria-pressed=${this.changes ? 'true' : 'false'} @click=${() => this.toggleChanges()}>
         ${msg('Changes since last meeting', { id: 'board.changes.toggle' })}
       </button>
+      ${this.renderExport(pipeline, f)}
       <span class="spacer"></span>
       <span class="status" data-status=${status} data-live=${this.board.live.liveStatus.kind} role="status">
         <span class="dot ${status}" aria-hidden="true"></span>${liveStatusLabel(this.board.live.liveStatus)}
