@@ -1,13 +1,20 @@
 /** The lookups a customer document needs: its record's team and state, and its owners. */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../schema/types.ts';
+import { isUuid } from '../../schema/wire/ids.ts';
 import type { CustomerAccessRow } from './customer-doc.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
-export async function findCustomerAccessRow(db: Q, id: string): Promise<CustomerAccessRow | null> {
-  const row = await db.selectFrom('customers').select(['team_id', 'archived_at']).where('id', '=', id).executeTakeFirst();
-  return row ? { teamId: row.team_id, archivedAt: row.archived_at } : null;
+/** The access rows of several customers in one query; null for an id with no customer. */
+export async function findCustomerAccessRows(db: Q, ids: readonly string[]): Promise<Map<string, CustomerAccessRow | null>> {
+  const out = new Map<string, CustomerAccessRow | null>(ids.map((id) => [id, null]));
+  // Ids come from document names: only well-formed ones reach the uuid column.
+  const valid = ids.filter(isUuid);
+  if (valid.length === 0) return out;
+  const rows = await db.selectFrom('customers').select(['id', 'team_id', 'archived_at']).where('id', 'in', valid).execute();
+  for (const r of rows) out.set(r.id, { teamId: r.team_id, archivedAt: r.archived_at });
+  return out;
 }
 
 /** True when `userId` is an active user of the customer's team (a possible owner). */

@@ -5,12 +5,18 @@ import { AppError } from '../http/app-error.ts';
 import type { NotificationEvent } from '../notifications/notification-events.ts';
 import type { DocKind } from '../realtime/doc-kind.ts';
 import { type CustomerProjection, checkCustomerChanges, customerAccess, readCustomerDoc } from './customer-doc.ts';
-import { findCustomerAccessRow, isActiveTeamMemberOfCustomer } from './customer-doc.repository.ts';
+import { findCustomerAccessRows, isActiveTeamMemberOfCustomer } from './customer-doc.repository.ts';
+import { coalesced } from '../db/coalesced.ts';
 import { projectCustomers } from './customer.projection.ts';
 import { listCustomerFieldRules, toCustomFieldDto } from '../custom-fields/custom-field.repository.ts';
 
+/** Customers whose access rows one coalesced query reads. */
+const ACCESS_LOOKUPS_PER_QUERY = 200;
+
 /** Built at bootstrap (server/live-docs.ts) with the database it reads access and owners from. */
 export function customerDocKind({ db }: { db: DB }): DocKind<CustomerProjection, NotificationEvent> {
+  // Documents opened in a burst (reconnecting clients, an import's edits) share one lookup.
+  const accessRow = coalesced((ids: string[]) => findCustomerAccessRows(db, ids), ACCESS_LOOKUPS_PER_QUERY);
   return {
     name: 'customer',
     roots: {
@@ -22,7 +28,7 @@ export function customerDocKind({ db }: { db: DB }): DocKind<CustomerProjection,
     },
 
     async access(user, id) {
-      return customerAccess(user, await findCustomerAccessRow(db, id));
+      return customerAccess(user, await accessRow(id));
     },
 
     async validate(change) {

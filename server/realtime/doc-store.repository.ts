@@ -5,6 +5,7 @@
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../schema/types.ts';
+import { coalesced } from '../db/coalesced.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -24,24 +25,30 @@ export interface StoredDoc {
  * rows read miss those the snapshot read does not cover.
  */
 export async function loadStoredDoc(db: Q, docName: string): Promise<StoredDoc> {
-  const { rows } = await sql<{ kind: 's' | 'u'; id: string; bytes: Uint8Array }>`
-    with snap as (select state, last_update_id from doc_snapshots where doc_name = ${docName})
-    select 's' as kind, last_update_id as id, state as bytes from snap
+  return (await loadStoredDocs(db, [docName])).get(docName)!;
+}
+
+/** `loadStoredDoc` for several documents in one statement: each name maps to its stored document, an empty one for a name never stored. */
+export async function loadStoredDocs(db: Q, docNames: readonly string[]): Promise<Map<string, StoredDoc>> {
+  const { rows } = await sql<{ doc_name: string; kind: 's' | 'u'; id: string; bytes: Uint8Array }>`
+    with snap as (select doc_name, state, last_update_id from doc_snapshots where doc_name = any(${sql.val([...docNames])}::text[]))
+    select doc_name, 's' as kind, last_update_id as id, state as bytes from snap
     union all
-    select 'u' as kind, u.id, u.update as bytes from doc_updates u
-      where u.doc_name = ${docName} and u.id > coalesce((select last_update_id from snap), 0)
-    order by 1, 2
+    select u.doc_name, 'u' as kind, u.id, u.update as bytes from doc_updates u
+      left join snap on snap.doc_name = u.doc_name
+      where u.doc_name = any(${sql.val([...docNames])}::text[]) and u.id > coalesce(snap.last_update_id, 0)
+    order by 1, 2, 3
   `.execute(db);
-  let snapshot: Uint8Array | null = null;
-  let last = 0;
-  const updates: Uint8Array[] = [];
+  const out = new Map<string, StoredDoc>(docNames.map((n) => [n, { snapshot: null, updates: [], lastUpdateId: 0, bytes: 0 }]));
   for (const r of rows) {
-    if (r.kind === 's') snapshot = new Uint8Array(r.bytes);
-    else updates.push(new Uint8Array(r.bytes));
-    last = Math.max(last, Number(r.id));
+    const doc = out.get(r.doc_name)!;
+    const bytes = new Uint8Array(r.bytes);
+    if (r.kind === 's') doc.snapshot = bytes;
+    else doc.updates.push(bytes);
+    doc.lastUpdateId = Math.max(doc.lastUpdateId, Number(r.id));
+    doc.bytes += bytes.length;
   }
-  const bytes = (snapshot?.length ?? 0) + updates.reduce((n, u) => n + u.length, 0);
-  return { snapshot, updates, lastUpdateId: last, bytes };
+  return out;
 }
 
 /** One update to append to the log. */
@@ -200,10 +207,13 @@ export interface DocStoreTx {
   writeWatermarks(marks: ReadonlyArray<{ docName: string; updateId: number }>, now: Date): Promise<void>;
 }
 
+/** Documents read by one coalesced load (their snapshots and logs in one result). */
+const LOADS_PER_QUERY = 64;
+
 /** The store over the app's database (PostgreSQL or PGlite). */
 export function docStoreOf(db: Kysely<Database>, engine: 'postgres' | 'pglite'): DocStore {
   return {
-    load: (docName) => loadStoredDoc(db, docName),
+    load: coalesced((names) => loadStoredDocs(db, names), LOADS_PER_QUERY),
     append: (rows) => appendUpdates(db, rows),
     readSince: (since) => readStoredSince(db, since),
     findTrailing: (limit) => findTrailingDocs(db, limit),

@@ -94,10 +94,11 @@ export class LiveDocument {
   /** The durable state: what is stored, up to `unapplied` (see `doc`). */
   private readonly durable: Y.Doc;
   /**
-   * Committed updates not yet applied to `durable`, oldest first. Applying
-   * every commit to a second copy would double Yjs's work per edit; most of
-   * the time nobody reads it (the projection reads `scratch` while it holds
-   * exactly the stored state), so they are applied, merged, when someone does.
+   * Stored and committed updates not yet applied to `durable`, oldest first
+   * (at load: the snapshot and the log rows). Applying every commit to a
+   * second copy would double Yjs's work per edit; most of the time nobody
+   * reads it (the projection reads `scratch` while it holds exactly the
+   * stored state), so they are applied, in one transaction, when someone does.
    */
   private unapplied: Uint8Array[] = [];
   /** True while an update is in `scratch` but not yet among `pending` (being settled), or being undone. */
@@ -152,14 +153,15 @@ export class LiveDocument {
     stored: StoredDoc,
     private readonly enqueue: EnqueueCommit,
   ) {
+    // The durable copy starts empty, holding what is stored as `unapplied`: it is built when first
+    // read (a peer joins). A document loaded for a server-side edit (an import) never needs it.
     this.durable = this.newDoc();
-    if (stored.snapshot) Y.applyUpdate(this.durable, stored.snapshot);
-    for (const u of stored.updates) Y.applyUpdate(this.durable, u);
+    this.unapplied = stored.snapshot ? [stored.snapshot, ...stored.updates] : [...stored.updates];
     this.lastUpdateId = stored.lastUpdateId;
     this.projectedId = stored.lastUpdateId;
     this.logRows = stored.updates.length;
     this.storedBytes = stored.bytes;
-    this.scratch = this.newScratch();
+    this.scratch = this.newScratch(this.unapplied);
 
     // No 'update' listener on the durable state: Yjs would encode every commit's updates again for
     // it. `committed` broadcasts what it applies; `applyRemote` listens for the one update it applies.
@@ -186,9 +188,9 @@ export class LiveDocument {
   /** The durable state: every stored update this node has, none that is not stored yet. */
   get doc(): Y.Doc {
     if (this.unapplied.length > 0) {
-      const update = this.unapplied.length === 1 ? this.unapplied[0]! : Y.mergeUpdates(this.unapplied);
+      const updates = this.unapplied;
       this.unapplied = [];
-      Y.applyUpdate(this.durable, update);
+      applyAll(this.durable, updates);
     }
     return this.durable;
   }
@@ -617,9 +619,20 @@ export class LiveDocument {
     return doc;
   }
 
-  /** A scratch copy: the durable state plus the pending updates, reporting every change it undergoes. */
-  private newScratch(): Y.Doc {
-    const scratch = this.copyOfAccepted();
+  /**
+   * A scratch copy: the durable state plus the pending updates, reporting every change it
+   * undergoes. At load, built from the stored updates themselves (`stored`), unless they leave
+   * parts waiting for missing ones: those the durable copy holds back (`integratedState`).
+   */
+  private newScratch(stored?: readonly Uint8Array[]): Y.Doc {
+    let scratch = stored ? this.newDoc() : this.copyOfAccepted();
+    if (stored) {
+      applyAll(scratch, stored);
+      if (scratch.store.pendingStructs !== null || scratch.store.pendingDs !== null) {
+        scratch.destroy();
+        scratch = this.copyOfAccepted();
+      }
+    }
     for (const name of Object.keys(this.kind.roots)) {
       scratch.share.get(name)!.observeDeep((events) => {
         const capture = this.capture;
@@ -635,6 +648,14 @@ export class LiveDocument {
     this.scratch = this.newScratch();
     old.destroy();
   }
+}
+
+/** Applies updates in order, in one transaction (one cleanup and one event round for them all). */
+function applyAll(doc: Y.Doc, updates: readonly Uint8Array[]): void {
+  if (updates.length === 1) Y.applyUpdate(doc, updates[0]!);
+  else if (updates.length > 1) doc.transact(() => {
+    for (const u of updates) Y.applyUpdate(doc, u);
+  });
 }
 
 function defineRoot(doc: Y.Doc, name: string, type: 'map' | 'array' | 'text' | 'xml'): void {
