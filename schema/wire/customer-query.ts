@@ -21,16 +21,24 @@ export const LIST_VALUES_MAX = 20;
 export const CUSTOM_FILTER_VALUE_MAX = 200;
 /** The URL prefix of custom field filters: `custom.<key>=<value>`. */
 export const CUSTOM_FILTER_PREFIX = 'custom.';
+/** The URL prefix of contact custom field filters: `contact.custom.<key>=<value>` (customers with such a contact). */
+export const CONTACT_CUSTOM_FILTER_PREFIX = 'contact.custom.';
 
-/** URL parameters with `custom.<key>` folded into `custom: {key: value}` (the shape the schema reads). */
+/**
+ * URL parameters with `custom.<key>` folded into `custom: {key: value}` and
+ * `contact.custom.<key>` into `contactCustom` (the shape the schema reads).
+ */
 export function foldCustomParams(params: Record<string, string | string[]>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const custom: Record<string, string | string[]> = {};
+  const contactCustom: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(params)) {
     if (k.startsWith(CUSTOM_FILTER_PREFIX)) custom[k.slice(CUSTOM_FILTER_PREFIX.length)] = v;
+    else if (k.startsWith(CONTACT_CUSTOM_FILTER_PREFIX)) contactCustom[k.slice(CONTACT_CUSTOM_FILTER_PREFIX.length)] = v;
     else out[k] = v;
   }
   if (Object.keys(custom).length > 0) out.custom = custom;
+  if (Object.keys(contactCustom).length > 0) out.contactCustom = contactCustom;
   return out;
 }
 
@@ -42,6 +50,11 @@ const list = (item: z.ZodString) =>
     .pipe(z.array(item).max(LIST_VALUES_MAX, `at most ${LIST_VALUES_MAX} values`));
 
 const instant = isoDateTimeSchema.or(isoDateSchema);
+
+/** Custom field filters: key → values. */
+const customFilterValues = z
+  .record(z.string().regex(CUSTOM_FIELD_KEY, 'must be a custom field key'), list(z.string().max(CUSTOM_FILTER_VALUE_MAX)))
+  .refine((r) => Object.keys(r).length <= LIST_VALUES_MAX, `at most ${LIST_VALUES_MAX} custom fields`);
 
 export const customerFilterSchema = z
   .object({
@@ -65,10 +78,12 @@ export const customerFilterSchema = z
      * Custom fields (`custom.<key>=a,b` in a URL): key → values, any of which matches; keys
      * combine with AND. Typed against the definitions by the service (docs/custom-fields.md).
      */
-    custom: z
-      .record(z.string().regex(CUSTOM_FIELD_KEY, 'must be a custom field key'), list(z.string().max(CUSTOM_FILTER_VALUE_MAX)))
-      .refine((r) => Object.keys(r).length <= LIST_VALUES_MAX, `at most ${LIST_VALUES_MAX} custom fields`)
-      .optional(),
+    custom: customFilterValues.optional(),
+    /**
+     * Contact custom fields (`contact.custom.<key>=a,b` in a URL): customers with an active
+     * contact whose values match, each key by any of its values, keys combined with AND.
+     */
+    contactCustom: customFilterValues.optional(),
   })
   .strict();
 export type CustomerFilter = z.infer<typeof customerFilterSchema>;

@@ -18,11 +18,15 @@ export interface CustomFilterTerm {
   values: CustomValue[];
 }
 
-/** A filter whose custom part is resolved (the repository refuses an unresolved one). */
-export type ResolvedCustomerFilter = CustomerFilter & { customTerms?: readonly CustomFilterTerm[] };
+/** A filter whose custom parts are resolved (the repository refuses an unresolved one). */
+export type ResolvedCustomerFilter = CustomerFilter & { customTerms?: readonly CustomFilterTerm[]; contactTerms?: readonly CustomFilterTerm[] };
 
 export async function resolveCustomerFilter<F extends CustomerFilter>(ctx: AppContext, user: User, filter: F): Promise<F & ResolvedCustomerFilter> {
-  return { ...filter, customTerms: await resolveCustomTerms(ctx, user, 'customer', filter.custom) };
+  return {
+    ...filter,
+    customTerms: await resolveCustomTerms(ctx, user, 'customer', filter.custom),
+    contactTerms: await resolveCustomTerms(ctx, user, 'contact', filter.contactCustom, undefined, 'contact.custom.'),
+  };
 }
 
 /**
@@ -35,17 +39,19 @@ export async function resolveCustomTerms(
   entity: CustomFieldEntity,
   custom: Readonly<Record<string, readonly string[]>> | undefined,
   teamId?: string,
+  /** How the request names these filters (in errors): `custom.` or `contact.custom.`. */
+  prefix = 'custom.',
 ): Promise<CustomFilterTerm[]> {
   if (!custom || Object.keys(custom).length === 0) return [];
   const defs = new Map((await listVisibleCustomFields(ctx, user, { entity, ...(teamId ? { teamId } : {}) })).map((d) => [d.key, d]));
   const customTerms: CustomFilterTerm[] = [];
   for (const [key, raws] of Object.entries(custom)) {
     const def = defs.get(key);
-    if (!def) throw badRequest(`custom.${key}: no such custom field`, `custom.${key}`);
+    if (!def) throw badRequest(`${prefix}${key}: no such custom field`, `${prefix}${key}`);
     const values: CustomValue[] = [];
     for (const raw of raws) {
       const v = customFilterValue(def, raw);
-      if (v === null) throw badRequest(`custom.${key}: ${JSON.stringify(raw)} is not a value of this field`, `custom.${key}`);
+      if (v === null) throw badRequest(`${prefix}${key}: ${JSON.stringify(raw)} is not a value of this field`, `${prefix}${key}`);
       values.push(v);
     }
     if (values.length > 0) customTerms.push({ key, values });

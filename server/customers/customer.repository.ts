@@ -114,10 +114,19 @@ export function filterConditions(eb: EB, scope: Scope, filter: ResolvedCustomerF
  * filtered on false also matches customers where it was never set.
  */
 function customConditions(filter: ResolvedCustomerFilter): Expression<SqlBool>[] {
-  if (filter.custom && Object.keys(filter.custom).length > 0 && !filter.customTerms) {
+  const unresolved = (raw: object | undefined, terms: unknown) => raw !== undefined && Object.keys(raw).length > 0 && !terms;
+  if (unresolved(filter.custom, filter.customTerms) || unresolved(filter.contactCustom, filter.contactTerms)) {
     throw new Error('custom filters must be resolved against the definitions first (resolveCustomerFilter)');
   }
-  return customTermConditions(sql.ref('customers.custom_fields'), filter.customTerms ?? []);
+  const conditions = customTermConditions(sql.ref('customers.custom_fields'), filter.customTerms ?? []);
+  const contact = customTermConditions(sql.ref('ct.custom_fields'), filter.contactTerms ?? []);
+  // One active contact matches every contact filter (GIN-indexed containment on contacts.custom_fields).
+  if (contact.length > 0) {
+    conditions.push(
+      sql<SqlBool>`exists (select 1 from contacts ct where ct.customer_id = customers.id and ct.archived_at is null and ${sql.join(contact, sql` and `)})`,
+    );
+  }
+  return conditions;
 }
 
 /** A bare date as an upper bound includes that whole day (UTC). */

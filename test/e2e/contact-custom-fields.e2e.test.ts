@@ -2,7 +2,8 @@
  * Contact custom fields in Chromium (docs/custom-fields.md, "Contacts"): an admin switches the
  * Custom fields screen to Contacts and adds a select while a rep has a customer open; the rep's
  * contact form shows it without a reload, the rep fills it on a contact and the value is
- * stored; a required field left empty on a new contact is explained and nothing is sent.
+ * stored; a required field left empty on a new contact is explained and nothing is sent; the
+ * customer list's filter panel filters by a contact's value.
  * Screenshots in English and Chinese, desktop and phone (under /tmp/shots-contact-custom/ when
  * CUSTOM_SHOTS is set).
  */
@@ -23,6 +24,7 @@ let app: BrowserApp;
 let adminCookie: string;
 let repCookie: string;
 let customerId: string;
+let otherId: string;
 
 async function api(cookie: string, method: string, path: string, body?: unknown): Promise<Response> {
   return app.test.app.request(path, method === 'GET' ? { headers: { cookie, origin: 'http://localhost' } } : jsonRequest(method, body ?? {}, cookie));
@@ -56,6 +58,8 @@ beforeAll(async () => {
   repCookie = await login(app.test.app, rep.email);
   const res = await api(repCookie, 'POST', '/api/customers', { name: 'Acme 华为', confirm: true });
   customerId = ((await res.json()) as { customer: CustomerDto }).customer.id;
+  const other = await api(repCookie, 'POST', '/api/customers', { name: 'Other Co 其他', confirm: true });
+  otherId = ((await other.json()) as { customer: CustomerDto }).customer.id;
   expect((await api(repCookie, 'POST', `/api/customers/${customerId}/contacts`, { name: 'Li Lei', title: 'CTO' })).status).toBe(201);
   expect(
     (await api(adminCookie, 'POST', '/api/custom-fields', { entity: 'contact', key: 'wechat', type: 'text', required: true, label: label('WeChat', '微信') }))
@@ -142,6 +146,18 @@ describe('contact custom fields in the browser', () => {
     await rep.setViewportSize(DESKTOP);
     await card.scrollIntoViewIfNeeded();
     await shot(rep, 'contacts-en-desktop');
+
+    // The customer list filters by a contact's value: only customers with such a contact.
+    await rep.goto(`${app.url}/customers`);
+    const list = rep.locator('tandem-customer-list');
+    await list.locator(`[data-customer-id="${otherId}"]`).first().waitFor(WAIT);
+    await rep.getByRole('button', { name: 'Filters' }).click();
+    const contactFilters = rep.locator('tandem-custom-field-filters[entity="contact"]');
+    await contactFilters.getByLabel('Buying role · contact').selectOption('blocker');
+    await expect.poll(() => new URL(rep.url()).searchParams.get('contact.custom.buying_role'), WAIT).toBe('blocker');
+    await list.locator(`[data-customer-id="${customerId}"]`).first().waitFor(WAIT);
+    await expect.poll(() => list.locator(`[data-customer-id="${otherId}"]`).count(), WAIT).toBe(0);
+    await shot(rep, 'contact-filter-en-desktop');
     expect(app.pageErrors).toEqual([]);
   });
 
@@ -172,6 +188,11 @@ describe('contact custom fields in the browser', () => {
     await card.scrollIntoViewIfNeeded();
     await shot(rep, 'contact-form-zh-phone');
     await cardShot(card, 'contact-form-zh-phone');
+    await rep.goto(`${app.url}/customers?contact.custom.buying_role=champion`);
+    await rep.locator('tandem-custom-field-filters[entity="contact"]').getByLabel('采购角色 · 联系人').waitFor(WAIT);
+    await shot(rep, 'contact-filter-zh-phone');
+    await rep.setViewportSize(DESKTOP);
+    await shot(rep, 'contact-filter-zh-desktop');
     expect(app.pageErrors).toEqual([]);
   });
 });

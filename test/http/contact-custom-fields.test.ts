@@ -1,7 +1,8 @@
 /**
  * Custom fields on contacts over HTTP (docs/custom-fields.md, "Contacts"): contact definitions,
  * values on create and change (checked against the team's active contact fields, nothing stored
- * on a refusal), another team's field invisible and refused, and an import's contact columns.
+ * on a refusal), another team's field invisible and refused, an import's contact columns, and
+ * contact values as filters of the customer list (`contact.custom.<key>`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CustomFieldDto } from '../../schema/wire/custom-fields.ts';
@@ -151,6 +152,39 @@ describe('contact values', () => {
     expect(await errorOf(await repB.patch(`/api/contacts/${contact.id}`, { custom: { coach: repUser.id } }))).toMatchObject({ status: 400, field: 'custom.coach' });
     const ok = await json<{ contact: ContactDto }>(await repB.patch(`/api/contacts/${contact.id}`, { custom: { coach: repBUser.id } }));
     expect(ok.contact.custom).toEqual({ wechat: 'zw_88', coach: repBUser.id });
+  });
+});
+
+describe('contact values as customer list filters', () => {
+  it('contact.custom.<key> finds the customers with an active contact holding the value; bad filters are 400 on contact.custom.<key>', async () => {
+    const champion = await rep.create({ name: 'Champion Co', tags: ['contact-filter'] });
+    const blocker = await rep.create({ name: 'Blocker Co', tags: ['contact-filter'] });
+    const post = async (customerId: string, name: string, role: string) =>
+      json<{ contact: ContactDto }>(await rep.post(`/api/customers/${customerId}/contacts`, { name, custom: { role } }), 201);
+    await post(champion.id, 'Han Meimei', 'champion');
+    await post(blocker.id, 'Wang Wu', 'blocker');
+    // An archived contact no longer counts.
+    const gone = await post(blocker.id, 'Former Champion', 'champion');
+    await json(await rep.del(`/api/contacts/${gone.contact.id}`));
+
+    const names = async (query: string) =>
+      (await json<{ items: CustomerDto[] }>(await rep.get(`/api/customers?tags=contact-filter&${query}`))).items.map((c) => c.name).sort();
+    expect(await names('contact.custom.role=champion')).toEqual(['Champion Co']);
+    expect(await names('contact.custom.role=champion,blocker')).toEqual(['Blocker Co', 'Champion Co']);
+    expect(await names('contact.custom.role=blocker')).toEqual(['Blocker Co']);
+    const bad: Array<[string, string]> = [
+      ['contact.custom.role=ally', 'contact.custom.role'],
+      ['contact.custom.nope=1', 'contact.custom.nope'],
+      ['contact.custom.cust_only=x', 'contact.custom.cust_only'],
+      ['contact.custom.wechat=x', 'contact.custom.wechat'],
+    ];
+    for (const [query, field] of bad) expect(await errorOf(await rep.get(`/api/customers?${query}`)), query).toMatchObject({ status: 400, field });
+
+    // Exports take the same filter.
+    const csv = await (await rep.get('/api/customers/export.csv?tags=contact-filter&contact.custom.role=champion')).text();
+    const lines = csv.replace(/^\uFEFF/, '').trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain('Champion Co');
   });
 });
 

@@ -15,7 +15,7 @@ import type {
   UpdateCustomerBody,
 } from '../../../schema/wire/customer.ts';
 import type { ImportDto, ImportEncoding, ImportFieldMode, ImportMatchKey, ImportTarget } from '../../../schema/wire/customer-import.ts';
-import type { CustomerFilter, SavedFilterDto } from '../../../schema/wire/customer-query.ts';
+import { CONTACT_CUSTOM_FILTER_PREFIX, CUSTOM_FILTER_PREFIX, type CustomerFilter, type SavedFilterDto } from '../../../schema/wire/customer-query.ts';
 import type { OpportunityDto } from '../../../schema/wire/opportunity.ts';
 import type { TaskDto, TaskListDto } from '../../../schema/wire/tasks.ts';
 import { ApiError, type CreateOptions, type RequestOptions, request, requestHeaders, unreachable } from './http.ts';
@@ -27,9 +27,10 @@ export function filterParams(filter: CustomerFilter): URLSearchParams {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(filter)) {
     if (value === undefined || value === null || value === '') continue;
-    if (key === 'custom') {
-      // `custom.<key>=a,b` (docs/custom-fields.md)
-      for (const [k, vs] of Object.entries(value as Record<string, string[]>)) if (vs.length > 0) params.set(`custom.${k}`, vs.join(','));
+    if (key === 'custom' || key === 'contactCustom') {
+      // `custom.<key>=a,b`, `contact.custom.<key>=a,b` (docs/custom-fields.md)
+      const prefix = key === 'custom' ? CUSTOM_FILTER_PREFIX : CONTACT_CUSTOM_FILTER_PREFIX;
+      for (const [k, vs] of Object.entries(value as Record<string, string[]>)) if (vs.length > 0) params.set(`${prefix}${k}`, vs.join(','));
     } else if (Array.isArray(value)) {
       if (value.length > 0) params.set(key, value.join(','));
     } else params.set(key, String(value));

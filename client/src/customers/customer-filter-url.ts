@@ -1,5 +1,5 @@
 /** The customer list's filter in the address bar, so a reload or a shared link keeps it. */
-import { CUSTOM_FILTER_PREFIX, type CustomerFilter } from '../../../schema/wire/customer-query.ts';
+import { CONTACT_CUSTOM_FILTER_PREFIX, CUSTOM_FILTER_PREFIX, type CustomerFilter } from '../../../schema/wire/customer-query.ts';
 import { filterParams } from '../api/customers.ts';
 
 const LIST_KEYS = ['category', 'industry', 'ownerId', 'tags'] as const;
@@ -18,10 +18,15 @@ export function filterFromSearch(search: string): CustomerFilter {
     if (v) filter[key] = v;
   }
   const custom: Record<string, string[]> = {};
+  const contactCustom: Record<string, string[]> = {};
+  const values = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
   for (const [key, v] of params) {
-    if (key.startsWith(CUSTOM_FILTER_PREFIX) && v) custom[key.slice(CUSTOM_FILTER_PREFIX.length)] = v.split(',').map((s) => s.trim()).filter(Boolean);
+    if (!v) continue;
+    if (key.startsWith(CUSTOM_FILTER_PREFIX)) custom[key.slice(CUSTOM_FILTER_PREFIX.length)] = values(v);
+    else if (key.startsWith(CONTACT_CUSTOM_FILTER_PREFIX)) contactCustom[key.slice(CONTACT_CUSTOM_FILTER_PREFIX.length)] = values(v);
   }
   if (Object.keys(custom).length > 0) filter.custom = custom;
+  if (Object.keys(contactCustom).length > 0) filter.contactCustom = contactCustom;
   return filter as CustomerFilter;
 }
 

@@ -268,6 +268,12 @@ export class TandemCustomerFilters extends LitElement {
           .value=${f.custom ?? {}}
           @custom-filter-change=${(e: CustomEvent<CustomerFilter['custom']>) => this.change({ custom: e.detail })}
         ></tandem-custom-field-filters>
+        <tandem-custom-field-filters
+          entity="contact"
+          caption=${msg('contact', { id: 'customers.filter.contactCaption' })}
+          .value=${f.contactCustom ?? {}}
+          @custom-filter-change=${(e: CustomEvent<CustomerFilter['contactCustom']>) => this.change({ contactCustom: e.detail })}
+        ></tandem-custom-field-filters>
         <div class="field">
           <label for="f-archived">${msg('Archived', { id: 'customers.filter.archived' })}</label>
           <select

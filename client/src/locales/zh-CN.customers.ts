@@ -97,6 +97,7 @@ export const customerTemplates = {
   'customers.field.tags': '标签',
   'customers.field.website': '网站',
   'customers.filter.anyOwner': '任何人',
+  'customers.filter.contactCaption': '联系人',
   'customers.filter.archived': '归档',
   'customers.filter.archivedExclude': '隐藏已归档',
   'customers.filter.archivedInclude': '包含已归档',
