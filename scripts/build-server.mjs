@@ -13,7 +13,8 @@ const BESIDE = ['server/realtime/update-decoder.worker.mjs', 'server/db/pglite-i
 
 export const SERVER_OUT = join(ROOT, 'dist/server/main.mjs');
 
-function newest(dir) {
+/** The newest modification time of the files below `dir`. */
+export function newest(dir) {
   let t = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
