@@ -91,8 +91,11 @@ interface Capture {
 }
 
 export class LiveDocument {
-  /** The durable state: what is stored, up to `unapplied` (see `doc`). */
-  private readonly durable: Y.Doc;
+  /**
+   * The durable state: what is stored, up to `unapplied` (see `doc`). Made when first read:
+   * a document loaded for a server-side edit (an import) never needs it.
+   */
+  private durableCopy: Y.Doc | null = null;
   /**
    * Stored and committed updates not yet applied to `durable`, oldest first
    * (at load: the snapshot and the log rows). Applying every commit to a
@@ -103,7 +106,8 @@ export class LiveDocument {
   private unapplied: Uint8Array[] = [];
   /** True while an update is in `scratch` but not yet among `pending` (being settled), or being undone. */
   private settling = false;
-  readonly awareness: awarenessProtocol.Awareness;
+  /** Made when a peer or another node first speaks of awareness (see `awareness`). */
+  private awarenessState: awarenessProtocol.Awareness | null = null;
   readonly peers = new Set<DocPeer>();
   /** Holders: connections and running server-side edits. */
   leases = 0;
@@ -153,36 +157,45 @@ export class LiveDocument {
     stored: StoredDoc,
     private readonly enqueue: EnqueueCommit,
   ) {
-    // The durable copy starts empty, holding what is stored as `unapplied`: it is built when first
-    // read (a peer joins). A document loaded for a server-side edit (an import) never needs it.
-    this.durable = this.newDoc();
+    // What is stored waits as `unapplied` until the durable copy is first read (a peer joins).
     this.unapplied = stored.snapshot ? [stored.snapshot, ...stored.updates] : [...stored.updates];
     this.lastUpdateId = stored.lastUpdateId;
     this.projectedId = stored.lastUpdateId;
     this.logRows = stored.updates.length;
     this.storedBytes = stored.bytes;
     this.scratch = this.newScratch(this.unapplied);
+  }
 
-    // No 'update' listener on the durable state: Yjs would encode every commit's updates again for
-    // it. `committed` broadcasts what it applies; `applyRemote` listens for the one update it applies.
-    this.awareness = new awarenessProtocol.Awareness(this.durable);
-    this.awareness.setLocalState(null);
-    this.awareness.on(
-      'update',
-      ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
-        const changed = [...added, ...updated, ...removed];
-        if (isPeer(origin) && this.peers.has(origin)) {
-          // Held until the peer leaves, removed state or not: nobody else may take the id meanwhile.
-          for (const id of [...added, ...updated]) origin.awarenessIds.add(id);
-        }
-        const payload = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
-        const frame = encodeAwareness(payload);
-        // Not back to the connection it came from: its client has it (a quarter of the frames with four per document).
-        for (const peer of this.peers) if (peer !== origin) peer.send(frame);
-        // A local client's change (or its leaving, origin null) goes to the other nodes; a timeout does not.
-        if (origin === null || isPeer(origin)) this.onLocalAwareness?.(payload);
-      },
-    );
+  /** The peers' awareness (presence, cursors), made with the first peer or remote state. */
+  get awareness(): awarenessProtocol.Awareness {
+    if (this.awarenessState) return this.awarenessState;
+    const awareness = new awarenessProtocol.Awareness(this.durable);
+    awareness.setLocalState(null);
+    awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+      const changed = [...added, ...updated, ...removed];
+      if (isPeer(origin) && this.peers.has(origin)) {
+        // Held until the peer leaves, removed state or not: nobody else may take the id meanwhile.
+        for (const id of [...added, ...updated]) origin.awarenessIds.add(id);
+      }
+      const payload = awarenessProtocol.encodeAwarenessUpdate(awareness, changed);
+      const frame = encodeAwareness(payload);
+      // Not back to the connection it came from: its client has it (a quarter of the frames with four per document).
+      for (const peer of this.peers) if (peer !== origin) peer.send(frame);
+      // A local client's change (or its leaving, origin null) goes to the other nodes; a timeout does not.
+      if (origin === null || isPeer(origin)) this.onLocalAwareness?.(payload);
+    });
+    this.awarenessState = awareness;
+    return awareness;
+  }
+
+  /**
+   * The durable copy, empty until made. No 'update' listener on it: Yjs would encode every
+   * commit's updates again for it. `committed` broadcasts what it applies; `applyRemote` listens
+   * for the one update it applies.
+   */
+  private get durable(): Y.Doc {
+    this.durableCopy ??= this.newDoc();
+    return this.durableCopy;
   }
 
   /** The durable state: every stored update this node has, none that is not stored yet. */
@@ -228,7 +241,8 @@ export class LiveDocument {
   }
 
   allAwareness(): Uint8Array | null {
-    const states = this.awareness.getStates();
+    if (!this.awarenessState) return null;
+    const states = this.awarenessState.getStates();
     if (states.size === 0) return null;
     return encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()]));
   }
@@ -432,10 +446,7 @@ export class LiveDocument {
 
   /** The accepted state before the update being settled: the durable state plus the pending updates. */
   private copyOfAccepted(): Y.Doc {
-    const copy = this.newDoc();
-    Y.applyUpdate(copy, integratedState(this.doc));
-    for (const u of this.pending) Y.applyUpdate(copy, u);
-    return copy;
+    return this.newDoc([integratedState(this.doc), ...this.pending]);
   }
 
   /**
@@ -604,18 +615,24 @@ export class LiveDocument {
 
   destroy(): void {
     this.destroyed = true;
-    this.awareness.destroy();
+    this.awarenessState?.destroy();
     this.scratch.destroy();
-    this.durable.destroy();
+    this.durableCopy?.destroy();
   }
 
   // -- copies ----------------------------------------------------------------
 
-  private newDoc(): Y.Doc {
+  /** A copy with the kind's roots and, applied in the same transaction, these updates. */
+  private newDoc(updates: readonly Uint8Array[] = []): Y.Doc {
     // A guid given spares Yjs drawing a random UUID for every copy (31 calls to the system's
     // random source each: a quarter of an import's time, where documents are loaded by the thousand).
     const doc = new Y.Doc({ gc: true, guid: this.name });
-    for (const [name, type] of Object.entries(this.kind.roots)) defineRoot(doc, name, type);
+    // One transaction for the roots and the updates: Yjs would open (and clean up) one per array,
+    // fragment and update.
+    doc.transact(() => {
+      for (const [name, type] of Object.entries(this.kind.roots)) defineRoot(doc, name, type);
+      for (const u of updates) Y.applyUpdate(doc, u);
+    });
     return doc;
   }
 
@@ -625,9 +642,8 @@ export class LiveDocument {
    * parts waiting for missing ones: those the durable copy holds back (`integratedState`).
    */
   private newScratch(stored?: readonly Uint8Array[]): Y.Doc {
-    let scratch = stored ? this.newDoc() : this.copyOfAccepted();
+    let scratch = stored ? this.newDoc(stored) : this.copyOfAccepted();
     if (stored) {
-      applyAll(scratch, stored);
       if (scratch.store.pendingStructs !== null || scratch.store.pendingDs !== null) {
         scratch.destroy();
         scratch = this.copyOfAccepted();
