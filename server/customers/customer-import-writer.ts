@@ -9,7 +9,8 @@
  *    added (for undo: not one the document had already);
  * 3. one transaction holding the new customers (rows and first snapshots, multi-row
  *    inserts), the related contacts, and the job's progress (`last_line`) — so a row is
- *    wholly there or not, and a resumed job starts after the last committed batch;
+ *    wholly there or not, and a resumed job starts after the last committed batch. On
+ *    PostgreSQL it inserts the new customers while 2 runs, and commits once 2 has ended;
  * 4. the follow-ups of the new customers, through their documents.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -45,7 +46,7 @@ type Q = Kysely<Database> | Transaction<Database>;
  */
 export const IMPORT_ASSIGNMENT_NOTIFY_MAX = 50;
 /** Document edits (updates, follow-ups) in flight per batch: the hub stores and projects each before answering, so they share its group commits and projection runs. */
-const DOCUMENT_EDITS_AT_ONCE = 64;
+const DOCUMENT_EDITS_AT_ONCE = 256;
 /** The origin of an import's document edits (the history shows them as the importer's). */
 export const IMPORT_ORIGIN = 'import';
 
@@ -119,7 +120,7 @@ export async function customerImportWriter(ctx: AppContext, user: User, s: Custo
       if (!s.confirm) await markDuplicates(ctx.db, s.teamId, plan.filter((p) => !p.result && !p.match), bc.dryRun ? dryIndex : new Map());
       if (bc.dryRun) return plan.map((p) => p.result ?? { line: p.line, status: p.match ? 'updated' : 'imported', name: p.name, ...(p.match ? { customerId: p.match.id } : {}) });
 
-      // 1 and 2: updates through the documents, their previous values first.
+      // 1: the previous values of the customers the batch updates (for undo), before they change.
       const updates = plan.filter((p) => !p.result && p.match);
       const merged = new Map<Planned, { change: CustomerChange; previous: Record<string, unknown> }>();
       for (const p of updates) {
@@ -131,37 +132,8 @@ export async function customerImportWriter(ctx: AppContext, user: User, s: Custo
         bc.importId,
         updates.filter((p) => Object.keys(merged.get(p)!.previous).length > 0).map((p) => ({ customerId: p.match!.id, previous: merged.get(p)!.previous })),
       );
-      // The follow-ups this import adds to existing customers (not those already there), for undo.
-      const addedFollowups: { customerId: string; followupId: string }[] = [];
-      await eachAtMost(DOCUMENT_EDITS_AT_ONCE, updates, async (p) => {
-        const { change } = merged.get(p)!;
-        // A row that changes nothing (the same sheet imported again) leaves the document alone.
-        if (isEmptyChange(change) && !p.followup) {
-          p.result = { line: p.line, status: 'updated', name: p.match!.name, customerId: p.match!.id };
-          return;
-        }
-        try {
-          let added = false;
-          await ctx.hub.edit(
-            customerDocName(p.match!.id),
-            user,
-            (doc) => {
-              writeChangeInDocument(doc, change);
-              if (p.followup) added = addFollowup(doc, user.id, p.followup);
-            },
-            { origin: IMPORT_ORIGIN, unloadSoon: true },
-          );
-          if (added) addedFollowups.push({ customerId: p.match!.id, followupId: followupIdOf(p.followup!) });
-          p.result = { line: p.line, status: 'updated', name: p.match!.name, customerId: p.match!.id };
-        } catch (e) {
-          const err = e as { field?: string; message?: string };
-          p.result = refusedRow(p, err.field ?? 'row', err.message ?? 'The change was refused');
-        }
-      });
 
-      await recordImportedFollowups(ctx.db, bc.importId, addedFollowups);
-
-      // 3: new customers, contacts and progress in one transaction.
+      // The new customers' rows and first snapshots.
       const states: InitialCustomerState[] = [];
       const created = new Map<Planned, string>();
       for (const p of plan) {
@@ -178,9 +150,17 @@ export async function customerImportWriter(ctx: AppContext, user: User, s: Custo
           p.result = refusedRow(p, err.field ?? 'row', err.message ?? 'Invalid row');
         }
       }
-      const results = plan.map((p) => p.result!);
-      const pendings = await ctx.db.transaction().execute(async (trx) => {
+
+      // 2 and 3 side by side: the updates go through the documents (the server's work) while
+      // the transaction inserts the new customers (the database's); it then waits for the
+      // updates, adds the contacts and the job's progress, and commits.
+      const updating = updateThroughDocuments(updates, merged, bc.importId);
+      // PGlite is one session, which a transaction holds: there the updates end first.
+      if (ctx.engine === 'pglite') await updating;
+      const storing = ctx.db.transaction().execute(async (trx) => {
         await insertInitialCustomers(trx, states, now);
+        await updating;
+        const results = plan.map((p) => p.result!);
         await insertContacts(trx, s.teamId, bc.importId, plan, created, now);
         await bc.commit(trx, results);
         const out: PendingDelivery[] = [];
@@ -200,7 +180,10 @@ export async function customerImportWriter(ctx: AppContext, user: User, s: Custo
         }
         return out;
       });
-      ctx.notifier.deliver(pendings);
+      // A failed transaction still lets the updates end before the batch does.
+      const [, stored] = await Promise.allSettled([updating, storing]);
+      if (stored.status === 'rejected') throw stored.reason;
+      ctx.notifier.deliver(stored.value);
 
       // 4: follow-ups of the new customers, through their documents.
       await eachAtMost(
@@ -214,9 +197,41 @@ export async function customerImportWriter(ctx: AppContext, user: User, s: Custo
           }
         },
       );
-      return results;
+      return plan.map((p) => p.result!);
     },
   };
+
+  /** Each row's change through its customer's document (as REST PATCH), a row refused alone; records the follow-ups it added. */
+  async function updateThroughDocuments(updates: Planned[], merged: Map<Planned, { change: CustomerChange }>, importId: string): Promise<void> {
+    // The follow-ups this import adds to existing customers (not those already there), for undo.
+    const addedFollowups: { customerId: string; followupId: string }[] = [];
+    await eachAtMost(DOCUMENT_EDITS_AT_ONCE, updates, async (p) => {
+      const { change } = merged.get(p)!;
+      // A row that changes nothing (the same sheet imported again) leaves the document alone.
+      if (isEmptyChange(change) && !p.followup) {
+        p.result = { line: p.line, status: 'updated', name: p.match!.name, customerId: p.match!.id };
+        return;
+      }
+      try {
+        let added = false;
+        await ctx.hub.edit(
+          customerDocName(p.match!.id),
+          user,
+          (doc) => {
+            writeChangeInDocument(doc, change);
+            if (p.followup) added = addFollowup(doc, user.id, p.followup);
+          },
+          { origin: IMPORT_ORIGIN, unloadSoon: true },
+        );
+        if (added) addedFollowups.push({ customerId: p.match!.id, followupId: followupIdOf(p.followup!) });
+        p.result = { line: p.line, status: 'updated', name: p.match!.name, customerId: p.match!.id };
+      } catch (e) {
+        const err = e as { field?: string; message?: string };
+        p.result = refusedRow(p, err.field ?? 'row', err.message ?? 'The change was refused');
+      }
+    });
+    await recordImportedFollowups(ctx.db, importId, addedFollowups);
+  }
 }
 
 const isEmptyChange = (c: CustomerChange): boolean =>

@@ -110,6 +110,29 @@ async function* batches(records: AsyncIterable<SourceRecord>, afterLine: number)
   if (batch.length > 0) yield batch;
 }
 
+/**
+ * The items of `source`, the next one read while the caller works on the current one (a
+ * batch is parsed while the one before is stored).
+ */
+export async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  let next = it.next();
+  // Handled here so that a failure while the caller works is not an unhandled rejection; the
+  // caller meets it at the next item.
+  next.catch(() => undefined);
+  try {
+    for (;;) {
+      const r = await next;
+      if (r.done) return;
+      next = it.next();
+      next.catch(() => undefined);
+      yield r.value;
+    }
+  } finally {
+    await it.return?.();
+  }
+}
+
 /** Counts the file's records (checking every cell on the way). */
 export async function countRecords(source: OpenedSource): Promise<number> {
   let n = 0;
@@ -221,7 +244,7 @@ async function runClaimed(ctx: AppContext, importId: string, limits: RunLimits):
     const source = await openSource(ctx.db, importId, { kind: job.file_kind as ImportFileKind, encoding: options.encoding, sheet: options.sheet });
     const { writer } = await prepareWriter(ctx, user, job.team_id, source.headers, options);
     let done = 0;
-    for await (const records of batches(source.records, job.last_line)) {
+    for await (const records of readAhead(batches(source.records, job.last_line))) {
       if (limits.maxBatches !== undefined && done >= limits.maxBatches) {
         keepClaim = limits.keepClaim === true;
         return 'stopped';

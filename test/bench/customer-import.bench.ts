@@ -23,6 +23,7 @@ import { listCustomers } from '../../server/customers/customer.service.ts';
 import { createLogger } from '../../server/logger.ts';
 import type { User } from '../../server/users/user.ts';
 import { createPostgresDatabase, seedTeam, seedUser } from '../helpers/context.ts';
+import { PostgresCpuTracker } from './hub/postgres-cpu.ts';
 import { benchPostgresUrl } from './hub/tandem-defaults.ts';
 
 const args = process.argv.slice(2);
@@ -49,8 +50,10 @@ async function* csv(from: number, to: number, region = true, edition = 0): Async
   yield enc.encode(chunk);
 }
 
-async function runImport(ctx: AppContext, user: User, body: AsyncIterable<Uint8Array>, opts: Record<string, unknown>) {
+async function runImport(ctx: AppContext, user: User, body: AsyncIterable<Uint8Array>, opts: Record<string, unknown>, pgCpu: PostgresCpuTracker | null) {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const pg0 = (await pgCpu?.cpuMicros()) ?? 0;
   const started = await startImport(ctx, user, { body }, { dryRun: false, confirm: false, fileName: 'bench.csv', ...opts } as never);
   let row = await findImport(ctx.db, started.import.id!);
   let shown = performance.now();
@@ -63,13 +66,15 @@ async function runImport(ctx: AppContext, user: User, body: AsyncIterable<Uint8A
       process.stdout.write(`  import: ${row.processed.toLocaleString('en')} rows in ${seconds.toFixed(0)} s (${Math.round(row.processed / seconds).toLocaleString('en')} rows/s), RSS ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MB\n`);
     }
   }
-  return { seconds: (performance.now() - t0) / 1000, row: row! };
+  const cpu = process.cpuUsage(cpu0);
+  const pgSeconds = pgCpu ? ((await pgCpu.cpuMicros()) - pg0) / 1e6 : null;
+  return { seconds: (performance.now() - t0) / 1000, cpu: `server CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s${pgSeconds === null ? '' : `, PostgreSQL CPU ${pgSeconds.toFixed(1)} s`}`, row: row! };
 }
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 async function main(): Promise<void> {
-  let database: { url: string; drop(): Promise<void> };
+  let database: { url: string; name: string; drop(): Promise<void> };
   try {
     database = await createPostgresDatabase(benchPostgresUrl(), 'tandem_bench');
   } catch {
@@ -77,6 +82,8 @@ async function main(): Promise<void> {
     return;
   }
   const { ctx, close } = await bootstrap({ ...loadConfig({ LOG_LEVEL: 'silent' }), databaseUrl: database.url }, createLogger('silent'));
+  // The database's own CPU (its backends' /proc entries), when PostgreSQL runs on this machine.
+  const pgCpu = await PostgresCpuTracker.start(benchPostgresUrl(), database.name);
   const table: [string, string][] = [];
   try {
     const team = await seedTeam(ctx, 'Bench');
@@ -90,14 +97,14 @@ async function main(): Promise<void> {
       options: REGIONS.map((r) => ({ value: r, label: { en: r, zh: r } })),
     });
     // The existing half.
-    const seed = await runImport(ctx, manager, csv(0, ROWS / 2), {});
-    table.push(['seed (create only)', `${seed.row.imported.toLocaleString('en')} rows in ${seed.seconds.toFixed(1)} s`]);
+    const seed = await runImport(ctx, manager, csv(0, ROWS / 2), {}, pgCpu);
+    table.push(['seed (create only)', `${seed.row.imported.toLocaleString('en')} rows in ${seed.seconds.toFixed(1)} s (${seed.cpu})`]);
     await sql`vacuum analyze customers`.execute(ctx.db);
     // Half updates (the seeded rows again, matched by e-mail, each with another industry), half new.
-    const mixed = await runImport(ctx, manager, csv(0, ROWS, true, 1), { matchBy: 'email' });
+    const mixed = await runImport(ctx, manager, csv(0, ROWS, true, 1), { matchBy: 'email' }, pgCpu);
     table.push([
       `${ROWS.toLocaleString('en')} rows, half updates (match by e-mail, documents), half new (duplicate check)`,
-      `${mixed.seconds.toFixed(1)} s = ${Math.round(ROWS / mixed.seconds).toLocaleString('en')} rows/s; created ${mixed.row.imported}, updated ${mixed.row.updated}, skipped ${mixed.row.skipped}, refused ${mixed.row.refused}, ${mixed.row.status}`,
+      `${mixed.seconds.toFixed(1)} s = ${Math.round(ROWS / mixed.seconds).toLocaleString('en')} rows/s (${mixed.cpu}); created ${mixed.row.imported}, updated ${mixed.row.updated}, skipped ${mixed.row.skipped}, refused ${mixed.row.refused}, ${mixed.row.status}`,
     ]);
     await sql`vacuum analyze customers`.execute(ctx.db);
 
@@ -119,12 +126,13 @@ async function main(): Promise<void> {
 
     // The big streamed import: memory stays flat.
     const rss0 = process.memoryUsage().rss;
-    const big = await runImport(ctx, manager, csv(10_000_000, 10_000_000 + BIG, false), { confirm: true });
+    const big = await runImport(ctx, manager, csv(10_000_000, 10_000_000 + BIG, false), { confirm: true }, pgCpu);
     table.push([
       `${BIG.toLocaleString('en')} rows streamed (create only)`,
       `${big.seconds.toFixed(1)} s = ${Math.round(BIG / big.seconds).toLocaleString('en')} rows/s; ${big.row.status}; RSS before ${(rss0 / 2 ** 20).toFixed(0)} MB, peak ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
     ]);
   } finally {
+    await pgCpu?.stop();
     await close();
     await database.drop();
   }
