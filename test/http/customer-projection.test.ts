@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { createCustomField } from '../../server/custom-fields/custom-field.service.ts';
 import type { User } from '../../server/users/user.ts';
 import { type TestContext, createTestContext, jsonRequest, login, seedTeam, seedUser } from '../helpers/context.ts';
 
@@ -219,5 +220,46 @@ describe('typing in a follow-up', () => {
     await type(', no answer');
     expect(await excerpt()).toBe('Called twice, no answer');
     expect((await row()).updated_at).toEqual(clock);
+  });
+});
+
+describe('custom values in another key order than the database keeps', () => {
+  it('are not a change: typing in a follow-up leaves the row and its updated_at alone', async () => {
+    const admin = await seedUser(t.ctx, { role: 'admin', teamId: null });
+    // jsonb orders keys by length first: {"zone", "budget_code"} comes back as zone first; the document holds budget_code first.
+    for (const key of ['budget_code', 'zone']) {
+      await createCustomField(t.ctx, admin, { entity: 'customer', key, type: 'text', label: { en: key, zh: key } } as never);
+    }
+    const res = await t.app.request('/api/customers', jsonRequest('POST', { name: 'Key order 顺序' }, repCookie));
+    const id = ((await res.json()) as { customer: { id: string } }).customer.id;
+    const doc = `customer:${id}`;
+    clock = new Date(clock.getTime() + 1_000);
+    await t.ctx.hub.edit(doc, rep, (d) => {
+      d.getMap('custom').set('budget_code', 'B-7');
+      d.getMap('custom').set('zone', 'east');
+      const f = new Y.Map<unknown>();
+      f.set('id', 'k1');
+      f.set('authorId', rep.id);
+      f.set('type', 'call');
+      f.set('at', '2026-04-05T09:00:00Z');
+      f.set('text', new Y.Text('Called'));
+      d.getArray('followups').push([f]);
+    });
+    const row = () => t.ctx.db.selectFrom('customers').select(['updated_at', 'custom_fields']).where('id', '=', id).executeTakeFirstOrThrow();
+    const written = await row();
+    expect(written.custom_fields).toEqual({ budget_code: 'B-7', zone: 'east' });
+    expect(Object.keys(written.custom_fields)).toEqual(['zone', 'budget_code']);
+
+    clock = new Date(clock.getTime() + 5_000);
+    await t.ctx.hub.edit(doc, rep, (d) => {
+      const text = (d.getArray('followups').get(0) as Y.Map<unknown>).get('text') as Y.Text;
+      text.insert(text.length, ' again');
+    });
+    expect((await row()).updated_at).toEqual(written.updated_at);
+
+    // A custom value that does change is written at once.
+    clock = new Date(clock.getTime() + 5_000);
+    await t.ctx.hub.edit(doc, rep, (d) => d.getMap('custom').set('zone', 'west'));
+    expect(await row()).toEqual({ updated_at: clock, custom_fields: { budget_code: 'B-7', zone: 'west' } });
   });
 });
