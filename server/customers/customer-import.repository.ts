@@ -234,9 +234,38 @@ export async function listPreviousValues(
   return rows.map((r) => ({ customer_id: r.customer_id, previous: (typeof r.previous === 'string' ? JSON.parse(r.previous) : r.previous) as Record<string, unknown> }));
 }
 
-export function findImport(db: Q, id: string): Promise<CustomerImportRow | undefined> {
-  return db.selectFrom('customer_imports').selectAll().where('id', '=', id).executeTakeFirst();
+/** A job; `withReport: false` leaves its per-row report out (an empty array): progress polls need only the counts. */
+export function findImport(db: Q, id: string, opts: { withReport?: boolean } = {}): Promise<CustomerImportRow | undefined> {
+  const q = db.selectFrom('customer_imports').where('id', '=', id);
+  if (opts.withReport === false) {
+    return q.select(IMPORT_COLUMNS_BUT_REPORT).select(sql<unknown>`'[]'::jsonb`.as('report')).executeTakeFirst();
+  }
+  return q.selectAll().executeTakeFirst();
 }
+
+const IMPORT_COLUMNS_BUT_REPORT = [
+  'id',
+  'team_id',
+  'created_by',
+  'status',
+  'file_name',
+  'target',
+  'file_kind',
+  'options',
+  'total',
+  'processed',
+  'imported',
+  'updated',
+  'skipped',
+  'refused',
+  'last_line',
+  'error',
+  'created_at',
+  'finished_at',
+  'undone_at',
+  'claimed_by',
+  'claimed_until',
+] as const satisfies ReadonlyArray<Exclude<keyof CustomerImportRow, 'report'>>;
 
 export function listImports(db: Q, scope: Scope): Promise<CustomerImportRow[]> {
   return db

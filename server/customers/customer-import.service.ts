@@ -185,8 +185,8 @@ export async function startImport(ctx: AppContext, user: User, upload: ImportUpl
 
 const importResource = (row: { team_id: string }): ImportResource => ({ type: 'import', teamId: row.team_id });
 
-async function loadVisibleImport(ctx: AppContext, user: User, id: string) {
-  const row = await findImport(ctx.db, id);
+async function loadVisibleImport(ctx: AppContext, user: User, id: string, opts: { withReport?: boolean } = {}) {
+  const row = await findImport(ctx.db, id, opts);
   if (!row || !can(user, 'read', importResource(row))) throw notFound('No such import');
   return row;
 }
@@ -197,8 +197,9 @@ export async function getImportDto(ctx: AppContext, id: string): Promise<ImportD
   return toImportDto(row, IMPORT_REPORT_MAX);
 }
 
-export async function getImport(ctx: AppContext, user: User, id: string): Promise<ImportDto> {
-  return toImportDto(await loadVisibleImport(ctx, user, id), IMPORT_REPORT_MAX);
+/** A job as the user may see it; `withReport: false` answers the counts only (`report` empty, `reportTruncated` once rows were processed). */
+export async function getImport(ctx: AppContext, user: User, id: string, opts: { withReport?: boolean } = {}): Promise<ImportDto> {
+  return toImportDto(await loadVisibleImport(ctx, user, id, opts), IMPORT_REPORT_MAX);
 }
 
 export async function getImports(ctx: AppContext, user: User): Promise<ImportDto[]> {

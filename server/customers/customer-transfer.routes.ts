@@ -7,7 +7,7 @@ import { customerFilterSchema } from '../../schema/wire/customer-query.ts';
 import { requireUser } from '../auth/auth.middleware.ts';
 import type { AppContext } from '../context.ts';
 import { fieldName, findUnsafeText } from '../../schema/wire/safe-text.ts';
-import { AppError } from '../http/app-error.ts';
+import { AppError, badRequest } from '../http/app-error.ts';
 import { type StoredAnswer, claimOrReplay, idempotencyKeyOf, replayed, settleKey } from '../http/idempotency.ts';
 import { IDEMPOTENCY_KEY_HEADER } from '../../schema/wire/idempotency.ts';
 import { refuseUnsafeText } from '../http/input-guard.ts';
@@ -153,7 +153,10 @@ export function importRoutes(ctx: AppContext) {
     })
     .get('/:id', async (c) => {
       const { user } = requireUser(c);
-      return c.json({ import: await getImport(ctx, user, pathId(c)) });
+      // `?report=none`: the counts only, for progress polls (the report holds up to IMPORT_REPORT_MAX rows).
+      const report = c.req.query('report');
+      if (report !== undefined && report !== 'none') throw badRequest('report: must be none or absent', 'report');
+      return c.json({ import: await getImport(ctx, user, pathId(c), { withReport: report !== 'none' }) });
     })
     .post('/:id/undo', async (c) => {
       const { user } = requireUser(c);

@@ -295,6 +295,27 @@ describe('customers in the browser', () => {
       .execute();
     expect(live).toEqual([]);
   });
+  it('a file too large to import at once shows its progress (counts only while it runs), then its report', async () => {
+    const page = await signedIn(alice);
+    const polls: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/api/imports/')) polls.push(new URL(r.url()).search);
+    });
+    await page.goto(`${app.url}/customers`);
+    await page.getByRole('button', { name: 'Import' }).click();
+    const rows = ['name,phone'];
+    for (let i = 0; i < 2500; i++) rows.push(`Progress ${String(i).padStart(4, '0')},+86 20 7${String(i).padStart(7, '0')}`);
+    await page.locator('#i-file').setInputFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+    await page.getByRole('button', { name: 'Next: map columns' }).click();
+    await page.getByRole('button', { name: 'Next: preview' }).click();
+    await page.getByRole('button', { name: 'Import 2500 customers' }).click();
+    await page.getByText('Import finished.').waitFor({ timeout: LIVE_TIMEOUT_MS });
+    await expect(page.locator('tandem-customer-import tr[data-status="imported"]').count()).resolves.toBeGreaterThan(0);
+    // Polled for the counts while it ran; the report was asked for once, at the end.
+    expect(polls.filter((q) => q === '?report=none').length).toBeGreaterThan(0);
+    expect(polls.filter((q) => q === '')).toHaveLength(1);
+    expect(polls.at(-1)).toBe('');
+  });
   it('pages through 2,000 customers keeping only the pages near the view, and goes back to the top and the end from the keyboard', async () => {
     const { ctx } = app.test;
     const north = await seedTeam(ctx, 'North');

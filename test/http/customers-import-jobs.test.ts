@@ -91,6 +91,19 @@ describe('claims on one node', () => {
     expect(await customersNamed('Stopped run ')).toBe(1500);
   });
 
+  it('a progress poll (?report=none) answers the counts without the report; the job itself answers both; another value is a 400', async () => {
+    const id = await readyJob('Polled job', 1500);
+    expect(await runImportJob(s.ctx, id, { maxBatches: 1 })).toBe('stopped');
+    const counts = await json<{ import: ImportDto }>(await manager.get(`/api/imports/${id}?report=none`));
+    expect(counts.import).toMatchObject({ status: 'running', processed: 1000, imported: 1000, report: [], reportTruncated: true });
+    const whole = await json<{ import: ImportDto }>(await manager.get(`/api/imports/${id}`));
+    expect(whole.import.report).toHaveLength(1000);
+    expect(whole.import).toMatchObject({ processed: 1000, reportTruncated: false });
+    expect(await errorOf(await manager.get(`/api/imports/${id}?report=all`))).toMatchObject({ status: 400, field: 'report' });
+    await resumeImports(s.ctx);
+    expect((await json<{ import: ImportDto }>(await manager.get(`/api/imports/${id}?report=none`))).import).toMatchObject({ status: 'done', processed: 1500 });
+  });
+
   it('a job another live run holds is left alone until its lease runs out, then continued after its last committed line', async () => {
     const id = await readyJob('Held job', 1200);
     // A run "dies" after one batch, keeping its claim as a killed process would.

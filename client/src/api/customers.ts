@@ -202,8 +202,9 @@ export async function startImport(req: ImportRequest): Promise<ImportDto> {
   return (JSON.parse(text) as { import: ImportDto }).import;
 }
 
-export async function getImport(id: string): Promise<ImportDto> {
-  return (await request<{ import: ImportDto }>('GET', `/api/imports/${enc(id)}`)).import;
+/** An import job; `report: false` asks for the counts only (progress polls). */
+export async function getImport(id: string, opts: { report?: boolean } = {}): Promise<ImportDto> {
+  return (await request<{ import: ImportDto }>('GET', `/api/imports/${enc(id)}${opts.report === false ? '?report=none' : ''}`)).import;
 }
 
 /** Undoes an import: `archived` customers it created, `restored` customers it updated. */

@@ -352,11 +352,12 @@ export class TandemCustomerImport extends LitElement {
   private poll(id: string): void {
     this.pollTimer = setTimeout(async () => {
       try {
-        const progress = await getImport(id);
+        // The counts while it runs; the report once, when it has ended.
+        const progress = await getImport(id, { report: false });
         if (progress.status === 'running') {
           this.step = { kind: 'running', progress };
           this.poll(id);
-        } else this.finish(progress);
+        } else this.finish(await getImport(id));
       } catch (err) {
         this.error = errorMessage(err);
         this.poll(id);
