@@ -182,20 +182,23 @@ describe('one projection run for many customers', () => {
   });
 });
 
+/** Adds a call follow-up by the rep, text "Called", to a customer document. */
+function pushCall(d: Y.Doc, id: string): void {
+  const f = new Y.Map<unknown>();
+  f.set('id', id);
+  f.set('authorId', rep.id);
+  f.set('type', 'call');
+  f.set('at', '2026-04-05T09:00:00Z');
+  f.set('text', new Y.Text('Called'));
+  d.getArray('followups').push([f]);
+}
+
 describe('typing in a follow-up', () => {
   it('updates its activity but leaves the customer row alone, except to move updated_at once a minute', async () => {
     const res = await t.app.request('/api/customers', jsonRequest('POST', { name: 'Quiet row 静' }, repCookie));
     const id = ((await res.json()) as { customer: { id: string } }).customer.id;
     const doc = `customer:${id}`;
-    await t.ctx.hub.edit(doc, rep, (d) => {
-      const f = new Y.Map<unknown>();
-      f.set('id', 'q1');
-      f.set('authorId', rep.id);
-      f.set('type', 'call');
-      f.set('at', '2026-04-05T09:00:00Z');
-      f.set('text', new Y.Text('Called'));
-      d.getArray('followups').push([f]);
-    });
+    await t.ctx.hub.edit(doc, rep, (d) => pushCall(d, 'q1'));
     const row = () => t.ctx.db.selectFrom('customers').select(['updated_at', 'industry']).where('id', '=', id).executeTakeFirstOrThrow();
     const excerpt = async () =>
       (await t.ctx.db.selectFrom('activities').select('excerpt').where('customer_id', '=', id).executeTakeFirstOrThrow()).excerpt;
@@ -237,13 +240,7 @@ describe('custom values in another key order than the database keeps', () => {
     await t.ctx.hub.edit(doc, rep, (d) => {
       d.getMap('custom').set('budget_code', 'B-7');
       d.getMap('custom').set('zone', 'east');
-      const f = new Y.Map<unknown>();
-      f.set('id', 'k1');
-      f.set('authorId', rep.id);
-      f.set('type', 'call');
-      f.set('at', '2026-04-05T09:00:00Z');
-      f.set('text', new Y.Text('Called'));
-      d.getArray('followups').push([f]);
+      pushCall(d, 'k1');
     });
     const row = () => t.ctx.db.selectFrom('customers').select(['updated_at', 'custom_fields']).where('id', '=', id).executeTakeFirstOrThrow();
     const written = await row();
