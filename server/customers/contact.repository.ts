@@ -32,6 +32,21 @@ export function listContacts(db: Q, customerId: string, includeArchived: boolean
   return q.orderBy('decision_maker', 'desc').orderBy('created_at').orderBy('id').limit(CONTACTS_PER_CUSTOMER_MAX).execute();
 }
 
+/** The active contacts of these customers, each customer's in the order of its contact list. */
+export function listActiveContactsOf(db: Q, customerIds: readonly string[]): Promise<ContactRow[]> {
+  if (customerIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('customer_id', 'in', [...customerIds])
+    .where('archived_at', 'is', null)
+    .orderBy('customer_id')
+    .orderBy('decision_maker', 'desc')
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
 export async function countContacts(db: Q, customerId: string): Promise<number> {
   const r = await db
     .selectFrom('contacts')

@@ -1,4 +1,4 @@
-/** Import and export: `POST /api/customers/import`, `GET /api/customers/export.csv|.xlsx`, `/api/imports…`. */
+/** Import and export: `POST /api/customers/import`, `GET /api/customers/export.csv|.xlsx`, `GET /api/customers/contacts-export.csv|.xlsx`, `/api/imports…`. */
 import { type Hash, createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import type { MiddlewareHandler } from 'hono';
@@ -15,7 +15,7 @@ import type { HonoEnv } from '../http/env.ts';
 import { parseWith, pathId } from '../http/validate.ts';
 import { customerQueryObject, queryObject } from './customer-query-params.ts';
 import { resolveCustomerFilter } from '../custom-fields/custom-field-filter.ts';
-import { exportCsv, exportXlsx } from './customer-export.service.ts';
+import { exportContactsCsv, exportContactsXlsx, exportCsv, exportXlsx } from './customer-export.service.ts';
 import { XLSX_CONTENT_TYPE, downloadResponse, fileStamp } from '../export/table-export.ts';
 import { getImport, getImports, startImport, undoImport } from './customer-import.service.ts';
 import { effectiveFilter } from './customer.service.ts';
@@ -78,6 +78,16 @@ export function customerTransferRoutes(ctx: AppContext) {
       const { user } = requireUser(c);
       const filter = await resolveCustomerFilter(ctx, user, effectiveFilter(user, parseWith(customerFilterSchema, customerQueryObject(c))));
       return downloadResponse(exportXlsx(ctx, user, filter), XLSX_CONTENT_TYPE, `customers-${fileStamp(ctx.now())}.xlsx`);
+    })
+    .get('/contacts-export.csv', async (c) => {
+      const { user } = requireUser(c);
+      const filter = await resolveCustomerFilter(ctx, user, effectiveFilter(user, parseWith(customerFilterSchema, customerQueryObject(c))));
+      return downloadResponse(exportContactsCsv(ctx, user, filter), 'text/csv; charset=utf-8', `contacts-${fileStamp(ctx.now())}.csv`);
+    })
+    .get('/contacts-export.xlsx', async (c) => {
+      const { user } = requireUser(c);
+      const filter = await resolveCustomerFilter(ctx, user, effectiveFilter(user, parseWith(customerFilterSchema, customerQueryObject(c))));
+      return downloadResponse(exportContactsXlsx(ctx, user, filter), XLSX_CONTENT_TYPE, `contacts-${fileStamp(ctx.now())}.xlsx`);
     })
     .post('/import', async (c) => {
       const { user } = requireUser(c);

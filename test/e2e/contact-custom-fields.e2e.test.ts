@@ -9,6 +9,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContactDto, CustomerDto } from '../../schema/wire/customer.ts';
 import { type BrowserApp, startBrowserApp } from '../helpers/browser.ts';
@@ -158,6 +159,21 @@ describe('contact custom fields in the browser', () => {
     await list.locator(`[data-customer-id="${customerId}"]`).first().waitFor(WAIT);
     await expect.poll(() => list.locator(`[data-customer-id="${otherId}"]`).count(), WAIT).toBe(0);
     await shot(rep, 'contact-filter-en-desktop');
+
+    // The filtered customers' contacts download as a workbook, with the contact field.
+    const link = rep.getByRole('link', { name: 'Export contacts' });
+    expect(await link.getAttribute('href')).toContain('/api/customers/contacts-export.xlsx?');
+    const [download] = await Promise.all([rep.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toMatch(/^contacts-\d{14}\.xlsx$/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile((await download.path())!);
+    const sheet = workbook.getWorksheet('Contacts')!;
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    const rows = Array.from({ length: sheet.rowCount - 1 }, (_, i) => sheet.getRow(i + 2));
+    const column = (name: string) => rows.map((r) => r.getCell(header.indexOf(name) + 1).value);
+    expect(column('contact.name')).toContain('Han Meimei');
+    expect(new Set(column('id'))).toEqual(new Set([customerId]));
+    expect(column('contact.custom.buying_role')).toContain('blocker');
     expect(app.pageErrors).toEqual([]);
   });
 

@@ -2,8 +2,10 @@
  * Custom fields on contacts over HTTP (docs/custom-fields.md, "Contacts"): contact definitions,
  * values on create and change (checked against the team's active contact fields, nothing stored
  * on a refusal), another team's field invisible and refused, an import's contact columns, and
- * contact values as filters of the customer list (`contact.custom.<key>`).
+ * contact values as filters of the customer list (`contact.custom.<key>`), and the contacts
+ * export (which imports back).
  */
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CustomFieldDto } from '../../schema/wire/custom-fields.ts';
 import type { ContactDto, CustomerDto, HistoryEntryDto } from '../../schema/wire/customer.ts';
@@ -216,5 +218,60 @@ describe('import', () => {
     expect(auto.import.columns).toMatchObject({ 'contact.custom.role': 'contact.custom.role', 'contact.custom.birthday': '联系人生日' });
     expect(auto.import).toMatchObject({ imported: 1, refused: 0 });
     expect(await errorOf(await upload('Company,X\nA,b\n', q({ mapping: { Company: 'name', X: 'contact.custom.wechat' } })))).toMatchObject({ status: 400, field: 'mapping' });
+  });
+});
+
+describe('contacts export', () => {
+  it('one row per active contact of the filtered customers, with the contact fields the user sees; another team sees none; Excel too; it imports back', async () => {
+    const wide = await rep.create({ name: 'Export Wide Ltd', tags: ['contact-export'] });
+    // In the filter, without contacts: no row.
+    await rep.create({ name: 'Export Bare Ltd', tags: ['contact-export'] });
+    const add = async (customerId: string, body: Record<string, unknown>) =>
+      json<{ contact: ContactDto }>(await rep.post(`/api/customers/${customerId}/contacts`, body), 201);
+    await add(wide.id, { name: 'Zhou Min', title: 'CFO', phone: '+86 21 5555 0101', email: 'zm@wide.example', custom: { role: 'champion', birthday: '1980-05-06' } });
+    await add(wide.id, { name: '=cmd|calc', custom: { role: 'blocker' } });
+    const gone = await add(wide.id, { name: 'Gone Person' });
+    await json(await rep.del(`/api/contacts/${gone.contact.id}`));
+    // Not in the filter.
+    await add(customer.id, { name: 'Outside The Filter' });
+
+    const csv = await rep.get('/api/customers/contacts-export.csv?tags=contact-export&sort=name');
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename="contacts-\d{8}\d{6}\.csv"$/);
+    const lines = (await csv.text()).replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    expect(lines[0]).toBe('id,name,contact.name,contact.title,contact.phone,contact.email,contact.custom.role,contact.custom.birthday,contact.custom.coach');
+    expect(lines.slice(1)).toEqual([
+      // A cell starting with + = - @ is escaped against formula injection (the import takes the apostrophe off).
+      `${wide.id},Export Wide Ltd,Zhou Min,CFO,'+86 21 5555 0101,zm@wide.example,champion,1980-05-06,`,
+      `${wide.id},Export Wide Ltd,'=cmd|calc,,,,blocker,,`,
+    ]);
+    // The other team's rep: the filter runs in their scope, which holds none of these customers.
+    const theirs = (await (await repB.get('/api/customers/contacts-export.csv?tags=contact-export')).text()).replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    expect(theirs).toHaveLength(1);
+    expect(theirs[0]).toContain('contact.custom.wechat');
+    expect(await errorOf(await rep.get('/api/customers/contacts-export.csv?contact.custom.role=ally'))).toMatchObject({ status: 400, field: 'contact.custom.role' });
+
+    const xlsx = await rep.get('/api/customers/contacts-export.xlsx?tags=contact-export');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await xlsx.arrayBuffer());
+    const sheet = workbook.getWorksheet('Contacts')!;
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    expect(sheet.rowCount).toBe(3);
+    const cell = (row: number, column: string) => sheet.getRow(row).getCell(header.indexOf(column) + 1).value;
+    expect([cell(2, 'contact.name'), cell(3, 'contact.name')].sort()).toEqual(['=cmd|calc', 'Zhou Min']);
+
+    // Edited in a spreadsheet and imported back by name: the new contact is added, the existing ones are not doubled.
+    const edited = [lines[0], lines[1], `${wide.id},Export Wide Ltd,Qian Li,Buyer,,ql@wide.example,blocker,,`].join('\n');
+    const upload = await t.app.request('/api/customers/import?matchBy=name', {
+      method: 'POST',
+      headers: { cookie: repCookie, origin: ORIGIN, 'content-type': 'text/csv' },
+      body: edited,
+    });
+    expect((await json<{ import: ImportDto }>(upload, 201)).import).toMatchObject({ updated: 2, refused: 0 });
+    expect((await contactsOf(rep, wide.id)).map((c) => [c.name, c.custom.role ?? null]).sort()).toEqual([
+      ['=cmd|calc', 'blocker'],
+      ['Qian Li', 'blocker'],
+      ['Zhou Min', 'champion'],
+    ]);
   });
 });

@@ -45,12 +45,12 @@ export function listCustomers(filter: CustomerFilter, page: { limit: number; cur
   return request<CustomerListDto>('GET', `/api/customers?${params}`, undefined, opts);
 }
 
-/** Where the browser downloads the current filtered list. */
-export function exportUrl(filter: CustomerFilter, format: 'csv' | 'xlsx'): string {
+/** Where the browser downloads the current filtered list, or its customers' contacts. */
+export function exportUrl(filter: CustomerFilter, format: 'csv' | 'xlsx', rows: 'customers' | 'contacts' = 'customers'): string {
   const { sort: _sort, ...rest } = filter;
   const params = filterParams(filter.sort ? filter : rest);
   const query = params.toString();
-  return `/api/customers/export.${format}${query ? `?${query}` : ''}`;
+  return `/api/customers/${rows === 'contacts' ? 'contacts-export' : 'export'}.${format}${query ? `?${query}` : ''}`;
 }
 
 export async function getCustomer(id: string, opts?: RequestOptions): Promise<CustomerDto> {

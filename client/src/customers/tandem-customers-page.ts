@@ -332,9 +332,11 @@ export class TandemCustomersPage extends LitElement {
         <button type="button" ?disabled=${!online} title=${offlineTitle} @click=${() => this.openDialog('import')}>${msg('Import', { id: 'customers.import' })}</button>
         ${online
           ? html`<a class="button" href=${exportUrl(this.filter, 'csv')} download>${msg('Export CSV', { id: 'customers.exportCsv' })}</a>
-              <a class="button" href=${exportUrl(this.filter, 'xlsx')} download>${msg('Export Excel', { id: 'customers.exportXlsx' })}</a>`
+              <a class="button" href=${exportUrl(this.filter, 'xlsx')} download>${msg('Export Excel', { id: 'customers.exportXlsx' })}</a>
+              <a class="button" href=${exportUrl(this.filter, 'xlsx', 'contacts')} download>${msg('Export contacts', { id: 'customers.exportContacts' })}</a>`
           : html`<button type="button" disabled title=${offlineTitle}>${msg('Export CSV', { id: 'customers.exportCsv' })}</button>
-              <button type="button" disabled title=${offlineTitle}>${msg('Export Excel', { id: 'customers.exportXlsx' })}</button>`}
+              <button type="button" disabled title=${offlineTitle}>${msg('Export Excel', { id: 'customers.exportXlsx' })}</button>
+              <button type="button" disabled title=${offlineTitle}>${msg('Export contacts', { id: 'customers.exportContacts' })}</button>`}
       </div>
       ${this.notice ? html`<tandem-alert kind=${this.notice.kind}>${this.notice.text}</tandem-alert>` : nothing}
       ${this.showFilters

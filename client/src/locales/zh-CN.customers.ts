@@ -80,6 +80,7 @@ export const customerTemplates = {
   'customers.error.website': '请输入网址，例如 example.com。',
   'customers.exportCsv': '导出 CSV',
   'customers.exportXlsx': '导出 Excel',
+  'customers.exportContacts': '导出联系人',
   'customers.field.address': '地址',
   'customers.field.category': '分类',
   'customers.field.decisionMakers': '关键决策人',
