@@ -1,7 +1,7 @@
 /** Import and export: `POST /api/customers/import`, `GET /api/customers/export.csv|.xlsx`, `GET /api/customers/contacts-export.csv|.xlsx`, `/api/imports…`. */
 import { type Hash, createHash } from 'node:crypto';
 import { Hono } from 'hono';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { IMPORT_FORM_MAX_BYTES, IMPORT_MAX_BYTES, importOptionsSchema } from '../../schema/wire/customer-import.ts';
 import { customerFilterSchema } from '../../schema/wire/customer-query.ts';
 import { requireUser } from '../auth/auth.middleware.ts';
@@ -68,25 +68,26 @@ export function uploadHash(path: string, contentType: string, params: Record<str
 
 /** Mounted under /api/customers, before the `/:id` routes. */
 export function customerTransferRoutes(ctx: AppContext) {
+  /** An export's user and the list filter its query names, checked as the list checks it. */
+  async function exportRequest(c: Context<HonoEnv>) {
+    const { user } = requireUser(c);
+    return { user, filter: await resolveCustomerFilter(ctx, user, effectiveFilter(user, parseWith(customerFilterSchema, customerQueryObject(c)))) };
+  }
   return new Hono<HonoEnv>()
     .get('/export.csv', async (c) => {
-      const { user } = requireUser(c);
-      const filter = await resolveCustomerFilter(ctx, user, effectiveFilter(user, parseWith(customerFilterSchema, customerQueryObject(c))));
+      const { user, filter } = await exportRequest(c);
       return downloadResponse(exportCsv(ctx, user, filter), 'text/csv; charset=utf-8', `customers-${fileStamp(ctx.now())}.csv`);
     })
     .get('/export.xlsx', async (c) => {
-      const { user } = requireUser(c);
-      const filter = await resolveCustomerFilter(ctx, user, effectiveFilter(user, parseWith(customerFilterSchema, customerQueryObject(c))));
+      const { user, filter } = await exportRequest(c);
       return downloadResponse(exportXlsx(ctx, user, filter), XLSX_CONTENT_TYPE, `customers-${fileStamp(ctx.now())}.xlsx`);
     })
     .get('/contacts-export.csv', async (c) => {
-      const { user } = requireUser(c);
-      const filter = await resolveCustomerFilter(ctx, user, effectiveFilter(user, parseWith(customerFilterSchema, customerQueryObject(c))));
+      const { user, filter } = await exportRequest(c);
       return downloadResponse(exportContactsCsv(ctx, user, filter), 'text/csv; charset=utf-8', `contacts-${fileStamp(ctx.now())}.csv`);
     })
     .get('/contacts-export.xlsx', async (c) => {
-      const { user } = requireUser(c);
-      const filter = await resolveCustomerFilter(ctx, user, effectiveFilter(user, parseWith(customerFilterSchema, customerQueryObject(c))));
+      const { user, filter } = await exportRequest(c);
       return downloadResponse(exportContactsXlsx(ctx, user, filter), XLSX_CONTENT_TYPE, `contacts-${fileStamp(ctx.now())}.xlsx`);
     })
     .post('/import', async (c) => {
