@@ -47,6 +47,12 @@ type Q = Kysely<Database> | Transaction<Database>;
 export const IMPORT_ASSIGNMENT_NOTIFY_MAX = 50;
 /** Document edits (updates, follow-ups) in flight per batch: the hub stores and projects each before answering, so they share its group commits and projection runs. */
 const DOCUMENT_EDITS_AT_ONCE = 256;
+/**
+ * Batches of one process whose transaction stays open while their updates go through the
+ * documents (PostgreSQL): each holds a pool connection meanwhile, and the updates need others.
+ */
+const OVERLAPPING_BATCHES_MAX = 2;
+const overlapping = new WeakMap<AppContext, number>();
 /** The origin of an import's document edits (the history shows them as the importer's). */
 export const IMPORT_ORIGIN = 'import';
 
@@ -155,8 +161,12 @@ export async function customerImportWriter(ctx: AppContext, user: User, s: Custo
       // the transaction inserts the new customers (the database's); it then waits for the
       // updates, adds the contacts and the job's progress, and commits.
       const updating = updateThroughDocuments(updates, merged, bc.importId);
-      // PGlite is one session, which a transaction holds: there the updates end first.
-      if (ctx.engine === 'pglite') await updating;
+      // The transaction holds a connection while the updates need others (the hub's commits and
+      // projections): PGlite is one session, so there the updates end first; on PostgreSQL at
+      // most OVERLAPPING_BATCHES_MAX batches of the process hold one at a time.
+      const overlap = ctx.engine === 'postgres' && (overlapping.get(ctx) ?? 0) < OVERLAPPING_BATCHES_MAX;
+      if (!overlap) await updating;
+      else overlapping.set(ctx, (overlapping.get(ctx) ?? 0) + 1);
       const storing = ctx.db.transaction().execute(async (trx) => {
         await insertInitialCustomers(trx, states, now);
         await updating;
@@ -182,6 +192,7 @@ export async function customerImportWriter(ctx: AppContext, user: User, s: Custo
       });
       // A failed transaction still lets the updates end before the batch does.
       const [, stored] = await Promise.allSettled([updating, storing]);
+      if (overlap) overlapping.set(ctx, (overlapping.get(ctx) ?? 1) - 1);
       if (stored.status === 'rejected') throw stored.reason;
       ctx.notifier.deliver(stored.value);
 

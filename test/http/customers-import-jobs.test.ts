@@ -76,6 +76,20 @@ async function readyJob(prefix: string, rows: number, claim?: ReturnType<typeof 
   return job.id;
 }
 
+/** A ready job of `lines` (after a `name,industry` header), matching existing customers by name. */
+async function readyUpdateJob(fileName: string, lines: string[]) {
+  const job = await insertImport(s.ctx.db, {
+    teamId: teamA,
+    createdBy: managerUser.id,
+    fileName,
+    target: 'customers',
+    options: { target: 'customers', encoding: 'utf-8', confirm: true, matchBy: 'name' },
+  });
+  await storeImportFile(s.ctx.db, job.id, [new TextEncoder().encode(['name,industry', ...lines].join('\n'))]);
+  await readyImport(s.ctx.db, job.id, { fileKind: 'csv', total: lines.length });
+  return job.id;
+}
+
 const jobRow = (id: string) => s.ctx.db.selectFrom('customer_imports').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
 describe('claims on one node', () => {
@@ -103,6 +117,25 @@ describe('claims on one node', () => {
     await resumeImports(s.ctx);
     expect((await json<{ import: ImportDto }>(await manager.get(`/api/imports/${id}?report=none`))).import).toMatchObject({ status: 'done', processed: 1500 });
   });
+
+  it('a dozen jobs updating and creating at once all end: batches holding a connection while their updates need others are few', async () => {
+    const jobs = 12;
+    const seed = await readyJob('Crowd', jobs * 150);
+    expect(await runImportJob(s.ctx, seed)).toBe('done');
+    const ids = [];
+    for (let j = 0; j < jobs; j++) {
+      const lines = [];
+      // Each job: 150 of the seeded customers (updated through their documents) and 150 new ones, over two batches.
+      for (let i = 0; i < 150; i++) lines.push(`Crowd ${j * 150 + i},Industry ${j}`);
+      for (let i = 0; i < 150; i++) lines.push(`Crowd new ${j}-${i},Industry ${j}`);
+      for (let i = 0; i < 400; i++) lines.push(`Crowd new ${j}-b${i},Industry ${j}`);
+      ids.push(await readyUpdateJob(`crowd-${j}.csv`, lines));
+    }
+    expect(await Promise.all(ids.map((id) => runImportJob(s.ctx, id)))).toEqual(ids.map(() => 'done'));
+    for (const id of ids) expect(await jobRow(id)).toMatchObject({ status: 'done', updated: 150, imported: 550, refused: 0 });
+    const changed = await s.ctx.db.selectFrom('customers').select(['industry']).where('team_id', '=', teamA).where('name', '=', 'Crowd 1799').executeTakeFirstOrThrow();
+    expect(changed.industry).toBe('Industry 11');
+  }, 180_000);
 
   it('a job another live run holds is left alone until its lease runs out, then continued after its last committed line', async () => {
     const id = await readyJob('Held job', 1200);
