@@ -149,7 +149,8 @@ const UNCHANGED_ROW_TOUCH_MS = 60_000;
 function comparable(v: unknown): string {
   if (v instanceof Date) return `d${v.getTime()}`;
   if (v === null || v === undefined) return 'n';
-  return canonicalJson(v);
+  // Only an object (the custom values) has keys to order: the other columns skip the replacer.
+  return typeof v === 'object' && !Array.isArray(v) ? canonicalJson(v) : JSON.stringify(v);
 }
 
 function canonicalJson(v: unknown): string {
