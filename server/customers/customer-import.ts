@@ -176,7 +176,8 @@ export function resolveMapping(
     const aliases: Record<string, string> = target === 'leads' ? LEAD_HEADER_ALIASES : HEADER_ALIASES;
     const customByLabel = new Map<string, string>();
     for (const d of target === 'customers' ? customFields : []) {
-      for (const l of [d.key, d.label.en, d.label.zh]) customByLabel.set(l.trim().toLowerCase(), `custom.${d.key}`);
+      // `custom.<key>` is the export's header: an exported sheet imports back without a mapping.
+      for (const l of [`custom.${d.key}`, d.key, d.label.en, d.label.zh]) customByLabel.set(l.trim().toLowerCase(), `custom.${d.key}`);
     }
     for (const d of target === 'customers' ? contactFields : []) {
       const field = `${IMPORT_CONTACT_CUSTOM_PREFIX}${d.key}`;

@@ -217,6 +217,9 @@ describe('import', () => {
     const auto = await json<{ import: ImportDto }>(await upload('名称,联系人,contact.custom.role,联系人生日\nAuto Ltd,Zhao Lei,blocker,2000-01-02\n', '?dryRun=1'));
     expect(auto.import.columns).toMatchObject({ 'contact.custom.role': 'contact.custom.role', 'contact.custom.birthday': '联系人生日' });
     expect(auto.import).toMatchObject({ imported: 1, refused: 0 });
+    // A customer field's export header `custom.<key>` is recognised too.
+    const exported = await json<{ import: ImportDto }>(await upload('name,custom.cust_only\nExported Ltd,kept\n', '?dryRun=1'));
+    expect(exported.import.columns).toMatchObject({ 'custom.cust_only': 'custom.cust_only' });
     expect(await errorOf(await upload('Company,X\nA,b\n', q({ mapping: { Company: 'name', X: 'contact.custom.wechat' } })))).toMatchObject({ status: 400, field: 'mapping' });
   });
 });
