@@ -26,6 +26,7 @@ import * as m0086 from './0086_import_jobs.ts';
 import * as m0087 from './0087_contact_custom_fields.ts';
 import * as m0088 from './0088_opportunity_custom_fields.ts';
 import * as m0089 from './0089_import_job_claims.ts';
+import * as m0090 from './0090_customers_fillfactor.ts';
 
 /** Every migration, in order. Migrations are frozen: add a new file, never edit one that shipped. */
 export const migrations: Record<string, Migration> = {
@@ -56,4 +57,5 @@ export const migrations: Record<string, Migration> = {
   '0087_contact_custom_fields': m0087,
   '0088_opportunity_custom_fields': m0088,
   '0089_import_job_claims': m0089,
+  '0090_customers_fillfactor': m0090,
 };

@@ -139,11 +139,14 @@ const PROJECTED_COLUMN_TYPES: Record<keyof ReturnType<typeof projectedColumns>, 
 };
 
 /**
- * A row whose projected columns already hold the document's values is not written again (typing
- * in a follow-up changes its activity, not the customer row), unless its `updated_at` is older than
- * this: a customer someone keeps working on still shows as recently updated.
+ * A customer's `updated_at` moves when the row changes, at most once in this interval: a customer
+ * someone keeps working on still shows as recently updated, and a row edited again within it keeps
+ * its `updated_at`, so that the update of an unindexed column (the needs, the notes' snippets) can
+ * be a HOT update (`updated_at` is indexed). A row whose projected columns already hold the
+ * document's values (typing in a follow-up changes its activity, not the customer row) is written
+ * only for that move.
  */
-const UNCHANGED_ROW_TOUCH_MS = 60_000;
+const UPDATED_AT_INTERVAL_MS = 60_000;
 
 /** A projected value as comparable text: dates by instant, arrays and JSON by content (object keys in order, as jsonb keeps them its own way). */
 function comparable(v: unknown): string {
@@ -161,18 +164,21 @@ function canonicalJson(v: unknown): string {
   );
 }
 
-/** Whether writing `values` would change the row (`name` null keeps the row's). */
-function rowDiffers(before: CustomerRecord & { mention_snippets: string[] }, values: Record<string, unknown>): boolean {
+/** The columns whose value writing `values` would change (`name` null keeps the row's). */
+function changedColumns(before: CustomerRecord & { mention_snippets: string[] }, values: Record<string, unknown>): string[] {
+  const changed: string[] = [];
   for (const [column, value] of Object.entries(values)) {
     if (column === 'id' || (column === 'name' && value === null)) continue;
-    if (comparable(before[column as keyof typeof before]) !== comparable(value)) return true;
+    if (comparable(before[column as keyof typeof before]) !== comparable(value)) changed.push(column);
   }
-  return false;
+  return changed;
 }
 
 /**
  * Writes the projected columns of every document whose row they change in one UPDATE, the
  * values passed as one JSON array (typed by `jsonb_to_recordset`); answers every row as it now is.
+ * The statement sets only the columns some row changes: an unchanged name, e-mail, phone or
+ * contact keeps the search columns derived from them from being computed again.
  */
 async function updateProjectedRows(
   trx: Transaction<Database>,
@@ -181,7 +187,9 @@ async function updateProjectedRows(
   now: Date,
 ): Promise<Map<string, CustomerRecord>> {
   const out = new Map<string, CustomerRecord>();
-  const values = [];
+  const rows: Array<{ row: Record<string, unknown> & { id: string; name: string | null }; touch: boolean }> = [];
+  const columns = new Set<string>();
+  let touching = false;
   for (const { id, projection } of docs) {
     const row = {
       id,
@@ -190,24 +198,45 @@ async function updateProjectedRows(
       name: projection.fields.name ? projection.fields.name.trim() : null,
     };
     const before = befores.get(id)!;
-    if (rowDiffers(before, row) || now.getTime() - before.updated_at.getTime() >= UNCHANGED_ROW_TOUCH_MS) values.push(row);
-    else out.set(id, before);
+    const changed = changedColumns(before, row);
+    const touch = now.getTime() - before.updated_at.getTime() >= UPDATED_AT_INTERVAL_MS;
+    if (changed.length === 0 && !touch) {
+      out.set(id, before);
+      continue;
+    }
+    for (const column of changed) columns.add(column);
+    touching ||= touch;
+    rows.push({ row, touch });
   }
-  if (values.length === 0) return out;
-  const columns = Object.entries(PROJECTED_COLUMN_TYPES);
-  const set = sql.join(columns.map(([c]) => sql`${sql.ref(c)} = ${sql.ref(`v.${c}`)}`));
-  const types = sql.join(columns.map(([c, type]) => sql`${sql.ref(c)} ${sql.raw(type)}`));
+  if (rows.length === 0) return out;
+  const typed = Object.entries(PROJECTED_COLUMN_TYPES).filter(([c]) => columns.has(c));
+  const set = [
+    ...typed.map(([c]) => sql`${sql.ref(c)} = ${sql.ref(`v.${c}`)}`),
+    ...(columns.has('name') ? [sql`name = coalesce(v.name, c.name)`] : []),
+    ...(touching ? [sql`updated_at = case when v.touch then ${now}::timestamptz else c.updated_at end`] : []),
+  ];
+  const types = [
+    sql`id uuid, touch boolean`,
+    ...(columns.has('name') ? [sql`name text`] : []),
+    ...typed.map(([c, type]) => sql`${sql.ref(c)} ${sql.raw(type)}`),
+  ];
+  const values = rows.map(({ row, touch }) => {
+    const value: Record<string, unknown> = { id: row.id, touch };
+    for (const column of columns) value[column] = row[column];
+    return value;
+  });
   // The rows are locked (projectCustomers): each is its row before with the values written, so
   // nothing is read back (returning every column of every row cost the database more than the update).
   await sql`
     update customers as c
-    set ${set}, name = coalesce(v.name, c.name), updated_at = ${now}
-    from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(id uuid, name text, ${types})
+    set ${sql.join(set)}
+    from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(${sql.join(types)})
     where c.id = v.id
   `.execute(trx);
-  for (const { name, ...written } of values) {
-    const before = befores.get(written.id)!;
-    out.set(written.id, { ...before, ...written, name: name ?? before.name, updated_at: now });
+  for (const { row, touch } of rows) {
+    const { name, ...written } = row;
+    const before = befores.get(row.id)!;
+    out.set(row.id, { ...before, ...written, name: name ?? before.name, updated_at: touch ? now : before.updated_at });
   }
   return out;
 }

@@ -214,10 +214,15 @@ describe('typing in a follow-up', () => {
     expect(await excerpt()).toBe('Called twice');
     expect((await row()).updated_at.getTime()).toBe(first);
 
-    // A column that changes is written at once, whenever.
+    // A column that changes is written at once; updated_at, moved less than a minute ago, stays.
     clock = new Date(clock.getTime() + 5_000);
     await t.ctx.hub.edit(doc, rep, (d) => d.getMap('fields').set('industry', 'Retail'));
-    expect(await row()).toEqual({ industry: 'Retail', updated_at: clock });
+    expect(await row()).toEqual({ industry: 'Retail', updated_at: new Date(first) });
+
+    // A minute on, a change moves it.
+    clock = new Date(first + 61_000);
+    await t.ctx.hub.edit(doc, rep, (d) => d.getMap('fields').set('industry', 'Wholesale'));
+    expect(await row()).toEqual({ industry: 'Wholesale', updated_at: clock });
 
     clock = new Date(clock.getTime() + 61_000);
     await type(', no answer');
@@ -254,9 +259,9 @@ describe('custom values in another key order than the database keeps', () => {
     });
     expect((await row()).updated_at).toEqual(written.updated_at);
 
-    // A custom value that does change is written at once.
+    // A custom value that does change is written at once (updated_at moved less than a minute ago).
     clock = new Date(clock.getTime() + 5_000);
     await t.ctx.hub.edit(doc, rep, (d) => d.getMap('custom').set('zone', 'west'));
-    expect(await row()).toEqual({ updated_at: clock, custom_fields: { budget_code: 'B-7', zone: 'west' } });
+    expect(await row()).toEqual({ updated_at: written.updated_at, custom_fields: { budget_code: 'B-7', zone: 'west' } });
   });
 });
