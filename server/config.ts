@@ -1,3 +1,4 @@
+import { DEFAULT_HEAP_GROWTH_PERCENT } from './heap.ts';
 import { loadRealtimeConfig, type RealtimeConfig } from './realtime/realtime-config.ts';
 
 /**
@@ -32,6 +33,8 @@ export interface Config {
   mailFrom: string;
   /** The address users open Tandem at, for links in e-mail (PUBLIC_URL); unset: http://HOST:PORT. */
   publicUrl: string;
+  /** How far the JavaScript heap grows past its live objects before a full collection, % (HEAP_GROWTH_PERCENT; 0: V8's own). */
+  heapGrowthPercent: number;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -41,6 +44,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
   const maxBodyBytes = Number(env.MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES);
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) throw new Error('MAX_BODY_BYTES must be a positive integer');
+  const heapGrowthPercent = Number(env.HEAP_GROWTH_PERCENT ?? DEFAULT_HEAP_GROWTH_PERCENT);
+  if (!Number.isInteger(heapGrowthPercent) || heapGrowthPercent < 0 || heapGrowthPercent > 1000) {
+    throw new Error('HEAP_GROWTH_PERCENT must be an integer from 0 to 1000');
+  }
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
@@ -62,6 +69,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM || 'Tandem <no-reply@tandem.local>',
     publicUrl: publicUrl(env.PUBLIC_URL, env.HOST ?? '127.0.0.1', port),
+    heapGrowthPercent,
   };
 }
 

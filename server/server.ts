@@ -3,6 +3,7 @@
  * Socket.IO endpoints on the same HTTP server. `main.ts` starts it with the
  * environment's configuration; tests start it on an ephemeral port.
  */
+
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
@@ -10,6 +11,7 @@ import { DOC_PATH_PREFIX } from '../schema/wire/docs.ts';
 import { SOCKET_IO_PATH } from '../schema/wire/socket-events.ts';
 import { createApp } from './app.ts';
 import type { AppContext } from './context.ts';
+import { limitHeapGrowth } from './heap.ts';
 import { refuseUnservedUpgrades } from './http/upgrade-refusal.ts';
 import { type ReminderSchedulerOptions, startReminderScheduler } from './notifications/reminder-scheduler.ts';
 import { attachDocUpgrade } from './realtime/upgrade.ts';
@@ -34,6 +36,7 @@ export interface StartOptions {
 }
 
 export async function startServer(ctx: AppContext, opts: StartOptions): Promise<RunningServer> {
+  limitHeapGrowth(ctx.config.heapGrowthPercent);
   const app = createApp(ctx);
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: opts.port, hostname: opts.host }, () => resolve(s));

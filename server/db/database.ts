@@ -35,10 +35,11 @@ pg.types.setTypeParser(20, (v) => Number(v));
  * the rest is PGlite's own WebAssembly heap, which never shrinks: creating a
  * database (initdb) grows it to about 700 MB, so a new data directory is
  * created in a child process (createDataDir) and this process only opens it:
- * a process that opened an existing directory holds about 190 MB of PGlite
- * with 32 MB of shared buffers (PGlite 0.5, Node 20).
+ * a process that opened an existing directory holds 160–210 MB of PGlite
+ * with 32 MB of shared buffers and about 25 MB less with 16 (PGlite 0.5, Node 20); the
+ * hub benchmark's latency on PGlite did not change with the smaller buffers.
  */
-const PGLITE_SETTINGS = ['shared_buffers=32MB'];
+const PGLITE_SETTINGS = ['shared_buffers=16MB'];
 
 /** Runs PGlite's initdb for `dataDir` in a child process (pglite-init.mjs says why). */
 async function createDataDir(dataDir: string): Promise<void> {

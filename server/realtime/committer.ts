@@ -172,18 +172,19 @@ export class Committer {
   private async compactNow(doc: LiveDocument): Promise<void> {
     if (doc.logRows === 0) return;
     try {
-      let stateBytes = 0;
+      let state: Uint8Array | null = null;
+      let version = 0;
       await this.deps.store.transaction(async (tx) => {
         if (this.shared) {
           // Another node may have stored updates this one has not applied yet: apply them, or the snapshot would drop them.
           await tx.lock([doc.name]);
           doc.catchUp((await tx.readSince(new Map([[doc.name, doc.lastUpdateId]]))).get(doc.name));
         }
-        const state = Y.encodeStateAsUpdate(doc.doc);
-        stateBytes = state.length;
+        version = doc.storedVersion;
+        state = Y.encodeStateAsUpdate(doc.storedState());
         await tx.writeSnapshot(doc.name, state, doc.lastUpdateId, this.deps.now());
       });
-      doc.compacted(stateBytes);
+      doc.compacted(state!, version);
     } catch (err) {
       // The log still holds every update; compaction is retried after the next commit.
       this.deps.log.error({ err, doc: doc.name }, 'compacting a document failed');

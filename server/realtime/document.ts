@@ -146,6 +146,8 @@ export class LiveDocument {
   private readonly remoteIds = new Set<number>();
   /** Counts the other nodes' updates applied; a commit re-reads a projection read before one arrived. */
   remoteVersion = 0;
+  /** Counts what reached the stored state (commits, other nodes' updates): a snapshot knows what it holds. */
+  storedVersion = 0;
   /** Several nodes: called with each update this node stored, and with its own clients' awareness changes. */
   onStored: ((ids: number[], update: Uint8Array) => void) | null = null;
   onLocalAwareness: ((payload: Uint8Array) => void) | null = null;
@@ -169,7 +171,9 @@ export class LiveDocument {
   /** The peers' awareness (presence, cursors), made with the first peer or remote state. */
   get awareness(): awarenessProtocol.Awareness {
     if (this.awarenessState) return this.awarenessState;
-    const awareness = new awarenessProtocol.Awareness(this.durable);
+    // Awareness reads nothing of its document but the client id and its end: a copy of its own
+    // spares making the durable copy for it.
+    const awareness = new awarenessProtocol.Awareness(new Y.Doc({ guid: this.name }));
     awareness.setLocalState(null);
     awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
       const changed = [...added, ...updated, ...removed];
@@ -211,9 +215,10 @@ export class LiveDocument {
   /**
    * A copy holding exactly the stored state, to read from: `scratch` when it
    * holds nothing more (no update pending or being settled, no gap), which
-   * spares applying the commits to the durable copy; otherwise that copy.
+   * spares making the durable copy and applying the commits to it (a peer
+   * joining, a snapshot, a projection); otherwise that copy.
    */
-  private storedState(): Y.Doc {
+  storedState(): Y.Doc {
     return this.pending.length === 0 && !this.settling && !this.scratchBehind ? this.scratch : this.doc;
   }
 
@@ -221,7 +226,7 @@ export class LiveDocument {
 
   join(peer: DocPeer): void {
     this.peers.add(peer);
-    peer.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
+    peer.send(encodeSyncStep1(Y.encodeStateVector(this.storedState())));
     const states = this.awareness.getStates();
     if (states.size > 0) {
       peer.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])));
@@ -237,7 +242,7 @@ export class LiveDocument {
 
   /** Sync step 2 for a client's state vector: what the durable state has that the client lacks. */
   diffFor(stateVector: Map<number, number>): Uint8Array {
-    return encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(stateVector)));
+    return encodeSyncStep2(Y.encodeStateAsUpdate(this.storedState(), Y.encodeStateVector(stateVector)));
   }
 
   allAwareness(): Uint8Array | null {
@@ -477,6 +482,7 @@ export class LiveDocument {
     const only = stored.length === 1 ? stored[0]! : null;
     const update = only ? only.update : Y.mergeUpdates(stored.map((s) => s.update));
     this.unapplied.push(update);
+    this.storedVersion++;
     const frame = encodeUpdate(update);
     for (const peer of this.peers) if (!only || peer !== only.origin) peer.send(frame);
     this.onStored?.(
@@ -513,6 +519,7 @@ export class LiveDocument {
     this.logRows += Math.max(1, ids.length);
     this.storedBytes += update.length;
     this.remoteVersion++;
+    this.storedVersion++;
     // The projection this node wrote last no longer describes the document, and the notes do not say what changed.
     this.projectedKey = null;
     this.markAllUnprojected();
@@ -598,10 +605,18 @@ export class LiveDocument {
     this.closeAll(DOC_CLOSE.internal, 'Storage failed; reconnect to resend', (p) => p.access === 'write');
   }
 
-  /** After a compaction that covered every row up to `lastUpdateId`. */
-  compacted(stateBytes: number): void {
+  /**
+   * After a compaction that covered every row up to `lastUpdateId`. `state` is the snapshot
+   * taken at `version` (`storedVersion`): when nothing was stored since, it stands for the
+   * durable copy, which is let go (a document most peers only type into seldom needs one).
+   */
+  compacted(state: Uint8Array, version: number): void {
     this.logRows = 0;
-    this.storedBytes = stateBytes;
+    this.storedBytes = state.length;
+    if (version !== this.storedVersion || this.destroyed) return;
+    this.durableCopy?.destroy();
+    this.durableCopy = null;
+    this.unapplied = [state];
   }
 
   /** A remote update waits for changes this node has not received (the hub reconciles with the log). */
@@ -615,7 +630,8 @@ export class LiveDocument {
 
   destroy(): void {
     this.destroyed = true;
-    this.awarenessState?.destroy();
+    // Its own copy's end ends the awareness (its timer, its states).
+    this.awarenessState?.doc.destroy();
     this.scratch.destroy();
     this.durableCopy?.destroy();
   }

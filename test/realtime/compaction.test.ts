@@ -74,3 +74,61 @@ describe('compaction', () => {
     fresh.destroy();
   });
 });
+
+describe('a document compacted while it stays open', () => {
+  it('serves joiners, refusals and reloads from its snapshot: nothing typed before or after it is lost', async () => {
+    const id = await seedCustomerDoc(s.ctx, (await s.ctx.db.selectFrom('customers').select('team_id').where('id', '=', customerId).executeTakeFirstOrThrow()).team_id, rep, 'Open Co');
+    const name = customerDocName(id);
+    const typist = connect(s.wsBase, name, cookie);
+    await typist.synced();
+    typist.doc.transact(() => {
+      typist.doc.getMap(CUSTOMER_ROOTS.fields).set('category', 'vip');
+      typist.doc.getArray(CUSTOMER_ROOTS.followups).push([newFollowup(rep.id, 'notes:')]);
+    });
+    const text = () => typist.doc.getArray<Y.Map<unknown>>(CUSTOMER_ROOTS.followups).get(0).get('text') as Y.Text;
+    // Past several compactions (every 5 updates), one update at a time.
+    for (let k = 0; k < 12; k++) {
+      text().insert(text().length, String(k % 10));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const typed = 'notes:012345678901';
+    await s.ctx.hub.flush();
+    expect(await s.ctx.db.selectFrom('doc_snapshots').select('doc_name').where('doc_name', '=', name).execute()).toHaveLength(1);
+
+    // A joiner gets everything while the document stays loaded.
+    const joiner = connect(s.wsBase, name, cookie);
+    await joiner.synced();
+    expect(texts(joiner.doc)).toEqual([typed]);
+
+    // A refused part needs the stored state (rebuilt from the snapshot): the valid part is kept, the bad one undone.
+    const fields = typist.doc.getMap(CUSTOMER_ROOTS.fields);
+    const category = fields.get('category');
+    expect(category).toBe('vip');
+    typist.doc.transact(() => {
+      fields.set('industry', 'Kept');
+      fields.set('category', 'x'.repeat(51));
+    });
+    await until(() => joiner.doc.getMap(CUSTOMER_ROOTS.fields).get('industry') === 'Kept', 'the valid part reaches the joiner');
+    await until(() => fields.get('category') === category, 'the refused part is restored for its sender');
+    // A refused server-side change rebuilds the accepted state from the stored one.
+    const refused = await s.ctx.hub.edit(name, rep, (d) => d.getMap(CUSTOMER_ROOTS.fields).set('category', 'y'.repeat(51))).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ status: 400, field: 'category' });
+    text().insert(text().length, '!');
+    await until(() => JSON.stringify(texts(joiner.doc)) === JSON.stringify([`${typed}!`]), 'typing after the refusal');
+    await s.ctx.hub.flush();
+
+    const late = connect(s.wsBase, name, cookie);
+    await late.synced();
+    expect(texts(late.doc)).toEqual([`${typed}!`]);
+    expect(late.doc.getMap(CUSTOMER_ROOTS.fields).get('industry')).toBe('Kept');
+    expect(late.doc.getMap(CUSTOMER_ROOTS.fields).get('category')).toBe(category);
+    const stored = await loadStoredDoc(s.ctx.db, name);
+    const reloaded = new Y.Doc();
+    if (stored.snapshot) Y.applyUpdate(reloaded, stored.snapshot);
+    for (const u of stored.updates) Y.applyUpdate(reloaded, u);
+    expect(texts(reloaded)).toEqual([`${typed}!`]);
+    expect(reloaded.getMap(CUSTOMER_ROOTS.fields).get('industry')).toBe('Kept');
+    expect(reloaded.getMap(CUSTOMER_ROOTS.fields).get('category')).toBe(category);
+    for (const c of [typist, joiner, late]) c.destroy();
+  });
+});

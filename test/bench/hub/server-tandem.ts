@@ -89,8 +89,8 @@ async function main(): Promise<void> {
   try {
     const config = {
       ...loadConfig({
-        // The engine's settings (DOC_COMMIT_WINDOW_MS, DOC_PROJECTION_WINDOW_MS, …) pass through, for sweeps.
-        ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('DOC_'))),
+        // The engine's settings (DOC_COMMIT_WINDOW_MS, DOC_PROJECTION_WINDOW_MS, …) and HEAP_GROWTH_PERCENT pass through, for sweeps.
+        ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('DOC_') || k === 'HEAP_GROWTH_PERCENT')),
         LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
         HOST: '127.0.0.1',
         PORT: '0',
