@@ -7,6 +7,7 @@
  * committed line (resumeImports, at start-up and every IMPORT_SWEEP_MS).
  */
 import type { Transaction } from 'kysely';
+import type { Database } from '../../schema/types.ts';
 import {
   IMPORT_PREVIEW_ROWS,
   type ImportColumnTarget,
@@ -17,28 +18,28 @@ import {
   type ImportRowResult,
   type ImportTarget,
 } from '../../schema/wire/customer-import.ts';
-import type { Database } from '../../schema/types.ts';
 import type { AppContext } from '../context.ts';
-import { badRequest } from '../http/app-error.ts';
 import { customFieldsOfTeam } from '../custom-fields/custom-field.service.ts';
+import { withBulkHeap } from '../heap.ts';
+import { badRequest } from '../http/app-error.ts';
 import { leadImportWriter } from '../leads/lead-import-writer.ts';
 import { findUserById } from '../users/user.repository.ts';
 import type { User } from '../users/user.ts';
-import { resolveMapping } from './customer-import.ts';
 import {
-  type ImportClaimHold,
-  ImportClaimLost,
   addImportProgress,
   claimImport,
   deleteUnfinishedUploads,
   findImport,
   finishImport,
+  type ImportClaimHold,
+  ImportClaimLost,
   listResumableImports,
   releaseImportClaim,
 } from './customer-import.repository.ts';
-import { ImportLease, newImportClaim } from './import-claim.ts';
+import { resolveMapping } from './customer-import.ts';
 import { customerImportWriter } from './customer-import-writer.ts';
-import { type OpenedSource, type SourceRecord, deleteImportFile, openSource } from './import-source.ts';
+import { ImportLease, newImportClaim } from './import-claim.ts';
+import { deleteImportFile, type OpenedSource, openSource, type SourceRecord } from './import-source.ts';
 import type { ImportWriter } from './import-writer.ts';
 
 /** Rows per batch (one transaction each). */
@@ -225,7 +226,8 @@ export function runImportJob(ctx: AppContext, importId: string, limits: RunLimit
   runs.set(ctx, mine);
   const current = mine.get(importId);
   if (current) return current.then(() => 'skipped');
-  const run = runClaimed(ctx, importId, limits).finally(() => mine.delete(importId));
+  // An import is bulk work: the heap grows as V8 sees fit while it runs (heap.ts).
+  const run = withBulkHeap(() => runClaimed(ctx, importId, limits)).finally(() => mine.delete(importId));
   mine.set(importId, run);
   return run;
 }

@@ -17,9 +17,10 @@ import { bootstrap } from '../../server/bootstrap.ts';
 import { loadConfig } from '../../server/config.ts';
 import type { AppContext } from '../../server/context.ts';
 import { createCustomField } from '../../server/custom-fields/custom-field.service.ts';
+import { listCustomers } from '../../server/customers/customer.service.ts';
 import { findImport } from '../../server/customers/customer-import.repository.ts';
 import { startImport } from '../../server/customers/customer-import.service.ts';
-import { listCustomers } from '../../server/customers/customer.service.ts';
+import { limitHeapGrowth } from '../../server/heap.ts';
 import { createLogger } from '../../server/logger.ts';
 import type { User } from '../../server/users/user.ts';
 import { createPostgresDatabase, seedTeam, seedUser } from '../helpers/context.ts';
@@ -81,7 +82,10 @@ async function main(): Promise<void> {
     process.stdout.write('PostgreSQL is not reachable (BENCH_DATABASE_URL / TEST_DATABASE_URL): skipped.\n');
     return;
   }
-  const { ctx, close } = await bootstrap({ ...loadConfig({ LOG_LEVEL: 'silent' }), databaseUrl: database.url }, createLogger('silent'));
+  const config = { ...loadConfig({ LOG_LEVEL: 'silent', HEAP_GROWTH_PERCENT: process.env.HEAP_GROWTH_PERCENT }), databaseUrl: database.url };
+  const { ctx, close } = await bootstrap(config, createLogger('silent'));
+  // The heap grows as the server lets it (startServer does the same).
+  limitHeapGrowth(config.heapGrowthPercent);
   // The database's own CPU (its backends' /proc entries), when PostgreSQL runs on this machine.
   const pgCpu = await PostgresCpuTracker.start(benchPostgresUrl(), database.name);
   const table: [string, string][] = [];
