@@ -12,30 +12,32 @@
  *    wholly there or not, and a resumed job starts after the last committed batch. On
  *    PostgreSQL it inserts the new customers while 2 runs, and commits once 2 has ended;
  * 4. the follow-ups of the new customers, through their documents.
+ *
+ * On PostgreSQL a batch is planned (read only) while the batch before it is stored, unless
+ * their rows share a key (`prepare`); batches are stored one after another, in order.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { type Kysely, type Transaction, sql } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import * as Y from 'yjs';
-import type { ImportFieldMode, ImportMatchKey, ImportRowResult } from '../../schema/wire/customer-import.ts';
-import type { CustomFieldRule } from '../../schema/wire/custom-fields.ts';
-import { CUSTOMER_FIELDS, type CreateCustomerBody } from '../../schema/wire/customer.ts';
-import { CUSTOMER_ROOTS, customerDocName } from '../../schema/wire/docs.ts';
-import type { Database } from '../../schema/types.ts';
 import { can, mayAssignOwner } from '../../schema/policy/access.ts';
+import type { Database } from '../../schema/types.ts';
+import type { CustomFieldRule } from '../../schema/wire/custom-fields.ts';
+import { type CreateCustomerBody, CUSTOMER_FIELDS } from '../../schema/wire/customer.ts';
+import type { ImportColumnTarget, ImportFieldMode, ImportMatchKey, ImportRowResult } from '../../schema/wire/customer-import.ts';
+import { CUSTOMER_ROOTS, customerDocName } from '../../schema/wire/docs.ts';
 import type { AppContext } from '../context.ts';
 import { notifyAssignment } from '../notifications/assignment.ts';
 import type { PendingDelivery } from '../notifications/notifier.ts';
 import type { User } from '../users/user.ts';
-import { type CustomerChange, type CustomerRecord, CUSTOMER_RECORD_COLUMNS, changeFromBody, customFieldsOf, customerResource, rowFieldValue } from './customer.ts';
+import { findDuplicateKeysIn } from './customer.repository.ts';
+import { CUSTOMER_RECORD_COLUMNS, type CustomerChange, type CustomerRecord, changeFromBody, customerResource, customFieldsOf, rowFieldValue } from './customer.ts';
 import { insertInitialCustomers } from './customer-bulk.repository.ts';
 import { listCategories } from './customer-category.repository.ts';
-import { type DuplicateKeys, duplicateKeys, emailNorm, phoneDigits } from './customer-duplicates.ts';
-import { type ImportedContact, type ImportedFollowup, mergeUpdate, rowToBody } from './customer-import.ts';
+import { type DuplicateKeys, duplicateKeys, emailNorm, nameKey, phoneDigits } from './customer-duplicates.ts';
 import { recordImportedFollowups, recordPreviousValues } from './customer-import.repository.ts';
-import { type InitialCustomerState, buildInitialCustomer, writeChangeInDocument } from './customer-initial-doc.ts';
-import { findDuplicateKeysIn } from './customer.repository.ts';
-import type { ImportBatchContext, ImportWriter, SourceBatch } from './import-writer.ts';
-import type { ImportColumnTarget } from '../../schema/wire/customer-import.ts';
+import { type ImportedContact, type ImportedFollowup, mergeUpdate, rowToBody } from './customer-import.ts';
+import { buildInitialCustomer, type InitialCustomerState, writeChangeInDocument } from './customer-initial-doc.ts';
+import type { ImportBatchContext, ImportWriter, PreparedBatch, SourceBatch } from './import-writer.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -109,107 +111,144 @@ export async function customerImportWriter(ctx: AppContext, user: User, s: Custo
     return { line, name: body.name, result: null, body: { ...body, ...(ownerId !== undefined ? { ownerId } : {}) }, custom: outcome.custom, contact: outcome.contact, followup: outcome.followup };
   }
 
+  /** The keys of the batch planned last (its rows' and the customers they match), while it may still be being stored. */
+  let lastKeys = new Set<string>();
+
+  /**
+   * Plans a batch: reads only, so that on PostgreSQL it can run while the batch before is
+   * stored (`before` resolves once it is). It waits for `before` first when one of its rows shares
+   * a key with that batch (an e-mail, phone, name or matched value, of a row or of the customer it
+   * matches): it then plans as if after it, as one batch after another would. Its store waits
+   * for `before` too, so batches are stored in order.
+   */
+  async function prepare(batch: SourceBatch, bc: ImportBatchContext, before: Promise<unknown>): Promise<PreparedBatch> {
+    const now = ctx.now();
+    const plan = batch.records.map((r) => planRow(r.line, r.cells, now));
+    const keys = new Set(plan.flatMap((p) => (p.body ? rowKeys(p, s.matchBy) : [])));
+    if ([...keys].some((k) => lastKeys.has(k))) await before;
+    if (s.matchBy) await matchExisting(ctx.db, s.teamId, s.matchBy, plan);
+    for (const p of plan) if (p.match) for (const k of recordKeys(p.match, s.matchBy)) keys.add(k);
+    lastKeys = keys;
+    for (const p of plan) {
+      if (p.result || !p.body) continue;
+      const isNew = !p.match;
+      const from = p.match?.owner_id ?? null;
+      const to = p.body.ownerId !== undefined ? p.body.ownerId : isNew ? defaultOwner : from;
+      if (!mayAssignOwner(user, { isNew, from, to })) p.result = refusedRow(p, 'owner', 'Only managers and admins assign other owners');
+      else if (p.match && !can(user, 'write', customerResource(p.match))) p.result = refusedRow(p, 'row', 'You may not change this customer');
+      else if (isNew && p.body.ownerId === undefined) p.body.ownerId = defaultOwner;
+    }
+    if (!s.confirm) await markDuplicates(ctx.db, s.teamId, plan.filter((p) => !p.result && !p.match), bc.dryRun ? dryIndex : new Map());
+    if (bc.dryRun) {
+      const results: ImportRowResult[] = plan.map((p) => p.result ?? { line: p.line, status: p.match ? 'updated' : 'imported', name: p.name, ...(p.match ? { customerId: p.match.id } : {}) });
+      return { store: async () => results };
+    }
+
+    const updates = plan.filter((p) => !p.result && p.match);
+    const merged = new Map<Planned, { change: CustomerChange; previous: Record<string, unknown> }>();
+    for (const p of updates) {
+      const m = mergeUpdate(currentOf(p.match!), { ...changeFromBody(p.body!), custom: p.custom ?? {} }, (f) => s.modes[f] ?? s.mode);
+      merged.set(p, m);
+    }
+
+    // The new customers' rows and first snapshots.
+    const states: InitialCustomerState[] = [];
+    const created = new Map<Planned, string>();
+    for (const p of plan) {
+      if (p.result || p.match || !p.body) continue;
+      try {
+        const change = changeFromBody(p.body);
+        if (p.custom && Object.keys(p.custom).length > 0) change.custom = p.custom;
+        const state = buildInitialCustomer({ id: randomUUID(), teamId: s.teamId, createdBy: user.id, importId: bc.importId, name: p.body.name, change }, now);
+        states.push(state);
+        created.set(p, state.row.id);
+        p.result = { line: p.line, status: 'imported', name: p.name, customerId: state.row.id };
+      } catch (e) {
+        const err = e as { field?: string; message?: string };
+        p.result = refusedRow(p, err.field ?? 'row', err.message ?? 'Invalid row');
+      }
+    }
+
+    return { store: () => before.then(() => store(plan, updates, merged, states, created, bc, now)) };
+  }
+
+  /** Stores a planned batch: steps 1–4 (see the top of this file). */
+  async function store(
+    plan: Planned[],
+    updates: Planned[],
+    merged: Map<Planned, { change: CustomerChange; previous: Record<string, unknown> }>,
+    states: InitialCustomerState[],
+    created: Map<Planned, string>,
+    bc: ImportBatchContext,
+    now: Date,
+  ): Promise<ImportRowResult[]> {
+    // 1: the previous values of the customers the batch updates (for undo), before they change.
+    await recordPreviousValues(
+      ctx.db,
+      bc.importId,
+      updates.filter((p) => Object.keys(merged.get(p)!.previous).length > 0).map((p) => ({ customerId: p.match!.id, previous: merged.get(p)!.previous })),
+    );
+
+    // 2 and 3 side by side: the updates go through the documents (the server's work) while
+    // the transaction inserts the new customers (the database's); it then waits for the
+    // updates, adds the contacts and the job's progress, and commits.
+    const updating = updateThroughDocuments(updates, merged, bc.importId);
+    // The transaction holds a connection while the updates need others (the hub's commits and
+    // projections): PGlite is one session, so there the updates end first; on PostgreSQL at
+    // most OVERLAPPING_BATCHES_MAX batches of the process hold one at a time.
+    const overlap = ctx.engine === 'postgres' && (overlapping.get(ctx) ?? 0) < OVERLAPPING_BATCHES_MAX;
+    if (!overlap) await updating;
+    else overlapping.set(ctx, (overlapping.get(ctx) ?? 0) + 1);
+    const storing = ctx.db.transaction().execute(async (trx) => {
+      await insertInitialCustomers(trx, states, now);
+      await updating;
+      const results = plan.map((p) => p.result!);
+      await insertContacts(trx, s.teamId, bc.importId, plan, created, now);
+      await bc.commit(trx, results);
+      const out: PendingDelivery[] = [];
+      for (const { row } of states) {
+        if (notified >= IMPORT_ASSIGNMENT_NOTIFY_MAX || !row.owner_id || row.owner_id === user.id) continue;
+        const pending = await notifyAssignment(ctx, trx, {
+          actorId: user.id,
+          recipientId: row.owner_id,
+          previousRecipientId: null,
+          entity: { type: 'customer', id: row.id, name: row.name },
+          teamId: s.teamId,
+        });
+        if (pending) {
+          out.push(pending);
+          notified++;
+        }
+      }
+      return out;
+    });
+    // A failed transaction still lets the updates end before the batch does.
+    const [, stored] = await Promise.allSettled([updating, storing]);
+    if (overlap) overlapping.set(ctx, (overlapping.get(ctx) ?? 1) - 1);
+    if (stored.status === 'rejected') throw stored.reason;
+    ctx.notifier.deliver(stored.value);
+
+    // 4: follow-ups of the new customers, through their documents.
+    await eachAtMost(
+      DOCUMENT_EDITS_AT_ONCE,
+      [...created].filter(([p]) => p.followup),
+      async ([p, id]) => {
+        try {
+          await ctx.hub.edit(customerDocName(id), user, (doc) => addFollowup(doc, user.id, p.followup!), { origin: IMPORT_ORIGIN, unloadSoon: true });
+        } catch (err) {
+          ctx.log.warn({ err, importId: bc.importId, line: p.line }, 'an imported follow-up was refused');
+        }
+      },
+    );
+    return plan.map((p) => p.result!);
+  }
+
   return {
     async batch(batch: SourceBatch, bc: ImportBatchContext): Promise<ImportRowResult[]> {
-      const now = ctx.now();
-      const plan = batch.records.map((r) => planRow(r.line, r.cells, now));
-      if (s.matchBy) await matchExisting(ctx.db, s.teamId, s.matchBy, plan);
-      for (const p of plan) {
-        if (p.result || !p.body) continue;
-        const isNew = !p.match;
-        const from = p.match?.owner_id ?? null;
-        const to = p.body.ownerId !== undefined ? p.body.ownerId : isNew ? defaultOwner : from;
-        if (!mayAssignOwner(user, { isNew, from, to })) p.result = refusedRow(p, 'owner', 'Only managers and admins assign other owners');
-        else if (p.match && !can(user, 'write', customerResource(p.match))) p.result = refusedRow(p, 'row', 'You may not change this customer');
-        else if (isNew && p.body.ownerId === undefined) p.body.ownerId = defaultOwner;
-      }
-      if (!s.confirm) await markDuplicates(ctx.db, s.teamId, plan.filter((p) => !p.result && !p.match), bc.dryRun ? dryIndex : new Map());
-      if (bc.dryRun) return plan.map((p) => p.result ?? { line: p.line, status: p.match ? 'updated' : 'imported', name: p.name, ...(p.match ? { customerId: p.match.id } : {}) });
-
-      // 1: the previous values of the customers the batch updates (for undo), before they change.
-      const updates = plan.filter((p) => !p.result && p.match);
-      const merged = new Map<Planned, { change: CustomerChange; previous: Record<string, unknown> }>();
-      for (const p of updates) {
-        const m = mergeUpdate(currentOf(p.match!), { ...changeFromBody(p.body!), custom: p.custom ?? {} }, (f) => s.modes[f] ?? s.mode);
-        merged.set(p, m);
-      }
-      await recordPreviousValues(
-        ctx.db,
-        bc.importId,
-        updates.filter((p) => Object.keys(merged.get(p)!.previous).length > 0).map((p) => ({ customerId: p.match!.id, previous: merged.get(p)!.previous })),
-      );
-
-      // The new customers' rows and first snapshots.
-      const states: InitialCustomerState[] = [];
-      const created = new Map<Planned, string>();
-      for (const p of plan) {
-        if (p.result || p.match || !p.body) continue;
-        try {
-          const change = changeFromBody(p.body);
-          if (p.custom && Object.keys(p.custom).length > 0) change.custom = p.custom;
-          const state = buildInitialCustomer({ id: randomUUID(), teamId: s.teamId, createdBy: user.id, importId: bc.importId, name: p.body.name, change }, now);
-          states.push(state);
-          created.set(p, state.row.id);
-          p.result = { line: p.line, status: 'imported', name: p.name, customerId: state.row.id };
-        } catch (e) {
-          const err = e as { field?: string; message?: string };
-          p.result = refusedRow(p, err.field ?? 'row', err.message ?? 'Invalid row');
-        }
-      }
-
-      // 2 and 3 side by side: the updates go through the documents (the server's work) while
-      // the transaction inserts the new customers (the database's); it then waits for the
-      // updates, adds the contacts and the job's progress, and commits.
-      const updating = updateThroughDocuments(updates, merged, bc.importId);
-      // The transaction holds a connection while the updates need others (the hub's commits and
-      // projections): PGlite is one session, so there the updates end first; on PostgreSQL at
-      // most OVERLAPPING_BATCHES_MAX batches of the process hold one at a time.
-      const overlap = ctx.engine === 'postgres' && (overlapping.get(ctx) ?? 0) < OVERLAPPING_BATCHES_MAX;
-      if (!overlap) await updating;
-      else overlapping.set(ctx, (overlapping.get(ctx) ?? 0) + 1);
-      const storing = ctx.db.transaction().execute(async (trx) => {
-        await insertInitialCustomers(trx, states, now);
-        await updating;
-        const results = plan.map((p) => p.result!);
-        await insertContacts(trx, s.teamId, bc.importId, plan, created, now);
-        await bc.commit(trx, results);
-        const out: PendingDelivery[] = [];
-        for (const { row } of states) {
-          if (notified >= IMPORT_ASSIGNMENT_NOTIFY_MAX || !row.owner_id || row.owner_id === user.id) continue;
-          const pending = await notifyAssignment(ctx, trx, {
-            actorId: user.id,
-            recipientId: row.owner_id,
-            previousRecipientId: null,
-            entity: { type: 'customer', id: row.id, name: row.name },
-            teamId: s.teamId,
-          });
-          if (pending) {
-            out.push(pending);
-            notified++;
-          }
-        }
-        return out;
-      });
-      // A failed transaction still lets the updates end before the batch does.
-      const [, stored] = await Promise.allSettled([updating, storing]);
-      if (overlap) overlapping.set(ctx, (overlapping.get(ctx) ?? 1) - 1);
-      if (stored.status === 'rejected') throw stored.reason;
-      ctx.notifier.deliver(stored.value);
-
-      // 4: follow-ups of the new customers, through their documents.
-      await eachAtMost(
-        DOCUMENT_EDITS_AT_ONCE,
-        [...created].filter(([p]) => p.followup),
-        async ([p, id]) => {
-          try {
-            await ctx.hub.edit(customerDocName(id), user, (doc) => addFollowup(doc, user.id, p.followup!), { origin: IMPORT_ORIGIN, unloadSoon: true });
-          } catch (err) {
-            ctx.log.warn({ err, importId: bc.importId, line: p.line }, 'an imported follow-up was refused');
-          }
-        },
-      );
-      return plan.map((p) => p.result!);
+      return (await prepare(batch, bc, Promise.resolve())).store();
     },
+    // PGlite is one session: a batch planned while another is stored would only wait for it.
+    ...(ctx.engine === 'postgres' ? { prepare } : {}),
   };
 
   /** Each row's change through its customer's document (as REST PATCH), a row refused alone; records the follow-ups it added. */
@@ -299,6 +338,31 @@ async function eachAtMost<T>(n: number, items: T[], f: (item: T) => Promise<void
 }
 
 /** The match key's value of a row, normalised as the column it is compared with. */
+/**
+ * What a row could meet another batch's rows by: its duplicate keys, its exact name and its
+ * match value (more than the checks compare, never less).
+ */
+function rowKeys(p: Planned, matchBy: ImportMatchKey | null): string[] {
+  const b = p.body!;
+  const d = duplicateKeys(b);
+  const digits = b.phone ? phoneDigits(b.phone) : '';
+  const match = matchBy ? matchValue(matchBy, p) : null;
+  return keysIn([d.nameKey && `n:${d.nameKey}`, digits && `p:${digits}`, d.emailNorm && `e:${d.emailNorm}`, `m:${b.name}`, match && `k:${match}`]);
+}
+
+/** The same keys of a customer a row matched: its values before the batch changes them. */
+function recordKeys(r: CustomerRecord, matchBy: ImportMatchKey | null): string[] {
+  const name = nameKey(r.name);
+  const match = matchBy ? recordMatchValue(matchBy, r) : null;
+  return keysIn([name && `n:${name}`, r.phone_digits && `p:${r.phone_digits}`, r.email_norm && `e:${r.email_norm}`, `m:${r.name}`, match && `k:${match}`]);
+}
+
+const keysIn = (xs: (string | null | false)[]): string[] => xs.filter((x): x is string => typeof x === 'string' && x !== '');
+
+function recordMatchValue(key: ImportMatchKey, r: CustomerRecord): string {
+  return key === 'email' ? r.email_norm : key === 'phone' ? r.phone_digits : key === 'name' ? r.name : JSON.stringify(customFieldsOf(r)[key.slice(7)] ?? null);
+}
+
 function matchValue(key: ImportMatchKey, p: Planned): string | null {
   const b = p.body!;
   if (key === 'email') return b.email ? emailNorm(b.email) : null;
@@ -327,8 +391,7 @@ async function matchExisting(db: Q, teamId: string, key: ImportMatchKey, plan: P
   const found = (await q.execute()) as CustomerRecord[];
   const byValue = new Map<string, CustomerRecord[]>();
   for (const r of found) {
-    const v =
-      key === 'email' ? r.email_norm : key === 'phone' ? r.phone_digits : key === 'name' ? r.name : JSON.stringify(customFieldsOf(r)[key.slice(7)] ?? null);
+    const v = recordMatchValue(key, r);
     byValue.set(v, [...(byValue.get(v) ?? []), r]);
   }
   for (const p of rows) {

@@ -239,6 +239,9 @@ async function runClaimed(ctx: AppContext, importId: string, limits: RunLimits):
   if (!job) return 'skipped';
   const lease = new ImportLease(ctx, importId, hold);
   let keepClaim = false;
+  /** The last batch planned, being stored (one at a time, in order), and the one before it. */
+  let stored: Promise<unknown> = Promise.resolve();
+  let storedBefore: Promise<unknown> = Promise.resolve();
   try {
     const user = await findUserById(ctx.db, job.created_by);
     if (!user?.active) throw badRequest('The user who started the import is no longer active', 'row');
@@ -249,26 +252,42 @@ async function runClaimed(ctx: AppContext, importId: string, limits: RunLimits):
     for await (const records of readAhead(batches(source.records, job.last_line))) {
       if (limits.maxBatches !== undefined && done >= limits.maxBatches) {
         keepClaim = limits.keepClaim === true;
+        await stored;
         return 'stopped';
       }
-      if (stopping.has(ctx) || lease.lost) return 'stopped';
+      if (stopping.has(ctx) || lease.lost) {
+        await stored;
+        return 'stopped';
+      }
       const lastLine = records[records.length - 1]!.line;
-      await writer.batch(
-        { records },
-        {
-          importId,
-          dryRun: false,
-          commit: (trx: Transaction<Database>, results: ImportRowResult[]) => {
-            const counts = { imported: 0, updated: 0, skipped: 0, refused: 0 };
-            for (const r of results) counts[countKey(r)]++;
-            return addImportProgress(trx, importId, hold, { processed: records.length, ...counts, lastLine, report: results });
-          },
+      const bc = {
+        importId,
+        dryRun: false,
+        commit: (trx: Transaction<Database>, results: ImportRowResult[]) => {
+          const counts = { imported: 0, updated: 0, skipped: 0, refused: 0 };
+          for (const r of results) counts[countKey(r)]++;
+          return addImportProgress(trx, importId, hold, { processed: records.length, ...counts, lastLine, report: results });
         },
-      );
+      };
+      if (writer.prepare) {
+        // This batch is planned while the one before is stored, and stored after it; the one
+        // before that is stored already (a batch's keys are compared with the last one's only).
+        await storedBefore;
+        const next = (await writer.prepare({ records }, bc, stored)).store();
+        storedBefore = stored;
+        stored = next;
+        // Awaited by the next batch's store or below; a failure then fails the job.
+        stored.catch(() => {});
+      } else {
+        await writer.batch({ records }, bc);
+      }
       done++;
     }
+    await stored;
     if (!(await finishImport(ctx.db, importId, hold.token, { status: 'done', error: null, now: ctx.now() }))) return 'stopped';
   } catch (err) {
+    // A batch still being stored ends before the job does.
+    await stored.catch(() => {});
     if (stopping.has(ctx)) return 'stopped';
     if (err instanceof ImportClaimLost || lease.lost) {
       ctx.log.warn({ importId }, 'another node took this import over; stopping here');

@@ -1,7 +1,7 @@
 /** What the import pipeline (import-job.ts) asks of a writer (customers, leads). */
 import type { Transaction } from 'kysely';
-import type { ImportRowResult } from '../../schema/wire/customer-import.ts';
 import type { Database } from '../../schema/types.ts';
+import type { ImportRowResult } from '../../schema/wire/customer-import.ts';
 import type { SourceRecord } from './import-source.ts';
 
 export interface SourceBatch {
@@ -16,7 +16,17 @@ export interface ImportBatchContext {
   commit(trx: Transaction<Database>, results: ImportRowResult[]): Promise<void>;
 }
 
+export interface PreparedBatch {
+  /** Stores the planned batch (calling `commit` in its transaction), after the batch before it; one result per record. */
+  store(): Promise<ImportRowResult[]>;
+}
+
 export interface ImportWriter {
   /** Plans one batch and, unless a dry run, stores it (calling `commit` in its transaction); returns one result per record. */
   batch(batch: SourceBatch, bc: ImportBatchContext): Promise<ImportRowResult[]>;
+  /**
+   * Plans one batch while the one before may still be being stored (`before` resolves once it
+   * is); its store waits for `before`. A writer without it plans and stores one batch at a time.
+   */
+  prepare?(batch: SourceBatch, bc: ImportBatchContext, before: Promise<unknown>): Promise<PreparedBatch>;
 }

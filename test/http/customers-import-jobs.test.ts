@@ -9,15 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportDto } from '../../schema/wire/customer-import.ts';
 import { CUSTOMER_ROOTS, customerDocName } from '../../schema/wire/docs.ts';
 import { IDEMPOTENT_REPLAYED_HEADER } from '../../schema/wire/idempotency.ts';
-import { ImportClaimLost, addImportProgress, insertImport, readyImport } from '../../server/customers/customer-import.repository.ts';
+import { addImportProgress, ImportClaimLost, insertImport, readyImport } from '../../server/customers/customer-import.repository.ts';
 import { followupIdOf } from '../../server/customers/customer-import-writer.ts';
 import { newImportClaim } from '../../server/customers/import-claim.ts';
 import { resumeImports, runImportJob } from '../../server/customers/import-job.ts';
 import { storeImportFile } from '../../server/customers/import-source.ts';
 import type { User } from '../../server/users/user.ts';
-import { ORIGIN, login, seedTeam, seedUser } from '../helpers/context.ts';
+import { login, ORIGIN, seedTeam, seedUser } from '../helpers/context.ts';
 import { api, errorOf, json } from '../helpers/customers.ts';
-import { type HubServer, connect, followupIds, newFollowup, startHubServer, storedDoc, until } from '../realtime/realtime-helpers.ts';
+import { connect, followupIds, type HubServer, newFollowup, startHubServer, storedDoc, until } from '../realtime/realtime-helpers.ts';
 
 /** Setup signs users in (argon2id), slow on a busy machine. */
 const SETUP_TIMEOUT_MS = 180_000;
@@ -286,4 +286,42 @@ describe('undo and follow-ups', () => {
     expect(undoneEarlier.followupsRemoved).toBe(1);
     expect(followupIds(await storedDoc(s.ctx, customerDocName(beta.id)))).toEqual([]);
   });
+});
+
+describe('a batch planned while the one before is stored', () => {
+  it('plans after that batch when their rows meet: a later row updates a customer an earlier batch created, and duplicates of earlier rows are caught', async () => {
+    const lines = ['name,email,phone,industry'];
+    // Batch 1: 1,000 new customers.
+    for (let i = 0; i < 1000; i++) lines.push(`Pipe A ${i},a${i}@pipe.example,1380000${String(i).padStart(4, '0')},Retail`);
+    // Batch 2: the e-mail of a batch-1 row (matched: an update), the phone of another (a duplicate), and new rows.
+    lines.push('Pipe renamed,a5@pipe.example,,Energy');
+    lines.push('Pipe phone twin,twin@pipe.example,138-0000-0007,Retail');
+    for (let i = 0; i < 998; i++) lines.push(`Pipe B ${i},b${i}@pipe.example,1370000${String(i).padStart(4, '0')},Retail`);
+    // Batch 3: a batch-2 name with a company suffix (the same name key: a duplicate), and new rows with keys of their own.
+    lines.push('Pipe B 3 Ltd,other3@pipe.example,,Retail');
+    for (let i = 0; i < 10; i++) lines.push(`Pipe C ${i},c${i}@pipe.example,1360000${String(i).padStart(4, '0')},Retail`);
+    const job = await insertImport(s.ctx.db, {
+      teamId: teamA,
+      createdBy: managerUser.id,
+      fileName: 'pipelined.csv',
+      target: 'customers',
+      options: { target: 'customers', encoding: 'utf-8', matchBy: 'email' },
+    });
+    await storeImportFile(s.ctx.db, job.id, [new TextEncoder().encode(lines.join('\n'))]);
+    await readyImport(s.ctx.db, job.id, { fileKind: 'csv', total: lines.length - 1 });
+    expect(await runImportJob(s.ctx, job.id)).toBe('done');
+
+    const row = await jobRow(job.id);
+    expect(row).toMatchObject({ status: 'done', processed: 2011, imported: 1000 + 998 + 10, updated: 1, skipped: 2, refused: 0 });
+    const a5 = await s.ctx.db.selectFrom('customers').select(['name', 'industry']).where('team_id', '=', teamA).where('email_norm', '=', 'a5@pipe.example').execute();
+    // A matched customer keeps its name; its other fields take the row's.
+    expect(a5).toEqual([{ name: 'Pipe A 5', industry: 'Energy' }]);
+    expect(await customersNamed('Pipe phone twin')).toBe(0);
+    expect(await customersNamed('Pipe B 3 Ltd')).toBe(0);
+    expect(await customersNamed('Pipe renamed')).toBe(0);
+    expect(await customersNamed('Pipe ')).toBe(1000 + 998 + 10);
+    const report = row.report as { line: number; status: string; reason?: string }[];
+    expect(report.find((r) => r.line === 1003)).toMatchObject({ status: 'duplicate' });
+    expect(report.find((r) => r.line === 2002)).toMatchObject({ status: 'duplicate' });
+  }, 60_000);
 });
