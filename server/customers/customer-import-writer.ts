@@ -81,6 +81,8 @@ interface Planned {
   followup?: ImportedFollowup | null;
   /** The existing customer this row updates. */
   match?: CustomerRecord;
+  /** The row's duplicate keys (normalised once: the duplicate check and the batch keys read them). */
+  keys?: DuplicateKeys;
 }
 
 /** Loads what every batch needs once: categories, the team's members by login. */
@@ -108,7 +110,16 @@ export async function customerImportWriter(ctx: AppContext, user: User, s: Custo
       if (!found) return refuse('owner', `No active user ${outcome.ownerLogin} in this team`, body.name);
       ownerId = found;
     }
-    return { line, name: body.name, result: null, body: { ...body, ...(ownerId !== undefined ? { ownerId } : {}) }, custom: outcome.custom, contact: outcome.contact, followup: outcome.followup };
+    return {
+      line,
+      name: body.name,
+      result: null,
+      body: { ...body, ...(ownerId !== undefined ? { ownerId } : {}) },
+      custom: outcome.custom,
+      contact: outcome.contact,
+      followup: outcome.followup,
+      keys: duplicateKeys(body),
+    };
   }
 
   /** The keys of the batch planned last (its rows' and the customers they match), while it may still be being stored. */
@@ -337,17 +348,14 @@ async function eachAtMost<T>(n: number, items: T[], f: (item: T) => Promise<void
   await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
 }
 
-/** The match key's value of a row, normalised as the column it is compared with. */
 /**
  * What a row could meet another batch's rows by: its duplicate keys, its exact name and its
  * match value (more than the checks compare, never less).
  */
 function rowKeys(p: Planned, matchBy: ImportMatchKey | null): string[] {
-  const b = p.body!;
-  const d = duplicateKeys(b);
-  const digits = b.phone ? phoneDigits(b.phone) : '';
+  const d = p.keys!;
   const match = matchBy ? matchValue(matchBy, p) : null;
-  return keysIn([d.nameKey && `n:${d.nameKey}`, digits && `p:${digits}`, d.emailNorm && `e:${d.emailNorm}`, `m:${b.name}`, match && `k:${match}`]);
+  return keysIn([d.nameKey && `n:${d.nameKey}`, d.phoneDigits && `p:${d.phoneDigits}`, d.emailNorm && `e:${d.emailNorm}`, `m:${p.body!.name}`, match && `k:${match}`]);
 }
 
 /** The same keys of a customer a row matched: its values before the batch changes them. */
@@ -363,6 +371,7 @@ function recordMatchValue(key: ImportMatchKey, r: CustomerRecord): string {
   return key === 'email' ? r.email_norm : key === 'phone' ? r.phone_digits : key === 'name' ? r.name : JSON.stringify(customFieldsOf(r)[key.slice(7)] ?? null);
 }
 
+/** The match key's value of a row, normalised as the column it is compared with. */
 function matchValue(key: ImportMatchKey, p: Planned): string | null {
   const b = p.body!;
   if (key === 'email') return b.email ? emailNorm(b.email) : null;
@@ -408,7 +417,7 @@ const DUPLICATE_LOOKUP_ROWS = 5000;
 
 /** Skips new rows that match an existing customer or an earlier row of the file (one query per batch). */
 async function markDuplicates(db: Q, teamId: string, pending: Planned[], index: Map<string, DuplicateHit[]>): Promise<void> {
-  const keysOf = new Map<Planned, DuplicateKeys>(pending.map((p) => [p, duplicateKeys(p.body!)]));
+  const keysOf = new Map<Planned, DuplicateKeys>(pending.map((p) => [p, p.keys!]));
   for (let i = 0; i < pending.length; i += DUPLICATE_LOOKUP_ROWS) {
     const chunk = pending.slice(i, i + DUPLICATE_LOOKUP_ROWS);
     const keys = chunk.map((p) => keysOf.get(p)!);
