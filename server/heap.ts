@@ -18,7 +18,7 @@ export const DEFAULT_HEAP_GROWTH_PERCENT = 10;
 let configured = 0;
 let bulkRuns = 0;
 
-/** `percent` 0 leaves V8's own heuristics. V8 reads the flag at every collection, so setting it at start-up is enough. */
+/** `percent` 0: V8's own heuristics. V8 reads the flag at every collection, so setting it at start-up is enough. */
 export function limitHeapGrowth(percent: number): void {
   configured = percent;
   apply();
@@ -37,5 +37,6 @@ export async function withBulkHeap<T>(work: () => Promise<T>): Promise<T> {
 }
 
 function apply(): void {
-  if (configured > 0) setFlagsFromString(`--heap-growing-percent=${bulkRuns > 0 ? 0 : configured}`);
+  // 0 is V8's own growth: set it too, so that a limit set before is lifted.
+  setFlagsFromString(`--heap-growing-percent=${bulkRuns > 0 ? 0 : configured}`);
 }
