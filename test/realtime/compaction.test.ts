@@ -10,10 +10,12 @@ let s: HubServer;
 let rep: User;
 let cookie: string;
 let customerId: string;
+let teamId: string;
 
 beforeAll(async () => {
   s = await startHubServer({ compactAfterUpdates: 5, unloadDelayMs: 50 });
   const team = await seedTeam(s.ctx);
+  teamId = team.id;
   rep = await seedUser(s.ctx, { role: 'rep', teamId: team.id });
   cookie = await login(s.t.app, rep.email);
   customerId = await seedCustomerDoc(s.ctx, team.id, rep, 'Acme');
@@ -77,7 +79,7 @@ describe('compaction', () => {
 
 describe('a document compacted while it stays open', () => {
   it('serves joiners, refusals and reloads from its snapshot: nothing typed before or after it is lost', async () => {
-    const id = await seedCustomerDoc(s.ctx, (await s.ctx.db.selectFrom('customers').select('team_id').where('id', '=', customerId).executeTakeFirstOrThrow()).team_id, rep, 'Open Co');
+    const id = await seedCustomerDoc(s.ctx, teamId, rep, 'Open Co');
     const name = customerDocName(id);
     const typist = connect(s.wsBase, name, cookie);
     await typist.synced();
