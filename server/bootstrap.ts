@@ -13,7 +13,7 @@ import { type DocBus, RedisDocBus } from './realtime/doc-bus.ts';
 import { resumeImports, startImportSweeper, stopImportJobs } from './customers/import-job.ts';
 
 export async function bootstrap(config: Config, log: Logger): Promise<{ ctx: AppContext; close(): Promise<void> }> {
-  const handle = await openDatabase(config.databaseUrl, config.dataDir);
+  const handle = await openDatabase(config.databaseUrl, config.dataDir, { wasmTier: config.pgliteWasmTier });
   const applied = await migrateToLatest(handle.db);
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
   const services: AppServices = {

@@ -1,3 +1,4 @@
+import { type PgliteWasmTier, PGLITE_WASM_TIERS } from './db/database.ts';
 import { DEFAULT_HEAP_GROWTH_PERCENT } from './heap.ts';
 import { loadRealtimeConfig, type RealtimeConfig } from './realtime/realtime-config.ts';
 
@@ -35,6 +36,8 @@ export interface Config {
   publicUrl: string;
   /** How far the JavaScript heap grows past its live objects before a full collection, % (HEAP_GROWTH_PERCENT; 0: V8's own). */
   heapGrowthPercent: number;
+  /** How PGlite's WebAssembly is compiled (PGLITE_WASM_TIER): `baseline` only, or also `optimizing` for hot code (database.ts). */
+  pgliteWasmTier: PgliteWasmTier;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -48,6 +51,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!Number.isInteger(heapGrowthPercent) || heapGrowthPercent < 0 || heapGrowthPercent > 1000) {
     throw new Error('HEAP_GROWTH_PERCENT must be an integer from 0 to 1000');
   }
+  const pgliteWasmTier = (env.PGLITE_WASM_TIER || 'baseline') as PgliteWasmTier;
+  if (!PGLITE_WASM_TIERS.includes(pgliteWasmTier)) throw new Error(`PGLITE_WASM_TIER must be one of ${PGLITE_WASM_TIERS.join(', ')}`);
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
@@ -70,6 +75,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     mailFrom: env.MAIL_FROM || 'Tandem <no-reply@tandem.local>',
     publicUrl: publicUrl(env.PUBLIC_URL, env.HOST ?? '127.0.0.1', port),
     heapGrowthPercent,
+    pgliteWasmTier,
   };
 }
 

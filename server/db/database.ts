@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from './pglite-dialect.ts';
@@ -41,6 +42,22 @@ pg.types.setTypeParser(20, (v) => Number(v));
  */
 const PGLITE_SETTINGS = ['shared_buffers=16MB'];
 
+export const PGLITE_WASM_TIERS = ['baseline', 'optimizing'] as const;
+/**
+ * How V8 compiles PGlite's WebAssembly (Postgres, 9 MB of it). By default V8 compiles every
+ * function with its baseline compiler (Liftoff) and compiles the hot ones again with its
+ * optimizing one (TurboFan); the optimized code and the compilers' working memory stay in the
+ * process. `baseline` keeps to the first: in `npm run bench -- hub` (c) the PGlite process peaked
+ * at 253 MB against 336, for about 4 % more CPU per edit (docs/benchmarks.md). The setting is
+ * process-wide and applies to modules compiled after it, so it is set before PGlite compiles.
+ */
+export type PgliteWasmTier = (typeof PGLITE_WASM_TIERS)[number];
+
+export interface OpenOptions {
+  /** PGlite only. */
+  wasmTier?: PgliteWasmTier;
+}
+
 /** Runs PGlite's initdb for `dataDir` in a child process (pglite-init.mjs says why). */
 async function createDataDir(dataDir: string): Promise<void> {
   const script = fileURLToPath(new URL('./pglite-init.mjs', import.meta.url));
@@ -56,7 +73,7 @@ async function createDataDir(dataDir: string): Promise<void> {
   if (code !== 0) throw new Error(`Creating the database in ${dataDir} failed (exit ${code}): ${stderr.trim()}`);
 }
 
-export async function openDatabase(url: string | undefined, dataDir: string): Promise<DatabaseHandle> {
+export async function openDatabase(url: string | undefined, dataDir: string, open: OpenOptions = {}): Promise<DatabaseHandle> {
   if (url?.startsWith('postgres://') || url?.startsWith('postgresql://')) {
     const pool = new pg.Pool({ connectionString: url, max: PG_POOL_SIZE });
     // An idle connection that the server ends (restart, database dropped) emits 'error' on the
@@ -66,6 +83,7 @@ export async function openDatabase(url: string | undefined, dataDir: string): Pr
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, engine: 'postgres', close: () => db.destroy() };
   }
+  setFlagsFromString((open.wasmTier ?? 'baseline') === 'baseline' ? '--liftoff-only' : '--no-liftoff-only');
   // Loaded only when used: the module alone takes about 45 MB of a process on PostgreSQL.
   const { PGlite } = await import('@electric-sql/pglite');
   let pglite: PGlite;

@@ -15,3 +15,16 @@ describe('HEAP_GROWTH_PERCENT', () => {
     }
   });
 });
+
+describe('PGLITE_WASM_TIER', () => {
+  it('defaults to the baseline compiler and takes the optimizing one', () => {
+    expect(loadConfig({}).pgliteWasmTier).toBe('baseline');
+    expect(loadConfig({ PGLITE_WASM_TIER: 'optimizing' }).pgliteWasmTier).toBe('optimizing');
+  });
+
+  it('refuses any other value, naming the setting and its values', () => {
+    for (const bad of ['turbofan', 'BASELINE', ' ']) {
+      expect(() => loadConfig({ PGLITE_WASM_TIER: bad })).toThrow(/PGLITE_WASM_TIER must be one of baseline, optimizing/);
+    }
+  });
+});

@@ -29,7 +29,8 @@ describe('a PGlite data directory', () => {
     await sql`insert into kept values (1, '保留 kept')`.execute(first.db);
     await first.close();
 
-    const again = await openDatabase(undefined, dir);
+    // Opened again with PGlite's hot code compiled by the optimizing tier too (PGLITE_WASM_TIER).
+    const again = await openDatabase(undefined, dir, { wasmTier: 'optimizing' });
     const { rows } = await sql<{ id: number; label: string }>`select id, label from kept`.execute(again.db);
     expect(rows).toEqual([{ id: 1, label: '保留 kept' }]);
     await again.close();

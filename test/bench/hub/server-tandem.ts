@@ -89,8 +89,8 @@ async function main(): Promise<void> {
   try {
     const config = {
       ...loadConfig({
-        // The engine's settings (DOC_COMMIT_WINDOW_MS, DOC_PROJECTION_WINDOW_MS, …) and HEAP_GROWTH_PERCENT pass through, for sweeps.
-        ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('DOC_') || k === 'HEAP_GROWTH_PERCENT')),
+        // The engine's settings (DOC_COMMIT_WINDOW_MS, DOC_PROJECTION_WINDOW_MS, …), HEAP_GROWTH_PERCENT and PGLITE_WASM_TIER pass through, for sweeps.
+        ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('DOC_') || k === 'HEAP_GROWTH_PERCENT' || k === 'PGLITE_WASM_TIER')),
         LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
         HOST: '127.0.0.1',
         PORT: '0',
