@@ -34,8 +34,13 @@ export function customKeyProblem(rules: CustomRules, key: string, value: unknown
 
 /** The stored values of the `custom` map as plain JSON, for the projection (anything else is skipped). */
 export function readCustomValues(custom: Y.Map<unknown>): Record<string, CustomValue> {
+  return customValuesOf(custom.entries());
+}
+
+/** `readCustomValues` of the map's entries, in its order. */
+export function customValuesOf(entries: Iterable<[string, unknown]>): Record<string, CustomValue> {
   const out: Record<string, CustomValue> = {};
-  for (const [key, value] of custom.entries()) {
+  for (const [key, value] of entries) {
     if (!CUSTOM_FIELD_KEY.test(key)) continue;
     if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) out[key] = value;
     else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) out[key] = [...value] as string[];
