@@ -117,7 +117,7 @@ function listColumnsChanged(before: CustomerRecord, after: CustomerRecord): bool
 }
 
 /** The SQL type of every column `projectedColumns` writes (a column added there must be typed here). */
-const PROJECTED_COLUMN_TYPES: Record<keyof ReturnType<typeof projectedColumns>, string> = {
+export const PROJECTED_COLUMN_TYPES: Record<keyof ReturnType<typeof projectedColumns>, string> = {
   kind: 'text',
   industry: 'text',
   size: 'text',
