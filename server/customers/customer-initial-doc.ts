@@ -5,8 +5,9 @@
  * id has no open tab and no loaded document, so writing its first snapshot directly is safe;
  * every later change goes through the hub (`ctx.hub.edit`).
  *
- * The row mirrors projectCustomers() (customer.projection.ts) from the same readCustomerDoc()
- * values, so the hub's first projection of this document leaves the row as it is.
+ * The row is what readCustomerDoc() reads of that document, mapped as projectCustomers()
+ * (customer.projection.ts) maps it, so the hub's first projection of this document leaves the row
+ * as it is.
  */
 import { randomFillSync } from 'node:crypto';
 import * as encoding from 'lib0/encoding';
@@ -110,7 +111,12 @@ export function buildInitialCustomer(c: InitialCustomer, now: Date, clientId = n
     mentionSnippets: [],
     custom: customValuesOf(custom),
   };
-  const row: NewCustomerRow & { id: string } = {
+  return { row: initialRow(c, p, now), state: encodeMapEntries(clientId, entries) };
+}
+
+/** The new customer's row from what its document reads as (the projection's mapping). */
+export function initialRow(c: InitialCustomer, p: CustomerProjection, now: Date): InitialCustomerState['row'] {
+  return {
     ...projectedColumns(p),
     custom_fields: JSON.stringify(p.custom),
     id: c.id,
@@ -121,7 +127,6 @@ export function buildInitialCustomer(c: InitialCustomer, now: Date, clientId = n
     created_at: now,
     updated_at: now,
   };
-  return { row, state: encodeMapEntries(clientId, entries) };
 }
 
 /** Values Y.Map.set stores as they are (ContentAny); anything else it refuses or stores otherwise. */

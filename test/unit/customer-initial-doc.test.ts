@@ -11,8 +11,8 @@ import { CUSTOMER_FIELDS } from '../../schema/wire/customer.ts';
 import { CUSTOMER_ROOTS } from '../../schema/wire/docs.ts';
 import { badRequest } from '../../server/http/app-error.ts';
 import type { CustomerChange } from '../../server/customers/customer.ts';
-import { fieldProblem, projectedColumns, readCustomerDoc, tagProblem } from '../../server/customers/customer-doc.ts';
-import { buildInitialCustomer, type InitialCustomer, writeChangeInDocument } from '../../server/customers/customer-initial-doc.ts';
+import { fieldProblem, readCustomerDoc, tagProblem } from '../../server/customers/customer-doc.ts';
+import { buildInitialCustomer, type InitialCustomer, initialRow, writeChangeInDocument } from '../../server/customers/customer-initial-doc.ts';
 
 const now = new Date('2026-12-08T09:00:00Z');
 
@@ -34,21 +34,7 @@ function throughYDoc(c: InitialCustomer, clientId: number) {
       const p = tagProblem(key, tags.get(key));
       if (p) throw badRequest(`${p.field}: ${p.message}`, p.field);
     }
-    const p = readCustomerDoc(doc, now);
-    return {
-      row: {
-        ...projectedColumns(p),
-        custom_fields: JSON.stringify(p.custom),
-        id: c.id,
-        team_id: c.teamId,
-        created_by: c.createdBy,
-        import_id: c.importId,
-        name: (p.fields.name ?? c.name).trim(),
-        created_at: now,
-        updated_at: now,
-      },
-      state: Y.encodeStateAsUpdate(doc),
-    };
+    return { row: initialRow(c, readCustomerDoc(doc, now), now), state: Y.encodeStateAsUpdate(doc) };
   } finally {
     doc.destroy();
   }
