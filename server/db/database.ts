@@ -48,7 +48,7 @@ export const PGLITE_WASM_TIERS = ['baseline', 'optimizing'] as const;
  * function with its baseline compiler (Liftoff) and compiles the hot ones again with its
  * optimizing one (TurboFan); the optimized code and the compilers' working memory stay in the
  * process. `baseline` keeps to the first: in `npm run bench -- hub` (c) the PGlite process peaked
- * at 253 MB against 336, for about 4 % more CPU per edit (docs/benchmarks.md). The setting is
+ * at 253 MB against 336, its CPU per edit within the runs' noise (docs/benchmarks.md). The setting is
  * process-wide and applies to modules compiled after it, so it is set before PGlite compiles.
  */
 export type PgliteWasmTier = (typeof PGLITE_WASM_TIERS)[number];
