@@ -168,6 +168,9 @@ export function createPresence(ctx: AppContext, io: AppServer, cluster?: Presenc
   }
 
   function send(room: string, event: PresenceEventDto): void {
+    // A list computed while the node was closing (a socket that left just before): the Redis
+    // client may be closed by now, and a broadcast through it would fail unheard.
+    if (closed) return;
     // Without Redis, a broadcast would wait in the client's queue and reach
     // every node late with a list of this node only: keep it local instead.
     if (cluster && !cluster.isReady()) io.local.to(room).emit('presence', event);
